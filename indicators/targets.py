@@ -1,0 +1,62 @@
+"""Reading an indicator's target as offices write it: `>30%`, `≥ 01`, `$\\geq 80$`, `06 - 10`, `Triển khai`."""
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from plans.text import clean_cell
+
+from .models import Comparator
+
+_SYMBOLS = {"≥": Comparator.AT_LEAST, ">=": Comparator.AT_LEAST, ">": Comparator.MORE_THAN,
+            "≤": Comparator.AT_MOST, "<=": Comparator.AT_MOST, "<": Comparator.LESS_THAN,
+            "=": Comparator.EQUAL}
+_NUMBER = r"\d+(?:[.,]\d+)?"
+_UNIT = r"(%|[^\d\s][^\d]{0,30}?)?"
+_COMPARED = re.compile(rf"^(≥|>=|>|≤|<=|<|=)?\s*({_NUMBER})\s*{_UNIT}$")
+_RANGE = re.compile(rf"^({_NUMBER})\s*%?\s*[-–]\s*({_NUMBER})\s*{_UNIT}$")
+
+
+@dataclass(frozen=True)
+class Target:
+    text: str
+    comparator: str = ""
+    value: Decimal | None = None
+    upper: Decimal | None = None
+    unit: str = ""
+
+    @property
+    def is_qualitative(self):
+        return not self.comparator
+
+
+def _number(text):
+    # Vietnamese writes decimals with a comma (`2,5`); thousands never appear in targets.
+    return Decimal(text.replace(",", "."))
+
+
+def parse_target(raw):
+    """A `Target` with typed parts when the text is a number; qualitative otherwise."""
+    text = clean_cell(raw)
+    compact = text.strip()
+    match = _RANGE.match(compact)
+    if match:
+        return Target(text, Comparator.BETWEEN, _number(match[1]), _number(match[2]), (match[3] or "").strip())
+    match = _COMPARED.match(compact)
+    if match:
+        comparator = _SYMBOLS[match[1]] if match[1] else Comparator.EQUAL
+        return Target(text, comparator, _number(match[2]), None, (match[3] or "").strip())
+    return Target(text)
+
+
+def target_is_met(*, comparator, value, upper, measured):
+    """Whether a measured figure meets a numeric target (`≥ 80` met by 80, `> 30` not by 30)."""
+    if measured is None or not comparator:
+        return None
+    return {
+        Comparator.AT_LEAST: measured >= value,
+        Comparator.MORE_THAN: measured > value,
+        Comparator.EQUAL: measured == value,
+        Comparator.AT_MOST: measured <= value,
+        Comparator.LESS_THAN: measured < value,
+        Comparator.BETWEEN: value <= measured <= (upper if upper is not None else value),
+    }[comparator]

@@ -1,0 +1,44 @@
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from plans.models import Unit
+
+DEMO_PASSWORD = "demo-2026"  # demo only: printed by load_demo, never used in production
+
+# (username, role, area slug, unit name, full name)
+DEMO_USERS = [
+    ("dongnai-admin", "admin", "dong-nai", "Sở Khoa học và Công nghệ", "Quản trị tỉnh Đồng Nai"),
+    ("dongnai-leader", "leader", "dong-nai", "UBND tỉnh Đồng Nai", "Lãnh đạo tỉnh Đồng Nai"),
+    ("dongnai-officer", "officer", "dong-nai", "Sở Khoa học và Công nghệ", "Cán bộ Sở KH&CN"),
+]
+for slug, prefix, commune in [("phu-lam", "phulam", "Phú Lâm"), ("dai-phuoc", "daiphuoc", "Đại Phước"),
+                              ("dan-tien", "dantien", "Dân Tiến")]:
+    DEMO_USERS += [
+        (f"{prefix}-officer", "officer", slug, "Phòng Văn hóa - Xã hội", f"Cán bộ Phòng VH-XH xã {commune}"),
+        (f"{prefix}-reviewer", "reviewer", slug, "Phòng Văn hóa - Xã hội", f"Thẩm định viên xã {commune}"),
+        (f"{prefix}-leader", "leader", slug, f"Lãnh đạo UBND xã {commune}", f"Lãnh đạo UBND xã {commune}"),
+        (f"{prefix}-admin", "admin", slug, f"Lãnh đạo UBND xã {commune}", f"Quản trị xã {commune}"),
+        (f"{prefix}-economic", "officer", slug, "Phòng Kinh tế", f"Cán bộ Phòng Kinh tế xã {commune}"),
+    ]
+
+
+@transaction.atomic
+def demo_users_ensure():
+    """One demo user per role per commune (and the province), idempotently."""
+    User = get_user_model()
+    users = []
+    for username, role, area_slug, unit_name, full_name in DEMO_USERS:
+        unit = Unit.objects.get(area__slug=area_slug, name=unit_name)
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username)
+            user.set_password(DEMO_PASSWORD)
+        user.role = role
+        user.first_name = full_name
+        user.is_staff = role == "admin"
+        user.save()
+        user.units.set([unit])
+        users.append(user)
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create_superuser("admin", "admin@localhost", DEMO_PASSWORD, role="admin")
+    return users

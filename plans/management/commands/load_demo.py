@@ -1,0 +1,32 @@
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from people.services import DEMO_PASSWORD, DEMO_USERS, demo_users_ensure
+from plans.services import SeedError, organisation_load, plan_load
+
+SEED_DIR = Path(settings.BASE_DIR) / "fixtures" / "seed"
+# Province plans first: commune plans name the plan they carry out.
+PLAN_ORDER = ["dong-nai-182", "phu-lam-11nq", "phu-lam-55kh", "dai-phuoc-2026", "dan-tien-71nq"]
+
+
+class Command(BaseCommand):
+    help = "Load the five seed plans and one demo user per role per commune (safe to run again)."
+
+    def handle(self, *args, **options):
+        try:
+            organisation_load(json.loads((SEED_DIR / "organisation.json").read_text(encoding="utf-8")))
+            for slug in PLAN_ORDER:
+                data = json.loads((SEED_DIR / "plans" / f"{slug}.json").read_text(encoding="utf-8"))
+                plan = plan_load(data)
+                self.stdout.write(f"  {plan.reference:<14} {plan.issuer}: "
+                                  f"{plan.indicators.count()} chỉ tiêu, {plan.tasks.count()} nhiệm vụ")
+        except SeedError as error:
+            raise CommandError(str(error)) from error
+        demo_users_ensure()
+        self.stdout.write(self.style.SUCCESS(f"Tài khoản demo (mật khẩu: {DEMO_PASSWORD}, chỉ để thử nghiệm):"))
+        for username, role, area, _unit, _name in DEMO_USERS:
+            self.stdout.write(f"  {username:<20} {role:<9} {area}")
+        self.stdout.write(f"  {'admin':<20} superuser")

@@ -1,0 +1,204 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .querysets import PlanQuerySet
+from .text import name_key
+
+
+class Area(models.Model):
+    """A province, or a commune or ward within one."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Tỉnh")
+        COMMUNE = "commune", _("Xã")
+        WARD = "ward", _("Phường")
+
+    kind = models.CharField(_("cấp"), max_length=16, choices=Kind.choices)
+    # Blank when the documents do not name it (Dân Tiến's province); it can be named later.
+    name = models.CharField(_("tên"), max_length=200, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("thuộc"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    slug = models.SlugField(unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("địa bàn")
+        verbose_name_plural = _("địa bàn")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="province", parent__isnull=True) | ~Q(kind="province"),
+                name="province_has_no_parent",
+            ),
+        ]
+
+    def __str__(self):
+        if not self.name:
+            return str(_("Tỉnh (chưa xác định)")) if self.kind == self.Kind.PROVINCE else str(_("(chưa đặt tên)"))
+        return f"{self.get_kind_display()} {self.name}"
+
+
+class Unit(models.Model):
+    """An office or agency within an area: Sở KH&CN, Phòng Văn hóa - Xã hội, Công an xã..."""
+
+    area = models.ForeignKey(Area, verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="units")
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    slug = models.SlugField(max_length=120, unique=True)
+    # The commune's Culture-Social office reviews evidence and follows up every plan.
+    is_culture_social_office = models.BooleanField(_("là Phòng Văn hóa - Xã hội"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["area__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["area", "name"], name="unit_name_unique_in_area")]
+
+    def __str__(self):
+        return self.name
+
+
+class UnitAlias(models.Model):
+    """Another way documents write a unit's name (`Phòng VH&XH`, `Sở KH & CN`)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(_("tên gọi khác"), max_length=255)
+    key = models.CharField(max_length=255, editable=False)
+
+    class Meta:
+        verbose_name = _("tên gọi khác")
+        verbose_name_plural = _("tên gọi khác")
+        constraints = [models.UniqueConstraint(fields=["unit", "key"], name="unit_alias_unique")]
+
+    def save(self, *args, **kwargs):
+        self.key = name_key(self.alias)
+        super().save(*args, **kwargs)
+
+    def __str__(self):
+        return self.alias
+
+
+class LegalDocument(models.Model):
+    """A resolution, plan or other document that a plan cites or carries out, kept by reference."""
+
+    class Kind(models.TextChoices):
+        RESOLUTION = "resolution", _("Nghị quyết")
+        PLAN = "plan", _("Kế hoạch")
+        PROGRAMME = "programme", _("Chương trình hành động")
+        DECISION = "decision", _("Quyết định")
+        NOTICE = "notice", _("Thông báo")
+        OTHER = "other", _("Văn bản khác")
+
+    kind = models.CharField(_("loại văn bản"), max_length=16, choices=Kind.choices)
+    reference = models.CharField(_("số, ký hiệu"), max_length=64)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    title = models.TextField(_("trích yếu"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("văn bản")
+        verbose_name_plural = _("văn bản")
+        ordering = ["issued_on", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["reference", "issuer"], name="legal_document_unique"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        ISSUED = "issued", _("Đã ban hành")
+        REPLACED = "replaced", _("Đã được thay thế")
+
+    slug = models.SlugField(max_length=120, unique=True)
+    area = models.ForeignKey(Area, verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="plans")
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=255)
+    # `182` of `182/KH-UBND`; blank on a draft (`Số: /KH-UBND`).
+    number = models.CharField(_("số"), max_length=16, blank=True)
+    symbol = models.CharField(_("ký hiệu"), max_length=32, default="KH-UBND")
+    # Signed documents often leave day or month blank (`ngày tháng 4 năm 2026`).
+    issued_year = models.PositiveSmallIntegerField(_("năm ban hành"), null=True, blank=True)
+    issued_month = models.PositiveSmallIntegerField(_("tháng ban hành"), null=True, blank=True)
+    issued_day = models.PositiveSmallIntegerField(_("ngày ban hành"), null=True, blank=True)
+    title = models.TextField(_("trích yếu"))
+    signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    implements_plan = models.ForeignKey(
+        "self", verbose_name=_("thực hiện kế hoạch"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="implementing_plans",
+    )
+    implements = models.ManyToManyField(
+        LegalDocument, verbose_name=_("thực hiện văn bản"), blank=True, related_name="implementing_plans",
+    )
+    legal_basis = models.ManyToManyField(
+        LegalDocument, verbose_name=_("căn cứ"), blank=True, related_name="cited_by_plans",
+    )
+    replaces = models.ForeignKey(
+        LegalDocument, verbose_name=_("thay thế văn bản"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="replaced_by_plans",
+    )
+    history = HistoricalRecords(m2m_fields=[implements, legal_basis])
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
+        ordering = ["area__kind", "-issued_year", "-issued_month", "slug"]
+        constraints = [
+            models.CheckConstraint(condition=Q(issued_month__gte=1, issued_month__lte=12) | Q(issued_month__isnull=True), name="plan_issued_month_valid"),
+            models.CheckConstraint(condition=Q(issued_day__gte=1, issued_day__lte=31) | Q(issued_day__isnull=True), name="plan_issued_day_valid"),
+            models.CheckConstraint(condition=~Q(status="issued") | ~Q(number=""), name="issued_plan_has_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} – {self.issuer}"
+
+    @property
+    def reference(self):
+        return f"{self.number}/{self.symbol}" if self.number else f"Số: /{self.symbol}"
+
+    @property
+    def issue_date_display(self):
+        day = f"{self.issued_day:02d}" if self.issued_day else "…"
+        month = f"{self.issued_month:02d}" if self.issued_month else "…"
+        year = str(self.issued_year) if self.issued_year else "…"
+        return _("ngày %(day)s tháng %(month)s năm %(year)s") % {"day": day, "month": month, "year": year}
+
+    def get_absolute_url(self):
+        return reverse("plans:plan_detail", args=[self.slug])
+
+
+class Section(models.Model):
+    """A heading of the plan (`I.`, `1.`, `1.1.`, `a)`) holding indicators and tasks, in document order."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    appendix = models.CharField(_("phụ lục"), max_length=8, blank=True)
+    number = models.CharField(_("số mục"), max_length=16, blank=True)
+    title = models.TextField(_("tên mục"))
+    position = models.PositiveIntegerField(_("thứ tự"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mục")
+        verbose_name_plural = _("mục")
+        ordering = ["plan", "position"]
+        constraints = [models.UniqueConstraint(fields=["plan", "position"], name="section_position_unique")]
+
+    def __str__(self):
+        return f"{self.number} {self.title}".strip()
+
+    @property
+    def depth(self):
+        return self.number.count(".") - 1 if self.number and self.number[0].isdigit() else 0

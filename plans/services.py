@@ -1,0 +1,128 @@
+"""Workflows that write plans and their organisation."""
+import datetime
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from indicators.models import Indicator
+from indicators.targets import parse_target
+from tasks.models import Task
+from tasks.timelines import parse_timeline
+
+from .models import Area, LegalDocument, Plan, Section, Unit, UnitAlias
+from .text import fold, name_key
+from .units import UnitDirectory
+
+
+class SeedError(ValueError):
+    pass
+
+
+def upsert(model, lookup, values):
+    """Create or update one row, saving (and so writing history) only when something changed."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values), True
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save()
+    return obj, bool(changed)
+
+
+def _set_m2m(manager, objects):
+    if set(manager.all()) != set(objects):
+        manager.set(objects)
+
+
+def unit_slug(area, name):
+    return slugify(f"{area.slug} {fold(name)}")[:120]
+
+
+@transaction.atomic
+def organisation_load(data):
+    """Areas, units with their aliases, and the legal documents plans cite."""
+    areas = {}
+    for row in data["areas"]:
+        parent = areas.get(row["parent"]) if row["parent"] else None
+        areas[row["slug"]], _ = upsert(Area, {"slug": row["slug"]},
+                                       {"kind": row["kind"], "name": row["name"], "parent": parent})
+    for row in data["units"]:
+        area = areas[row["area"]]
+        unit, _ = upsert(Unit, {"slug": unit_slug(area, row["name"])},
+                         {"area": area, "name": row["name"],
+                          "is_culture_social_office": row.get("culture_social", False)})
+        for alias in row["aliases"]:
+            if not unit.aliases.filter(key=name_key(alias)).exists():
+                UnitAlias.objects.create(unit=unit, alias=alias)
+    for row in data["documents"]:
+        upsert(LegalDocument, {"reference": row["reference"], "issuer": row["issuer"]},
+               {"kind": row["kind"], "title": row["title"],
+                "issued_on": datetime.date.fromisoformat(row["issued_on"]) if row["issued_on"] else None})
+    return areas
+
+
+def _documents(references):
+    found = {d.reference: d for d in LegalDocument.objects.filter(reference__in=references)}
+    missing = set(references) - set(found)
+    if missing:
+        raise SeedError(f"unknown documents: {sorted(missing)}")
+    return [found[r] for r in references]
+
+
+def _units(directory, cell, where):
+    units, unknown = directory.resolve(cell)
+    if unknown:
+        raise SeedError(f"{where}: unknown units {unknown} in {cell!r}")
+    return units
+
+
+@transaction.atomic
+def plan_load(data):
+    """Create or update a plan and its sections, indicators and tasks from fixture data.
+
+    Rows are matched by position, so loading the same data twice changes nothing.
+    """
+    area = Area.objects.get(slug=data["area"])
+    year, month, day = data["issued"]
+    plan, _ = upsert(Plan, {"slug": data["slug"]}, {
+        "area": area, "issuer": data["issuer"], "number": data["number"], "symbol": data["symbol"],
+        "issued_year": year, "issued_month": month, "issued_day": day, "title": data["title"],
+        "signer_name": data["signer_name"], "signer_title": data["signer_title"], "status": data["status"],
+        "implements_plan": Plan.objects.get(slug=data["implements_plan"]) if data["implements_plan"] else None,
+        "replaces": _documents([data["replaces"]])[0] if data["replaces"] else None,
+    })
+    _set_m2m(plan.implements, _documents(data["implements"]))
+    _set_m2m(plan.legal_basis, _documents(data["legal_basis"]))
+
+    sections = []
+    for position, row in enumerate(data["sections"], start=1):
+        parent = sections[row["parent"]] if row["parent"] is not None else None
+        section, _ = upsert(Section, {"plan": plan, "position": position},
+                            {"parent": parent, "appendix": row["appendix"], "number": row["number"], "title": row["title"]})
+        sections.append(section)
+
+    directory = UnitDirectory(area)
+    for position, row in enumerate(data["indicators"], start=1):
+        target = parse_target(row["target"])
+        indicator, _ = upsert(Indicator, {"plan": plan, "position": position}, {
+            "section": sections[row["section"]] if row["section"] is not None else None,
+            "ordinal": row["ordinal"], "content": row["content"], "unit_of_measure": row["unit_of_measure"],
+            "target_text": target.text, "target_comparator": target.comparator, "target_value": target.value,
+            "target_value_upper": target.upper, "target_unit": target.unit,
+        })
+        _set_m2m(indicator.lead_units, _units(directory, row["lead"], f"indicator {row['ordinal']}"))
+        _set_m2m(indicator.support_units, _units(directory, row["support"], f"indicator {row['ordinal']}"))
+
+    for position, row in enumerate(data["tasks"], start=1):
+        timeline = parse_timeline(row["timeline"], plan_year=year)
+        task, _ = upsert(Task, {"plan": plan, "position": position}, {
+            "section": sections[row["section"]] if row["section"] is not None else None,
+            "ordinal": row["ordinal"], "title": row["title"], "details": row["details"], "product": row["product"],
+            "timeline_text": timeline.text, "timeline_kind": timeline.kind,
+            "starts_on": timeline.starts_on, "ends_on": timeline.ends_on,
+        })
+        _set_m2m(task.lead_units, _units(directory, row["lead"], f"task {row['ordinal']}"))
+        _set_m2m(task.support_units, _units(directory, row["support"], f"task {row['ordinal']}"))
+    return plan

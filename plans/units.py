@@ -1,0 +1,46 @@
+"""Resolving unit names written in documents to the portal's units."""
+import re
+
+from .models import Unit, UnitAlias
+from .text import clean_cell, name_key
+
+_SEPARATORS = re.compile(r"[,;\n]|\.(?=\s|$)")
+_LONGEST_NAME_IN_PIECES = 5
+
+
+class UnitDirectory:
+    """Every name and alias of the units an area's plans may name: its own and its province's.
+
+    Built with two queries, then resolves any number of cells without touching the database.
+    """
+
+    def __init__(self, area):
+        area_ids = [area.id] + ([area.parent_id] if area.parent_id else [])
+        units = Unit.objects.filter(area_id__in=area_ids).order_by("area__kind")  # commune units win ties
+        self.by_key = {}
+        for unit in units:
+            self.by_key.setdefault(name_key(unit.name), unit)
+        for alias in UnitAlias.objects.filter(unit__area_id__in=area_ids).select_related("unit"):
+            self.by_key.setdefault(alias.key, alias.unit)
+
+    def resolve(self, cell):
+        """(units, unknown names) named by a cell such as `Phòng Kinh tế, Các cơ quan, đơn vị, phòng ban liên quan`.
+
+        Names may themselves contain commas, so consecutive pieces are joined while
+        the joined text still names a unit, longest first.
+        """
+        pieces = [p.strip() for p in _SEPARATORS.split(clean_cell(cell)) if p.strip()]
+        units, unknown = [], []
+        start = 0
+        while start < len(pieces):
+            for end in range(min(len(pieces), start + _LONGEST_NAME_IN_PIECES), start, -1):
+                unit = self.by_key.get(name_key(", ".join(pieces[start:end])))
+                if unit:
+                    if unit not in units:
+                        units.append(unit)
+                    start = end
+                    break
+            else:
+                unknown.append(pieces[start])
+                start += 1
+        return units, unknown
