@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from plans.querysets import PlanItemQuerySet
+
 
 class Comparator(models.TextChoices):
     AT_LEAST = ">=", "≥"
@@ -53,6 +55,8 @@ class Indicator(models.Model):
     )
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
     history = HistoricalRecords(m2m_fields=[lead_units, support_units])
+
+    objects = PlanItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("chỉ tiêu")

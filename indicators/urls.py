@@ -3,4 +3,6 @@ from django.urls import path
 from . import views
 
 app_name = "indicators"
-urlpatterns = []
+urlpatterns = [
+    path("<int:pk>/", views.indicator_detail_view, name="indicator_detail"),
+]

@@ -32,3 +32,12 @@ class PlanQuerySet(models.QuerySet):
             return self.none()
         own = user.area_ids
         return self.filter(Q(area__in=own) | Q(area__parent__in=own)).distinct()
+
+
+class PlanItemQuerySet(models.QuerySet):
+    """Indicators and tasks are visible exactly where their plan is."""
+
+    def visible_to(self, user):
+        from .models import Plan
+
+        return self.filter(plan__in=Plan.objects.visible_to(user).values("pk"))

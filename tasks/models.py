@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from plans.querysets import PlanItemQuerySet
+
 
 class TimelineKind(models.TextChoices):
     ONE_OFF = "one_off", _("Có thời hạn")
@@ -56,6 +58,8 @@ class Task(models.Model):
         on_delete=models.SET_NULL, related_name="carried_out_by",
     )
     history = HistoricalRecords(m2m_fields=[lead_units, support_units])
+
+    objects = PlanItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("nhiệm vụ")

@@ -47,7 +47,7 @@ def build(seeds):
     text = _read(seeds, "002_1e976a7448e8a5d4.txt")
     indicator_table = sd._table(text, "**PHỤ LỤC I**", "## PHỤ LỤC II", INDICATORS)
     task_table = sd._table(text, "## PHỤ LỤC II", None, TASKS)
-    sections = [{"number": "I", "title": "Danh mục các chỉ tiêu cụ thể", "appendix": "I", "parent": None}]
+    sections = [{"number": "", "title": "Danh mục các chỉ tiêu cụ thể", "appendix": "I", "parent": None}]
     _, indicators = sd.appendix_data(indicator_table, appendix="I", section_offset=0)
     for indicator in indicators:
         indicator["section"] = 0

@@ -1,0 +1,59 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Debian packages: venv, WeasyPrint's Pango/HarfBuzz, Vietnamese-capable fonts,
+# gettext for translations, Chromium for the browser tests.
+DEBIAN_PACKAGES := python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+	fonts-noto-core fonts-dejavu-core gettext chromium
+
+# The test suite runs against the real services: PostgreSQL and a Celery worker on Redis.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run setup system-packages test bench migrate demo clean
+
+run: setup migrate demo
+	@echo
+	@echo "  Cổng theo dõi đang chạy: http://$(HOST):$(PORT)/"
+	@echo "  Đăng nhập bằng một tài khoản demo ở trên, ví dụ phulam-officer / demo-2026"
+	@echo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+setup: system-packages $(VENV)/.installed
+
+system-packages:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+migrate: setup
+	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+test: setup
+	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	  $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: setup
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m tests.bench
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles
