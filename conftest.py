@@ -2,23 +2,44 @@ import os
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
+
+from plans.models import Plan
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made
 # beside it in tests are ordinary synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+def _load_demo():
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the seed plans once; each test's transaction rolls back what it changes."""
+    with django_db_blocker.unblock():
+        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            _load_demo()
 
 
 @pytest.fixture
 def demo(db):
-    """The five seed plans, their units and one demo user per role per commune."""
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+    """The five seed plans, their units and one demo user per role per commune.
+
+    Transactional tests (live server, Celery worker) empty the database when they
+    end, so the next one loads the seeds again.
+    """
+    if not Plan.objects.filter(slug="dong-nai-182").exists():
+        _load_demo()
 
 
 @pytest.fixture

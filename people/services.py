@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from plans.models import Unit
@@ -22,10 +23,22 @@ for slug, prefix, commune in [("phu-lam", "phulam", "Phú Lâm"), ("dai-phuoc", 
     ]
 
 
+ADMIN_GROUP = "Quản trị kế hoạch"
+ADMIN_APPS = ["plans", "indicators", "tasks"]
+
+
+def admin_group_ensure():
+    """The Django permissions an admin needs in the admin site; scope still narrows what they see."""
+    group, _ = Group.objects.get_or_create(name=ADMIN_GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=ADMIN_APPS))
+    return group
+
+
 @transaction.atomic
 def demo_users_ensure():
     """One demo user per role per commune (and the province), idempotently."""
     User = get_user_model()
+    admins = admin_group_ensure()
     users = []
     for username, role, area_slug, unit_name, full_name in DEMO_USERS:
         unit = Unit.objects.get(area__slug=area_slug, name=unit_name)
@@ -38,6 +51,8 @@ def demo_users_ensure():
         user.is_staff = role == "admin"
         user.save()
         user.units.set([unit])
+        if role == "admin":
+            user.groups.add(admins)
         users.append(user)
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "admin@localhost", DEMO_PASSWORD, role="admin")

@@ -1,0 +1,75 @@
+"""Who may see and change plans: every role against every action, checked on the server."""
+import pytest
+
+from plans.models import Plan
+from tasks.models import Task
+
+pytestmark = pytest.mark.django_db
+
+PHU_LAM = ["phulam-officer", "phulam-reviewer", "phulam-leader", "phulam-admin", "phulam-economic"]
+DAI_PHUOC = ["daiphuoc-officer", "daiphuoc-reviewer", "daiphuoc-leader", "daiphuoc-admin"]
+PROVINCE = ["dongnai-officer", "dongnai-leader", "dongnai-admin"]
+DAN_TIEN = ["dantien-officer", "dantien-leader", "dantien-admin"]
+
+
+def _get(client, user, url):
+    client.force_login(user)
+    return client.get(url).status_code
+
+
+@pytest.mark.parametrize("username, plan, status", [
+    *[(u, "phu-lam-55kh", 200) for u in PHU_LAM],          # own commune's draft
+    *[(u, "dai-phuoc-2026", 404) for u in PHU_LAM],        # another commune's draft
+    *[(u, "phu-lam-55kh", 404) for u in DAI_PHUOC + DAN_TIEN],
+    *[(u, "dong-nai-182", 200) for u in PHU_LAM + DAI_PHUOC],  # the province plan they carry out
+    *[(u, "dong-nai-182", 404) for u in DAN_TIEN],         # another province's plan
+    *[(u, "phu-lam-55kh", 200) for u in PROVINCE],         # the province follows its communes
+    *[(u, "dan-tien-71nq", 404) for u in PROVINCE],
+])
+def test_plan_page_is_scoped_by_area(client, users, username, plan, status):
+    assert _get(client, users[username], f"/plans/{plan}/") == status
+
+
+def test_plan_list_shows_only_visible_plans(client, users):
+    client.force_login(users["phulam-officer"])
+    listed = {p.slug for p in client.get("/").context["page"]}
+    assert listed == {"dong-nai-182", "phu-lam-11nq", "phu-lam-55kh"}
+
+
+@pytest.mark.parametrize("username, status", [
+    ("phulam-officer", 200), ("phulam-reviewer", 200), ("daiphuoc-officer", 404), ("dantien-admin", 404),
+])
+def test_task_and_indicator_pages_follow_their_plan(client, users, username, status):
+    plan = Plan.objects.get(slug="phu-lam-55kh")
+    assert _get(client, users[username], f"/tasks/{plan.tasks.first().pk}/") == status
+    assert _get(client, users[username], f"/indicators/{plan.indicators.first().pk}/") == status
+
+
+def test_anonymous_users_are_sent_to_sign_in(client, demo):
+    response = client.get("/plans/phu-lam-55kh/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("username, can_edit", [
+    ("phulam-officer", False), ("phulam-reviewer", False), ("phulam-leader", False), ("phulam-economic", False),
+    ("daiphuoc-admin", False), ("dantien-admin", False),
+    ("phulam-admin", True), ("dongnai-admin", True),
+])
+def test_only_admins_of_the_area_may_edit_a_plan(client, users, username, can_edit):
+    plan = Plan.objects.get(slug="phu-lam-55kh")
+    client.force_login(users[username])
+    form = client.get(f"/admin/plans/plan/{plan.pk}/change/")
+    assert (form.status_code == 200) is can_edit
+    response = client.post(f"/admin/plans/plan/{plan.pk}/change/", {"title": "Forged", "slug": plan.slug})
+    plan.refresh_from_db()
+    assert plan.title != "Forged"
+    if not can_edit:
+        assert response.status_code in (302, 403, 404)
+
+
+def test_admin_task_list_is_narrowed_to_editable_plans(client, users):
+    client.force_login(users["daiphuoc-admin"])
+    listed = client.get("/admin/tasks/task/").context["cl"].queryset
+    assert set(listed.values_list("plan__slug", flat=True).distinct()) == {"dai-phuoc-2026"}
+    phu_lam_task = Task.objects.filter(plan__slug="phu-lam-55kh").first()
+    assert client.get(f"/admin/tasks/task/{phu_lam_task.pk}/change/").status_code in (302, 404)
