@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -7,6 +6,8 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("tasks/", include("tasks.urls")),
     path("indicators/", include("indicators.urls")),
+    path("evidence/", include("evidence.urls")),
+    path("notifications/", include("people.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plans.querysets import PlanItemQuerySet
+from plans.models import PlanItem
 
 
 class Comparator(models.TextChoices):
@@ -16,21 +17,9 @@ class Comparator(models.TextChoices):
     BETWEEN = "between", _("trong khoảng")
 
 
-class Indicator(models.Model):
+class Indicator(PlanItem):
     """A measured target of a plan (Chỉ tiêu)."""
 
-    class Status(models.TextChoices):
-        NOT_STARTED = "not_started", _("Chưa thực hiện")
-        IN_PROGRESS = "in_progress", _("Đang thực hiện")
-        ACHIEVED = "achieved", _("Đạt")
-        NOT_ACHIEVED = "not_achieved", _("Không đạt")
-
-    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="indicators")
-    section = models.ForeignKey(
-        "plans.Section", null=True, blank=True, on_delete=models.CASCADE, related_name="indicators",
-    )
-    position = models.PositiveIntegerField(_("thứ tự"))
-    ordinal = models.CharField(_("STT"), max_length=16, blank=True)
     content = models.TextField(_("nội dung"))
     unit_of_measure = models.CharField(_("đơn vị tính"), max_length=64, blank=True)
     # The target as the document writes it, and its typed parts when it is a number.
@@ -41,27 +30,21 @@ class Indicator(models.Model):
         _("giá trị cận trên"), max_digits=16, decimal_places=4, null=True, blank=True,
     )
     target_unit = models.CharField(_("đơn vị của chỉ tiêu"), max_length=32, blank=True)
-    lead_units = models.ManyToManyField(
-        "plans.Unit", verbose_name=_("đơn vị chủ trì"), blank=True, related_name="led_indicators",
-    )
-    support_units = models.ManyToManyField(
-        "plans.Unit", verbose_name=_("đơn vị phối hợp"), blank=True, related_name="supported_indicators",
-    )
     deadline = models.DateField(_("thời hạn"), null=True, blank=True)
     baseline = models.CharField(_("giá trị nền"), max_length=255, blank=True)
     contributes_to = models.ForeignKey(
         "self", verbose_name=_("đóng góp cho chỉ tiêu cấp trên"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="contributions",
     )
-    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
-    history = HistoricalRecords(m2m_fields=[lead_units, support_units])
+    # The latest reported figure, kept on the row so lists need no extra query.
+    current_value = models.DecimalField(_("giá trị hiện tại"), max_digits=16, decimal_places=4, null=True, blank=True)
+    current_period = models.DateField(_("kỳ báo cáo gần nhất"), null=True, blank=True)
+    is_met = models.BooleanField(_("đạt chỉ tiêu"), null=True)
+    history = HistoricalRecords(m2m_fields=["lead_units", "support_units"])
 
-    objects = PlanItemQuerySet.as_manager()
-
-    class Meta:
+    class Meta(PlanItem.Meta):
         verbose_name = _("chỉ tiêu")
         verbose_name_plural = _("chỉ tiêu")
-        ordering = ["plan", "position"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "position"], name="indicator_position_unique"),
             models.CheckConstraint(
@@ -78,8 +61,41 @@ class Indicator(models.Model):
         return f"{self.ordinal}. {self.content}" if self.ordinal else self.content
 
     @property
+    def title(self):
+        return self.content
+
+    @property
     def is_qualitative(self):
         return not self.target_comparator
 
     def get_absolute_url(self):
         return reverse("indicators:indicator_detail", args=[self.pk])
+
+
+class IndicatorReport(models.Model):
+    """A measured value (or, for a qualitative target, a state) reported for one month."""
+
+    class QualitativeState(models.TextChoices):
+        NOT_STARTED = "not_started", _("Chưa triển khai")
+        IN_PROGRESS = "in_progress", _("Đang triển khai")
+        ACHIEVED = "achieved", _("Đã đạt")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="reports")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="indicator_reports")
+    period = models.DateField(_("kỳ báo cáo (tháng)"))
+    value = models.DecimalField(_("giá trị đo được"), max_digits=16, decimal_places=4, null=True, blank=True)
+    qualitative_state = models.CharField(_("tình trạng"), max_length=16, choices=QualitativeState.choices, blank=True)
+    description = models.TextField(_("mô tả kết quả"), blank=True)
+    is_met = models.BooleanField(_("đạt chỉ tiêu"), null=True)
+    created_at = models.DateTimeField(_("thời điểm báo cáo"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("báo cáo chỉ tiêu")
+        verbose_name_plural = _("báo cáo chỉ tiêu")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | ~Q(qualitative_state=""), name="indicator_report_has_a_figure",
+            ),
+            models.CheckConstraint(condition=Q(period__day=1), name="indicator_report_period_is_a_month"),
+        ]

@@ -1,17 +1,66 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from plans.access import can_report
+from plans.forms import add_service_errors
 from plans.history import history_rows
+from plans.services import StaleVersion
 
+from .forms import IndicatorReportForm
 from .models import Indicator
+from .services import indicator_value_report
+
+
+def _visible_indicator(user, pk):
+    return get_object_or_404(
+        Indicator.objects.visible_to(user).select_related("plan__area", "section", "contributes_to")
+        .prefetch_related("lead_units", "support_units"), pk=pk)
 
 
 @login_required
 def indicator_detail_view(request, pk):
-    indicator = get_object_or_404(
-        Indicator.objects.visible_to(request.user)
-        .select_related("plan", "plan__area", "section", "contributes_to")
-        .prefetch_related("lead_units", "support_units"),
-        pk=pk,
-    )
-    return render(request, "indicators/indicator_detail.html", {"indicator": indicator, "history": history_rows(indicator)})
+    indicator = _visible_indicator(request.user, pk)
+    return render(request, "indicators/indicator_detail.html", {
+        "indicator": indicator, "history": history_rows(indicator),
+        "reports": indicator.reports.select_related("author")[:50],
+        "evidence": indicator.evidence.select_related("uploaded_by", "reviewed_by").order_by("-uploaded_at"),
+        "can_report": can_report(request.user, indicator),
+    })
+
+
+@login_required
+def indicator_report_view(request, pk):
+    indicator = _visible_indicator(request.user, pk)
+    if not can_report(request.user, indicator):
+        raise PermissionDenied(_("Chỉ cán bộ của đơn vị chủ trì mới được báo cáo chỉ tiêu này."))
+    status = 200
+    if request.method == "POST":
+        form = IndicatorReportForm(request.POST, request.FILES, indicator=indicator)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                indicator_value_report(
+                    indicator_id=indicator.pk, user=request.user, version=data["version"], period=data["period"],
+                    value=data.get("value"), qualitative_state=data.get("qualitative_state", ""),
+                    description=data["description"], uploads=form.uploads())
+            except StaleVersion as stale:
+                indicator, status = stale.current, 409
+                form = IndicatorReportForm(initial={"version": stale.current.version, "period": data["period"]},
+                                           indicator=stale.current)
+                form.add_error(None, _("Người khác vừa báo cáo chỉ tiêu này; số liệu mới nhất đang hiển thị. "
+                                       "Hãy kiểm tra rồi gửi lại."))
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Đã lưu kết quả chỉ tiêu %(ordinal)s.") % {"ordinal": indicator.ordinal})
+                return redirect(indicator.get_absolute_url())
+        if form.errors and status == 200:
+            status = 400
+    else:
+        form = IndicatorReportForm(indicator=indicator, initial={
+            "version": indicator.version, "period": timezone.localdate().replace(day=1), "value": indicator.current_value})
+    return render(request, "indicators/indicator_report.html", {"indicator": indicator, "form": form}, status=status)

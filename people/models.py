@@ -32,3 +32,22 @@ class User(AbstractUser):
     @property
     def is_portal_admin(self):
         return self.is_superuser or self.role == self.Role.ADMIN
+
+
+class Notification(models.Model):
+    """An in-app notice (the bell), sent with an e-mail of the same text."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField(_("nội dung"), max_length=500)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.message

@@ -57,3 +57,18 @@ def demo_users_ensure():
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "admin@localhost", DEMO_PASSWORD, role="admin")
     return users
+
+
+def notify(*, recipients, message, url=""):
+    """A notice in each recipient's bell, and the same text by e-mail once the transaction commits."""
+    from django.conf import settings
+    from django.core.mail import send_mass_mail
+
+    from .models import Notification
+
+    recipients = [user for user in {user.pk: user for user in recipients}.values() if user.is_active]
+    Notification.objects.bulk_create([Notification(recipient=user, message=message, url=url) for user in recipients])
+    mails = [(message[:120], f"{message}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [user.email])
+             for user in recipients if user.email]
+    if mails:
+        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .querysets import PlanQuerySet
+from .querysets import PlanItemQuerySet, PlanQuerySet
 from .text import name_key
 
 
@@ -202,3 +202,39 @@ class Section(models.Model):
     @property
     def depth(self):
         return self.number.count(".") - 1 if self.number and self.number[0].isdigit() else 0
+
+
+class ItemStatus(models.TextChoices):
+    """Where a task or indicator stands; completed only once its evidence is accepted."""
+
+    NOT_STARTED = "not_started", _("Chưa thực hiện")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    AWAITING_REVIEW = "awaiting_review", _("Chờ thẩm định")
+    EVIDENCE_REJECTED = "evidence_rejected", _("Minh chứng bị trả lại")
+    COMPLETED = "completed", _("Hoàn thành")
+
+
+class PlanItem(models.Model):
+    """What tasks and indicators share: their place in the plan, who leads, where they stand."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="%(class)ss")
+    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.CASCADE, related_name="%(class)ss")
+    position = models.PositiveIntegerField(_("thứ tự"))
+    ordinal = models.CharField(_("STT"), max_length=16, blank=True)
+    lead_units = models.ManyToManyField(Unit, verbose_name=_("đơn vị chủ trì"), blank=True, related_name="led_%(class)ss")
+    support_units = models.ManyToManyField(
+        Unit, verbose_name=_("đơn vị phối hợp"), blank=True, related_name="supported_%(class)ss",
+    )
+    status = models.CharField(_("trạng thái"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.NOT_STARTED)
+    # Optimistic locking: a save names the version it read, and loses if another saved first.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = PlanItemQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["plan", "position"]
+
+    @property
+    def is_completed(self):
+        return self.status == ItemStatus.COMPLETED

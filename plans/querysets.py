@@ -41,3 +41,9 @@ class PlanItemQuerySet(models.QuerySet):
         from .models import Plan
 
         return self.filter(plan__in=Plan.objects.visible_to(user).values("pk"))
+
+    def led_by(self, unit_ids):
+        return self.filter(lead_units__in=unit_ids).distinct()
+
+    def supported_by(self, unit_ids):
+        return self.filter(support_units__in=unit_ids).exclude(lead_units__in=unit_ids).distinct()

@@ -126,3 +126,23 @@ def plan_load(data):
         _set_m2m(task.lead_units, _units(directory, row["lead"], f"task {row['ordinal']}"))
         _set_m2m(task.support_units, _units(directory, row["support"], f"task {row['ordinal']}"))
     return plan
+
+
+class StaleVersion(Exception):
+    """Someone saved the item after this user opened it; carries the newer item."""
+
+    def __init__(self, current):
+        super().__init__("stale version")
+        self.current = current
+
+
+def item_lock(model, *, pk, version):
+    """Lock a task or indicator for a workflow step, refusing a step based on an old version."""
+    item = model.objects.select_for_update().select_related("plan__area").get(pk=pk)
+    if version is not None and item.version != version:
+        raise StaleVersion(item)
+    return item
+
+
+def month_start(day):
+    return day.replace(day=1)

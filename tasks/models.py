@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plans.querysets import PlanItemQuerySet
+from plans.models import ItemStatus, PlanItem
 
 
 class TimelineKind(models.TextChoices):
@@ -14,29 +14,13 @@ class TimelineKind(models.TextChoices):
     CONTINUOUS = "continuous", _("Thường xuyên")
 
 
-class Task(models.Model):
+class Task(PlanItem):
     """Work a lead unit carries out with support units (Nhiệm vụ)."""
 
-    class Status(models.TextChoices):
-        NOT_STARTED = "not_started", _("Chưa thực hiện")
-        IN_PROGRESS = "in_progress", _("Đang thực hiện")
-        AWAITING_REVIEW = "awaiting_review", _("Chờ thẩm định")
-        COMPLETED = "completed", _("Hoàn thành")
+    Status = ItemStatus
 
-    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="tasks")
-    section = models.ForeignKey(
-        "plans.Section", null=True, blank=True, on_delete=models.CASCADE, related_name="tasks",
-    )
-    position = models.PositiveIntegerField(_("thứ tự"))
-    ordinal = models.CharField(_("STT"), max_length=16, blank=True)
     title = models.TextField(_("nhiệm vụ"))
     details = models.TextField(_("nội dung chi tiết"), blank=True)
-    lead_units = models.ManyToManyField(
-        "plans.Unit", verbose_name=_("cơ quan chủ trì"), blank=True, related_name="led_tasks",
-    )
-    support_units = models.ManyToManyField(
-        "plans.Unit", verbose_name=_("cơ quan phối hợp"), blank=True, related_name="supported_tasks",
-    )
     product = models.TextField(_("sản phẩm"), blank=True)
     timeline_text = models.CharField(_("thời gian thực hiện"), max_length=255, blank=True)
     starts_on = models.DateField(_("bắt đầu"), null=True, blank=True)
@@ -49,22 +33,16 @@ class Task(models.Model):
         on_delete=models.SET_NULL, related_name="tasks_in_charge",
     )
     authority = models.CharField(_("thẩm quyền phê duyệt"), max_length=255, blank=True)
-    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
-    # Optimistic locking: a save names the version it read, and loses if another saved first.
-    version = models.PositiveIntegerField(default=1)
     carries_out = models.ForeignKey(
         "self", verbose_name=_("thực hiện nhiệm vụ cấp trên"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="carried_out_by",
     )
-    history = HistoricalRecords(m2m_fields=[lead_units, support_units])
+    history = HistoricalRecords(m2m_fields=["lead_units", "support_units"])
 
-    objects = PlanItemQuerySet.as_manager()
-
-    class Meta:
+    class Meta(PlanItem.Meta):
         verbose_name = _("nhiệm vụ")
         verbose_name_plural = _("nhiệm vụ")
-        ordering = ["plan", "position"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "position"], name="task_position_unique"),
             models.CheckConstraint(condition=Q(progress__lte=100), name="task_progress_at_most_100"),
@@ -73,8 +51,8 @@ class Task(models.Model):
                 name="task_timeline_ordered",
             ),
             models.CheckConstraint(
-                condition=~Q(status="completed") | Q(progress=100),
-                name="task_completed_at_100",
+                condition=Q(status__in=["not_started", "in_progress"]) | Q(progress=100),
+                name="task_reported_complete_at_100",
             ),
         ]
 
@@ -100,3 +78,45 @@ class Task(models.Model):
         if not self.authority:
             missing.append(_("rõ thẩm quyền"))
         return missing
+
+
+class ProgressUpdate(models.Model):
+    """What an officer reported on a task for a month: the figure before and after, and why."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates")
+    period = models.DateField(_("kỳ báo cáo (tháng)"))
+    progress_before = models.PositiveSmallIntegerField(_("tiến độ trước"))
+    progress_after = models.PositiveSmallIntegerField(_("tiến độ sau"))
+    achievements = models.TextField(_("kết quả thực hiện trong kỳ"))
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
+    proposals = models.TextField(_("kiến nghị, đề xuất"), blank=True)
+    reason = models.TextField(_("lý do điều chỉnh giảm tiến độ"), blank=True)
+    created_at = models.DateTimeField(_("thời điểm cập nhật"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cập nhật tiến độ")
+        verbose_name_plural = _("cập nhật tiến độ")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress_after__lte=100), name="update_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(progress_after__gte=models.F("progress_before")) | ~Q(reason=""),
+                name="update_backwards_needs_reason",
+            ),
+            models.CheckConstraint(condition=Q(period__day=1), name="update_period_is_a_month"),
+        ]
+
+
+class Comment(models.Model):
+    """A note on a task, as support units may leave."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="task_comments")
+    body = models.TextField(_("ý kiến"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ý kiến")
+        verbose_name_plural = _("ý kiến")
+        ordering = ["created_at", "id"]

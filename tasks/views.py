@@ -1,17 +1,140 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from plans.access import can_comment, can_report
+from plans.forms import add_service_errors
 from plans.history import history_rows
+from plans.models import ItemStatus, Plan
+from plans.services import StaleVersion
 
+from .forms import CommentForm, ProgressReportForm
 from .models import Task
+from .schedule import task_expected_progress
+from .selectors import my_indicator_rows, my_task_rows
+from .services import task_comment_add, task_progress_report
 
+ROWS_PER_PAGE = 25
+DEADLINE_WINDOWS = [(30, _("30 ngày tới")), (90, _("90 ngày tới")), (365, _("12 tháng tới"))]
+
+def _visible_task(user, pk):
+    return get_object_or_404(
+        Task.objects.visible_to(user).select_related("plan__area", "section", "officer", "carries_out")
+        .prefetch_related("lead_units", "support_units"), pk=pk)
+
+@login_required
+def my_work_view(request):
+    kind = "indicators" if request.GET.get("kind") == "indicators" else "tasks"
+    within = request.GET.get("within", "")
+    filters = {
+        "role": request.GET.get("role", ""), "plan": request.GET.get("plan", ""),
+        "section": request.GET.get("section", "") if request.GET.get("section", "").isdigit() else "",
+        "status": request.GET.get("status", ""), "query": request.GET.get("q", "").strip(),
+        "within_days": int(within) if within.isdigit() else None,
+        "overdue_only": request.GET.get("overdue") == "1",
+    }
+    select = my_indicator_rows if kind == "indicators" else my_task_rows
+    rows = select(request.user, today=timezone.localdate(), **filters)
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "tasks/my_work.html", {
+        "kind": kind, "page": page, "filters": filters, "within": within,
+        "plans": Plan.objects.visible_to(request.user).order_by("area__kind", "slug"),
+        "statuses": ItemStatus.choices, "windows": DEADLINE_WINDOWS,
+    })
 
 @login_required
 def task_detail_view(request, pk):
-    task = get_object_or_404(
-        Task.objects.visible_to(request.user)
-        .select_related("plan", "plan__area", "section", "officer", "carries_out")
-        .prefetch_related("lead_units", "support_units"),
-        pk=pk,
-    )
-    return render(request, "tasks/task_detail.html", {"task": task, "history": history_rows(task)})
+    task = _visible_task(request.user, pk)
+    return render(request, "tasks/task_detail.html", {
+        "task": task, "history": history_rows(task),
+        "expected": task_expected_progress(task, timezone.localdate()),
+        "updates": task.updates.select_related("author").prefetch_related("evidence")[:50],
+        "evidence": task.evidence.select_related("uploaded_by", "reviewed_by").order_by("-uploaded_at"),
+        "comments": task.comments.select_related("author"),
+        "can_report": can_report(request.user, task), "can_comment": can_comment(request.user, task),
+        "comment_form": CommentForm(),
+    })
+
+@login_required
+def task_report_view(request, pk):
+    task = _visible_task(request.user, pk)
+    if not can_report(request.user, task):
+        raise PermissionDenied(_("Chỉ cán bộ của cơ quan chủ trì mới được cập nhật tiến độ nhiệm vụ này."))
+    status = 200
+    if request.method == "POST":
+        form = ProgressReportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                task_progress_report(
+                    task_id=task.pk, user=request.user, version=data["version"], progress=data["progress"],
+                    period=data["period"], achievements=data["achievements"], difficulties=data["difficulties"],
+                    proposals=data["proposals"], reason=data["reason"], uploads=form.uploads())
+            except StaleVersion as stale:
+                task, form, status = stale.current, _stale_form(stale.current, form), 409
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Đã lưu tiến độ %(progress)s%% cho nhiệm vụ %(ordinal)s.")
+                                 % {"progress": data["progress"], "ordinal": task.ordinal})
+                if request.htmx:
+                    return _work_row_response(request, task.pk)
+                return redirect(task.get_absolute_url())
+        if form.errors and status == 200:
+            status = 400
+    else:
+        form = ProgressReportForm(initial={"version": task.version, "period": timezone.localdate().replace(day=1),
+                                           "progress": task.progress})
+    if request.htmx and request.method == "POST":
+        return _work_row_response(request, task.pk, form=form, status=status)
+    context = {"task": task, "form": form, "expected": task_expected_progress(task, timezone.localdate())}
+    template = "tasks/inc/report_form.html" if request.htmx else "tasks/task_report.html"
+    return render(request, template, context, status=status)
+
+def _stale_form(current, submitted):
+    """The submitted text kept, the figures and version replaced by the newer ones, and why."""
+    data = submitted.data.copy()
+    data["version"] = current.version
+    data["progress"] = current.progress
+    form = ProgressReportForm(data)
+    form.is_valid()
+    latest = current.history.select_related("history_user").first()
+    who = latest.history_user.get_full_name() or latest.history_user.username if latest and latest.history_user else "?"
+    form.add_error(None, _("%(who)s vừa cập nhật nhiệm vụ này (tiến độ hiện là %(progress)s%%). Biểu mẫu đã hiện số "
+                           "liệu mới nhất; hãy kiểm tra rồi lưu lại.") % {"who": who, "progress": current.progress})
+    return form
+
+def _work_row_response(request, pk, *, form=None, status=200):
+    """The task's row of "My work", refreshed, with the form still open when it was refused."""
+    rows = my_task_rows(request.user, today=timezone.localdate(), pk=pk)
+    if not rows:  # not one of the user's own items (an admin correcting a figure): show the task
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("tasks:task_detail", args=[pk])
+        return response
+    row = rows[0]
+    return render(request, "tasks/inc/work_row.html", {
+        "row": row, "form": form, "task": row.item, "expected": row.expected,
+    }, status=status)
+
+@login_required
+@require_POST
+def task_comment_view(request, pk):
+    task = _visible_task(request.user, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            task_comment_add(task_id=task.pk, user=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Đã gửi ý kiến."))
+    else:
+        messages.error(request, _("Ý kiến không được để trống."))
+    return redirect(task.get_absolute_url())

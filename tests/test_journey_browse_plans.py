@@ -21,7 +21,7 @@ def test_officer_opens_commune_plan_and_sees_its_tasks(demo, live_server, page, 
     page.get_by_role("link", name="Triển khai hệ thống điều hành giao thông thông minh").click()
     assert page.locator("h1").inner_text() == "Nhiệm vụ 9"
     assert "Công an xã" in page.locator("dl.facts").inner_text()
-    assert "Tạo mới" in page.locator(".timeline").inner_text()
+    assert "Tạo mới" in page.locator("#history").inner_text()
 
 
 def test_officer_of_another_commune_cannot_open_the_plan(demo, live_server, page, sign_in):

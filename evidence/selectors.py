@@ -1,0 +1,51 @@
+from collections import defaultdict
+
+from django.db.models import Prefetch, Q
+
+from indicators.models import Indicator
+from plans.models import Plan
+from tasks.models import Task
+
+from .models import Evidence
+
+
+def evidence_visible_to(user):
+    """Evidence is visible exactly where the task or indicator it proves is visible."""
+    plans = Plan.objects.visible_to(user).values("pk")
+    return Evidence.objects.filter(Q(task__plan__in=plans) | Q(indicator__plan__in=plans))
+
+
+def review_queue(user):
+    """Pending evidence of the reviewer's own areas, grouped by lead unit and plan, oldest first."""
+    areas = user.area_ids
+    scope = Q() if user.is_superuser else Q(task__plan__area__in=areas) | Q(indicator__plan__area__in=areas)
+    pending = (
+        Evidence.objects.filter(scope, status=Evidence.Status.PENDING)
+        .select_related("uploaded_by", "progress_update", "indicator_report")
+        .prefetch_related(
+            Prefetch("task", queryset=Task.objects.select_related("plan__area").prefetch_related("lead_units")),
+            Prefetch("indicator", queryset=Indicator.objects.select_related("plan__area").prefetch_related("lead_units")),
+        )
+        .order_by("uploaded_at", "id")
+    )
+    pending = list(pending)
+    earlier = _earlier_rejections(pending)
+    groups = defaultdict(list)
+    for evidence in pending:
+        item = evidence.item
+        lead = ", ".join(u.name for u in item.lead_units.all()) or "—"
+        evidence.earlier_rejections = earlier.get((evidence.task_id, evidence.indicator_id), [])
+        groups[(lead, item.plan)].append(evidence)
+    return [{"lead": lead, "plan": plan, "evidence": items} for (lead, plan), items in groups.items()]
+
+
+def _earlier_rejections(pending):
+    task_ids = {e.task_id for e in pending if e.task_id}
+    indicator_ids = {e.indicator_id for e in pending if e.indicator_id}
+    rejected = Evidence.objects.filter(
+        Q(task__in=task_ids) | Q(indicator__in=indicator_ids), status=Evidence.Status.REJECTED,
+    ).select_related("reviewed_by").order_by("reviewed_at")
+    by_item = defaultdict(list)
+    for evidence in rejected:
+        by_item[(evidence.task_id, evidence.indicator_id)].append(evidence)
+    return by_item

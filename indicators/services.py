@@ -1,0 +1,72 @@
+"""Workflows on indicators: reporting a measured value or state for a month."""
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from evidence.models import Evidence
+from evidence.services import evidence_inspect_all, evidence_store, files_removed_on_failure, item_status_after_evidence
+from plans.access import can_report
+from plans.models import ItemStatus
+from plans.services import item_lock, month_start
+
+from .models import Indicator, IndicatorReport
+from .targets import target_is_met
+
+
+def indicator_value_report(*, indicator_id, user, version, period, value=None, qualitative_state="",
+                           description="", uploads=()):
+    """Record the month's figure; a target reported met counts as completed once its evidence is accepted."""
+    inspected = evidence_inspect_all(list(uploads))
+    today = timezone.localdate()
+    with files_removed_on_failure() as stored, transaction.atomic():
+        indicator = item_lock(Indicator, pk=indicator_id, version=version)
+        if not can_report(user, indicator):
+            raise PermissionDenied(_("Chỉ cán bộ của đơn vị chủ trì mới được báo cáo chỉ tiêu này."))
+        value, is_met = _figure(indicator, value, qualitative_state)
+        errors = {}
+        if month_start(period) > month_start(today):
+            errors["period"] = _("Không thể báo cáo cho kỳ chưa đến.")
+        if is_met and not inspected and not indicator.evidence.exclude(status=Evidence.Status.REJECTED).exists():
+            errors["uploads"] = _("Chỉ tiêu báo cáo đạt phải kèm tệp minh chứng.")
+        if errors:
+            raise ValidationError(errors)
+        report = IndicatorReport.objects.create(
+            indicator=indicator, author=user, period=month_start(period), value=value,
+            qualitative_state=qualitative_state if indicator.is_qualitative else "",
+            description=description.strip(), is_met=is_met,
+        )
+        evidence_store(item=indicator, user=user, inspected=inspected, stored_paths=stored, indicator_report=report)
+        indicator.current_value = value
+        indicator.current_period = report.period
+        indicator.is_met = is_met
+        if is_met:
+            indicator.status = item_status_after_evidence(indicator)
+        elif qualitative_state == IndicatorReport.QualitativeState.NOT_STARTED:
+            indicator.status = ItemStatus.NOT_STARTED
+        else:
+            indicator.status = ItemStatus.IN_PROGRESS
+        indicator.version += 1
+        indicator._history_user = user
+        indicator._change_reason = _("Báo cáo kết quả tháng %(period)s") % {"period": f"{period:%m/%Y}"}
+        indicator.save()
+    return report
+
+
+def _figure(indicator, value, qualitative_state):
+    if indicator.is_qualitative:
+        if qualitative_state not in IndicatorReport.QualitativeState.values:
+            raise ValidationError({"qualitative_state": _("Hãy chọn tình trạng thực hiện chỉ tiêu.")})
+        return None, qualitative_state == IndicatorReport.QualitativeState.ACHIEVED
+    try:
+        value = Decimal(str(value).replace(",", ".")) if value not in (None, "") else None
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise ValidationError({"value": _("Hãy nhập giá trị đo được (một con số, đơn vị: %(unit)s).")
+                               % {"unit": indicator.unit_of_measure or "—"}})
+    met = target_is_met(comparator=indicator.target_comparator, value=indicator.target_value,
+                        upper=indicator.target_value_upper, measured=value)
+    return value, met

@@ -1,0 +1,80 @@
+"""Workflows on tasks: progress reports and comments. Views, admin and imports all call these."""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from evidence.models import Evidence
+from evidence.services import evidence_inspect_all, evidence_store, files_removed_on_failure, item_status_after_evidence
+from plans.access import can_comment, can_report
+from plans.models import ItemStatus
+from plans.services import item_lock, month_start
+
+from .models import Comment, ProgressUpdate, Task
+from .schedule import task_expected_progress
+
+
+def task_progress_report(*, task_id, user, version, progress, period, achievements,
+                         difficulties="", proposals="", reason="", uploads=()):
+    """Record a progress update with its evidence files, all or nothing.
+
+    Raises PermissionDenied for someone who may not report, StaleVersion when another
+    update was saved since `version` was read, ValidationError (in Vietnamese) otherwise.
+    """
+    inspected = evidence_inspect_all(list(uploads))
+    today = timezone.localdate()
+    with files_removed_on_failure() as stored, transaction.atomic():
+        task = item_lock(Task, pk=task_id, version=version)
+        if not can_report(user, task):
+            raise PermissionDenied(_("Chỉ cán bộ của cơ quan chủ trì mới được cập nhật tiến độ nhiệm vụ này."))
+        _check_update(task, progress=progress, period=period, today=today, achievements=achievements,
+                      difficulties=difficulties, proposals=proposals, reason=reason, has_new_evidence=bool(inspected))
+        update = ProgressUpdate.objects.create(
+            task=task, author=user, period=month_start(period), progress_before=task.progress, progress_after=progress,
+            achievements=achievements.strip(), difficulties=difficulties.strip(), proposals=proposals.strip(),
+            reason=reason.strip(),
+        )
+        evidence_store(item=task, user=user, inspected=inspected, stored_paths=stored, progress_update=update)
+        task.progress = progress
+        if progress == 0:
+            task.status = ItemStatus.NOT_STARTED
+        elif progress < 100:
+            task.status = ItemStatus.IN_PROGRESS
+        else:
+            task.status = item_status_after_evidence(task)
+        task.version += 1
+        task._history_user = user
+        task._change_reason = reason.strip() or _("Báo cáo tiến độ tháng %(period)s") % {"period": f"{period:%m/%Y}"}
+        task.save()
+    return update
+
+
+def _check_update(task, *, progress, period, today, achievements, difficulties, proposals, reason, has_new_evidence):
+    errors = {}
+    if not 0 <= progress <= 100:
+        errors["progress"] = _("Tiến độ phải từ 0 đến 100%.")
+    if month_start(period) > month_start(today):
+        errors["period"] = _("Không thể báo cáo cho kỳ chưa đến.")
+    if not achievements.strip():
+        errors["achievements"] = _("Hãy nêu kết quả đã thực hiện trong kỳ.")
+    if progress < task.progress and not reason.strip():
+        errors["reason"] = _("Tiến độ giảm từ %(before)s%% xuống %(after)s%%: hãy nêu lý do.") % {
+            "before": task.progress, "after": progress}
+    expected = task_expected_progress(task, today)
+    if expected is not None and progress < expected and not (difficulties.strip() and proposals.strip()):
+        errors["difficulties"] = _("Tiến độ %(actual)s%% chậm so với lộ trình %(expected)s%%: hãy nêu khó khăn, "
+                                   "vướng mắc và kiến nghị.") % {"actual": progress, "expected": expected}
+    if progress == 100 and not has_new_evidence and not task.evidence.exclude(status=Evidence.Status.REJECTED).exists():
+        errors["uploads"] = _("Báo cáo hoàn thành phải kèm tệp minh chứng (văn bản đã ký, ảnh sản phẩm...).")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def task_comment_add(*, task_id, user, body):
+    task = Task.objects.select_related("plan__area").get(pk=task_id)
+    if not can_comment(user, task):
+        raise PermissionDenied(_("Chỉ cơ quan chủ trì hoặc phối hợp mới được góp ý cho nhiệm vụ này."))
+    if not body.strip():
+        raise ValidationError({"body": _("Ý kiến không được để trống.")})
+    return Comment.objects.create(task=task, author=user, body=body.strip()[:5000])
