@@ -19,6 +19,19 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test stores evidence in its own folder, so a test can see every file left behind."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def mail_outbox_backend(settings):
+    # Outgoing e-mail is the one thing faked: it cannot leave this machine.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
 def _load_demo():
     call_command("load_demo", stdout=open(os.devnull, "w"))
 

@@ -84,7 +84,8 @@ def item_status_after_evidence(item):
 
 @transaction.atomic
 def evidence_review(*, evidence_id, reviewer, accept, reason="", note=""):
-    evidence = Evidence.objects.select_for_update().select_related("task__plan", "indicator__plan").get(pk=evidence_id)
+    evidence = (Evidence.objects.select_for_update(of=("self",))
+                .select_related("task__plan", "indicator__plan").get(pk=evidence_id))
     item = evidence.item
     if not can_review(reviewer, item):
         raise PermissionDenied(_("Chỉ Phòng Văn hóa - Xã hội của địa bàn mới được thẩm định minh chứng này."))

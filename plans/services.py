@@ -138,7 +138,7 @@ class StaleVersion(Exception):
 
 def item_lock(model, *, pk, version):
     """Lock a task or indicator for a workflow step, refusing a step based on an old version."""
-    item = model.objects.select_for_update().select_related("plan__area").get(pk=pk)
+    item = model.objects.select_for_update(of=("self",)).select_related("plan__area").get(pk=pk)
     if version is not None and item.version != version:
         raise StaleVersion(item)
     return item
