@@ -94,7 +94,8 @@ def task_report_view(request, pk):
                                            "progress": task.progress})
     if request.htmx and request.method == "POST":
         return _work_row_response(request, task.pk, form=form, status=status)
-    context = {"task": task, "form": form, "expected": task_expected_progress(task, timezone.localdate())}
+    context = {"task": task, "form": form, "expected": task_expected_progress(task, timezone.localdate()),
+               "inline": bool(request.htmx)}
     template = "tasks/inc/report_form.html" if request.htmx else "tasks/task_report.html"
     return render(request, template, context, status=status)
 

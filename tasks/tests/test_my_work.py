@@ -1,0 +1,71 @@
+"""The officer's "My work" page: what it lists, in which order, and at a fixed query cost."""
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from plans.models import Area, Plan, Section, Unit
+from tasks.models import Task, TimelineKind
+
+pytestmark = pytest.mark.django_db
+
+
+def _officer_with_tasks(django_user_model, count, slug):
+    area = Area.objects.create(kind="commune", name=slug, slug=slug)
+    unit = Unit.objects.create(area=area, name="Phòng VH-XH", slug=f"{slug}-vhxh")
+    other = Unit.objects.create(area=area, name="Phòng Kinh tế", slug=f"{slug}-kt")
+    plan = Plan.objects.create(slug=f"{slug}-plan", area=area, issuer="UBND", title="KH", status="draft")
+    section = Section.objects.create(plan=plan, number="I.", title="Nhóm", position=1)
+    tasks = Task.objects.bulk_create([
+        Task(plan=plan, section=section, position=i, ordinal=str(i), title=f"Nhiệm vụ {i}", timeline_text="Năm 2020",
+             starts_on=datetime.date(2020, 1, 1), ends_on=datetime.date(2020 + i % 10, 12, 31), progress=i % 100)
+        for i in range(count)])
+    Task.lead_units.through.objects.bulk_create([Task.lead_units.through(task=t, unit=unit) for t in tasks])
+    Task.support_units.through.objects.bulk_create([Task.support_units.through(task=t, unit=other) for t in tasks])
+    officer = django_user_model.objects.create_user(f"{slug}-officer", password="x", role="officer")
+    officer.units.set([unit])
+    return officer
+
+
+def _queries(client, user):
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/tasks/my-work/")
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_my_work_costs_the_same_queries_for_5_or_300_items(client, django_user_model):
+    small = _officer_with_tasks(django_user_model, 5, "xa-nho")
+    large = _officer_with_tasks(django_user_model, 300, "xa-lon")
+    assert _queries(client, small) == _queries(client, large)
+
+
+def test_overdue_items_come_first_then_those_behind(client, users):
+    Task.objects.filter(plan__slug="phu-lam-55kh", ordinal="4").update(
+        starts_on=datetime.date(2020, 1, 1), ends_on=datetime.date(2020, 12, 31), timeline_kind=TimelineKind.ONE_OFF)
+    client.force_login(users["phulam-officer"])
+    rows = list(client.get("/tasks/my-work/").context["page"])
+    assert rows[0].item.ordinal == "4" and rows[0].overdue and "overdue" in rows[0].warnings
+    assert all(not row.overdue for row in rows[1:])
+
+
+def test_filters_narrow_the_list(client, users):
+    client.force_login(users["phulam-officer"])
+    everything = client.get("/tasks/my-work/").context["page"].paginator.count
+    lead_only = client.get("/tasks/my-work/?role=lead").context["page"]
+    support_only = client.get("/tasks/my-work/?role=support").context["page"]
+    assert lead_only.paginator.count + support_only.paginator.count == everything
+    assert all(row.is_lead for row in lead_only) and not any(row.is_lead for row in support_only)
+    searched = client.get("/tasks/my-work/?q=DTI").context["page"]
+    assert [row.item.ordinal for row in searched] == ["12"]
+    overdue = client.get("/tasks/my-work/?overdue=1").context["page"]
+    assert all(row.overdue for row in overdue)
+
+
+def test_indicators_tab_lists_the_officers_indicators(client, users):
+    client.force_login(users["phulam-officer"])
+    page = client.get("/tasks/my-work/?kind=indicators").context["page"]
+    ordinals = {row.item.ordinal for row in page.paginator.object_list}
+    assert {"1", "16", "25"} <= ordinals and "15" not in ordinals  # 15 is led by the police

@@ -1,0 +1,85 @@
+"""Issue 4's journey: an officer reports progress from "My work"; no update is lost; support units only read."""
+import pytest
+
+from tasks.models import Task
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TASK_TITLE = "Xây dựng Đề án thí điểm cơ chế đặt hàng công nghệ"
+
+
+def _task():
+    return Task.objects.get(plan__slug="phu-lam-55kh", ordinal="3")
+
+
+def _fill_report(scope, progress, note):
+    scope.locator("input[name=progress]").fill(str(progress))
+    scope.locator("textarea[name=achievements]").fill(note)
+    scope.locator("textarea[name=difficulties]").fill("Chưa bố trí được kinh phí")
+    scope.locator("textarea[name=proposals]").fill("Đề nghị Phòng Kinh tế bố trí kinh phí")
+
+
+def test_officer_reports_40_percent_inline_and_sees_bar_schedule_and_history(demo, live_server, page, sign_in):
+    sign_in(page, "phulam-officer")
+    page.get_by_role("link", name="Việc của tôi").click()
+    row = page.locator("tbody.work-item", has_text=TASK_TITLE)
+    assert "0%" in row.locator("tr").first.inner_text()
+    row.get_by_role("link", name="Cập nhật").click()
+    form = row.locator("form.report-form")
+    form.wait_for()
+    _fill_report(form, 40, "Đã xây dựng dự thảo đề án")
+    form.get_by_role("button", name="Lưu tiến độ").click()
+
+    row = page.locator("tbody.work-item", has_text=TASK_TITLE)
+    row.locator("progress[value='40']").wait_for()
+    assert "40%" in row.inner_text() and "Lộ trình" in row.inner_text()
+    assert row.locator("form").count() == 0  # the inline form closed after saving
+    assert page.url.endswith("/tasks/my-work/")  # no page change: htmx swapped the row
+
+    row.get_by_role("link", name=TASK_TITLE).click()
+    assert page.locator("#task-progress progress").get_attribute("value") == "40"
+    assert "Lộ trình hôm nay" in page.locator("#task-progress").inner_text()
+    updates = page.locator("#updates").inner_text()
+    assert "0% → 40%" in updates and "Đã xây dựng dự thảo đề án" in updates
+    history = page.locator("#history").inner_text()
+    assert "Cán bộ Phòng VH-XH xã Phú Lâm" in history and "Tiến độ (%): 0 → 40" in history
+
+
+def test_a_second_session_saving_the_same_task_is_refused(demo, live_server, browser, sign_in):
+    first = browser.new_context().new_page()
+    second = browser.new_context().new_page()
+    sign_in(first, "phulam-officer")
+    sign_in(second, "phulam-admin")
+    url = f"{live_server.url}/tasks/{_task().pk}/report/"
+    first.goto(url)
+    second.goto(url)
+    _fill_report(first, 40, "Bản của cán bộ")
+    _fill_report(second, 70, "Bản của quản trị")
+    first.get_by_role("button", name="Lưu tiến độ").click()
+    first.wait_for_url("**/tasks/*/")
+    with second.expect_response(url) as response:
+        second.get_by_role("button", name="Lưu tiến độ").click()
+    assert response.value.status == 409
+    alert = second.locator("[role=alert]").inner_text()
+    assert "vừa cập nhật nhiệm vụ này" in alert and "40%" in alert
+    assert second.locator("input[name=progress]").input_value() == "40"  # the newer figure is shown
+    assert second.locator("textarea[name=achievements]").input_value() == "Bản của quản trị"  # their text kept
+    task = _task()
+    assert task.progress == 40 and task.updates.count() == 1
+
+
+def test_support_unit_officer_reads_but_cannot_change(demo, live_server, page, sign_in):
+    task = Task.objects.get(plan__slug="phu-lam-55kh", ordinal="9")  # led by the police, supported by Economics
+    sign_in(page, "phulam-economic")
+    page.goto(f"{live_server.url}/tasks/my-work/?role=support")
+    row = page.locator("tbody.work-item", has_text="Triển khai hệ thống điều hành giao thông thông minh")
+    assert "Phối hợp" in row.inner_text()
+    assert row.get_by_role("link", name="Cập nhật").count() == 0
+    response = page.goto(f"{live_server.url}/tasks/{task.pk}/report/")
+    assert response.status == 403
+    forged = page.request.post(f"{live_server.url}/tasks/{task.pk}/report/", form={
+        "version": "1", "period": "2026-11", "progress": "90", "achievements": "Giả mạo"},
+        headers={"X-CSRFToken": next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")})
+    assert forged.status == 403
+    task.refresh_from_db()
+    assert task.progress == 0
