@@ -94,3 +94,24 @@ def sign_in(live_server):
         return page
 
     return sign_in
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker, in a thread of this process, consuming from the configured Redis broker.
+
+    Its thread opens its own database connection, so tests using it need committed
+    data (transactional_db).
+    """
+    from celery.contrib.testing.worker import start_worker
+    from django.conf import settings
+
+    from config.celery import app
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the worker tests: set CELERY_BROKER_URL to a Redis server")
+        pytest.skip("no broker configured (set CELERY_BROKER_URL, as `make test` does)")
+    app.conf.task_always_eager = False
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        yield app

@@ -190,3 +190,19 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 EVIDENCE_FILES_PER_UPDATE = env_int("EVIDENCE_FILES_PER_UPDATE", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Celery beat runs these; each expires before the next run so a backlog never piles up.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "raise-warnings": {
+        "task": "reports.raise_warnings",
+        "schedule": crontab(hour=env_int("WARNINGS_HOUR", 5), minute=30),
+        "options": {"expires": 23 * 60 * 60},
+    },
+    "send-warning-digests": {
+        "task": "reports.send_warning_digests",
+        "schedule": crontab(hour=env_int("WARNINGS_HOUR", 5) + 1, minute=30),
+        "options": {"expires": 23 * 60 * 60},
+    },
+}

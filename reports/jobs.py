@@ -1,0 +1,17 @@
+"""Celery jobs: thin wrappers that take plain values and call a service."""
+import datetime
+
+from celery import shared_task
+
+from .services import warning_digest_send, warnings_raise
+
+
+@shared_task(name="reports.raise_warnings", acks_late=True)
+def raise_warnings(today=None):
+    day = datetime.date.fromisoformat(today) if today else None
+    return warnings_raise(today=day)
+
+
+@shared_task(name="reports.send_warning_digests", acks_late=True)
+def send_warning_digests():
+    return warning_digest_send()

@@ -1,0 +1,156 @@
+"""Raising and closing warnings over the whole database in a bounded number of queries."""
+import datetime
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from evidence.models import Evidence
+from indicators.models import Indicator, IndicatorReport
+from plans.models import ItemStatus
+from tasks.models import ProgressUpdate, Task
+from tasks.schedule import expected_progress, is_overdue
+from tasks.selectors import is_behind
+
+from .models import Warning
+
+BATCH = 5000
+MONTHLY_REPORT_DAY = 25     # province plan 182: monthly reports before the 25th
+QUARTERLY_REPORT_DAY = 10   # ...and quarterly ones before the 10th of the quarter's last month
+
+
+def _task_conditions(today, holding):
+    rows = Task.objects.exclude(status=ItemStatus.COMPLETED).values_list(
+        "id", "timeline_kind", "starts_on", "ends_on", "progress").iterator(chunk_size=BATCH)
+    for task_id, kind, starts_on, ends_on, progress in rows:
+        if is_overdue(timeline_kind=kind, ends_on=ends_on, completed=False, today=today):
+            holding[(Warning.Kind.OVERDUE, task_id, None, None, None)] = {
+                "days_overdue": (today - ends_on).days, "progress": progress}
+        expected = expected_progress(timeline_kind=kind, starts_on=starts_on, ends_on=ends_on, today=today)
+        if is_behind(actual=progress, expected=expected):
+            holding[(Warning.Kind.BEHIND_SCHEDULE, task_id, None, None, None)] = {
+                "progress": progress, "expected": expected}
+
+
+def _indicator_conditions(today, holding):
+    overdue = Indicator.objects.exclude(status=ItemStatus.COMPLETED).filter(deadline__lt=today).values_list("id", "deadline")
+    for indicator_id, deadline in overdue:
+        holding[(Warning.Kind.OVERDUE, None, indicator_id, None, None)] = {"days_overdue": (today - deadline).days}
+
+
+def _rejected_conditions(holding):
+    """Items whose latest rejection has no accepted evidence after it."""
+    last_rejection, accepted = {}, defaultdict(list)
+    rows = Evidence.objects.filter(status__in=[Evidence.Status.REJECTED, Evidence.Status.ACCEPTED]).values_list(
+        "id", "task_id", "indicator_id", "status", "rejection_reason")
+    for evidence_id, task_id, indicator_id, status, reason in rows.iterator(chunk_size=BATCH):
+        item = (task_id, indicator_id)
+        if status == Evidence.Status.REJECTED:
+            if evidence_id > last_rejection.get(item, (0, ""))[0]:
+                last_rejection[item] = (evidence_id, reason)
+        else:
+            accepted[item].append(evidence_id)
+    for (task_id, indicator_id), (evidence_id, reason) in last_rejection.items():
+        if not any(later > evidence_id for later in accepted[(task_id, indicator_id)]):
+            holding[(Warning.Kind.EVIDENCE_REJECTED, task_id, indicator_id, None, None)] = {
+                "evidence": evidence_id, "reason": reason}
+
+
+def last_passed_deadlines(today):
+    """The monthly and quarterly reporting periods whose deadline has passed most recently."""
+    month = today.replace(day=1)
+    if today.day <= MONTHLY_REPORT_DAY:
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    quarter_last_month = ((today.month - 1) // 3 + 1) * 3
+    deadline = datetime.date(today.year, quarter_last_month, QUARTERLY_REPORT_DAY)
+    if today <= deadline:
+        previous = datetime.date(today.year, quarter_last_month, 1) - datetime.timedelta(days=80)
+        quarter_last_month = ((previous.month - 1) // 3 + 1) * 3
+        deadline = datetime.date(previous.year, quarter_last_month, QUARTERLY_REPORT_DAY)
+    quarter = datetime.date(deadline.year, deadline.month - 2, 1)
+    return month, quarter
+
+
+def _reporting_conditions(today, holding):
+    month, quarter = last_passed_deadlines(today)
+    quarter_months = [quarter.replace(month=quarter.month + i) for i in range(3)]
+    leading = set(Task.objects.exclude(status=ItemStatus.COMPLETED).values_list("lead_units", flat=True))
+    leading |= set(Indicator.objects.exclude(status=ItemStatus.COMPLETED).values_list("lead_units", flat=True))
+    leading.discard(None)
+
+    def reported(periods):
+        units = set(ProgressUpdate.objects.filter(period__in=periods).values_list("task__lead_units", flat=True))
+        return units | set(IndicatorReport.objects.filter(period__in=periods)
+                           .values_list("indicator__lead_units", flat=True))
+
+    for kind, period, periods in ((Warning.Kind.MONTHLY_REPORT_MISSING, month, [month]),
+                                  (Warning.Kind.QUARTERLY_REPORT_MISSING, quarter, quarter_months)):
+        for unit_id in leading - reported(periods):
+            holding[(kind, None, None, unit_id, period)] = {}
+
+
+def warnings_raise(*, today=None):
+    """Bring the open warnings in line with what holds today: raise the new, close the cleared.
+
+    Safe to run twice, or concurrently: open warnings are unique in the database and
+    new ones are inserted with ON CONFLICT DO NOTHING.
+    """
+    today = today or timezone.localdate()
+    now = timezone.now()
+    holding = {}
+    _task_conditions(today, holding)
+    _indicator_conditions(today, holding)
+    _rejected_conditions(holding)
+    _reporting_conditions(today, holding)
+
+    open_warnings = {
+        (kind, task_id, indicator_id, unit_id, period): warning_id
+        for warning_id, kind, task_id, indicator_id, unit_id, period in Warning.objects.filter(closed_at__isnull=True)
+        .values_list("id", "kind", "task_id", "indicator_id", "unit_id", "period").iterator(chunk_size=BATCH)
+    }
+    new = [Warning(kind=kind, task_id=task_id, indicator_id=indicator_id, unit_id=unit_id, period=period,
+                   raised_at=now, details=holding[key])
+           for key in holding.keys() - open_warnings.keys()
+           for kind, task_id, indicator_id, unit_id, period in [key]]
+    cleared = [open_warnings[key] for key in open_warnings.keys() - holding.keys()]
+    with transaction.atomic():
+        Warning.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
+        for start in range(0, len(cleared), BATCH):
+            Warning.objects.filter(id__in=cleared[start:start + BATCH], closed_at__isnull=True).update(closed_at=now)
+    return {"raised": len(new), "closed": len(cleared), "open": len(holding), "today": today.isoformat()}
+
+
+def warning_digest_send(*, today=None):
+    """One e-mail a day to each officer and head of a unit with open warnings; none when there are none."""
+    User = get_user_model()
+    open_warnings = Warning.objects.filter(closed_at__isnull=True).select_related("task", "indicator", "unit")
+    by_unit = defaultdict(list)
+    task_units = defaultdict(set)
+    for task_id, unit_id in Task.lead_units.through.objects.filter(
+            task__warnings__closed_at__isnull=True).values_list("task_id", "unit_id"):
+        task_units[task_id].add(unit_id)
+    indicator_units = defaultdict(set)
+    for indicator_id, unit_id in Indicator.lead_units.through.objects.filter(
+            indicator__warnings__closed_at__isnull=True).values_list("indicator_id", "unit_id"):
+        indicator_units[indicator_id].add(unit_id)
+    for warning in open_warnings:
+        units = ({warning.unit_id} if warning.unit_id else task_units[warning.task_id] if warning.task_id
+                 else indicator_units[warning.indicator_id])
+        for unit_id in units:
+            by_unit[unit_id].append(warning)
+    recipients = User.objects.filter(units__in=by_unit.keys(), role__in=["officer", "leader"], is_active=True)
+    recipients = recipients.exclude(email="").prefetch_related("units").distinct()
+    mails = []
+    for user in recipients:
+        warnings = {w.pk: w for unit in user.units.all() for w in by_unit.get(unit.id, [])}.values()
+        if not warnings:
+            continue
+        lines = [f"- {w.get_kind_display()}: {w.task or w.indicator or w.unit}" for w in warnings]
+        subject = _("Cảnh báo: %(n)s việc cần xử lý") % {"n": len(lines)}
+        mails.append((subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, [user.email]))
+    send_mass_mail(mails, fail_silently=False)
+    return len(mails)

@@ -1,0 +1,178 @@
+"""Warnings on a fixture with known dates: each kind raised for exactly the right items, never twice."""
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from evidence.services import evidence_review
+from plans.models import ItemStatus, Plan, Section, Unit
+from reports.models import Warning
+from reports.services import last_passed_deadlines, warnings_raise
+from tasks.models import ProgressUpdate, Task, TimelineKind
+from tasks.services import task_progress_report
+from tests import files
+
+D = datetime.date
+TODAY = D(2026, 11, 23)
+
+
+def _make_tasks():
+    plan = Plan.objects.get(slug="phu-lam-55kh")
+    section = Section.objects.create(plan=plan, number="VI.", title="Nhóm thử cảnh báo", position=99)
+    unit = Unit.objects.get(area__slug="phu-lam", name="Phòng Văn hóa - Xã hội")
+    specs = {
+        "overdue": dict(starts_on=D(2026, 1, 1), ends_on=D(2026, 6, 30), progress=50),
+        "behind": dict(starts_on=D(2026, 1, 1), ends_on=D(2026, 12, 31), progress=20),
+        "on_track": dict(starts_on=D(2026, 1, 1), ends_on=D(2026, 12, 31), progress=60),
+        "just_started": dict(starts_on=D(2026, 11, 20), ends_on=D(2027, 12, 31), progress=0),
+        "annual_behind": dict(starts_on=D(2026, 1, 1), ends_on=D(2026, 12, 31), progress=10,
+                              timeline_kind=TimelineKind.ANNUAL),
+        "completed_late": dict(starts_on=D(2026, 1, 1), ends_on=D(2026, 6, 30), progress=100,
+                               status=ItemStatus.COMPLETED),
+    }
+    tasks = {}
+    for position, (name, values) in enumerate(specs.items(), start=900):
+        task = Task.objects.create(plan=plan, section=section, position=position, ordinal=str(position),
+                                   title=name, timeline_text="thử", **values)
+        task.lead_units.set([unit])
+        tasks[name] = task
+    return tasks
+
+
+def _open(kind, **item):
+    return Warning.objects.filter(kind=kind, closed_at__isnull=True, **item)
+
+
+@pytest.mark.django_db
+def test_each_kind_is_raised_for_exactly_the_right_items(users):
+    tasks = _make_tasks()
+    warnings_raise(today=TODAY)
+    mine = {t.pk: name for name, t in tasks.items()}
+    overdue = {mine[w.task_id] for w in _open(Warning.Kind.OVERDUE, task__in=mine)}
+    behind = {mine[w.task_id] for w in _open(Warning.Kind.BEHIND_SCHEDULE, task__in=mine)}
+    assert overdue == {"overdue"}
+    assert behind == {"behind", "annual_behind"}  # the overdue task's 50% is half of its 100% schedule: not behind
+    assert _open(Warning.Kind.BEHIND_SCHEDULE, task=tasks["behind"]).get().details == {"progress": 20, "expected": 90}
+
+
+@pytest.mark.django_db
+def test_running_twice_raises_nothing_twice_and_clears_what_no_longer_holds(users):
+    tasks = _make_tasks()
+    first = warnings_raise(today=TODAY)
+    second = warnings_raise(today=TODAY)
+    assert second["raised"] == 0 and second["closed"] == 0 and second["open"] == first["open"]
+    Task.objects.filter(pk=tasks["behind"].pk).update(progress=90)
+    Task.objects.filter(pk=tasks["overdue"].pk).update(status=ItemStatus.COMPLETED, progress=100)
+    third = warnings_raise(today=TODAY)
+    assert third["closed"] == 2  # the caught-up task's behind, the completed task's overdue
+    closed = Warning.objects.get(task=tasks["behind"], kind=Warning.Kind.BEHIND_SCHEDULE)
+    assert closed.closed_at is not None and closed.raised_at < closed.closed_at
+    assert not _open(Warning.Kind.OVERDUE, task=tasks["overdue"]).exists()
+
+
+@pytest.mark.django_db
+def test_rejected_evidence_warns_until_new_evidence_is_accepted(users):
+    task = Task.objects.get(plan__slug="phu-lam-55kh", ordinal="3")
+
+    def submit(name):
+        task.refresh_from_db()
+        task_progress_report(task_id=task.pk, user=users["phulam-officer"], version=task.version, progress=100,
+                             period=timezone.localdate().replace(day=1), achievements="Xong", difficulties="-",
+                             proposals="-", uploads=[(files.upload(name, files.pdf_bytes()), "Quyết định")])
+        return task.evidence.latest("id")
+
+    first = submit("v1.pdf")
+    evidence_review(evidence_id=first.pk, reviewer=users["phulam-reviewer"], accept=False, reason="unsigned", note="Ký")
+    warnings_raise(today=TODAY)
+    assert _open(Warning.Kind.EVIDENCE_REJECTED, task=task).get().details["reason"] == "unsigned"
+    second = submit("v2.pdf")
+    warnings_raise(today=TODAY)
+    assert _open(Warning.Kind.EVIDENCE_REJECTED, task=task).exists()  # resubmitted, not yet accepted
+    evidence_review(evidence_id=second.pk, reviewer=users["phulam-reviewer"], accept=True)
+    warnings_raise(today=TODAY)
+    assert not _open(Warning.Kind.EVIDENCE_REJECTED, task=task).exists()
+    assert Warning.objects.filter(kind=Warning.Kind.EVIDENCE_REJECTED, task=task).count() == 1
+
+
+@pytest.mark.parametrize("today, month, quarter", [
+    (D(2026, 11, 23), D(2026, 10, 1), D(2026, 7, 1)),
+    (D(2026, 11, 26), D(2026, 11, 1), D(2026, 7, 1)),
+    (D(2026, 12, 11), D(2026, 11, 1), D(2026, 10, 1)),
+    (D(2027, 1, 5), D(2026, 12, 1), D(2026, 10, 1)),
+])
+def test_reporting_deadlines(today, month, quarter):
+    assert last_passed_deadlines(today) == (month, quarter)
+
+
+@pytest.mark.django_db
+def test_units_that_did_not_report_for_the_month_are_warned_until_they_do(users):
+    office = Unit.objects.get(area__slug="phu-lam", name="Phòng Văn hóa - Xã hội")
+    warnings_raise(today=TODAY)
+    assert _open(Warning.Kind.MONTHLY_REPORT_MISSING, unit=office, period=D(2026, 10, 1)).exists()
+    task = Task.objects.get(plan__slug="phu-lam-55kh", ordinal="3")
+    ProgressUpdate.objects.create(task=task, author=users["phulam-officer"], period=D(2026, 10, 1),
+                                  progress_before=0, progress_after=10, achievements="Báo cáo tháng 10")
+    warnings_raise(today=TODAY)
+    assert not _open(Warning.Kind.MONTHLY_REPORT_MISSING, unit=office).exists()
+    assert _open(Warning.Kind.QUARTERLY_REPORT_MISSING, unit=office).exists()  # nothing for Jul-Sep
+
+
+@pytest.mark.django_db
+def test_a_run_costs_a_bounded_number_of_queries(users):
+    _make_tasks()
+    with CaptureQueriesContext(connection) as small:
+        warnings_raise(today=TODAY)
+    from django.core.management import call_command
+    call_command("generate_scale_data", communes=5, province="thu-canh-bao", stdout=open("/dev/null", "w"))
+    with CaptureQueriesContext(connection) as large:
+        warnings_raise(today=TODAY)
+    assert len(large) == len(small)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_runs_never_duplicate_an_open_warning(demo, monkeypatch):
+    """Both runs decide what to raise before either inserts; the database keeps one of each."""
+    _make_tasks()
+    barrier = threading.Barrier(2, timeout=20)
+    original = Warning.objects.bulk_create
+
+    def bulk_create_after_both_decided(objs, **kwargs):
+        barrier.wait()
+        return original(objs, **kwargs)
+
+    monkeypatch.setattr(Warning.objects, "bulk_create", bulk_create_after_both_decided)
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(warnings_raise(today=TODAY))
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert results[0]["raised"] == results[1]["raised"] > 0  # both tried to raise the same set
+    open_keys = list(Warning.objects.filter(closed_at__isnull=True).values_list("kind", "task", "indicator", "unit", "period"))
+    assert len(open_keys) == len(set(open_keys)) == results[0]["open"]
+
+
+@pytest.mark.worker
+def test_the_job_runs_on_a_real_worker(demo, celery_worker):
+    from reports.jobs import raise_warnings
+
+    _make_tasks()
+    result = raise_warnings.delay(TODAY.isoformat())
+    summary = result.get(timeout=60)
+    assert summary["raised"] > 0 and summary["today"] == "2026-11-23"
+    assert Warning.objects.filter(closed_at__isnull=True).count() == summary["open"]
+    again = raise_warnings.delay(TODAY.isoformat()).get(timeout=60)
+    assert again["raised"] == 0
