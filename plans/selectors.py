@@ -47,8 +47,10 @@ def plan_document(plan):
     """The plan's sections in order, each with its indicators and tasks, in a fixed number of queries."""
     units = ("lead_units", "support_units")
     sections = list(plan.sections.order_by("position"))
-    indicators = plan.indicators.order_by("position").prefetch_related(*units)
-    tasks = plan.tasks.order_by("position").select_related("officer").prefetch_related(*units)
+    from tasks.selectors import open_warnings
+
+    indicators = plan.indicators.order_by("position").prefetch_related(*units, open_warnings())
+    tasks = plan.tasks.order_by("position").select_related("officer").prefetch_related(*units, open_warnings())
     by_section = defaultdict(lambda: {"indicators": [], "tasks": []})
     for indicator in indicators:
         by_section[indicator.section_id]["indicators"].append(indicator)

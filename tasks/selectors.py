@@ -2,7 +2,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from evidence.models import Evidence
@@ -45,8 +45,8 @@ class WorkRow:
 
     @property
     def warnings(self):
-        return [w for w, on in (("overdue", self.overdue), ("behind", self.behind),
-                                ("evidence_rejected", self.evidence_rejected)) if on]
+        """The open warnings the daily job raised for this item, red ones first."""
+        return sorted(self.item.open_warnings, key=lambda w: not w.is_red)
 
     @property
     def urgency(self):
@@ -55,6 +55,12 @@ class WorkRow:
         far = 10 ** 6
         return (not self.overdue, not self.evidence_rejected, not self.behind, ratio,
                 self.days_left if self.days_left is not None else far)
+
+
+def open_warnings():
+    from reports.models import Warning
+
+    return Prefetch("warnings", queryset=Warning.objects.filter(closed_at__isnull=True), to_attr="open_warnings")
 
 
 def is_behind(*, actual, expected):
@@ -71,7 +77,7 @@ def _base(queryset, user, role):
         queryset = queryset.filter(Q(lead_units__in=units) | Q(support_units__in=units))
     return (queryset.visible_to(user).distinct()
             .select_related("plan", "plan__area", "section")
-            .prefetch_related("lead_units", "support_units")
+            .prefetch_related("lead_units", "support_units", open_warnings())
             .annotate(latest_evidence=latest_evidence_status(queryset.model)))
 
 

@@ -21,7 +21,8 @@ def _report_complete(page, live_server, task, path, note):
     page.wait_for_url(f"**/tasks/{task.pk}/")
 
 
-def test_officer_and_reviewer_take_evidence_from_submission_to_acceptance(demo, live_server, browser, sign_in, tmp_path):
+def test_officer_and_reviewer_take_evidence_from_submission_to_acceptance(demo, live_server, browser, sign_in, tmp_path,
+                                                                          celery_worker):
     task = Task.objects.get(plan__slug="phu-lam-55kh", ordinal="3")
     first_file, second_file = tmp_path / "quyet-dinh.pdf", tmp_path / "quyet-dinh-da-ky.pdf"
     first_file.write_bytes(files.pdf_bytes("Quyết định (bản nháp)"))
@@ -50,8 +51,22 @@ def test_officer_and_reviewer_take_evidence_from_submission_to_acceptance(demo, 
     assert "Quyết định chưa có chữ ký, đóng dấu" in officer.locator(".evidence-list").inner_text()
     officer.goto(f"{live_server.url}/tasks/my-work/")
     row = officer.locator("tbody.work-item", has_text="Xây dựng Đề án thí điểm")
-    assert "Minh chứng bị trả lại" in row.locator(".mark").inner_text()
+    assert row.locator(".mark").count() == 0  # warnings come from the job, which has not run yet
     assert officer.locator("#unread-count").inner_text() == "1"
+
+    # An admin starts the warning job from the interface; a real Celery worker runs it.
+    admin = browser.new_context().new_page()
+    sign_in(admin, "phulam-admin")
+    admin.goto(f"{live_server.url}/reports/warnings/")
+    admin.get_by_role("button", name="Chạy kiểm tra cảnh báo ngay").click()
+    assert "Đã yêu cầu kiểm tra cảnh báo" in admin.locator(".message").inner_text()
+    for _attempt in range(30):
+        officer.reload()
+        row = officer.locator("tbody.work-item", has_text="Xây dựng Đề án thí điểm")
+        if row.locator(".mark.red").count():
+            break
+        officer.wait_for_timeout(500)
+    assert "Minh chứng bị trả lại" in row.locator(".mark.red").inner_text()
 
     _report_complete(officer, live_server, task, second_file, "Nộp bản đã ký")
     assert officer.locator("#task-status").inner_text() == "Chờ thẩm định"

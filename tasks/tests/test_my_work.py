@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from plans.models import Area, Plan, Section, Unit
+from reports.services import warnings_raise
 from tasks.models import Task, TimelineKind
 
 pytestmark = pytest.mark.django_db
@@ -45,9 +46,11 @@ def test_my_work_costs_the_same_queries_for_5_or_300_items(client, django_user_m
 def test_overdue_items_come_first_then_those_behind(client, users):
     Task.objects.filter(plan__slug="phu-lam-55kh", ordinal="4").update(
         starts_on=datetime.date(2020, 1, 1), ends_on=datetime.date(2020, 12, 31), timeline_kind=TimelineKind.ONE_OFF)
+    warnings_raise()
     client.force_login(users["phulam-officer"])
     rows = list(client.get("/tasks/my-work/").context["page"])
-    assert rows[0].item.ordinal == "4" and rows[0].overdue and "overdue" in rows[0].warnings
+    assert rows[0].item.ordinal == "4" and rows[0].overdue
+    assert rows[0].warnings[0].kind == "overdue"  # red marks come first
     assert all(not row.overdue for row in rows[1:])
 
 
