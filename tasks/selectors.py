@@ -1,8 +1,8 @@
 """Querysets shaped for the pages that read tasks."""
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from evidence.models import Evidence
@@ -10,7 +10,7 @@ from indicators.models import Indicator
 from plans.models import ItemStatus
 
 from .models import Task
-from .schedule import is_overdue, task_expected_progress
+from .schedule import expected_progress, is_overdue
 
 BEHIND_SHARE = 0.5  # a task under half of its schedule is behind (Đại Phước plan, V.2.3)
 EARLIEST_WARNING_SHARE = 10  # no behind-schedule warning before a tenth of the timeline has elapsed
@@ -23,21 +23,36 @@ def latest_evidence_status(model):
     )
 
 
+def open_warnings():
+    from reports.models import Warning
+
+    return Prefetch("warnings", queryset=Warning.objects.filter(closed_at__isnull=True), to_attr="open_warnings")
+
+
+def is_behind(*, actual, expected):
+    return expected is not None and expected >= EARLIEST_WARNING_SHARE and actual < BEHIND_SHARE * expected
+
+
 @dataclass
 class WorkRow:
-    """A task or indicator as "My work" shows it, with what its schedule and evidence say."""
+    """A task or indicator as "My work" shows it, with what its schedule and evidence say.
 
-    item: object
+    Rows are built from plain values for every item, sorted and paginated; only the
+    rows on the page get their full `item` (see `work_rows_hydrate`).
+    """
+
+    pk: int
     kind: str
     is_lead: bool
+    progress: int
     expected: int | None
     deadline: datetime.date | None
     days_left: int | None
     overdue: bool
     behind: bool
-    evidence_rejected: bool
     last_update: datetime.datetime | None
     evidence_status: str | None
+    item: object = field(default=None, repr=False)
 
     @property
     def days_overdue(self):
@@ -50,74 +65,24 @@ class WorkRow:
 
     @property
     def urgency(self):
-        actual = getattr(self.item, "progress", 0)
-        ratio = actual / self.expected if self.expected else 1
+        ratio = self.progress / self.expected if self.expected else 1
         far = 10 ** 6
-        return (not self.overdue, not self.evidence_rejected, not self.behind, ratio,
+        return (not self.overdue, self.evidence_status != Evidence.Status.REJECTED, not self.behind, ratio,
                 self.days_left if self.days_left is not None else far)
 
 
-def open_warnings():
-    from reports.models import Warning
-
-    return Prefetch("warnings", queryset=Warning.objects.filter(closed_at__isnull=True), to_attr="open_warnings")
-
-
-def is_behind(*, actual, expected):
-    return expected is not None and expected >= EARLIEST_WARNING_SHARE and actual < BEHIND_SHARE * expected
-
-
-def _base(queryset, user, role):
+def _scoped(model, user, role, pk):
     units = user.unit_ids
+    items = model.objects.all() if pk is None else model.objects.filter(pk=pk)
     if role == "support":
-        queryset = queryset.filter(support_units__in=units).exclude(lead_units__in=units)
+        items = items.filter(support_units__in=units).exclude(lead_units__in=units)
     elif role == "lead":
-        queryset = queryset.filter(lead_units__in=units)
+        items = items.filter(lead_units__in=units)
     else:
-        queryset = queryset.filter(Q(lead_units__in=units) | Q(support_units__in=units))
-    return (queryset.visible_to(user).distinct()
-            .select_related("plan", "plan__area", "section")
-            .prefetch_related("lead_units", "support_units", open_warnings())
-            .annotate(latest_evidence=latest_evidence_status(queryset.model)))
-
-
-def my_task_rows(user, *, today, role="", plan="", section="", status="", query="", within_days=None,
-                 overdue_only=False, pk=None):
-    tasks = _base(Task.objects.all() if pk is None else Task.objects.filter(pk=pk), user, role)
-    tasks = tasks.annotate(last_update=Max("updates__created_at"))
-    tasks = _filtered(tasks, plan=plan, section=section, status=status, query=query, text_field="title")
-    rows = []
-    for task in tasks:
-        expected = task_expected_progress(task, today)
-        deadline = task.ends_on
-        row = WorkRow(
-            item=task, kind="task", is_lead=bool({u.id for u in task.lead_units.all()} & user.unit_ids),
-            expected=expected, deadline=deadline, days_left=(deadline - today).days if deadline else None,
-            overdue=is_overdue(timeline_kind=task.timeline_kind, ends_on=deadline,
-                               completed=task.status == ItemStatus.COMPLETED, today=today),
-            behind=task.status != ItemStatus.COMPLETED and is_behind(actual=task.progress, expected=expected),
-            evidence_rejected=task.latest_evidence == Evidence.Status.REJECTED,
-            last_update=task.last_update, evidence_status=task.latest_evidence,
-        )
-        rows.append(row)
-    return _windowed(rows, within_days=within_days, overdue_only=overdue_only)
-
-
-def my_indicator_rows(user, *, today, role="", plan="", section="", status="", query="", within_days=None, overdue_only=False):
-    indicators = _base(Indicator.objects.all(), user, role).annotate(last_update=Max("reports__created_at"))
-    indicators = _filtered(indicators, plan=plan, section=section, status=status, query=query, text_field="content")
-    rows = []
-    for indicator in indicators:
-        deadline = indicator.deadline
-        rows.append(WorkRow(
-            item=indicator, kind="indicator",
-            is_lead=bool({u.id for u in indicator.lead_units.all()} & user.unit_ids),
-            expected=None, deadline=deadline, days_left=(deadline - today).days if deadline else None,
-            overdue=bool(deadline and deadline < today and indicator.status != ItemStatus.COMPLETED),
-            behind=False, evidence_rejected=indicator.latest_evidence == Evidence.Status.REJECTED,
-            last_update=indicator.last_update, evidence_status=indicator.latest_evidence,
-        ))
-    return _windowed(rows, within_days=within_days, overdue_only=overdue_only)
+        items = items.filter(Q(lead_units__in=units) | Q(support_units__in=units))
+    led = model.lead_units.through.objects.filter(**{model._meta.model_name: OuterRef("pk")}, unit__in=units)
+    return items.visible_to(user).distinct().annotate(
+        is_lead=Exists(led), latest_evidence=latest_evidence_status(model))
 
 
 def _filtered(queryset, *, plan, section, status, query, text_field):
@@ -138,6 +103,58 @@ def _windowed(rows, *, within_days, overdue_only):
     if within_days is not None:
         rows = [r for r in rows if r.days_left is not None and r.days_left <= within_days]
     return sorted(rows, key=lambda r: r.urgency)
+
+
+def my_task_rows(user, *, today, role="", plan="", section="", status="", query="", within_days=None,
+                 overdue_only=False, pk=None):
+    tasks = _filtered(_scoped(Task, user, role, pk), plan=plan, section=section, status=status, query=query,
+                      text_field="title")
+    values = tasks.annotate(last_update=Max("updates__created_at")).values_list(
+        "pk", "is_lead", "progress", "status", "timeline_kind", "starts_on", "ends_on", "last_update", "latest_evidence")
+    rows = []
+    for pk_, is_lead, progress, item_status, kind, starts_on, ends_on, last_update, evidence in values:
+        expected = expected_progress(timeline_kind=kind, starts_on=starts_on, ends_on=ends_on, today=today)
+        completed = item_status == ItemStatus.COMPLETED
+        rows.append(WorkRow(
+            pk=pk_, kind="task", is_lead=is_lead, progress=progress, expected=expected, deadline=ends_on,
+            days_left=(ends_on - today).days if ends_on else None,
+            overdue=is_overdue(timeline_kind=kind, ends_on=ends_on, completed=completed, today=today),
+            behind=not completed and is_behind(actual=progress, expected=expected),
+            last_update=last_update, evidence_status=evidence,
+        ))
+    return _windowed(rows, within_days=within_days, overdue_only=overdue_only)
+
+
+def my_indicator_rows(user, *, today, role="", plan="", section="", status="", query="", within_days=None,
+                      overdue_only=False, pk=None):
+    indicators = _filtered(_scoped(Indicator, user, role, pk), plan=plan, section=section, status=status,
+                           query=query, text_field="content")
+    values = indicators.annotate(last_update=Max("reports__created_at")).values_list(
+        "pk", "is_lead", "status", "deadline", "last_update", "latest_evidence")
+    rows = [
+        WorkRow(pk=pk_, kind="indicator", is_lead=is_lead, progress=100 if item_status == ItemStatus.COMPLETED else 0,
+                expected=None, deadline=deadline, days_left=(deadline - today).days if deadline else None,
+                overdue=bool(deadline and deadline < today and item_status != ItemStatus.COMPLETED), behind=False,
+                last_update=last_update, evidence_status=evidence)
+        for pk_, is_lead, item_status, deadline, last_update, evidence in values
+    ]
+    return _windowed(rows, within_days=within_days, overdue_only=overdue_only)
+
+
+def work_rows_hydrate(rows):
+    """Load the full items of the rows on one page, with what their cells show, in a fixed number of queries."""
+    by_kind = {"task": Task, "indicator": Indicator}
+    for kind, model in by_kind.items():
+        ids = [row.pk for row in rows if row.kind == kind]
+        if not ids:
+            continue
+        items = model.objects.filter(pk__in=ids).select_related("plan__area", "section").prefetch_related(
+            "lead_units", "support_units", open_warnings())
+        found = {item.pk: item for item in items}
+        for row in rows:
+            if row.kind == kind:
+                row.item = found[row.pk]
+    return rows
 
 
 def today():

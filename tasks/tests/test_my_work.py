@@ -40,7 +40,8 @@ def _queries(client, user):
 def test_my_work_costs_the_same_queries_for_5_or_300_items(client, django_user_model):
     small = _officer_with_tasks(django_user_model, 5, "xa-nho")
     large = _officer_with_tasks(django_user_model, 300, "xa-lon")
-    assert _queries(client, small) == _queries(client, large)
+    small_count, large_count = _queries(client, small), _queries(client, large)
+    assert 0 < small_count == large_count
 
 
 def test_overdue_items_come_first_then_those_behind(client, users):
@@ -70,5 +71,5 @@ def test_filters_narrow_the_list(client, users):
 def test_indicators_tab_lists_the_officers_indicators(client, users):
     client.force_login(users["phulam-officer"])
     page = client.get("/tasks/my-work/?kind=indicators").context["page"]
-    ordinals = {row.item.ordinal for row in page.paginator.object_list}
+    ordinals = {row.item.ordinal for row in page}
     assert {"1", "16", "25"} <= ordinals and "15" not in ordinals  # 15 is led by the police

@@ -1,0 +1,139 @@
+"""Benchmarks that print figures (`make bench`); speed goals live here, never in timed tests.
+
+Runs against a throw-away PostgreSQL test database created from DATABASE_URL.
+    python -m tests.bench [--national]
+"""
+import argparse
+import datetime
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.urls import include, path  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+QUIET = open(os.devnull, "w")
+
+
+def bare_view(request):
+    return HttpResponse("ok")
+
+
+urlpatterns = [path("bench/bare/", bare_view), path("", include("config.urls"))]
+
+
+def timed(function, repeat=1):
+    durations = []
+    result = None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        durations.append(time.perf_counter() - started)
+    return result, statistics.median(durations)
+
+
+def bench_warnings(communes, label):
+    from reports.models import Warning
+    from reports.services import warnings_raise
+
+    (_, generate) = timed(lambda: call_command("generate_scale_data", communes=communes, province=f"bench-{communes}",
+                                               stdout=QUIET))
+    from indicators.models import Indicator
+    from tasks.models import Task
+
+    items = Task.objects.count() + Indicator.objects.count()
+    Warning.objects.all().delete()
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        result, first = timed(lambda: warnings_raise(today=datetime.date(2026, 11, 23)))
+    query_count = len(queries)
+    _, again = timed(lambda: warnings_raise(today=datetime.date(2026, 11, 23)))
+    print(f"warnings, {label}: {communes} communes, {items} items (generated in {generate:.1f} s): "
+          f"first run {first:.2f} s ({result['raised']} raised, {query_count} queries), second run {again:.2f} s")
+
+
+def bench_my_work():
+    from plans.models import Area, Plan, Section, Unit
+    from tasks.models import Task
+    from tasks.services import task_progress_report
+
+    area = Area.objects.create(kind="commune", name="Bench", slug="bench-my-work")
+    unit = Unit.objects.create(area=area, name="Phòng VH-XH", slug="bench-my-work-vhxh")
+    officer = get_user_model().objects.create_user("bench-officer", password="x", role="officer")
+    officer.units.set([unit])
+    plan = Plan.objects.create(slug="bench-my-work-plan", area=area, issuer="UBND", title="Bench", status="draft")
+    section = Section.objects.create(plan=plan, number="I.", title="Nhóm", position=1)
+    tasks = Task.objects.bulk_create([
+        Task(plan=plan, section=section, position=i, ordinal=str(i), title=f"Nhiệm vụ {i}", timeline_text="Năm 2026",
+             starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31), progress=i % 100)
+        for i in range(1000)])
+    Task.lead_units.through.objects.bulk_create([Task.lead_units.through(task=t, unit=unit) for t in tasks])
+    History = Task.history.model
+    now = timezone.now()
+    History.objects.bulk_create([
+        History(id=t.id, plan_id=plan.id, section_id=section.id, position=t.position, ordinal=t.ordinal, title=t.title,
+                timeline_text=t.timeline_text, timeline_kind=t.timeline_kind, starts_on=t.starts_on, ends_on=t.ends_on,
+                status=t.status, progress=t.progress * m // 24, version=m + 1,
+                history_date=now - datetime.timedelta(days=30 * (24 - m)), history_type="~")
+        for t in tasks for m in range(24)], batch_size=10000)
+
+    client = Client()
+    client.force_login(officer)
+    with override_settings(ROOT_URLCONF=__name__):
+        reset_queries()  # the log keeps earlier queries while DEBUG is on
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/tasks/my-work/")
+        # Read now: the next request empties the query log these figures are sliced from.
+        query_count = len(queries)
+        query_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
+        _, my_work = timed(lambda: client.get("/tasks/my-work/"), repeat=7)
+        _, bare = timed(lambda: client.get("/bench/bare/"), repeat=7)
+    print(f"my work, 1000 items, 24 months of history: {my_work * 1000:.0f} ms median, {query_count} queries "
+          f"({query_ms:.0f} ms in the database); bare Django view {bare * 1000:.1f} ms; ratio {my_work / bare:.0f}x")
+
+    saves = []
+    month = timezone.localdate().replace(day=1)
+    for task in tasks[:20]:
+        task.refresh_from_db()
+        _, seconds = timed(lambda: task_progress_report(
+            task_id=task.pk, user=officer, version=task.version, progress=min(task.progress + 5, 99),
+            period=month, achievements="bench", difficulties="-", proposals="-"))
+        saves.append(seconds)
+    print(f"saving a progress update: {statistics.median(saves) * 1000:.1f} ms median over 20 saves")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--national", action="store_true", help="also run warnings over 3,400 communes")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("make bench needs PostgreSQL: set DATABASE_URL")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        bench_my_work()
+        bench_warnings(95, "a province")
+        if args.national:
+            bench_warnings(3400 - 95, "national scale (cumulative with the province above)")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
