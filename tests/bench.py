@@ -125,6 +125,8 @@ def main():
         sys.exit("make bench needs PostgreSQL: set DATABASE_URL")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     setup_test_environment()
+    # Its own database, so a benchmark never collides with a test run on the same server.
+    connection.settings_dict["TEST"]["NAME"] = f"bench_{connection.settings_dict['NAME']}"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         bench_my_work()

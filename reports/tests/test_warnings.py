@@ -176,3 +176,18 @@ def test_the_job_runs_on_a_real_worker(demo, celery_worker):
     assert Warning.objects.filter(closed_at__isnull=True).count() == summary["open"]
     again = raise_warnings.delay(TODAY.isoformat()).get(timeout=60)
     assert again["raised"] == 0
+
+
+@pytest.mark.django_db
+def test_daily_digest_goes_to_the_lead_units_officers_and_heads_only(users, mailoutbox):
+    from reports.services import warning_digest_send
+
+    assert warning_digest_send() == 0 and mailoutbox == []  # nothing open, nothing sent
+    for name in ("phulam-officer", "phulam-economic", "daiphuoc-officer"):
+        users[name].email = f"{name}@example.test"
+        users[name].save()
+    tasks = _make_tasks()
+    Warning.objects.create(kind=Warning.Kind.OVERDUE, task=tasks["overdue"], raised_at=timezone.now())
+    assert warning_digest_send() == 1
+    (mail,) = mailoutbox
+    assert mail.to == ["phulam-officer@example.test"] and "Quá hạn: " in mail.body and "overdue" in mail.body
