@@ -1,3 +1,6 @@
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -238,3 +241,40 @@ class PlanItem(models.Model):
     @property
     def is_completed(self):
         return self.status == ItemStatus.COMPLETED
+
+
+def import_path(instance, filename):
+    return f"imports/{instance.created_at:%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
+class AppendixImport(models.Model):
+    """An uploaded appendix workbook on its way into a plan: previewed, then imported or abandoned."""
+
+    class Status(models.TextChoices):
+        PREVIEWING = "previewing", _("Đang kiểm tra")
+        PREVIEWED = "previewed", _("Chờ xác nhận")
+        IMPORTING = "importing", _("Đang nhập")
+        DONE = "done", _("Đã nhập")
+        FAILED = "failed", _("Lỗi")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="imports")
+    kind = models.CharField(_("loại phụ lục"), max_length=16, blank=True)  # empty: detect from the header
+    file = models.FileField(upload_to=import_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    row_count = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appendix_imports")
+    created_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PREVIEWING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    unit_mapping = models.JSONField(default=dict, blank=True)
+    # What the preview found (counts, errors, unknown units), kept for the page a background preview feeds.
+    summary = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("lần nhập phụ lục")
+        verbose_name_plural = _("các lần nhập phụ lục")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.original_name} → {self.plan.reference}"

@@ -4,7 +4,7 @@ import re
 from .models import Unit, UnitAlias
 from .text import clean_cell, name_key
 
-_SEPARATORS = re.compile(r"[,;\n]|\.(?=\s|$)")
+_SEPARATORS = re.compile(r"([,;\n]|\.(?=\s|$))")
 _LONGEST_NAME_IN_PIECES = 5
 
 
@@ -29,18 +29,27 @@ class UnitDirectory:
         Names may themselves contain commas, so consecutive pieces are joined while
         the joined text still names a unit, longest first.
         """
-        pieces = [p.strip() for p in _SEPARATORS.split(clean_cell(cell)) if p.strip()]
-        units, unknown = [], []
+        parts = _SEPARATORS.split(clean_cell(cell))
+        pieces = [(parts[i].strip(), parts[i + 1] if i + 1 < len(parts) else "") for i in range(0, len(parts), 2)]
+        pieces = [(text, separator) for text, separator in pieces if text]
+        units, unknown, pending = [], [], ""
         start = 0
         while start < len(pieces):
             for end in range(min(len(pieces), start + _LONGEST_NAME_IN_PIECES), start, -1):
-                unit = self.by_key.get(name_key(", ".join(pieces[start:end])))
+                unit = self.by_key.get(name_key(" ".join(text for text, _ in pieces[start:end])))
                 if unit:
+                    if pending:
+                        unknown.append(pending.strip(" ,;."))
+                        pending = ""
                     if unit not in units:
                         units.append(unit)
                     start = end
                     break
             else:
-                unknown.append(pieces[start])
+                # Unmatched pieces next to each other are one unknown name, kept as written (`P. Kinh tế`).
+                text, separator = pieces[start]
+                pending += text + (f"{separator} " if separator in (".", ";") else ", ")
                 start += 1
+        if pending:
+            unknown.append(pending.strip(" ,;."))
         return units, unknown

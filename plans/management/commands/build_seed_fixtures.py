@@ -47,18 +47,16 @@ def build(seeds):
     text = _read(seeds, "002_1e976a7448e8a5d4.txt")
     indicator_table = sd._table(text, "**PHỤ LỤC I**", "## PHỤ LỤC II", INDICATORS)
     task_table = sd._table(text, "## PHỤ LỤC II", None, TASKS)
-    sections = [{"number": "", "title": "Danh mục các chỉ tiêu cụ thể", "appendix": "I", "parent": None}]
+    # Phụ lục I has no group rows: its indicators belong to no section, as an import of it gives.
     _, indicators = sd.appendix_data(indicator_table, appendix="I", section_offset=0)
-    for indicator in indicators:
-        indicator["section"] = 0
-    task_sections, tasks = sd.appendix_data(task_table, appendix="II", section_offset=1)
+    task_sections, tasks = sd.appendix_data(task_table, appendix="II", section_offset=0)
     plans.append({
         "slug": "phu-lam-55kh", "area": "phu-lam", "issuer": "UBND xã Phú Lâm",
         "number": "", "symbol": "KH-UBND", "issued": [2026, 4, None], "status": "draft",
         "title": "Triển khai Kế hoạch số 55-KH/TU ngày 11/02/2026 của Ban Chấp hành Đảng bộ tỉnh về thực hiện Nghị quyết Đại hội đại biểu Đảng bộ tỉnh Đồng Nai lần thứ I, nhiệm kỳ 2025 – 2030 về đột phá “Phát triển khoa học - công nghệ, đổi mới sáng tạo và chuyển đổi số; đẩy mạnh cải cách hành chính, xây dựng nền hành chính chuyên nghiệp, hiện đại, hiệu lực, hiệu quả”",
         "signer_name": "Đỗ Xuân Hòa", "signer_title": "KT. Chủ tịch – Phó Chủ tịch",
         "implements_plan": None, "implements": ["206/KH-UBND", "55-KH/TU"], "legal_basis": ["55-KH/TU"],
-        "replaces": None, "sections": sections + task_sections, "indicators": indicators, "tasks": tasks,
+        "replaces": None, "sections": task_sections, "indicators": indicators, "tasks": tasks,
     })
 
     text = _read(seeds, "003_c47b2ea165f507a1.txt")
