@@ -14,7 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from indicators.models import Indicator
 from indicators.targets import parse_target
-from tasks.models import Task
+from tasks.models import Task, TimelineKind
 from tasks.timelines import parse_timeline
 
 from .appendix import INDICATORS, TASKS, AppendixError, find_header, read_table
@@ -320,6 +320,7 @@ def _load(record):
 
 
 def _row_json(preview, row):
+    model = Indicator if preview.kind == INDICATORS else Task
     section = preview.sections[row.section] if row.section is not None else None
     v = row.values
     return {
@@ -331,9 +332,10 @@ def _row_json(preview, row):
                    f"{v.get('target_value') if v.get('target_value') is not None else ''} {v.get('target_unit', '')}".strip()
                    if preview.kind == INDICATORS else
                    f"{v.get('timeline_text', '')} → {v.get('starts_on') or '?'} – {v.get('ends_on') or '?'} "
-                   f"({v.get('timeline_kind')})"),
+                   f"({TimelineKind(v['timeline_kind']).label})"),
         "lead": [u.name for u in row.lead], "support": [u.name for u in row.support],
-        "unknown": row.unknown, "errors": row.errors, "changes": row.changes,
+        "unknown": row.unknown, "errors": row.errors,
+        "changes": [str(model._meta.get_field(name).verbose_name) for name in row.changes],
     }
 
 
