@@ -120,6 +120,7 @@ def bench_my_work():
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--national", action="store_true", help="also run warnings over 3,400 communes")
+    parser.add_argument("--quick", action="store_true", help="small import sizes only")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("make bench needs PostgreSQL: set DATABASE_URL")
@@ -129,6 +130,11 @@ def main():
     connection.settings_dict["TEST"]["NAME"] = f"bench_{connection.settings_dict['NAME']}"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
+        from tests.bench_import import bench as bench_import
+
+        db = connection.settings_dict
+        bench_import(f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+                     sizes=(46, 10_000, 100_000) if not args.quick else (46, 1000))
         bench_my_work()
         bench_warnings(95, "a province")
         if args.national:
