@@ -1,4 +1,6 @@
 from django.contrib import admin
+from import_export import resources
+from import_export.admin import ExportMixin
 
 from plans.admin import ScopedAdmin
 from plans.models import Plan
@@ -6,8 +8,17 @@ from plans.models import Plan
 from .models import Indicator
 
 
+class IndicatorResource(resources.ModelResource):
+    """A flat export for analysis; appendices in the office layout come from the plan's page."""
+
+    class Meta:
+        model = Indicator
+        fields = ("plan__slug", "section__title", "ordinal", "content", "unit_of_measure", "target_text", "status", "current_value")
+
+
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedAdmin):
+class IndicatorAdmin(ExportMixin, ScopedAdmin):
+    resource_classes = [IndicatorResource]
     list_display = ["ordinal", "content", "plan", "target_text", "status"]
     list_filter = ["status", "plan"]
     search_fields = ["content"]

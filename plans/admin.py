@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Area, LegalDocument, Plan, Section, Unit, UnitAlias
+from .models import AppendixImport, Area, LegalDocument, Plan, Section, Unit, UnitAlias
 
 
 class ScopedAdmin(SimpleHistoryAdmin):
@@ -61,6 +64,31 @@ class PlanAdmin(ScopedAdmin):
     search_fields = ["title", "number", "issuer"]
     filter_horizontal = ["implements", "legal_basis"]
     inlines = [SectionInline]
+    readonly_fields = ["appendices"]
 
     def scope(self, queryset, user):
         return queryset.editable_by(user)
+
+    @admin.display(description=_("Phụ lục"))
+    def appendices(self, plan):
+        if not plan.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("plans:appendix_upload", args=[plan.slug]), _("Nhập phụ lục từ Excel (xem trước rồi xác nhận)"),
+            reverse("plans:appendix_export", args=[plan.slug, "indicators"]), _("Tải Phụ lục I"),
+            reverse("plans:appendix_export", args=[plan.slug, "tasks"]), _("Tải Phụ lục II"))
+
+
+@admin.register(AppendixImport)
+class AppendixImportAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "plan", "kind", "status", "row_count", "uploaded_by", "created_at"]
+    list_filter = ["status", "kind"]
+    readonly_fields = [f.name for f in AppendixImport._meta.fields]
+
+    def get_queryset(self, request):
+        imports = super().get_queryset(request)
+        return imports if request.user.is_superuser else imports.filter(plan__in=Plan.objects.editable_by(request.user).values("pk"))
+
+    def has_add_permission(self, request):
+        return False

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from import_export import resources
+from import_export.admin import ExportMixin
 
 from plans.admin import ScopedAdmin
 from plans.models import Plan
@@ -6,8 +8,17 @@ from plans.models import Plan
 from .models import Task
 
 
+class TaskResource(resources.ModelResource):
+    """A flat export for analysis; appendices in the office layout come from the plan's page."""
+
+    class Meta:
+        model = Task
+        fields = ("plan__slug", "section__title", "ordinal", "title", "product", "timeline_text", "starts_on", "ends_on", "status", "progress")
+
+
 @admin.register(Task)
-class TaskAdmin(ScopedAdmin):
+class TaskAdmin(ExportMixin, ScopedAdmin):
+    resource_classes = [TaskResource]
     list_display = ["ordinal", "title", "plan", "status", "progress"]
     list_filter = ["status", "timeline_kind", "plan"]
     search_fields = ["title"]

@@ -73,3 +73,11 @@ def test_admin_task_list_is_narrowed_to_editable_plans(client, users):
     assert set(listed.values_list("plan__slug", flat=True).distinct()) == {"dai-phuoc-2026"}
     phu_lam_task = Task.objects.filter(plan__slug="phu-lam-55kh").first()
     assert client.get(f"/admin/tasks/task/{phu_lam_task.pk}/change/").status_code in (302, 404)
+
+
+def test_admin_can_export_tasks_and_open_the_import_link_from_the_plan_form(client, users):
+    plan = Plan.objects.get(slug="phu-lam-55kh")
+    client.force_login(users["phulam-admin"])
+    assert client.get("/admin/tasks/task/export/").status_code == 200
+    form = client.get(f"/admin/plans/plan/{plan.pk}/change/").content.decode()
+    assert f"/plans/{plan.slug}/import/" in form
