@@ -9,7 +9,7 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY pyproject.toml ./
-RUN pip install --upgrade pip && pip install .
+RUN pip install --upgrade pip && pip install '.[s3]'
 COPY . .
 RUN python manage.py compilemessages -v0 \
  && SECRET_KEY=build-only python manage.py collectstatic --noinput -v0 \
