@@ -223,6 +223,6 @@ CELERY_BEAT_SCHEDULE = {
 # Appendix imports: workbooks are checked before they are parsed.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 15 * 1024 * 1024)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 150 * 1024 * 1024)
-IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 150_000)
 # Files with more rows than this are previewed and imported by a Celery job with a progress bar.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 500)
