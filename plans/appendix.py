@@ -31,8 +31,8 @@ _HEADER_PREFIXES = {
     "support": ("co quan phoi hop", "don vi phoi hop"),
 }
 _REQUIRED = {INDICATORS: ("content", "target"), TASKS: ("content", "lead")}
-_GROUP = re.compile(r"^(?P<number>[IVXLC]+|\d+(?:\.\d+)+)\s*[.)]?\s*(?P<title>\S.*)$")
-_ROMAN = re.compile(r"^[IVXLC]+\.?$")
+_GROUP = re.compile(r"^(?P<number>[IVXLCDM]+|\d+(?:\.\d+)+)\s*[.)]?\s*(?P<title>\S.*)$")
+_ROMAN = re.compile(r"^[IVXLCDM]+\.?$")
 _ORDINAL = re.compile(r"^\(?\d+[.)]?$|^[a-zđ]\)$")
 
 
