@@ -31,7 +31,8 @@ _HEADER_PREFIXES = {
     "support": ("co quan phoi hop", "don vi phoi hop"),
 }
 _REQUIRED = {INDICATORS: ("content", "target"), TASKS: ("content", "lead")}
-_GROUP = re.compile(r"^(?P<number>[IVXLCDM]+|\d+(?:\.\d+)+)\s*[.)]?\s*(?P<title>\S.*)$")
+# A group number is followed by `.`, `)` or a space: `I.Nâng cao`, `IV. Phát triển`, `1.1. Hạ tầng`, never `Công an`.
+_GROUP = re.compile(r"^(?P<number>[IVXLCDM]+|\d+(?:\.\d+)+)(?:[.)]\s*|\s+)(?P<title>\S.*)$")
 _ROMAN = re.compile(r"^[IVXLCDM]+\.?$")
 _ORDINAL = re.compile(r"^\(?\d+[.)]?$|^[a-zđ]\)$")
 

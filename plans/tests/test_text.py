@@ -81,3 +81,17 @@ def test_timelines_are_parsed_keeping_the_text(raw, kind, start, end):
     assert timeline.text == raw
     assert (timeline.kind, timeline.starts_on.year, timeline.ends_on.year) == (kind, start, end)
     assert (timeline.starts_on.month, timeline.starts_on.day, timeline.ends_on.month, timeline.ends_on.day) == (1, 1, 12, 31)
+
+
+@pytest.mark.parametrize("cells, group", [
+    (["I.Nâng cao nhận thức", "", ""], ("I", "Nâng cao nhận thức")),
+    (["IV. Phát triển khoa học", "", ""], ("IV", "Phát triển khoa học")),
+    (["1.1. Phát triển hạ tầng (02)", "", ""], ("1.1", "Phát triển hạ tầng (02)")),
+    (["", "", "Công an xã"], None),          # a continuation cell, not a group
+    (["Các cơ quan, đơn vị", "", ""], None),
+    (["Danh mục", "", ""], None),
+])
+def test_group_rows_need_a_number_and_a_separator(cells, group):
+    from plans.appendix import _group_row
+
+    assert _group_row(cells, {"ordinal": 0, "content": 1, "lead": 2}) == group
