@@ -48,14 +48,14 @@ def header_field(cell):
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class SectionRow:
     sheet_row: int
     number: str
     title: str
 
 
-@dataclass
+@dataclass(slots=True)
 class ItemRow:
     sheet_row: int
     section: int | None  # index into AppendixTable.sections

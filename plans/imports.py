@@ -33,7 +33,7 @@ _FIELDS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class PreviewRow:
     sheet_row: int
     section: int | None  # index into Preview.sections
