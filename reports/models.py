@@ -55,6 +55,11 @@ class Warning(models.Model):  # noqa: A001 - the glossary's word (Cảnh báo)
         return f"{self.get_kind_display()}: {self.task or self.indicator or self.unit}"
 
     @property
+    def plan(self):
+        item = self.task or self.indicator
+        return item.plan if item else None
+
+    @property
     def is_open(self):
         return self.closed_at is None
 
