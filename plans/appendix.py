@@ -114,14 +114,21 @@ def _group_row(cells, columns):
 
 
 def read_table(rows, kind, *, first_row_number=1):
-    """Parse raw rows (lists of cell values) into sections and items, keeping sheet row numbers."""
+    """Parse raw rows (lists of cell values) into sections and items, keeping sheet row numbers.
+
+    The rows after the header are consumed: the list is emptied as it is read.
+    """
     header_index, columns = find_header(rows, kind)
     table = AppendixTable(kind=kind, header_row=header_index + first_row_number, columns=columns)
     width = max(columns.values()) + 1
     last_item = None
+    # Cells repeat (unit names, units of measure, timelines): keep one copy of each short text.
+    seen = {}
     for index in range(header_index + 1, len(rows)):
         sheet_row = index + first_row_number
-        cells = [clean_cell(c) for c in list(rows[index])[:width]]
+        raw, rows[index] = rows[index], None  # rows are consumed as they are read, to keep large files small
+        cells = [clean_cell(c) for c in list(raw)[:width]]
+        cells = [seen.setdefault(c, c) if len(c) < 120 else c for c in cells]
         cells += [""] * (width - len(cells))
         if not any(cells):
             continue

@@ -149,7 +149,9 @@ def appendix_preview(*, plan, sheets, kind=None, unit_mapping=None):
     units = _Units(plan, unit_mapping)
     rows = []
     errors = list(table.errors)
-    for item in table.items:
+    items, table.items = table.items, []
+    for index in range(len(items)):
+        item, items[index] = items[index], None  # each source row is released once previewed
         row = _preview_row(item, kind, plan, units)
         section = sections[item.section] if item.section is not None else None
         section_id = section.existing.id if section and section.existing else None

@@ -63,6 +63,11 @@ def hostile_workbook():
 
 
 def peak_mb():
+    """This process's own peak resident memory (VmHWM; ru_maxrss would carry the parent's peak across exec)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
