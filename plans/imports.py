@@ -283,3 +283,181 @@ def _replace_units(model, rows):
             relation.objects.bulk_create(
                 [relation(**{f"{name}_id": row.existing_id, "unit_id": unit.pk}) for row in rows[start:start + BATCH]
                  for unit in {u.pk: u for u in getattr(row, attr)}.values()], batch_size=5000)
+
+
+
+# The workflow around a stored upload: views, the command and the Celery jobs call these.
+
+PREVIEW_ROWS_SHOWN = 300
+
+
+def import_upload(*, plan, user, upload, kind=""):
+    """Check and store an uploaded workbook; preview it now, or in the background when it is large."""
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from .models import AppendixImport
+    from .workbooks import check_workbook_bytes, count_rows
+
+    name = (getattr(upload, "name", "") or "tep.xlsx").rsplit("/", 1)[-1][:255]
+    data = upload.read(settings.IMPORT_MAX_BYTES + 1)
+    check_workbook_bytes(data, name)
+    rows = count_rows(data, name)
+    record = AppendixImport(plan=plan, kind=kind, original_name=name, row_count=rows, uploaded_by=user,
+                            created_at=timezone.now())
+    record.file.save(name, ContentFile(data), save=False)
+    record.save()
+    if rows > settings.IMPORT_BACKGROUND_ROWS:
+        from .jobs import preview_appendix_import
+
+        preview_appendix_import.delay_on_commit(record.pk)
+    else:
+        import_preview_run(record.pk)
+        record.refresh_from_db()
+    return record
+
+
+def _load(record):
+    from .workbooks import read_rows
+
+    with record.file.open("rb") as stored:
+        sheets = read_rows(stored.read(), record.original_name)
+    return appendix_preview(plan=record.plan, sheets=sheets, kind=record.kind or None, unit_mapping=record.unit_mapping)
+
+
+def _row_json(preview, row):
+    model = Indicator if preview.kind == INDICATORS else Task
+    section = preview.sections[row.section] if row.section is not None else None
+    v = row.values
+    return {
+        "sheet_row": row.sheet_row, "state": row.state, "ordinal": row.ordinal,
+        "section": f"{section.number}. {section.title}" if section else "",
+        "new_section": bool(section and section.existing is None),
+        "text": (v.get("content") or v.get("title") or "")[:300],
+        "parsed": (f"{v.get('target_text', '')} → {v.get('target_comparator') or _('định tính')} "
+                   f"{v.get('target_value') if v.get('target_value') is not None else ''} {v.get('target_unit', '')}".strip()
+                   if preview.kind == INDICATORS else
+                   f"{v.get('timeline_text', '')} → {v.get('starts_on') or '?'} – {v.get('ends_on') or '?'} "
+                   f"({TimelineKind(v['timeline_kind']).label})"),
+        "lead": [u.name for u in row.lead], "support": [u.name for u in row.support],
+        "unknown": row.unknown, "errors": row.errors,
+        "changes": [str(model._meta.get_field(name).verbose_name) for name in row.changes],
+    }
+
+
+def import_preview_run(import_id):
+    """Preview a stored upload and keep what it found on the record."""
+    from django.core.exceptions import ValidationError
+
+    from .models import AppendixImport
+
+    record = AppendixImport.objects.select_related("plan__area").get(pk=import_id)
+    try:
+        preview = _load(record)
+    except (ValidationError, AppendixError) as error:
+        record.status, record.message = AppendixImport.Status.FAILED, " ".join(_messages(error))
+        record.save(update_fields=["status", "message"])
+        return record
+    record.summary = {
+        "kind": preview.kind, "sheet": preview.sheet, "header_row": preview.header_row,
+        "counts": {state: preview.count(state) for state in ("new", "changed", "unchanged", "error")},
+        "sections": [{"number": s.number, "title": s.title, "new": s.existing is None} for s in preview.sections],
+        "errors": [[row, message] for row, message in preview.errors[:1000]],
+        "error_count": len(preview.errors),
+        "unknown_units": preview.unknown_units,
+        "can_import": preview.can_import,
+        "rows": [_row_json(preview, row) for row in preview.rows[:PREVIEW_ROWS_SHOWN]],
+    }
+    record.kind = preview.kind
+    record.status = AppendixImport.Status.PREVIEWED
+    record.progress = 100
+    record.save(update_fields=["summary", "kind", "status", "progress"])
+    return record
+
+
+def import_apply_run(import_id, user_id):
+    """Import a previewed upload, all or nothing, reporting progress on the record."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    from .models import AppendixImport
+
+    record = AppendixImport.objects.select_related("plan__area").get(pk=import_id)
+    user = get_user_model().objects.get(pk=user_id)
+
+    def progress(done, total):
+        AppendixImport.objects.filter(pk=import_id).update(progress=min(99, 100 * done // max(total, 1)))
+
+    try:
+        preview = _load(record)
+        if not preview.can_import:
+            raise ValidationError(_("Tệp còn lỗi hoặc đơn vị chưa xác định; không có gì được ghi."))
+        counts = appendix_import(plan=record.plan, preview=preview, user=user, unit_mapping=record.unit_mapping,
+                                 on_progress=progress)
+    except (ValidationError, AppendixError) as error:
+        AppendixImport.objects.filter(pk=import_id).update(status=AppendixImport.Status.FAILED,
+                                                          message=" ".join(_messages(error)))
+        return None
+    AppendixImport.objects.filter(pk=import_id).update(
+        status=AppendixImport.Status.DONE, progress=100, summary={**record.summary, "imported": counts})
+    return counts
+
+
+def _messages(error):
+    return getattr(error, "messages", None) or [str(error)]
+
+
+def errors_workbook(record):
+    """The uploaded workbook with a message beside each bad row, for the office to correct."""
+    import io
+
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font
+
+    with record.file.open("rb") as stored:
+        book = load_workbook(io.BytesIO(stored.read()))
+    sheet = book[record.summary.get("sheet")] if record.summary.get("sheet") in book.sheetnames else book.active
+    column = sheet.max_column + 1
+    header = record.summary.get("header_row", 1)
+    sheet.cell(row=header, column=column, value=_("Lỗi cần sửa")).font = Font(bold=True, color="B42318")
+    by_row = {}
+    for row, message in record.summary.get("errors", []):
+        by_row.setdefault(row, []).append(message)
+    for name, rows in record.summary.get("unknown_units", {}).items():
+        for row in rows:
+            by_row.setdefault(row, []).append(_("Không tìm thấy đơn vị “%(name)s”.") % {"name": name})
+    for row, messages in by_row.items():
+        sheet.cell(row=row, column=column, value=" ".join(messages)).font = Font(color="B42318")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def import_map_units(record, mapping):
+    """Record what the admin chose for each unknown unit name, then preview again."""
+    from django.conf import settings
+
+    record.unit_mapping = {**record.unit_mapping, **{k: v for k, v in mapping.items() if v}}
+    record.status = record.Status.PREVIEWING
+    record.save(update_fields=["unit_mapping", "status"])
+    if record.row_count > settings.IMPORT_BACKGROUND_ROWS:
+        from .jobs import preview_appendix_import
+
+        preview_appendix_import.delay_on_commit(record.pk)
+    else:
+        import_preview_run(record.pk)
+
+
+def import_confirm(record, user):
+    """Start writing a previewed upload: now when small, as a Celery job when large."""
+    from django.conf import settings
+
+    record.status, record.progress = record.Status.IMPORTING, 0
+    record.save(update_fields=["status", "progress"])
+    if record.row_count > settings.IMPORT_BACKGROUND_ROWS:
+        from .jobs import apply_appendix_import
+
+        apply_appendix_import.delay_on_commit(record.pk, user.pk)
+    else:
+        import_apply_run(record.pk, user.pk)
