@@ -34,8 +34,7 @@ def _display(field, value):
     if field.many_to_many:
         target = field.m2m_reverse_field_name()
         ids = [row[target] for row in value or []]
-        names = field.related_model.objects.filter(pk__in=ids).values_list("name", flat=True)
-        return ", ".join(sorted(names)) or "—"
+        return ", ".join(sorted(str(obj) for obj in field.related_model.objects.filter(pk__in=ids))) or "—"
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     return "—" if value in (None, "") else value

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .appendix import INDICATORS, TASKS
+from .history import history_rows
 from .exports import appendix_workbook
 from .forms import AppendixUploadForm, add_service_errors
 from .imports import errors_workbook, import_confirm, import_map_units, import_upload
@@ -36,7 +37,7 @@ def plan_detail_view(request, slug):
     except Plan.DoesNotExist:
         raise Http404
     return render(request, "plans/plan_detail.html", {
-        "plan": plan, "rows": plan_document(plan),
+        "plan": plan, "rows": plan_document(plan), "history": history_rows(plan, limit=20),
         "can_edit": Plan.objects.editable_by(request.user).filter(pk=plan.pk).exists(),
     })
 

@@ -81,3 +81,14 @@ def test_admin_can_export_tasks_and_open_the_import_link_from_the_plan_form(clie
     assert client.get("/admin/tasks/task/export/").status_code == 200
     form = client.get(f"/admin/plans/plan/{plan.pk}/change/").content.decode()
     assert f"/plans/{plan.slug}/import/" in form
+
+
+def test_plan_changes_are_shown_with_who_and_when(client, users):
+    plan = Plan.objects.get(slug="phu-lam-55kh")
+    plan.signer_title = "Chủ tịch"
+    plan._history_user = users["phulam-admin"]
+    plan.save()
+    client.force_login(users["phulam-officer"])
+    history = client.get(f"/plans/{plan.slug}/").context["history"]
+    assert history[0]["user"] == users["phulam-admin"]
+    assert any(change["new"] == "Chủ tịch" for change in history[0]["changes"])
