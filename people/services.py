@@ -68,7 +68,8 @@ def notify(*, recipients, message, url=""):
 
     recipients = [user for user in {user.pk: user for user in recipients}.values() if user.is_active]
     Notification.objects.bulk_create([Notification(recipient=user, message=message, url=url) for user in recipients])
-    mails = [(message[:120], f"{message}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [user.email])
+    link = f"{settings.PORTAL_URL}{url}" if url.startswith("/") else url
+    mails = [(message[:120], f"{message}\n\n{link}", settings.DEFAULT_FROM_EMAIL, [user.email])
              for user in recipients if user.email]
     if mails:
         transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))

@@ -149,7 +149,9 @@ def warning_digest_send(*, today=None):
         warnings = {w.pk: w for unit in user.units.all() for w in by_unit.get(unit.id, [])}.values()
         if not warnings:
             continue
-        lines = [f"- {w.get_kind_display()}: {w.task or w.indicator or w.unit}" for w in warnings]
+        lines = [f"- {w.get_kind_display()}: {w.task or w.indicator or w.unit}"
+                 + (f" {settings.PORTAL_URL}{(w.task or w.indicator).get_absolute_url()}" if w.task or w.indicator else "")
+                 for w in warnings]
         subject = _("Cảnh báo: %(n)s việc cần xử lý") % {"n": len(lines)}
         mails.append((subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, [user.email]))
     send_mass_mail(mails, fail_silently=False)

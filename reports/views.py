@@ -10,7 +10,7 @@ from plans.models import Plan, Unit
 
 from .jobs import raise_warnings
 from .models import Warning
-from .selectors import warning_list
+from .selectors import dashboard, warning_list
 
 
 @login_required
@@ -34,3 +34,8 @@ def warning_run_view(request):
     raise_warnings.delay_on_commit()
     messages.success(request, _("Đã yêu cầu kiểm tra cảnh báo; kết quả sẽ có sau ít giây, hãy tải lại trang."))
     return redirect("reports:warning_list")
+
+
+@login_required
+def dashboard_view(request):
+    return render(request, "reports/dashboard.html", {"rows": dashboard(request.user), "kinds": Warning.Kind})

@@ -94,6 +94,7 @@ def test_reviewers_are_notified_of_new_evidence(users, mailoutbox, django_captur
     assert users["phulam-reviewer"].notifications.filter(read_at__isnull=True).count() == 1
     assert users["daiphuoc-reviewer"].notifications.count() == 0
     assert [m.to for m in mailoutbox] == [["reviewer@example.test"]]
+    assert "http://127.0.0.1:8000/evidence/review/" in mailoutbox[0].body  # a link that works from a mail client
 
 
 @pytest.mark.parametrize("username", ["phulam-economic", "phulam-reviewer", "phulam-leader", "daiphuoc-officer"])
