@@ -43,3 +43,10 @@ def test_files_over_the_limit_are_refused(settings):
     with pytest.raises(ValidationError) as refused:
         inspect_upload(files.upload("big.pdf", b"%PDF-1.7" + b"0" * 2000))
     assert "vượt giới hạn" in refused.value.messages[0]
+
+
+def test_openpyxl_parses_workbooks_with_defusedxml():
+    # Without defusedxml openpyxl would expand XML entities from uploaded workbooks.
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True
