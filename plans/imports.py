@@ -245,7 +245,7 @@ def _apply_unit_mapping(plan, preview, mapping):
         for unit in row.lead + row.support:
             if unit.pk is None:
                 units[name_key(unit.name)] = unit
-    for key, unit in units.items():
+    for unit in units.values():
         unit.slug = unit_slug(plan.area, unit.name)
         suffix = 1
         while Unit.objects.filter(slug=unit.slug).exists():

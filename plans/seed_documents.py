@@ -5,7 +5,7 @@ fixtures/seed/ is what `load_demo` loads, so the seeds need not be present.
 """
 import re
 
-from .appendix import INDICATORS, TASKS, read_tsv
+from .appendix import INDICATORS, read_tsv
 from .text import clean_cell
 
 _MARKUP = re.compile(r"^[#\s*]+|[*\s]+$")

@@ -110,7 +110,7 @@ def bench_my_work():
     month = timezone.localdate().replace(day=1)
     for task in tasks[:20]:
         task.refresh_from_db()
-        _, seconds = timed(lambda: task_progress_report(
+        _, seconds = timed(lambda task=task: task_progress_report(
             task_id=task.pk, user=officer, version=task.version, progress=min(task.progress + 5, 99),
             period=month, achievements="bench", difficulties="-", proposals="-"))
         saves.append(seconds)
