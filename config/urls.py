@@ -1,6 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Quản trị cổng theo dõi NQ 57")
+admin.site.site_title = _("Cổng theo dõi NQ 57")
 
 urlpatterns = [
     path("", include("plans.urls")),
