@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from plans.access import can_comment, can_report
 from plans.forms import add_service_errors
 from plans.history import history_rows
-from plans.models import ItemStatus, Plan
+from plans.models import ItemStatus, Plan, Section
 from plans.services import StaleVersion
 
 from .forms import CommentForm, ProgressReportForm
@@ -47,6 +47,7 @@ def my_work_view(request):
     return render(request, "tasks/my_work.html", {
         "kind": kind, "page": page, "filters": filters, "within": within,
         "plans": Plan.objects.visible_to(request.user).order_by("area__kind", "slug"),
+        "sections": Section.objects.filter(plan__slug=filters["plan"]).order_by("position") if filters["plan"] else [],
         "statuses": ItemStatus.choices, "windows": DEADLINE_WINDOWS,
     })
 

@@ -73,3 +73,13 @@ def test_indicators_tab_lists_the_officers_indicators(client, users):
     page = client.get("/tasks/my-work/?kind=indicators").context["page"]
     ordinals = {row.item.ordinal for row in page}
     assert {"1", "16", "25"} <= ordinals and "15" not in ordinals  # 15 is led by the police
+
+
+def test_sections_of_the_chosen_plan_filter_the_list(client, users):
+    from plans.models import Section
+
+    client.force_login(users["phulam-officer"])
+    section = Section.objects.get(plan__slug="phu-lam-55kh", title__startswith="Phát triển hạ tầng số")
+    page = client.get(f"/tasks/my-work/?plan=phu-lam-55kh&section={section.pk}")
+    assert section in page.context["sections"]
+    assert {row.item.section_id for row in page.context["page"]} == {section.pk}
