@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_import import AppendixImportMixin
 from .models import AppendixImport, Area, LegalDocument, Plan, Section, Unit, UnitAlias
 
 
@@ -58,7 +59,7 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(ScopedAdmin):
+class PlanAdmin(AppendixImportMixin, ScopedAdmin):
     list_display = ["reference", "issuer", "area", "status"]
     list_filter = ["status", "area"]
     search_fields = ["title", "number", "issuer"]
