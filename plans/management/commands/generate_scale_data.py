@@ -5,6 +5,7 @@ import random
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from plans.models import Area, Plan, Section, Unit
@@ -39,7 +40,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, communes, province, seed, **options):
         rng = random.Random(seed)
-        province_area, _ = Area.objects.get_or_create(
+        province_area, _created = Area.objects.get_or_create(
             slug=province, defaults={"kind": Area.Kind.PROVINCE, "name": f"Quy mô {communes} xã"})
         existing = set(Area.objects.filter(parent=province_area).values_list("slug", flat=True))
         areas = Area.objects.bulk_create([
@@ -93,8 +94,9 @@ class Command(BaseCommand):
         ind_lead.objects.bulk_create([ind_lead(indicator=i, unit=units_by_area[plan_area[i.plan_id]][0]) for i in indicators], batch_size=10000)
 
         self._history(tasks)
-        self.stdout.write(f"{len(areas)} xã, {len(plans)} kế hoạch, {len(tasks)} nhiệm vụ, {len(indicators)} chỉ tiêu, "
-                          f"{len(tasks) * MONTHS_OF_HISTORY} bản ghi lịch sử tiến độ")
+        self.stdout.write(_("%(areas)s xã, %(plans)s kế hoạch, %(tasks)s nhiệm vụ, %(indicators)s chỉ tiêu, %(history)s bản ghi "
+                            "lịch sử tiến độ") % {"areas": len(areas), "plans": len(plans), "tasks": len(tasks),
+                                                  "indicators": len(indicators), "history": len(tasks) * MONTHS_OF_HISTORY})
 
     def _history(self, tasks):
         """One historical row a month per task, progress rising to today's figure."""

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from plans.appendix import INDICATORS, TASKS, AppendixError
 from plans.imports import CREATE_UNIT, appendix_import, appendix_preview
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         try:
             plan = Plan.objects.select_related("area").get(slug=plan)
         except Plan.DoesNotExist:
-            raise CommandError(f"Không có kế hoạch “{plan}”.")
+            raise CommandError(_("Không có kế hoạch “%(plan)s”.") % {"plan": plan}) from None
         path = Path(file)
         try:
             sheets = read_rows(path.read_bytes(), path.name)
@@ -36,18 +37,19 @@ class Command(BaseCommand):
                 preview = appendix_preview(plan=plan, sheets=sheets, kind=kind, unit_mapping=mapping)
         except (ValidationError, AppendixError) as error:
             raise CommandError(" ".join(getattr(error, "messages", [str(error)])))
-        self.stdout.write(f"{preview.kind}, trang “{preview.sheet}”: {preview.count('new')} mới, "
-                          f"{preview.count('changed')} thay đổi, {preview.count('unchanged')} không đổi, "
-                          f"{len(preview.errors)} lỗi")
+        self.stdout.write(_("%(kind)s, trang “%(sheet)s”: %(new)s mới, %(changed)s thay đổi, %(unchanged)s không đổi, "
+                            "%(errors)s lỗi") % {"kind": preview.kind, "sheet": preview.sheet, "new": preview.count("new"),
+                                                 "changed": preview.count("changed"),
+                                                 "unchanged": preview.count("unchanged"), "errors": len(preview.errors)})
         for row, message in preview.errors:
-            self.stdout.write(f"  dòng {row}: {message}")
+            self.stdout.write(f"  {message}")
         for name, rows in preview.unknown_units.items():
-            self.stdout.write(f"  đơn vị chưa có: “{name}” (dòng {', '.join(map(str, rows))})")
+            self.stdout.write("  " + _("đơn vị chưa có: “%(name)s” (dòng %(rows)s)") % {"name": name, "rows": ", ".join(map(str, rows))})
         if not preview.can_import:
-            raise CommandError("Không ghi gì: hãy sửa lỗi hoặc dùng --create-units cho đơn vị mới.")
+            raise CommandError(_("Không ghi gì: hãy sửa lỗi hoặc dùng --create-units cho đơn vị mới."))
         if dry_run:
-            self.stdout.write("Chạy thử (--dry-run): không ghi gì.")
+            self.stdout.write(_("Chạy thử (--dry-run): không ghi gì."))
             return
         importer = get_user_model().objects.get(username=user)
         counts = appendix_import(plan=plan, preview=preview, user=importer, unit_mapping=mapping)
-        self.stdout.write(self.style.SUCCESS(f"Đã nhập: {counts['new']} mới, {counts['changed']} cập nhật."))
+        self.stdout.write(self.style.SUCCESS(_("Đã nhập: %(new)s mới, %(changed)s cập nhật.") % counts))

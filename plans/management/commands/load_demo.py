@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from people.services import DEMO_PASSWORD, DEMO_USERS, demo_users_ensure
 from plans.services import SeedError, organisation_load, plan_load
@@ -21,12 +22,12 @@ class Command(BaseCommand):
             for slug in PLAN_ORDER:
                 data = json.loads((SEED_DIR / "plans" / f"{slug}.json").read_text(encoding="utf-8"))
                 plan = plan_load(data)
-                self.stdout.write(f"  {plan.reference:<14} {plan.issuer}: "
-                                  f"{plan.indicators.count()} chỉ tiêu, {plan.tasks.count()} nhiệm vụ")
+                self.stdout.write(f"  {plan.reference:<14} {plan.issuer}: " + _("%(indicators)s chỉ tiêu, %(tasks)s nhiệm vụ") % {
+                    "indicators": plan.indicators.count(), "tasks": plan.tasks.count()})
         except SeedError as error:
             raise CommandError(str(error)) from error
         demo_users_ensure()
-        self.stdout.write(self.style.SUCCESS(f"Tài khoản demo (mật khẩu: {DEMO_PASSWORD}, chỉ để thử nghiệm):"))
+        self.stdout.write(self.style.SUCCESS(_("Tài khoản demo (mật khẩu: %(password)s, chỉ để thử nghiệm):") % {"password": DEMO_PASSWORD}))
         for username, role, area, _unit, _name in DEMO_USERS:
             self.stdout.write(f"  {username:<20} {role:<9} {area}")
         self.stdout.write(f"  {'admin':<20} superuser")

@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import gettext as _
 
 from reports.services import warnings_raise
 
@@ -21,5 +22,5 @@ class Command(BaseCommand):
         with CaptureQueriesContext(connection) as queries:
             result = warnings_raise(today=today)
         seconds = time.perf_counter() - started
-        self.stdout.write(f"Ngày {result['today']}: {result['raised']} cảnh báo mới, {result['closed']} đã đóng, "
-                          f"{result['open']} đang mở ({seconds:.2f} s, {len(queries)} truy vấn)")
+        self.stdout.write(_("Ngày %(today)s: %(raised)s cảnh báo mới, %(closed)s đã đóng, %(open)s đang mở "
+                            "(%(seconds).2f s, %(queries)s truy vấn)") % {**result, "seconds": seconds, "queries": len(queries)})
