@@ -113,5 +113,6 @@ def celery_worker(transactional_db):
             pytest.fail("CI must run the worker tests: set CELERY_BROKER_URL to a Redis server")
         pytest.skip("no broker configured (set CELERY_BROKER_URL, as `make test` does)")
     app.conf.task_always_eager = False
+    app.control.purge()  # nothing left over from an earlier, interrupted run
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         yield app
