@@ -3,7 +3,6 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -93,6 +92,3 @@ class Evidence(models.Model):
     @property
     def is_previewable(self):
         return self.kind in {self.Kind.PDF, self.Kind.JPEG, self.Kind.PNG}
-
-    def get_download_url(self):
-        return reverse("evidence:download", args=[self.pk])

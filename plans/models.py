@@ -238,10 +238,6 @@ class PlanItem(models.Model):
         abstract = True
         ordering = ["plan", "position"]
 
-    @property
-    def is_completed(self):
-        return self.status == ItemStatus.COMPLETED
-
 
 def import_path(instance, filename):
     return f"imports/{instance.created_at:%Y/%m}/{uuid.uuid4().hex}.xlsx"

@@ -60,9 +60,5 @@ class Warning(models.Model):  # noqa: A001 - the glossary's word (Cảnh báo)
         return item.plan if item else None
 
     @property
-    def is_open(self):
-        return self.closed_at is None
-
-    @property
     def is_red(self):
         return self.kind in (self.Kind.OVERDUE, self.Kind.EVIDENCE_REJECTED)

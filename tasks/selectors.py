@@ -3,7 +3,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Subquery
-from django.utils import timezone
 
 from evidence.models import Evidence
 from indicators.models import Indicator
@@ -156,6 +155,3 @@ def work_rows_hydrate(rows):
                 row.item = found[row.pk]
     return rows
 
-
-def today():
-    return timezone.localdate()

@@ -57,7 +57,7 @@ def task_detail_view(request, pk):
     return render(request, "tasks/task_detail.html", {
         "task": task, "history": history_rows(task),
         "expected": task_expected_progress(task, timezone.localdate()),
-        "updates": task.updates.select_related("author").prefetch_related("evidence")[:50],
+        "updates": task.updates.select_related("author")[:50],
         "evidence": task.evidence.select_related("uploaded_by", "reviewed_by").order_by("-uploaded_at"),
         "comments": task.comments.select_related("author"),
         "can_report": can_report(request.user, task), "can_comment": can_comment(request.user, task),
