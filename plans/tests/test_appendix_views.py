@@ -98,3 +98,26 @@ def test_a_large_file_is_previewed_and_imported_by_the_worker(client, users, cel
     client.post(f"{response.url}confirm/")
     wait_for("done")
     assert plan.indicators.count() == 25 and record.progress == 100
+
+
+@pytest.mark.django_db
+def test_unknown_units_are_mapped_on_the_page_then_imported(client, users, empty_plan):
+    from plans.models import Unit
+
+    rows = seed_rows("tasks")
+    rows[2][2] = "Phòng Nông nghiệp"
+    rows[3][2] = "P. Kinh tế xã"
+    client.force_login(users["phulam-admin"])
+    page_url = _upload(client, empty_plan, workbook_bytes(rows)).url
+    page = client.get(page_url)
+    unknown = list(page.context["summary"]["unknown_units"])
+    assert set(unknown) == {"Phòng Nông nghiệp", "P. Kinh tế xã"} and "Xác nhận nhập" not in page.content.decode()
+    economic = Unit.objects.get(area__slug="phu-lam", name="Phòng Kinh tế")
+    choices = {"Phòng Nông nghiệp": "new", "P. Kinh tế xã": str(economic.pk)}  # the form lists names in page order
+    client.post(f"{page_url}units/", {f"unit-{index}": choices[name] for index, name in enumerate(unknown)})
+    page = client.get(page_url)
+    assert page.context["summary"]["can_import"] and "Xác nhận nhập" in page.content.decode()
+    client.post(f"{page_url}confirm/")
+    assert empty_plan.tasks.count() == 21
+    assert empty_plan.tasks.get(ordinal="1").lead_units.get().name == "Phòng Nông nghiệp"
+    assert empty_plan.tasks.get(ordinal="2").lead_units.get() == economic
