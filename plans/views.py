@@ -89,8 +89,12 @@ def appendix_import_view(request, slug, pk):
 @require_POST
 def appendix_map_units_view(request, slug, pk):
     record = _import_record(request.user, slug, pk)
-    names = record.summary.get("unknown_units", {})
-    mapping = {name: request.POST.get(f"unit-{index}", "") for index, name in enumerate(names)}
+    # Each choice travels with the name it is for, so a preview that changed meanwhile cannot mismatch them.
+    known = record.summary.get("unknown_units", {})
+    mapping = {}
+    for key, name in request.POST.items():
+        if key.startswith("name-") and name in known:
+            mapping[name] = request.POST.get(f"unit-{key.removeprefix('name-')}", "")
     import_map_units(record, mapping)
     return redirect("plans:appendix_import", slug=slug, pk=pk)
 

@@ -113,8 +113,8 @@ def test_unknown_units_are_mapped_on_the_page_then_imported(client, users, empty
     unknown = list(page.context["summary"]["unknown_units"])
     assert set(unknown) == {"Phòng Nông nghiệp", "P. Kinh tế xã"} and "Xác nhận nhập" not in page.content.decode()
     economic = Unit.objects.get(area__slug="phu-lam", name="Phòng Kinh tế")
-    choices = {"Phòng Nông nghiệp": "new", "P. Kinh tế xã": str(economic.pk)}  # the form lists names in page order
-    client.post(f"{page_url}units/", {f"unit-{index}": choices[name] for index, name in enumerate(unknown)})
+    client.post(f"{page_url}units/", {"name-0": "Phòng Nông nghiệp", "unit-0": "new",
+                                      "name-1": "P. Kinh tế xã", "unit-1": str(economic.pk)})
     page = client.get(page_url)
     assert page.context["summary"]["can_import"] and "Xác nhận nhập" in page.content.decode()
     client.post(f"{page_url}confirm/")
