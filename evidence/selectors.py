@@ -15,11 +15,11 @@ def evidence_visible_to(user):
     return Evidence.objects.filter(Q(task__plan__in=plans) | Q(indicator__plan__in=plans))
 
 
-def review_queue(user):
-    """Pending evidence of the reviewer's own areas, grouped by lead unit and plan, oldest first."""
+def pending_evidence(user):
+    """Pending evidence of the reviewer's own areas, oldest first, with what the queue shows of it."""
     areas = user.area_ids
     scope = Q() if user.is_superuser else Q(task__plan__area__in=areas) | Q(indicator__plan__area__in=areas)
-    pending = (
+    return (
         Evidence.objects.filter(scope, status=Evidence.Status.PENDING)
         .select_related("uploaded_by", "progress_update", "indicator_report")
         .prefetch_related(
@@ -28,6 +28,10 @@ def review_queue(user):
         )
         .order_by("uploaded_at", "id")
     )
+
+
+def review_groups(pending):
+    """One page of pending evidence grouped by lead unit and plan, with each item's earlier rejections."""
     pending = list(pending)
     earlier = _earlier_rejections(pending)
     groups = defaultdict(list)

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,8 +12,10 @@ from plans.access import can_review
 
 from .forms import ReviewForm
 from .models import Evidence
-from .selectors import evidence_visible_to, review_queue
+from .selectors import evidence_visible_to, pending_evidence, review_groups
 from .services import evidence_review
+
+EVIDENCE_PER_PAGE = 20
 
 CONTENT_TYPES = {
     Evidence.Kind.PDF: "application/pdf", Evidence.Kind.JPEG: "image/jpeg", Evidence.Kind.PNG: "image/png",
@@ -31,7 +34,9 @@ def _reviewer_required(user):
 @login_required
 def review_queue_view(request):
     _reviewer_required(request.user)
-    return render(request, "evidence/review_queue.html", {"groups": review_queue(request.user), "form": ReviewForm()})
+    page = Paginator(pending_evidence(request.user), EVIDENCE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "evidence/review_queue.html", {
+        "page": page, "groups": review_groups(page.object_list), "form": ReviewForm()})
 
 
 @login_required
