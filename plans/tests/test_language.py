@@ -14,3 +14,8 @@ def test_english_when_chosen(client, users):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get("/tasks/my-work/").content.decode()
     assert "My work" in page and "Việc của tôi" not in page
+
+
+def test_the_health_check_answers_without_signing_in(client):
+    response = client.get("/healthz/")
+    assert response.status_code == 200 and response.content == b"ok"
