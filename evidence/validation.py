@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from plans.text import upload_display_name
+
 from .models import Evidence
 
 _SIGNATURES = [
@@ -36,7 +38,7 @@ class InspectedFile:
 
 def inspect_upload(upload):
     """The file's kind, size and SHA-256, or a ValidationError in Vietnamese saying what is wrong."""
-    name = (getattr(upload, "name", "") or "tệp").rsplit("/", 1)[-1][:255]
+    name = upload_display_name(upload)
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size == 0:
         raise ValidationError(_("Tệp “%(name)s” rỗng.") % {"name": name})

@@ -20,7 +20,7 @@ from tasks.timelines import parse_timeline
 from .appendix import INDICATORS, TASKS, AppendixError, find_header, read_table
 from .models import Section, Unit, UnitAlias
 from .services import unit_slug
-from .text import fold, name_key
+from .text import fold, name_key, upload_display_name
 from .units import UnitDirectory
 
 CREATE_UNIT = "new"
@@ -300,7 +300,7 @@ def import_upload(*, plan, user, upload, kind=""):
     from .models import AppendixImport
     from .workbooks import check_workbook_bytes, count_rows
 
-    name = (getattr(upload, "name", "") or "tep.xlsx").rsplit("/", 1)[-1][:255]
+    name = upload_display_name(upload)
     data = upload.read(settings.IMPORT_MAX_BYTES + 1)
     check_workbook_bytes(data, name)
     rows = count_rows(data, name)

@@ -47,3 +47,11 @@ def name_key(text):
     if len(words) > 1 and words[-1] == "xa":
         words = words[:-1]
     return "".join(words)
+
+
+def upload_display_name(upload):
+    """The uploaded file's own name, for messages and display only: never a storage path."""
+    from django.utils.translation import gettext
+
+    name = (getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return name[:255] or gettext("tệp không tên")

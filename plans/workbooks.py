@@ -18,8 +18,9 @@ _ZIP_SIGNATURE = b"PK\x03\x04"
 _FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
-def check_workbook_bytes(data, name="tệp"):
+def check_workbook_bytes(data, name=None):
     """Refuse anything that is not a safe, readable xlsx, with a message an office worker understands."""
+    name = name or _("tệp không tên")
     if not data:
         raise ValidationError(_("Tệp “%(name)s” rỗng.") % {"name": name})
     if len(data) > settings.IMPORT_MAX_BYTES:
@@ -48,10 +49,11 @@ def check_workbook_bytes(data, name="tệp"):
         raise ValidationError(_("Tệp “%(name)s” được đặt mật khẩu.") % {"name": name})
 
 
-def read_rows(data, name="tệp"):
+def read_rows(data, name=None):
     """Every sheet's rows as lists of plain values: {sheet title: rows}. Formulas are refused."""
     from openpyxl import load_workbook
 
+    name = name or _("tệp không tên")
     check_workbook_bytes(data, name)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -85,8 +87,9 @@ def safe_text(value):
     return isinstance(value, str) and value.startswith(_FORMULA_PREFIXES)
 
 
-def count_rows(data, name="tệp"):
+def count_rows(data, name=None):
     """Rows the workbook's sheets declare, read from their dimensions without parsing the cells."""
+    name = name or _("tệp không tên")
     from openpyxl import load_workbook
 
     try:

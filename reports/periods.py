@@ -25,10 +25,6 @@ class Period:
     def slug(self):
         return f"{self.start:%Y-%m}"
 
-    @property
-    def months(self):
-        return [self.start.replace(month=self.start.month + i) for i in range((self.end.month - self.start.month) + 1)]
-
 
 def period_of(kind, year, month):
     """The month, or the quarter that contains the month; ValueError on a bad kind or date."""
