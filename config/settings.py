@@ -39,7 +39,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin.PortalAdminConfig",  # the Django admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -220,6 +220,10 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 23 * 60 * 60},
     },
 }
+
+# Admin exports (django-import-export): cells that a spreadsheet would read as a formula are escaped.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+from config.export_formats import EXPORT_FORMATS  # noqa: E402
 
 # Appendix imports: workbooks are checked before they are parsed.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 15 * 1024 * 1024)

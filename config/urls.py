@@ -3,7 +3,6 @@ from django.db import connection
 from django.http import HttpResponse
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 def health(request):
     """For the container healthcheck: the app answers and reaches its database."""
@@ -11,9 +10,6 @@ def health(request):
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
 
-
-admin.site.site_header = _("Quản trị cổng theo dõi NQ 57")
-admin.site.site_title = _("Cổng theo dõi NQ 57")
 
 urlpatterns = [
     path("healthz/", health),

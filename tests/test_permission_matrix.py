@@ -112,3 +112,55 @@ def test_reviewers_queue_holds_only_their_communes_evidence(client, users, pendi
     client.force_login(users["phulam-reviewer"])
     groups = client.get("/evidence/review/").context["groups"]
     assert [e.pk for g in groups for e in g["evidence"]] == [pending_evidence.pk]
+
+
+# The Django admin is for superusers only: its history/revert views and foreign-key choices ignore scope.
+ADMIN_DENIED = ["phulam-admin", "dongnai-admin", "phulam-officer", "daiphuoc-admin"]
+
+
+def _admin_urls(task):
+    record = task.history.earliest()
+    return ["/admin/", "/admin/tasks/task/", f"/admin/tasks/task/{task.pk}/change/",
+            f"/admin/tasks/task/{task.pk}/history/", f"/admin/tasks/task/{task.pk}/history/{record.history_id}/",
+            f"/admin/plans/plan/{task.plan_id}/history/", "/admin/plans/unit/", "/admin/plans/legaldocument/",
+            "/admin/tasks/task/export/"]
+
+
+@pytest.mark.parametrize("username", ADMIN_DENIED)
+def test_django_admin_refuses_everyone_but_superusers(client, users, username):
+    task = _task()
+    users[username].is_staff = True  # even a staff flag left over from before does not open it
+    users[username].save()
+    client.force_login(users[username])
+    for url in _admin_urls(task):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith("/admin/login/"), url
+
+
+@pytest.mark.parametrize("username", ADMIN_DENIED)
+def test_django_admin_revert_and_change_do_nothing_for_area_users(client, users, username):
+    task = _task()
+    old_title = task.title
+    record = task.history.earliest()
+    task.title = "Đổi sau"
+    task.save()
+    client.force_login(users[username])
+    client.post(f"/admin/tasks/task/{task.pk}/history/{record.history_id}/",
+                {"title": old_title, "ordinal": task.ordinal, "plan": task.plan_id, "_continue": "1"})
+    client.post(f"/admin/tasks/task/{task.pk}/change/", {"status": "completed", "progress": 100})
+    task.refresh_from_db()
+    assert task.title == "Đổi sau" and task.progress == 0
+
+
+def test_superuser_still_works_in_the_admin(client, users):
+    task = _task()
+    client.force_login(users["admin"])
+    for url in _admin_urls(task):
+        assert client.get(url).status_code == 200, url
+
+
+def test_admin_link_in_the_header_is_for_superusers_only(client, users):
+    client.force_login(users["phulam-admin"])
+    assert 'href="/admin/"' not in client.get("/").content.decode()
+    client.force_login(users["admin"])
+    assert 'href="/admin/"' in client.get("/").content.decode()
