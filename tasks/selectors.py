@@ -6,7 +6,7 @@ from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Subquery
 
 from evidence.models import Evidence
 from indicators.models import Indicator
-from plans.models import ItemStatus
+from plans.models import ItemStatus, Plan, Section
 
 from .models import Task
 from .schedule import expected_progress, is_overdue
@@ -20,6 +20,13 @@ def latest_evidence_status(model):
         Evidence.objects.filter(**{model._meta.model_name: OuterRef("pk")})
         .order_by("-uploaded_at", "-id").values("status")[:1]
     )
+
+
+def plan_sections(user, plan_slug):
+    """The sections of a plan the user may see, for a filter; none for a plan outside their scope."""
+    if not plan_slug:
+        return Section.objects.none()
+    return Section.objects.filter(plan__in=Plan.objects.visible_to(user).filter(slug=plan_slug)).order_by("position")
 
 
 def open_warnings():

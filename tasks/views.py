@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 from plans.access import can_comment, can_report
 from plans.forms import add_service_errors
 from plans.history import history_rows
-from plans.models import ItemStatus, Plan, Section
+from plans.models import ItemStatus, Plan
 from plans.services import StaleVersion
 
 from .forms import CommentForm, ProgressReportForm
 from .models import Task
 from .schedule import task_expected_progress
-from .selectors import my_indicator_rows, my_task_rows, work_rows_hydrate
+from .selectors import my_indicator_rows, my_task_rows, plan_sections, work_rows_hydrate
 from .services import task_comment_add, task_progress_report
 
 ROWS_PER_PAGE = 25
@@ -47,7 +47,7 @@ def my_work_view(request):
     return render(request, "tasks/my_work.html", {
         "kind": kind, "page": page, "filters": filters, "within": within,
         "plans": Plan.objects.visible_to(request.user).order_by("area__kind", "slug"),
-        "sections": Section.objects.filter(plan__slug=filters["plan"]).order_by("position") if filters["plan"] else [],
+        "sections": plan_sections(request.user, filters["plan"]),
         "statuses": ItemStatus.choices, "windows": DEADLINE_WINDOWS,
     })
 

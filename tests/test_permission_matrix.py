@@ -164,3 +164,20 @@ def test_admin_link_in_the_header_is_for_superusers_only(client, users):
     assert 'href="/admin/"' not in client.get("/").content.decode()
     client.force_login(users["admin"])
     assert 'href="/admin/"' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("username, plan, listed", [
+    ("phulam-officer", "phu-lam-55kh", True),      # own commune's draft
+    ("phulam-officer", "dai-phuoc-2026", False),   # another commune's draft, slug typed in the URL
+    ("dantien-admin", "phu-lam-55kh", False),
+    ("dongnai-leader", "phu-lam-55kh", True),      # the province follows its communes
+])
+def test_my_work_section_filter_lists_only_visible_plans(client, users, username, plan, listed):
+    from plans.models import Section
+
+    assert Section.objects.filter(plan__slug=plan).exists()
+    client.force_login(users[username])
+    response = client.get(f"/tasks/my-work/?plan={plan}")
+    titles = {section.title for section in Section.objects.filter(plan__slug=plan)}
+    assert bool(list(response.context["sections"])) is listed
+    assert any(title in response.content.decode() for title in titles) is listed
