@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.db import connection
 from django.http import HttpResponse
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from people.views import PasswordResetView
+
 
 def health(request):
     """For the container healthcheck: the app answers and reaches its database."""
@@ -19,8 +21,8 @@ urlpatterns = [
     path("evidence/", include("evidence.urls")),
     path("notifications/", include("people.urls")),
     path("reports/", include("reports.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/", include("django.contrib.auth.urls")),  # sign-in, sign-out, password change and reset
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
