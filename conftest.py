@@ -116,3 +116,20 @@ def celery_worker(transactional_db):
     app.control.purge()  # nothing left over from an earlier, interrupted run
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         yield app
+
+
+CLOSED_BROKER_URL = "redis://127.0.0.1:6390/0"  # nothing listens there: a broker that is down
+
+
+@pytest.fixture
+def broker_down():
+    """Celery publishes to a real broker URL on a closed port (no eager mode), as when Redis is down."""
+    from config.celery import app
+
+    saved = app.conf.broker_write_url, app.conf.task_always_eager
+    # the write URL, since the CELERY_BROKER_URL environment variable overrides broker_url
+    app.conf.broker_write_url, app.conf.task_always_eager = CLOSED_BROKER_URL, False
+    app._after_fork()  # drop the pooled connections to the old broker
+    yield app
+    app.conf.broker_write_url, app.conf.task_always_eager = saved
+    app._after_fork()

@@ -176,8 +176,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
+# A broker that is down must cost a request a few seconds at most (config/jobs.py enqueue):
+# short socket timeouts, one quick retry, then the caller is told and leaves a record to retry.
+BROKER_TIMEOUT = env_int("CELERY_BROKER_TIMEOUT", 2)
+BROKER_QUICK_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY_POLICY = BROKER_QUICK_RETRY
 # Redis re-delivers unacked jobs after this; keep it above the longest job.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 600,
+    "socket_connect_timeout": BROKER_TIMEOUT, "socket_timeout": BROKER_TIMEOUT * 5,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = BROKER_TIMEOUT * 5
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": BROKER_QUICK_RETRY}
 CELERY_TIMEZONE = TIME_ZONE
 
 # Where the portal is reached, for links in e-mails (notifications, digests).

@@ -3,13 +3,19 @@ import datetime
 
 from celery import shared_task
 
-from .services import warning_digest_send, warnings_raise
+from .services import warning_digest_send, warning_run_execute, warnings_raise
 
 
 @shared_task(name="reports.raise_warnings", acks_late=True)
 def raise_warnings(today=None):
     day = datetime.date.fromisoformat(today) if today else None
     return warnings_raise(today=day)
+
+
+@shared_task(name="reports.run_warnings", acks_late=True)
+def run_warnings(run_id):
+    """The "run now" button's job: one recorded run (reports.models.WarningRun)."""
+    return warning_run_execute(run_id=run_id)
 
 
 @shared_task(name="reports.send_warning_digests", acks_late=True)

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils.translation import gettext_lazy as _
 
 
@@ -62,3 +63,45 @@ class Warning(models.Model):  # noqa: A001 - the glossary's word (Cảnh báo)
     @property
     def is_red(self):
         return self.kind in (self.Kind.OVERDUE, self.Kind.EVIDENCE_REJECTED)
+
+
+class WarningRun(models.Model):
+    """One press of "run now" on the warnings page: queued, running, done or failed.
+
+    At most one run is queued or running, enforced by the database: a press while one is
+    under way fails to insert, whatever the timing. A run the broker refused is failed at
+    once, so the next press (the retry) can claim a new one.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang chạy")
+        DONE = "done", _("Đã xong")
+        FAILED = "failed", _("Thất bại")
+
+    ACTIVE = [State.QUEUED, State.RUNNING]
+
+    state = models.CharField(_("tình trạng"), max_length=16, choices=State.choices, default=State.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)  # warnings_raise's counts
+    error = models.CharField(_("lỗi"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("lần chạy kiểm tra cảnh báo")
+        verbose_name_plural = _("lần chạy kiểm tra cảnh báo")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(Value(True), condition=Q(state__in=["queued", "running"]),
+                                    name="one_active_warning_run"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_state_display()} ({self.requested_at:%d/%m/%Y %H:%M})"
+
+    @property
+    def is_active(self):
+        return self.state in self.ACTIVE

@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from tasks.models import ProgressUpdate, Task
 from tasks.schedule import expected_progress, is_overdue
 from tasks.selectors import is_behind
 
-from .models import Warning
+from .models import Warning, WarningRun
 
 BATCH = 5000
 MONTHLY_REPORT_DAY = 25     # province plan 182: monthly reports before the 25th
@@ -122,6 +122,68 @@ def warnings_raise(*, today=None):
         for start in range(0, len(cleared), BATCH):
             Warning.objects.filter(id__in=cleared[start:start + BATCH], closed_at__isnull=True).update(closed_at=now)
     return {"raised": len(new), "closed": len(cleared), "open": len(holding), "today": today.isoformat()}
+
+
+# A run still queued this long was never taken by a worker; one running past the hard time limit was killed.
+WARNING_RUN_QUEUED_FOR = datetime.timedelta(hours=1)
+
+
+class WarningRunBusy(Exception):
+    def __init__(self, run):
+        super().__init__(run)
+        self.run = run
+
+
+def _warning_runs_expire(now):
+    """Fail the runs no worker will finish, so they never block the next one."""
+    killed_before = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    WarningRun.objects.filter(state=WarningRun.State.RUNNING, started_at__lt=killed_before).update(
+        state=WarningRun.State.FAILED, finished_at=now, error=_("Lần chạy bị dừng giữa chừng (quá thời gian cho phép)."))
+    WarningRun.objects.filter(state=WarningRun.State.QUEUED, requested_at__lt=now - WARNING_RUN_QUEUED_FOR).update(
+        state=WarningRun.State.FAILED, finished_at=now, error=_("Không có tiến trình nền nào nhận lần chạy này."))
+
+
+def warning_run_request(*, user):
+    """Claim the one run slot and enqueue the job; returns the run (failed at once if the broker refused it).
+
+    Raises WarningRunBusy when a run is already queued or running: the database's unique
+    constraint decides, so twenty presses in a second queue one scan.
+    """
+    from config.jobs import enqueue_after_commit
+
+    from .jobs import run_warnings
+
+    _warning_runs_expire(timezone.now())
+    try:
+        with transaction.atomic():
+            run = WarningRun.objects.create(requested_by=user)
+    except IntegrityError:
+        raise WarningRunBusy(WarningRun.objects.filter(state__in=WarningRun.ACTIVE).first()) from None
+
+    def refused():
+        WarningRun.objects.filter(pk=run.pk, state=WarningRun.State.QUEUED).update(
+            state=WarningRun.State.FAILED, finished_at=timezone.now(),
+            error=_("Hàng đợi công việc (Redis) không phản hồi; chưa chạy được."))
+
+    enqueue_after_commit(run_warnings, run.pk, on_refused=refused)
+    run.refresh_from_db()
+    return run
+
+
+def warning_run_execute(*, run_id):
+    """What the job does: claim the queued run (a second delivery finds nothing to claim), raise, record."""
+    claimed = WarningRun.objects.filter(pk=run_id, state=WarningRun.State.QUEUED).update(
+        state=WarningRun.State.RUNNING, started_at=timezone.now())
+    if not claimed:
+        return None
+    try:
+        result = warnings_raise()
+    except Exception as error:
+        WarningRun.objects.filter(pk=run_id).update(state=WarningRun.State.FAILED, finished_at=timezone.now(),
+                                                    error=(str(error) or error.__class__.__name__)[:500])
+        raise
+    WarningRun.objects.filter(pk=run_id).update(state=WarningRun.State.DONE, finished_at=timezone.now(), result=result)
+    return result
 
 
 def warning_digest_send(*, today=None):

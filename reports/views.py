@@ -10,11 +10,11 @@ from django.views.decorators.http import require_POST
 
 from plans.models import Area, Plan, Unit
 
-from .jobs import raise_warnings
-from .models import Warning
+from .models import Warning, WarningRun
 from .documents import period_report_pdf
 from .periods import period_of, recent_periods
 from .selectors import dashboard, warning_list
+from .services import WarningRunBusy, warning_run_request
 
 
 @login_required
@@ -27,6 +27,7 @@ def warning_list_view(request):
         "plans": Plan.objects.visible_to(request.user).order_by("slug"),
         "units": Unit.objects.filter(area__in=request.user.area_ids).order_by("name"),
         "can_run": request.user.is_portal_admin,
+        "last_run": WarningRun.objects.first() if request.user.is_portal_admin else None,
     })
 
 
@@ -35,8 +36,18 @@ def warning_list_view(request):
 def warning_run_view(request):
     if not request.user.is_portal_admin:
         raise PermissionDenied(_("Chỉ quản trị mới được chạy kiểm tra cảnh báo."))
-    raise_warnings.delay_on_commit()
-    messages.success(request, _("Đã yêu cầu kiểm tra cảnh báo; kết quả sẽ có sau ít giây, hãy tải lại trang."))
+    try:
+        run = warning_run_request(user=request.user)
+    except WarningRunBusy as busy:
+        messages.info(request, _("Một lần kiểm tra cảnh báo đang chạy (yêu cầu lúc %(time)s); kết quả sẽ có khi "
+                                 "lần đó xong, không cần bấm lại.") % {
+            "time": timezone.localtime(busy.run.requested_at).strftime("%H:%M:%S") if busy.run else "—"})
+        return redirect("reports:warning_list")
+    if run.state == WarningRun.State.FAILED:
+        messages.error(request, _("Chưa chạy được kiểm tra cảnh báo: hàng đợi công việc đang không phản hồi. "
+                                  "Lần chạy đã được ghi lại là thất bại; hãy bấm “Chạy lại” sau ít phút."))
+    else:
+        messages.success(request, _("Đã yêu cầu kiểm tra cảnh báo; kết quả sẽ có sau ít giây, hãy tải lại trang."))
     return redirect("reports:warning_list")
 
 
