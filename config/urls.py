@@ -21,7 +21,7 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("indicators/", include("indicators.urls")),
     path("evidence/", include("evidence.urls")),
-    path("notifications/", include("people.urls")),
+    path("", include("people.urls")),
     path("reports/", include("reports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
