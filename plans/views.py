@@ -192,8 +192,9 @@ def plan_edit_view(request, slug):
     form = PlanForm(request.POST or None, instance=plan, user=request.user)
 
     def save(data):
-        return plan_save(user=request.user, plan=plan, values=form.values(), legal_basis=data["legal_basis"],
-                         implements=data["implements"], reason=data["reason"])
+        plan_save(user=request.user, plan=plan, values=form.values(), legal_basis=data["legal_basis"],
+                  implements=data["implements"], reason=data["reason"])
+        return reverse("plans:plan_structure", args=[plan.slug])
 
     return _save_form(request, form, save, success=_("Đã lưu kế hoạch."), template="plans/manage/form.html",
                       context={"title": _("Sửa kế hoạch %(reference)s") % {"reference": plan.reference}, "plan": plan})
