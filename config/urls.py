@@ -19,7 +19,7 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("indicators/", include("indicators.urls")),
     path("evidence/", include("evidence.urls")),
-    path("notifications/", include("people.urls")),
+    path("", include("people.urls")),
     path("reports/", include("reports.urls")),
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),  # sign-in, sign-out, password change and reset

@@ -1,6 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from plans.models import Unit
 
@@ -73,3 +75,70 @@ def notify(*, recipients, message, url=""):
              for user in recipients if user.email]
     if mails:
         transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+
+
+# People of an area, for its admins (and every area for a superuser).
+
+def user_check_manageable(actor, person):
+    """An admin manages the people whose units all lie in areas they administer; never a superuser."""
+    from plans.models import Area
+
+    areas = set(Area.objects.administered_by(actor).values_list("pk", flat=True))
+    if actor.is_superuser:
+        return
+    units = set(person.units.values_list("area_id", flat=True)) if person.pk else set()
+    if person.is_superuser or not units or not units <= areas:
+        raise PermissionDenied(_("Bạn không quản lý người dùng này."))
+
+
+@transaction.atomic
+def user_save(*, actor, person=None, values, units, password="", is_staff=None, is_superuser=None):
+    """Add a person to units of the actor's areas, or change one they manage.
+
+    An area admin sets names, e-mail, role, units and whether the account is active; only a
+    superuser grants the staff or superuser flags (the portal's pages never offer them).
+    """
+    User = get_user_model()
+    if (is_staff or is_superuser) and not actor.is_superuser:
+        raise PermissionDenied(_("Chỉ quản trị hệ thống mới được cấp quyền quản trị hệ thống."))
+    allowed = set(Unit.objects.administered_by(actor).values_list("pk", flat=True))
+    if not units:
+        raise ValidationError({"units": _("Hãy chọn ít nhất một đơn vị.")})
+    if any(unit.pk not in allowed for unit in units):
+        raise PermissionDenied(_("Chỉ chọn đơn vị thuộc địa bàn bạn quản trị."))
+    if person is None:
+        person = User(username=values["username"])
+        if User.objects.filter(username__iexact=person.username).exists():
+            raise ValidationError({"username": _("Tên đăng nhập đã có người dùng.")})
+    else:
+        person = User.objects.select_for_update().get(pk=person.pk)
+        user_check_manageable(actor, person)
+        if person.pk == actor.pk and (values.get("is_active") is False or values.get("role") != actor.role):
+            raise ValidationError(_("Bạn không thể tự khóa tài khoản hay đổi vai trò của mình."))
+    for name in ("first_name", "last_name", "email", "role", "is_active"):
+        if name in values:
+            setattr(person, name, values[name])
+    if is_staff is not None:
+        person.is_staff = is_staff
+    if is_superuser is not None:
+        person.is_superuser = is_superuser
+    if password:
+        person.set_password(password)
+    elif person.pk is None:
+        person.set_unusable_password()
+    person.save()
+    person.units.set(units)
+    return person
+
+
+@transaction.atomic
+def user_deactivate(*, actor, person):
+    """Closes the account; the person's reports, reviews and history stay."""
+    User = get_user_model()
+    person = User.objects.select_for_update().get(pk=person.pk)
+    user_check_manageable(actor, person)
+    if person.pk == actor.pk:
+        raise ValidationError(_("Bạn không thể tự khóa tài khoản của mình."))
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    return person

@@ -4,6 +4,11 @@ Seeing is decided by the querysets in `querysets.py`; these rules decide acting
 on what is seen. Items passed in should have `lead_units`/`support_units` prefetched
 where a page checks many of them.
 """
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 
 def _unit_ids(units):
@@ -38,3 +43,14 @@ def can_review(user, item):
     if user.is_superuser:
         return True
     return user.role == user.Role.REVIEWER and item.plan.area_id in user.area_ids
+
+
+def portal_admin_required(view):
+    """Pages for admins of an area (and superusers); what they reach within is narrowed by the querysets."""
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_portal_admin:
+            raise PermissionDenied(_("Trang này dành cho quản trị của địa bàn."))
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)

@@ -37,6 +37,9 @@ class UnitAdmin(ScopedAdmin):
     search_fields = ["name", "aliases__alias"]
     inlines = [UnitAliasInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["area"] if obj else []  # a unit never moves to another area
+
     def scope(self, queryset, user):
         if user.is_superuser:
             return queryset
@@ -49,7 +52,8 @@ class LegalDocumentAdmin(ScopedAdmin):
     search_fields = ["reference", "title", "issuer"]
 
     def scope(self, queryset, user):
-        return queryset if user.is_portal_admin else queryset.none()
+        # Shared documents, and those another area's plans cite, are changed by a superuser only.
+        return queryset.editable_by(user)
 
 
 class SectionInline(admin.TabularInline):

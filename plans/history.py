@@ -1,7 +1,7 @@
 """Change history of any model with django-simple-history, as rows a person can read."""
 from django.utils.translation import gettext_lazy as _
 
-_ACTIONS = {"+": _("Tạo mới"), "~": _("Cập nhật"), "-": _("Xóa")}
+ACTIONS = {"+": _("Tạo mới"), "~": _("Cập nhật"), "-": _("Xóa")}
 _SKIPPED = {"version"}
 
 
@@ -23,7 +23,7 @@ def history_rows(instance, *, limit=50):
         rows.append({
             "date": newer.history_date,
             "user": newer.history_user,
-            "action": _ACTIONS.get(newer.history_type, newer.history_type),
+            "action": ACTIONS.get(newer.history_type, newer.history_type),
             "reason": newer.history_change_reason or "",
             "changes": changes,
         })

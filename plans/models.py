@@ -1,13 +1,14 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .querysets import PlanItemQuerySet, PlanQuerySet
+from .querysets import AreaQuerySet, LegalDocumentQuerySet, PlanItemQuerySet, PlanQuerySet, UnitQuerySet
 from .text import name_key
 
 
@@ -28,6 +29,8 @@ class Area(models.Model):
     )
     slug = models.SlugField(unique=True)
     history = HistoricalRecords()
+
+    objects = AreaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("địa bàn")
@@ -56,6 +59,8 @@ class Unit(models.Model):
     is_culture_social_office = models.BooleanField(_("là Phòng Văn hóa - Xã hội"), default=False)
     history = HistoricalRecords()
 
+    objects = UnitQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
@@ -64,6 +69,12 @@ class Unit(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # A unit never moves to another area: its tasks, people and history belong to that area.
+        if self.pk and Unit.objects.filter(pk=self.pk).exclude(area_id=self.area_id).exists():
+            raise ValidationError({"area": _("Không thể chuyển đơn vị sang địa bàn khác.")})
+        super().save(*args, **kwargs)
 
 
 class UnitAlias(models.Model):
@@ -102,7 +113,13 @@ class LegalDocument(models.Model):
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
     issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
     title = models.TextField(_("trích yếu"), blank=True)
+    # The area whose admin entered it; empty for the shared documents (resolutions, province plans
+    # loaded with the seeds), which only a superuser edits.
+    area = models.ForeignKey(Area, verbose_name=_("địa bàn nhập"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="legal_documents")
     history = HistoricalRecords()
+
+    objects = LegalDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("văn bản")

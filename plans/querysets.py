@@ -47,3 +47,55 @@ class PlanItemQuerySet(models.QuerySet):
 
     def supported_by(self, unit_ids):
         return self.filter(support_units__in=unit_ids).exclude(lead_units__in=unit_ids).distinct()
+
+
+class AreaQuerySet(models.QuerySet):
+    def administered_by(self, user):
+        """Areas whose plans, people and units the user administers: an admin's own areas and, for a
+        province, its communes (as `PlanQuerySet.editable_by`); every area for a superuser."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.role != user.Role.ADMIN:
+            return self.none()
+        own = user.area_ids
+        return self.filter(Q(pk__in=own) | Q(parent__in=own))
+
+
+class UnitQuerySet(models.QuerySet):
+    def administered_by(self, user):
+        from .models import Area
+
+        return self.filter(area__in=Area.objects.administered_by(user).values("pk"))
+
+    def update(self, **kwargs):
+        # A unit never moves to another area: its tasks, people and history belong to that area.
+        if "area" in kwargs or "area_id" in kwargs:
+            raise ValueError("a unit never moves to another area")
+        return super().update(**kwargs)
+
+
+class LegalDocumentQuerySet(models.QuerySet):
+    def usable_by(self, user):
+        """Documents a plan of the user may cite: shared ones, and those of the areas they see."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        own = user.area_ids
+        return self.filter(Q(area__isnull=True) | Q(area__in=own) | Q(area__children__in=own)
+                           | Q(area__parent__in=own)).distinct()
+
+    def editable_by(self, user):
+        """An admin edits the documents their areas created, as long as no other area's plan cites them."""
+        from .models import Area, Plan
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        others = Plan.objects.exclude(pk__in=Plan.objects.editable_by(user).values("pk")).values("pk")
+        return (self.filter(area__in=Area.objects.administered_by(user).values("pk"))
+                .exclude(cited_by_plans__in=others).exclude(implementing_plans__in=others)
+                .exclude(replaced_by_plans__in=others))

@@ -3,11 +3,14 @@ from collections import defaultdict
 
 from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator
 from tasks.models import Task
 
-from .models import Area, Plan
+from .history import ACTIONS
+from .models import Area, Plan, Section, Unit
 
 
 def _count(model):
@@ -70,3 +73,27 @@ def plan_with_references(queryset, slug):
         .prefetch_related("implements", "legal_basis", Prefetch("implementing_plans", queryset=Plan.objects.only("slug", "number", "symbol", "issuer", "implements_plan_id")))
         .get(slug=slug)
     )
+
+
+def plan_units(plan):
+    """The units a plan's items may name: those of its area and of the province above it."""
+    return Unit.objects.filter(Q(area=plan.area_id) | Q(area=plan.area.parent_id)).order_by("area__kind", "name")
+
+
+def plan_item_history(plan, *, limit=30):
+    """The latest changes to a plan's headings, indicators and tasks, removed ones included, newest first."""
+    kinds = [(Section, _("Mục"), "title"), (Indicator, _("Chỉ tiêu"), "content"), (Task, _("Nhiệm vụ"), "title")]
+    rows = []
+    for model, label, text in kinds:
+        records = (model.history.filter(plan_id=plan.pk).select_related("history_user")
+                   .order_by("-history_date", "-history_id")[:limit])
+        for record in records:
+            rows.append({"date": record.history_date, "user": record.history_user, "kind": label,
+                         "action": ACTIONS.get(record.history_type, record.history_type),
+                         "reason": record.history_change_reason or "", "removed": record.history_type == "-",
+                         "label": f"{getattr(record, 'ordinal', '') or getattr(record, 'number', '')} "
+                                  f"{getattr(record, text)}".strip(),
+                         "url": None if record.history_type == "-" or model is Section else
+                         reverse(f"{model._meta.app_label}:{model._meta.model_name}_detail", args=[record.id])})
+    rows.sort(key=lambda row: row["date"], reverse=True)
+    return rows[:limit]

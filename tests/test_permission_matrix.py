@@ -181,3 +181,152 @@ def test_my_work_section_filter_lists_only_visible_plans(client, users, username
     titles = {section.title for section in Section.objects.filter(plan__slug=plan)}
     assert bool(list(response.context["sections"])) is listed
     assert any(title in response.content.decode() for title in titles) is listed
+
+
+# Plan, people and unit administration (issue 10): each page and action against an admin of the commune,
+# its other roles, another commune's admin, the province's admin and a superuser. Refused: 403/404 (or the form
+# refusing a choice outside the user's scope, 400) and nothing changed.
+
+from indicators.models import Indicator  # noqa: E402
+from people.models import User  # noqa: E402
+from plans.models import Area, LegalDocument, Plan, Unit, UnitAlias  # noqa: E402
+
+ADMIN_ROLES = [("daiphuoc-officer", False), ("daiphuoc-reviewer", False), ("daiphuoc-leader", False),
+               ("daiphuoc-admin", True), ("phulam-admin", False), ("dongnai-admin", True), ("admin", True)]
+DAI_PHUOC_PLAN = "dai-phuoc-2026"
+
+
+def _dp_plan():
+    return Plan.objects.get(slug=DAI_PHUOC_PLAN)
+
+
+def _dp_unit(name="Phòng Kinh tế"):
+    return Unit.objects.get(area__slug="dai-phuoc", name=name)
+
+
+@pytest.fixture
+def dp_document(users):
+    document = LegalDocument.objects.create(kind="decision", reference="9/QĐ-UBND", issuer="UBND xã Đại Phước",
+                                            title="Thành lập Ban Chỉ đạo", area=Area.objects.get(slug="dai-phuoc"))
+    _dp_plan().legal_basis.add(document)
+    return document
+
+
+def _plan_edit_form():
+    plan = _dp_plan()
+    return {"number": "", "symbol": plan.symbol, "issued_year": 2026, "issuer": plan.issuer, "title": "Đổi trích yếu",
+            "signer_name": "", "signer_title": ""}
+
+
+def _first(model):
+    return model.objects.filter(plan__slug=DAI_PHUOC_PLAN).order_by("position").first()
+
+
+def _positions(model):
+    return list(model.objects.filter(plan__slug=DAI_PHUOC_PLAN).order_by("position").values_list("pk", flat=True))
+
+
+def _section_order():
+    return list(_dp_plan().sections.order_by("position").values_list("pk", flat=True))
+
+
+def _issuable():
+    Plan.objects.filter(slug=DAI_PHUOC_PLAN).update(number="3", issued_day=8, issued_month=4, signer_name="Nguyễn Văn A")
+
+
+# name: (prepare, request, changed); `request(client)` returns the response.
+ADMIN_ACTIONS = {
+    "create plan": (None, lambda c: c.post("/manage/plans/new/", {
+        "area": Area.objects.get(slug="dai-phuoc").pk, "symbol": "KH-UBND", "issuer": "UBND xã Đại Phước",
+        "title": "Kế hoạch mới"}), lambda: Plan.objects.filter(title="Kế hoạch mới").exists()),
+    "edit plan": (None, lambda c: c.post(f"/plans/{DAI_PHUOC_PLAN}/edit/", _plan_edit_form()),
+                  lambda: _dp_plan().title == "Đổi trích yếu"),
+    "issue plan": (_issuable, lambda c: c.post(f"/plans/{DAI_PHUOC_PLAN}/issue/"), lambda: _dp_plan().status == "issued"),
+    "add section": (None, lambda c: c.post(f"/plans/{DAI_PHUOC_PLAN}/sections/new/", {"title": "Mục mới"}),
+                    lambda: _dp_plan().sections.filter(title="Mục mới").exists()),
+    "edit section": (None, lambda c: c.post(f"/plans/{DAI_PHUOC_PLAN}/sections/{_dp_plan().sections.first().pk}/edit/",
+                                            {"title": "Mục đổi tên"}),
+                     lambda: _dp_plan().sections.filter(title="Mục đổi tên").exists()),
+    "move section": (None, lambda c: c.post(f"/plans/{DAI_PHUOC_PLAN}/sections/{_dp_plan().sections.order_by('position').first().pk}/down/"),
+                     lambda: _section_order() != _ORIGINAL["sections"]),
+    "add task": (None, lambda c: c.post(f"/plans/{DAI_PHUOC_PLAN}/tasks/new/", {"ordinal": "99", "title": "Việc mới"}),
+                 lambda: Task.objects.filter(plan__slug=DAI_PHUOC_PLAN, title="Việc mới").exists()),
+    "edit indicator": (None, lambda c: c.post(f"/plans/{DAI_PHUOC_PLAN}/indicators/{_first(Indicator).pk}/edit/", {
+        "version": _first(Indicator).version, "ordinal": "1", "content": "Nội dung mới", "target_text": "≥ 90"}),
+        lambda: _first(Indicator).content == "Nội dung mới"),
+    "move indicator": (None, lambda c: c.post(f"/plans/{DAI_PHUOC_PLAN}/indicators/{_first(Indicator).pk}/down/"),
+                       lambda: _positions(Indicator) != _ORIGINAL["indicators"]),
+    "delete task": (None, lambda c: c.post(f"/plans/{DAI_PHUOC_PLAN}/tasks/{_first(Task).pk}/delete/"),
+                    lambda: len(_positions(Task)) != len(_ORIGINAL["tasks"])),
+    "add document": (None, lambda c: c.post("/manage/documents/new/", {
+        "area": Area.objects.get(slug="dai-phuoc").pk, "kind": "decision", "reference": "10/QĐ-UBND",
+        "issuer": "UBND xã Đại Phước"}), lambda: LegalDocument.objects.filter(reference="10/QĐ-UBND").exists()),
+    "edit document": (None, lambda c: c.post(f"/manage/documents/{LegalDocument.objects.get(reference='9/QĐ-UBND').pk}/edit/", {
+        "kind": "decision", "reference": "9/QĐ-UBND", "issuer": "UBND xã Đại Phước", "title": "Đã sửa"}),
+        lambda: LegalDocument.objects.get(reference="9/QĐ-UBND").title == "Đã sửa"),
+    "add person": (None, lambda c: c.post("/manage/people/new/", {
+        "username": "dp-new", "role": "officer", "units": [_dp_unit().pk], "is_active": "on"}),
+        lambda: User.objects.filter(username="dp-new").exists()),
+    "edit person": (None, lambda c: c.post(f"/manage/people/{User.objects.get(username='daiphuoc-economic').pk}/edit/", {
+        "first_name": "Đổi tên", "role": "leader", "units": [_dp_unit().pk], "is_active": "on"}),
+        lambda: User.objects.get(username="daiphuoc-economic").role == "leader"),
+    "deactivate person": (None, lambda c: c.post(f"/manage/people/{User.objects.get(username='daiphuoc-economic').pk}/deactivate/"),
+                          lambda: not User.objects.get(username="daiphuoc-economic").is_active),
+    "add unit": (None, lambda c: c.post("/manage/units/new/", {"area": Area.objects.get(slug="dai-phuoc").pk, "name": "Ban mới"}),
+                 lambda: Unit.objects.filter(name="Ban mới").exists()),
+    "rename unit": (None, lambda c: c.post(f"/manage/units/{_dp_unit().pk}/edit/", {"name": "Phòng Kinh tế xã"}),
+                    lambda: Unit.objects.filter(area__slug="dai-phuoc", name="Phòng Kinh tế xã").exists()),
+    "add alias": (None, lambda c: c.post(f"/manage/units/{_dp_unit().pk}/aliases/", {"alias": "PKT"}),
+                  lambda: _dp_unit().aliases.filter(alias="PKT").exists()),
+    "remove alias": (None, lambda c: c.post(
+        f"/manage/units/{_dp_unit('Phòng Văn hóa - Xã hội').pk}/aliases/{_dp_unit('Phòng Văn hóa - Xã hội').aliases.first().pk}/delete/"),
+        lambda: _dp_unit("Phòng Văn hóa - Xã hội").aliases.count() != _ORIGINAL["aliases"]),
+}
+_ORIGINAL = {}
+
+
+@pytest.mark.parametrize("action", list(ADMIN_ACTIONS))
+@pytest.mark.parametrize("username, allowed", ADMIN_ROLES)
+def test_administration_actions(client, users, dp_document, username, allowed, action):
+    prepare, send, changed = ADMIN_ACTIONS[action]
+    if prepare:
+        prepare()
+    _ORIGINAL.update(indicators=_positions(Indicator), tasks=_positions(Task), sections=_section_order(),
+                     aliases=UnitAlias.objects.filter(unit=_dp_unit("Phòng Văn hóa - Xã hội")).count())
+    client.force_login(users[username])
+    response = send(client)
+    if allowed:
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert changed()
+    else:
+        assert response.status_code in (400, 403, 404)
+        assert not changed()
+        if username == "phulam-admin" and response.status_code == 400:  # a choice outside their scope
+            assert response.context["form"].errors
+
+
+ADMIN_PAGES = {
+    "overview": "/manage/", "new plan": "/manage/plans/new/", "documents": "/manage/documents/",
+    "people": "/manage/people/", "new person": "/manage/people/new/", "units": "/manage/units/",
+    "new unit": "/manage/units/new/",
+    "edit plan": f"/plans/{DAI_PHUOC_PLAN}/edit/", "plan structure": f"/plans/{DAI_PHUOC_PLAN}/structure/",
+    "new section": f"/plans/{DAI_PHUOC_PLAN}/sections/new/", "new indicator": f"/plans/{DAI_PHUOC_PLAN}/indicators/new/",
+    "edit task": lambda: f"/plans/{DAI_PHUOC_PLAN}/tasks/{_first(Task).pk}/edit/",
+    "edit person": lambda: f"/manage/people/{User.objects.get(username='daiphuoc-officer').pk}/edit/",
+    "edit unit": lambda: f"/manage/units/{_dp_unit().pk}/edit/",
+    "edit document": lambda: f"/manage/documents/{LegalDocument.objects.get(reference='9/QĐ-UBND').pk}/edit/",
+}
+# Pages every admin has, narrowed to their own areas inside.
+_ANY_ADMIN = {"overview", "new plan", "documents", "people", "new person", "units", "new unit"}
+
+
+@pytest.mark.parametrize("page", list(ADMIN_PAGES))
+@pytest.mark.parametrize("username, allowed", ADMIN_ROLES)
+def test_administration_pages(client, users, dp_document, username, allowed, page):
+    url = ADMIN_PAGES[page]
+    client.force_login(users[username])
+    status = client.get(url() if callable(url) else url).status_code
+    if allowed or (username == "phulam-admin" and page in _ANY_ADMIN):
+        assert status == 200
+    else:  # the commune's other roles are refused; another commune's objects do not exist for its admin
+        assert status == (404 if username == "phulam-admin" else 403)
