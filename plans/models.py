@@ -286,10 +286,6 @@ class AppendixImport(models.Model):
         return f"{self.original_name} → {self.plan.reference}"
 
 
-def assignment_import_path(instance, filename):
-    return f"imports/assignment/{instance.created_at:%Y/%m}/{uuid.uuid4().hex}.xlsx"
-
-
 class AssignmentImport(models.Model):
     """An uploaded "Phân công nhiệm vụ" workbook for a plan: previewed item by item, then applied or abandoned."""
 
@@ -299,7 +295,7 @@ class AssignmentImport(models.Model):
         DONE = "done", _("Đã áp dụng")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="assignment_imports")
-    file = models.FileField(upload_to=assignment_import_path, max_length=200)
+    file = models.FileField(upload_to=import_path, max_length=200)
     original_name = models.CharField(max_length=255)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="assignment_imports")

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             name='AssignmentImport',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=plans.models.assignment_import_path)),
+                ('file', models.FileField(max_length=200, upload_to=plans.models.import_path)),
                 ('original_name', models.CharField(max_length=255)),
                 ('created_at', models.DateTimeField()),
                 ('status', models.CharField(choices=[('previewed', 'Chờ xác nhận'), ('invalid', 'Có lỗi'), ('done', 'Đã áp dụng')], default='previewed', max_length=16)),
