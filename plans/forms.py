@@ -19,3 +19,7 @@ class AppendixUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại phụ lục"), required=False, choices=[
         ("", _("Tự nhận biết theo dòng tiêu đề")), (INDICATORS, _("Phụ lục I – Chỉ tiêu")),
         (TASKS, _("Phụ lục II – Nhiệm vụ"))])
+
+
+class AssignmentUploadForm(forms.Form):
+    file = forms.FileField(label=_("Tệp “Phân công nhiệm vụ” (.xlsx)"))

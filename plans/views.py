@@ -14,7 +14,7 @@ from .exports import appendix_workbook
 from .forms import AppendixUploadForm, add_service_errors
 from .imports import errors_workbook, import_confirm, import_map_units, import_upload
 from .models import AppendixImport, Plan, Unit
-from .selectors import plan_document, plan_filter_areas, plan_list, plan_with_references
+from .selectors import plan_clears_summary, plan_document, plan_filter_areas, plan_list, plan_with_references
 
 PLANS_PER_PAGE = 25
 
@@ -38,17 +38,19 @@ def plan_detail_view(request, slug):
         raise Http404
     return render(request, "plans/plan_detail.html", {
         "plan": plan, "rows": plan_document(plan), "history": history_rows(plan, limit=20),
+        "clears": plan_clears_summary([plan.pk]).get(plan.pk),
         "can_edit": Plan.objects.editable_by(request.user).filter(pk=plan.pk).exists(),
     })
 
 
 # Appendix import and export, for admins of the plan's area.
 
-def _editable_plan(user, slug):
+def _editable_plan(user, slug, message=None):
+    """The plan for an admin page: 404 outside the user's sight, 403 where they see but may not change it."""
     plan = Plan.objects.editable_by(user).select_related("area").filter(slug=slug).first()
     if plan is None:
         if Plan.objects.visible_to(user).filter(slug=slug).exists():
-            raise PermissionDenied(_("Chỉ quản trị của địa bàn mới được nhập phụ lục cho kế hoạch này."))
+            raise PermissionDenied(message or _("Chỉ quản trị của địa bàn mới được nhập phụ lục cho kế hoạch này."))
         raise Http404
     return plan
 
