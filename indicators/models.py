@@ -17,6 +17,11 @@ class Comparator(models.TextChoices):
     BETWEEN = "between", _("trong khoảng")
 
 
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("Càng cao càng tốt")
+    LOWER = "lower", _("Càng thấp càng tốt")
+
+
 class Indicator(PlanItem):
     """A measured target of a plan (Chỉ tiêu)."""
 
@@ -30,7 +35,20 @@ class Indicator(PlanItem):
         _("giá trị cận trên"), max_digits=16, decimal_places=4, null=True, blank=True,
     )
     target_unit = models.CharField(_("đơn vị của chỉ tiêu"), max_length=32, blank=True)
+    # Whether a bare number (`95`) or a range (`06 - 10`) is a floor or a ceiling; `≥`/`≤` say so themselves.
+    direction = models.CharField(_("chiều đánh giá"), max_length=8, choices=Direction.choices,
+                                 default=Direction.HIGHER)
+    # The indicator's timeline as written (`đến cuối năm 2026`), from `starts_on` to `deadline` (its end, as
+    # `ends_on` is for a task), so the schedule and the warning jobs judge indicators like tasks.
+    timeline_text = models.CharField(_("thời gian thực hiện"), max_length=255, blank=True)
+    starts_on = models.DateField(_("bắt đầu"), null=True, blank=True)
     deadline = models.DateField(_("thời hạn"), null=True, blank=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ phụ trách"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="indicators_in_charge",
+    )
+    product = models.TextField(_("sản phẩm, minh chứng dự kiến"), blank=True)
+    authority = models.CharField(_("thẩm quyền phê duyệt"), max_length=255, blank=True)
     baseline = models.CharField(_("giá trị nền"), max_length=255, blank=True)
     contributes_to = models.ForeignKey(
         "self", verbose_name=_("đóng góp cho chỉ tiêu cấp trên"), null=True, blank=True,
@@ -55,6 +73,10 @@ class Indicator(PlanItem):
                 condition=~Q(target_comparator="between") | Q(target_value_upper__isnull=False),
                 name="indicator_range_target_has_upper",
             ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True) | Q(deadline__isnull=True) | Q(starts_on__lte=models.F("deadline")),
+                name="indicator_timeline_ordered",
+            ),
         ]
 
     def __str__(self):
@@ -70,6 +92,9 @@ class Indicator(PlanItem):
 
     def get_absolute_url(self):
         return reverse("indicators:indicator_detail", args=[self.pk])
+
+    TEXT_FIELD = "content"
+    END_FIELD = "deadline"  # where the six clears look for the item's time
 
 
 class IndicatorReport(models.Model):

@@ -68,5 +68,30 @@ def _figure(indicator, value, qualitative_state):
         raise ValidationError({"value": _("Hãy nhập giá trị đo được (một con số, đơn vị: %(unit)s).")
                                % {"unit": indicator.unit_of_measure or "—"}})
     met = target_is_met(comparator=indicator.target_comparator, value=indicator.target_value,
-                        upper=indicator.target_value_upper, measured=value)
+                        upper=indicator.target_value_upper, measured=value, direction=indicator.direction)
     return value, met
+
+
+def indicator_direction_set(*, indicator_id, user, version, direction):
+    """Change whether more or less is better, and judge the latest figure again by it."""
+    from .models import Direction
+    from plans.models import Plan
+
+    with transaction.atomic():
+        indicator = item_lock(Indicator, pk=indicator_id, version=version)
+        if not Plan.objects.editable_by(user).filter(pk=indicator.plan_id).exists():
+            raise PermissionDenied(_("Chỉ quản trị của địa bàn mới được sửa chỉ tiêu này."))
+        if direction not in Direction.values:
+            raise ValidationError({"direction": _("Hãy chọn chiều đánh giá.")})
+        if direction == indicator.direction:
+            return indicator
+        indicator.direction = direction
+        if not indicator.is_qualitative and indicator.current_value is not None:
+            indicator.is_met = target_is_met(
+                comparator=indicator.target_comparator, value=indicator.target_value,
+                upper=indicator.target_value_upper, measured=indicator.current_value, direction=direction)
+        indicator.version += 1
+        indicator._history_user = user
+        indicator._change_reason = _("Đổi chiều đánh giá chỉ tiêu")
+        indicator.save()
+    return indicator

@@ -163,3 +163,7 @@ class TaskForm(ItemForm):
 
 
 ITEM_FORMS = {"indicators": IndicatorForm, "tasks": TaskForm}
+
+
+class AssignmentUploadForm(forms.Form):
+    file = forms.FileField(label=_("Tệp “Phân công nhiệm vụ” (.xlsx)"))

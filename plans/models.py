@@ -57,6 +57,9 @@ class Unit(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     # The commune's Culture-Social office reviews evidence and follows up every plan.
     is_culture_social_office = models.BooleanField(_("là Phòng Văn hóa - Xã hội"), default=False)
+    # A collective name plans use ("Các cơ quan, đơn vị, phòng ban liên quan"): no one answers for it,
+    # so no warning is addressed to it.
+    is_placeholder = models.BooleanField(_("là tên gọi chung (không phải một đơn vị cụ thể)"), default=False)
     history = HistoricalRecords()
 
     objects = UnitQuerySet.as_manager()
@@ -255,6 +258,13 @@ class PlanItem(models.Model):
         abstract = True
         ordering = ["plan", "position"]
 
+    @property
+    def missing_clears(self):
+        """The "6 rõ" this item does not yet name, as labels (uses prefetched lead units)."""
+        from .clears import item_missing_clears
+
+        return item_missing_clears(self)
+
 
 def import_path(instance, filename):
     return f"imports/{instance.created_at:%Y/%m}/{uuid.uuid4().hex}.xlsx"
@@ -287,6 +297,33 @@ class AppendixImport(models.Model):
     class Meta:
         verbose_name = _("lần nhập phụ lục")
         verbose_name_plural = _("các lần nhập phụ lục")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.original_name} → {self.plan.reference}"
+
+
+class AssignmentImport(models.Model):
+    """An uploaded "Phân công nhiệm vụ" workbook for a plan: previewed item by item, then applied or abandoned."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Chờ xác nhận")
+        INVALID = "invalid", _("Có lỗi")
+        DONE = "done", _("Đã áp dụng")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="assignment_imports")
+    file = models.FileField(upload_to=import_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="assignment_imports")
+    created_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PREVIEWED)
+    # The preview: every changed item with its fields before and after, the versions read, errors by sheet row.
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("lần nhập bảng phân công")
+        verbose_name_plural = _("các lần nhập bảng phân công")
         ordering = ["-created_at"]
 
     def __str__(self):

@@ -97,3 +97,64 @@ def plan_item_history(plan, *, limit=30):
                          reverse(f"{model._meta.app_label}:{model._meta.model_name}_detail", args=[record.id])})
     rows.sort(key=lambda row: row["date"], reverse=True)
     return rows[:limit]
+
+
+# The assignment table and the six clears ("6 rõ") of a plan's items.
+
+def plan_item_keys(plan, *, kind="", section="", missing="", query="", only=""):
+    """(kind, pk) of the plan's items matching the filters, in document order, from two light queries."""
+    from .clears import CLEARS, clear_filter
+
+    keys = []
+    for order, (name, model) in enumerate((("indicator", Indicator), ("task", Task))):
+        if kind and kind != name:
+            continue
+        items = model.objects.filter(plan=plan)
+        if only:
+            only_kind, _sep, only_pk = only.partition("-")
+            items = items.filter(pk=int(only_pk)) if only_kind == name and only_pk.isdigit() else items.none()
+        if section:
+            items = items.filter(section_id=section)
+        if missing in CLEARS or missing == "any":
+            items = items.filter(clear_filter(model, missing))
+        if query:
+            items = items.filter(**{f"{model.TEXT_FIELD}__icontains": query})
+        keys += [((section_position or 0, order, position), name, pk)
+                 for section_position, position, pk in items.values_list("section__position", "position", "pk")]
+    return [(name, pk) for _order, name, pk in sorted(keys)]
+
+
+def plan_items_hydrate(keys):
+    """The items of one page, with their units, officer and six clears, in a fixed number of queries."""
+    from .clears import with_clears
+
+    found = {}
+    for name, model in (("indicator", Indicator), ("task", Task)):
+        ids = [pk for kind, pk in keys if kind == name]
+        if ids:
+            items = with_clears(model.objects.filter(pk__in=ids)).select_related("section", "officer", "plan__area")
+            found.update({(name, item.pk): item for item in items.prefetch_related("lead_units", "support_units")})
+    return [found[key] for key in keys]
+
+
+def plan_clears_summary(plans):
+    """For each plan id: items, items naming all six clears (and their share), and how many lack each clear.
+
+    One query per item kind whatever the number of plans: the plan page and the dashboard both use it.
+    """
+    from .clears import CLEARS, with_clears
+
+    summary = defaultdict(lambda: {"total": 0, "all_clear": 0, "missing": dict.fromkeys(CLEARS, 0)})
+    for model in (Indicator, Task):
+        rows = with_clears(model.objects.filter(plan__in=plans)).values_list(
+            "plan_id", "all_clear", *(f"clear_{key}" for key in CLEARS))
+        for plan_id, all_clear, *named in rows:
+            entry = summary[plan_id]
+            entry["total"] += 1
+            entry["all_clear"] += all_clear
+            for key, ok in zip(CLEARS, named):
+                entry["missing"][key] += not ok
+    for entry in summary.values():
+        entry["share"] = round(100 * entry["all_clear"] / entry["total"]) if entry["total"] else None
+    return summary
+

@@ -55,7 +55,8 @@ def organisation_load(data):
         area = areas[row["area"]]
         unit, _ = upsert(Unit, {"slug": unit_slug(area, row["name"])},
                          {"area": area, "name": row["name"],
-                          "is_culture_social_office": row.get("culture_social", False)})
+                          "is_culture_social_office": row.get("culture_social", False),
+                          "is_placeholder": row.get("placeholder", False)})
         for alias in row["aliases"]:
             if not unit.aliases.filter(key=name_key(alias)).exists():
                 UnitAlias.objects.create(unit=unit, alias=alias)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import assignment_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -13,6 +13,15 @@ urlpatterns = [
     path("plans/<slug:slug>/import/<int:pk>/errors.xlsx", views.appendix_errors_view, name="appendix_errors"),
     path("plans/<slug:slug>/export/<str:kind>.xlsx", views.appendix_export_view, name="appendix_export"),
     path("appendix-templates/<str:kind>.xlsx", views.appendix_template_view, name="appendix_template"),
+    path("plans/<slug:slug>/assignment/", assignment_views.assignment_view, name="assignment"),
+    path("plans/<slug:slug>/assignment/import/", assignment_views.assignment_upload_view, name="assignment_upload"),
+    path("plans/<slug:slug>/assignment/import/<int:pk>/", assignment_views.assignment_import_view,
+         name="assignment_import"),
+    path("plans/<slug:slug>/assignment/import/<int:pk>/confirm/", assignment_views.assignment_import_confirm_view,
+         name="assignment_import_confirm"),
+    path("plans/<slug:slug>/assignment/export.xlsx", assignment_views.assignment_export_view,
+         name="assignment_export"),
+    path("plans/<slug:slug>/six-clears/", assignment_views.plan_clears_view, name="plan_clears"),
     # Plan administration for admins of the area.
     path("manage/", views.manage_view, name="manage"),
     path("manage/plans/new/", views.plan_create_view, name="plan_create"),

@@ -15,8 +15,9 @@ from .forms import (ITEM_FORMS, AppendixUploadForm, LegalDocumentForm, PlanForm,
                     add_service_errors)
 from .history import history_rows
 from .imports import errors_workbook, import_confirm, import_map_units, import_upload
-from .models import AppendixImport, LegalDocument, Plan
-from .selectors import plan_document, plan_filter_areas, plan_item_history, plan_list, plan_units, plan_with_references
+from .models import AppendixImport, LegalDocument, Plan, Unit
+from .selectors import (plan_clears_summary, plan_document, plan_filter_areas, plan_item_history, plan_list, plan_units,
+                        plan_with_references)
 from .services import (StaleVersion, item_delete, item_model, item_move, item_save, legal_document_save, plan_issue,
                        plan_save, section_move, section_save)
 
@@ -42,6 +43,7 @@ def plan_detail_view(request, slug):
         raise Http404
     return render(request, "plans/plan_detail.html", {
         "plan": plan, "rows": plan_document(plan), "history": history_rows(plan, limit=20),
+        "clears": plan_clears_summary([plan.pk]).get(plan.pk),
         "can_edit": Plan.objects.editable_by(request.user).filter(pk=plan.pk).exists(),
         "item_history": plan_item_history(plan, limit=20),
     })
@@ -49,11 +51,12 @@ def plan_detail_view(request, slug):
 
 # Appendix import and export, for admins of the plan's area.
 
-def _editable_plan(user, slug):
+def _editable_plan(user, slug, message=None):
+    """The plan for an admin page: 404 outside the user's sight, 403 where they see but may not change it."""
     plan = Plan.objects.editable_by(user).select_related("area", "area__parent").filter(slug=slug).first()
     if plan is None:
         if Plan.objects.visible_to(user).filter(slug=slug).exists():
-            raise PermissionDenied(_("Chỉ quản trị của địa bàn mới được thay đổi kế hoạch này."))
+            raise PermissionDenied(message or _("Chỉ quản trị của địa bàn mới được thay đổi kế hoạch này."))
         raise Http404
     return plan
 

@@ -62,22 +62,8 @@ class Task(PlanItem):
     def get_absolute_url(self):
         return reverse("tasks:task_detail", args=[self.pk])
 
-    def missing_clears(self):
-        """Which of the "6 rõ" the task does not yet name (uses prefetched lead units)."""
-        missing = []
-        if self.officer_id is None:
-            missing.append(_("rõ người"))
-        if not self.title:
-            missing.append(_("rõ việc"))
-        if not self.timeline_text:
-            missing.append(_("rõ thời gian"))
-        if not self.lead_units.all():
-            missing.append(_("rõ trách nhiệm"))
-        if not self.product:
-            missing.append(_("rõ sản phẩm"))
-        if not self.authority:
-            missing.append(_("rõ thẩm quyền"))
-        return missing
+    TEXT_FIELD = "title"
+    END_FIELD = "ends_on"  # where the six clears look for the item's time
 
 
 class ProgressUpdate(models.Model):

@@ -330,3 +330,85 @@ def test_administration_pages(client, users, dp_document, username, allowed, pag
         assert status == 200
     else:  # the commune's other roles are refused; another commune's objects do not exist for its admin
         assert status == (404 if username == "phulam-admin" else 403)
+
+
+# Plan administration: the assignment table, its workbook import, the six clears (issue 10).
+DAI_PHUOC = "dai-phuoc-2026"
+
+
+def _first_target():
+    from indicators.models import Indicator
+
+    return Indicator.objects.filter(plan__slug=DAI_PHUOC).order_by("position").first()
+
+
+@pytest.mark.parametrize("username, status", [
+    ("daiphuoc-admin", 200), ("dongnai-admin", 200), ("daiphuoc-officer", 403), ("daiphuoc-leader", 403),
+    ("daiphuoc-reviewer", 403), ("dongnai-leader", 403), ("phulam-admin", 404), ("dantien-admin", 404),
+])
+def test_assignment_table(client, users, username, status):
+    import json
+
+    from plans.models import Unit
+
+    target = _first_target()
+    office = Unit.objects.get(area__slug="dai-phuoc", name="Phòng Kinh tế")
+    client.force_login(users[username])
+    page = client.get(f"/plans/{DAI_PHUOC}/assignment/")
+    key = f"indicator-{target.pk}"
+    response = client.post(f"/plans/{DAI_PHUOC}/assignment/", {
+        "row": key, f"{key}-version": target.version, f"{key}-lead_units": office.pk,
+        f"{key}-initial": json.dumps({"lead_units": [], "support_units": [], "officer": None, "product": "",
+                                      "timeline": "", "authority": ""})})
+    assert page.status_code == status
+    if status == 200:
+        assert response.status_code == 302 and list(target.lead_units.all()) == [office]
+    else:
+        assert response.status_code == status and not target.lead_units.exists()
+    assert client.get(f"/plans/{DAI_PHUOC}/assignment/export.xlsx").status_code == status
+
+
+@pytest.mark.parametrize("username, status", [
+    ("daiphuoc-admin", 302), ("daiphuoc-officer", 403), ("daiphuoc-leader", 403), ("phulam-admin", 404),
+    ("dantien-admin", 404),
+])
+def test_assignment_workbook_upload(client, users, username, status):
+    from plans.models import AssignmentImport
+    from tests.workbooks import workbook_bytes
+
+    data = workbook_bytes([["STT", "Nội dung", "Đơn vị chủ trì"], ["1.1", "Phát triển hạ tầng (02)"],
+                           ["1", "", "Phòng Kinh tế"]])
+    client.force_login(users[username])
+    response = client.post(f"/plans/{DAI_PHUOC}/assignment/import/", {"file": files.upload("pc.xlsx", data)})
+    assert response.status_code == status
+    assert AssignmentImport.objects.exists() is (status == 302)
+
+
+@pytest.mark.parametrize("username, status", [
+    ("daiphuoc-admin", 302), ("dongnai-admin", 302), ("daiphuoc-officer", 403), ("phulam-admin", 404),
+])
+def test_assignment_workbook_preview_and_confirm(client, users, username, status):
+    from plans.models import AssignmentImport, Plan, Unit
+
+    plan = Plan.objects.get(slug=DAI_PHUOC)
+    target = _first_target()
+    office = Unit.objects.get(area__slug="dai-phuoc", name="Phòng Kinh tế")
+    record = AssignmentImport.objects.create(
+        plan=plan, original_name="pc.xlsx", uploaded_by=users["daiphuoc-admin"], created_at=timezone.now(),
+        summary={"changes": [{"key": f"indicator-{target.pk}", "version": target.version, "label": "(1)", "row": "",
+                              "values": {"lead_units": [office.pk]}, "display": []}], "errors": [], "can_apply": True})
+    client.force_login(users[username])
+    assert client.get(f"/plans/{DAI_PHUOC}/assignment/import/{record.pk}/").status_code == (
+        200 if status == 302 else status)
+    response = client.post(f"/plans/{DAI_PHUOC}/assignment/import/{record.pk}/confirm/")
+    assert response.status_code == status
+    assert target.lead_units.exists() is (status == 302)
+
+
+@pytest.mark.parametrize("username, status", [
+    ("daiphuoc-admin", 200), ("daiphuoc-officer", 200), ("dongnai-leader", 200), ("phulam-admin", 404),
+    ("dantien-admin", 404),
+])
+def test_six_clears_list(client, users, username, status):
+    client.force_login(users[username])
+    assert client.get(f"/plans/{DAI_PHUOC}/six-clears/").status_code == status

@@ -1,0 +1,398 @@
+"""Assignment of a plan's items ("Phân công"): lead and support units, officer in charge, product,
+time and authority, for many tasks and indicators at once.
+
+One service writes it (`assignment_save`): the assignment page and the "Phân công nhiệm vụ"
+workbook import both call it. It checks every change first and then writes all of them or
+none, with one change reason in each item's history, and refuses changes made on an old
+version of an item (optimistic locking).
+"""
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from indicators.models import Indicator
+from tasks.models import Task, TimelineKind
+from tasks.timelines import parse_timeline
+
+from .models import Plan, Unit
+from .text import clean_cell, fold, name_key
+
+KINDS = {"task": Task, "indicator": Indicator}
+FIELDS = ("lead_units", "support_units", "officer", "product", "timeline", "authority")
+_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](20\d\d)\b")
+
+
+def item_key(item):
+    return f"{'task' if isinstance(item, Task) else 'indicator'}-{item.pk}"
+
+
+def item_label(item):
+    kind = _("Nhiệm vụ") if isinstance(item, Task) else _("Chỉ tiêu")
+    section = f"{item.section.number} " if item.section_id and item.section.number else ""
+    return f"{kind} {section}{item.ordinal}".strip()
+
+
+def assignment_units(plan):
+    """The units an item of the plan may be assigned to: its area's own, then its province's (plans name
+    province departments as support units), as the appendix import resolves them."""
+    from django.db.models import Case, Q, Value, When
+
+    own_first = Case(When(area_id=plan.area_id, then=Value(0)), default=Value(1))
+    return (Unit.objects.filter(Q(area_id=plan.area_id) | Q(area_id=plan.area.parent_id)).select_related("area")
+            .order_by(own_first, "is_placeholder", "name"))
+
+
+def assignment_officers(plan):
+    """Active users of the plan's area units, with their units, to choose an officer in charge from."""
+    User = get_user_model()
+    units = Prefetch("units", queryset=Unit.objects.filter(area_id=plan.area_id))
+    return (User.objects.filter(is_active=True, units__area_id=plan.area_id).distinct()
+            .prefetch_related(units).order_by("first_name", "username"))
+
+
+def current_values(item):
+    """What the assignment page shows and compares for an item (reads prefetched units)."""
+    return {
+        "lead_units": sorted(unit.pk for unit in item.lead_units.all()),
+        "support_units": sorted(unit.pk for unit in item.support_units.all()),
+        "officer": item.officer_id,
+        "product": item.product,
+        "timeline": item.timeline_text,
+        "authority": item.authority,
+    }
+
+
+def timeline_dates(text, *, plan_year):
+    """(kind, starts_on, ends_on) for a timeline as written; a date (`31/12/2026`) is a deadline."""
+    match = _DATE.search(text)
+    if match:
+        try:
+            return TimelineKind.ONE_OFF, None, datetime.date(int(match[3]), int(match[2]), int(match[1]))
+        except ValueError:
+            raise ValidationError(_("Ngày “%(text)s” không có thật.") % {"text": match[0]})
+    timeline = parse_timeline(text, plan_year=plan_year)
+    return timeline.kind, timeline.starts_on, timeline.ends_on
+
+
+@dataclass
+class Change:
+    """The fields a person changed on one item, as `current_values` names them, and the version they read."""
+
+    key: str                       # "task-12", "indicator-7"
+    version: int | None
+    values: dict = field(default_factory=dict)
+
+
+def _check(item, values, *, units, officers, plan_year):
+    errors = []
+    for name in ("lead_units", "support_units"):
+        foreign = set(values.get(name, [])) - units.keys()
+        if foreign:
+            errors.append(_("có đơn vị không thuộc địa bàn của kế hoạch"))
+    lead = values.get("lead_units", current_values(item)["lead_units"])
+    officer = values.get("officer", item.officer_id)
+    if officer is not None:
+        if officer not in officers:
+            errors.append(_("cán bộ phụ trách không thuộc địa bàn của kế hoạch"))
+        elif not officers[officer] & set(lead):
+            errors.append(_("cán bộ phụ trách phải là người của đơn vị chủ trì"))
+    if "timeline" in values:
+        try:
+            timeline_dates(values["timeline"], plan_year=plan_year)
+        except ValidationError as error:
+            errors.extend(error.messages)
+    for name in ("product", "timeline", "authority"):
+        if len(values.get(name, "")) > (5000 if name == "product" else 255):
+            errors.append(_("nội dung quá dài"))
+    return errors
+
+
+@transaction.atomic
+def assignment_save(*, plan, user, changes, reason=""):
+    """Apply the changes to the plan's items, all or nothing; returns how many items changed.
+
+    Raises PermissionDenied for someone who may not administer the plan, ValidationError (in
+    Vietnamese, naming each item) for a foreign unit or officer, an officer outside the lead
+    unit, an unknown item, or an item someone else saved since `version` was read.
+    """
+    if not Plan.objects.editable_by(user).filter(pk=plan.pk).exists():
+        raise PermissionDenied(_("Chỉ quản trị của địa bàn mới được phân công nhiệm vụ của kế hoạch này."))
+    reason = reason.strip()
+    if plan.status != Plan.Status.DRAFT and not reason and changes:
+        raise ValidationError({"reason": _("Kế hoạch đã ban hành: hãy nêu lý do điều chỉnh phân công.")})
+    wanted = {}
+    for change in changes:
+        kind, _sep, pk = change.key.partition("-")
+        if kind not in KINDS or not pk.isdigit():
+            raise ValidationError(_("Dữ liệu gửi lên không hợp lệ."))
+        wanted.setdefault(kind, {})[int(pk)] = change
+    items = {}
+    for kind, by_pk in wanted.items():
+        locked = (KINDS[kind].objects.select_for_update(of=("self",)).filter(plan=plan, pk__in=by_pk)
+                  .select_related("section").prefetch_related("lead_units", "support_units"))
+        items.update({f"{kind}-{item.pk}": item for item in locked})
+    units = {unit.pk: unit for unit in assignment_units(plan)}
+    officers = {officer.pk: {unit.pk for unit in officer.units.all()} for officer in assignment_officers(plan)}
+    errors, stale = [], []
+    for change in changes:
+        item = items.get(change.key)
+        if item is None:
+            errors.append(_("Mục %(key)s không thuộc kế hoạch này.") % {"key": change.key})
+            continue
+        values = {name: value for name, value in change.values.items() if current_values(item).get(name) != value}
+        change.values = values
+        if not values:
+            continue
+        if change.version is not None and change.version != item.version:
+            stale.append(item)
+            continue
+        for problem in _check(item, values, units=units, officers=officers, plan_year=plan.issued_year):
+            errors.append(f"{item_label(item)}: {problem}")
+    if stale:
+        errors.insert(0, _("Người khác vừa sửa %(items)s; hãy tải lại trang để thấy số liệu mới rồi phân công lại.")
+                      % {"items": ", ".join(item_label(item) for item in stale)})
+    if errors:
+        raise ValidationError(errors)
+    reason = reason or _("Phân công nhiệm vụ")
+    changed = 0
+    for change in changes:
+        if change.values:
+            _apply(items[change.key], change.values, user=user, reason=reason, units=units, plan_year=plan.issued_year)
+            changed += 1
+    return changed
+
+
+def _apply(item, values, *, user, reason, units, plan_year):
+    item._history_user = user
+    item._change_reason = reason
+    if "officer" in values:
+        item.officer_id = values["officer"]
+    for name in ("product", "authority"):
+        if name in values:
+            setattr(item, name, values[name])
+    if "timeline" in values:
+        kind, starts_on, ends_on = timeline_dates(values["timeline"], plan_year=plan_year)
+        item.timeline_text = values["timeline"]
+        item.starts_on = starts_on
+        if isinstance(item, Task):
+            item.timeline_kind, item.ends_on = kind, ends_on
+        else:
+            item.deadline = ends_on
+    item.version += 1
+    item.save()
+    for name in ("lead_units", "support_units"):
+        if name in values:
+            getattr(item, name).set([units[pk] for pk in values[name]])
+
+
+# The office's own "Phân công nhiệm vụ" workbook.
+
+_HEADERS = {
+    "ordinal": ("stt", "tt", "so thu tu"),
+    "content": ("noi dung", "nhiem vu", "chi tieu", "ten nhiem vu"),
+    "lead_units": ("don vi chu tri", "co quan chu tri", "chu tri"),
+    "support_units": ("don vi phoi hop", "co quan phoi hop", "phoi hop"),
+    "officer": ("can bo phu trach", "nguoi phu trach", "can bo"),
+    "product": ("san pham", "san pham du kien", "minh chung"),
+    "timeline": ("thoi gian", "thoi han", "thoi gian thuc hien", "thoi gian hoan thanh"),
+    "authority": ("tham quyen", "tham quyen phe duyet", "cap phe duyet"),
+}
+_SECTION_NUMBER = re.compile(r"^([IVXLC]+|\d+(?:\.\d+)*)\.?$")
+
+
+def normal_ordinal(text):
+    """`1`, `1.`, `(1)` and `1)` are one ordinal; so are `a)` and `a`."""
+    return clean_cell(text).strip().strip("().").strip().lower()
+
+
+def _header(rows):
+    for number, row in enumerate(rows[:30]):
+        columns = {}
+        for index, cell in enumerate(row):
+            text = fold(cell or "").strip(" :*")
+            for name, spellings in _HEADERS.items():
+                if name not in columns and text in spellings:
+                    columns[name] = index
+        if {"ordinal", "lead_units"} <= columns.keys():
+            return number, columns
+    return None, None
+
+
+class _People:
+    """Officers of the plan's area by username or full name, as a workbook writes them."""
+
+    def __init__(self, plan):
+        self.by_key = {}
+        for officer in assignment_officers(plan):
+            for name in (officer.username, officer.get_full_name()):
+                if name:
+                    self.by_key.setdefault(name_key(name), officer)
+
+    def find(self, text):
+        return self.by_key.get(name_key(text))
+
+
+
+
+def assignment_preview(*, plan, sheets):
+    """What the workbook would change, item by item, and its errors by sheet row; writes nothing.
+
+    Rows are matched to the plan's items by section number and normalised ordinal; a row
+    whose number is a section of the plan starts that section.
+    """
+    from .units import UnitDirectory
+
+    sections = {normal_ordinal(section.number): section for section in plan.sections.all() if section.number}
+    items = {}
+    for model in KINDS.values():
+        for item in model.objects.filter(plan=plan).select_related("section", "officer").prefetch_related(
+                "lead_units", "support_units"):
+            items.setdefault((item.section_id, normal_ordinal(item.ordinal)), []).append(item)
+    directory, people = UnitDirectory(plan.area), _People(plan)
+    changes, errors, seen = [], [], set()
+    found_header = False
+    for sheet, rows in sheets.items():
+        start, columns = _header(rows)
+        if columns is None:
+            continue
+        found_header = True
+        section = None
+        for offset, row in enumerate(rows[start + 1:], start=start + 2):
+            cell = {name: clean_cell(row[index]) if index < len(row) else "" for name, index in columns.items()}
+            if not any(cell.values()):
+                continue
+            where = _("Trang “%(sheet)s”, dòng %(row)s") % {"sheet": sheet, "row": offset}
+            ordinal = normal_ordinal(cell["ordinal"])
+            number = cell["ordinal"].strip()
+            heading = sections.get(normal_ordinal(number)) if _SECTION_NUMBER.match(number) else None
+            if heading and not any(cell.get(name) for name in FIELDS) and (
+                    not cell.get("content") or fold(cell["content"])[:40] == fold(heading.title)[:40]):
+                section = heading
+                continue
+            matches = items.get((section.pk if section else None, ordinal), [])
+            if len(matches) != 1:
+                errors.append({"row": where, "message": _("không tìm thấy mục %(ordinal)s trong %(section)s")
+                               % {"ordinal": cell["ordinal"] or "—",
+                                  "section": section or _("phần không thuộc mục nào")}
+                               if not matches else _("mục %(ordinal)s trùng nhau") % {"ordinal": cell["ordinal"]}})
+                continue
+            item = matches[0]
+            if item_key(item) in seen:
+                errors.append({"row": where, "message": _("mục %(label)s xuất hiện hai lần") % {"label": item_label(item)}})
+                continue
+            seen.add(item_key(item))
+            values, problems = {}, []
+            for name in ("lead_units", "support_units"):
+                if name in cell:
+                    units, unknown = directory.resolve(cell[name])
+                    values[name] = sorted(unit.pk for unit in units)
+                    problems += [_("đơn vị “%(name)s” không có trong danh mục của địa bàn") % {"name": n} for n in unknown]
+            if "officer" in cell:
+                officer = people.find(cell["officer"]) if cell["officer"] else None
+                if cell["officer"] and officer is None:
+                    problems.append(_("không tìm thấy cán bộ “%(name)s”") % {"name": cell["officer"]})
+                values["officer"] = officer.pk if officer else None
+            for name in ("product", "timeline", "authority"):
+                if name in cell:
+                    values[name] = cell[name]
+            if problems:
+                errors += [{"row": where, "message": problem} for problem in problems]
+                continue
+            before = current_values(item)
+            changed = {name: value for name, value in values.items() if before[name] != value}
+            if changed:
+                changes.append({"key": item_key(item), "version": item.version, "label": item_label(item),
+                                "row": where, "values": changed,
+                                "display": _display_changes(item, before, changed)})
+    if not found_header:
+        errors.append({"row": "", "message": _("Không thấy dòng tiêu đề có cột “STT” và “Đơn vị chủ trì”.")})
+    return {"changes": changes, "errors": errors, "can_apply": not errors and bool(changes)}
+
+
+def _display_changes(item, before, changed):
+    def show(name, value):
+        if name in ("lead_units", "support_units"):
+            return ", ".join(Unit.objects.filter(pk__in=value).values_list("name", flat=True)) or "—"
+        if name == "officer":
+            user = get_user_model().objects.filter(pk=value).first() if value else None
+            return (user.get_full_name() or user.username) if user else "—"
+        return value or "—"
+
+    labels = {"lead_units": _("Đơn vị chủ trì"), "support_units": _("Đơn vị phối hợp"),
+              "officer": _("Cán bộ phụ trách"), "product": _("Sản phẩm"), "timeline": _("Thời gian"),
+              "authority": _("Thẩm quyền")}
+    return [{"field": labels[name], "old": show(name, before[name]), "new": show(name, value)}
+            for name, value in changed.items()]
+
+
+def assignment_apply_preview(*, plan, user, preview, reason=""):
+    """Write a preview's changes through `assignment_save`; refused as a whole if it has errors."""
+    if preview["errors"]:
+        raise ValidationError(_("Tệp còn lỗi; hãy sửa rồi tải lên lại."))
+    return assignment_save(plan=plan, user=user, reason=reason, changes=[
+        Change(key=row["key"], version=row["version"], values=row["values"]) for row in preview["changes"]])
+
+
+def assignment_workbook_apply(*, plan, user, data, name, reason=""):
+    """Read, check and apply a workbook in one go (load_demo, the shell); all or nothing."""
+    from .workbooks import read_rows
+
+    preview = assignment_preview(plan=plan, sheets=read_rows(data, name))
+    if preview["errors"]:
+        raise ValidationError([f"{error['row']}: {error['message']}" for error in preview["errors"]])
+    return assignment_apply_preview(plan=plan, user=user, preview=preview, reason=reason) if preview["changes"] else 0
+
+
+HEADER = ["STT", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Cán bộ phụ trách", "Sản phẩm", "Thời gian",
+          "Thẩm quyền"]
+
+
+def assignment_workbook(plan, *, rows_for=None):
+    """The plan's assignment in the office's "Phân công nhiệm vụ" layout: title, header, a row per section
+    and one per item. `rows_for(item)` may return the cells to write for an item instead of its own
+    (the demo workbook), or None to leave the item out."""
+    from openpyxl import Workbook
+
+    from .exports import _put
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Phân công"
+    _put(sheet, 1, 1, f"PHÂN CÔNG NHIỆM VỤ – {plan.reference} – {plan.issuer}", bold=True)
+    for column, text in enumerate(HEADER, start=1):
+        _put(sheet, 3, column, text, bold=True)
+    sections = {section.pk: section for section in plan.sections.all()}
+    items = sorted(
+        [*Indicator.objects.filter(plan=plan).select_related("officer").prefetch_related("lead_units", "support_units"),
+         *Task.objects.filter(plan=plan).select_related("officer").prefetch_related("lead_units", "support_units")],
+        key=lambda item: (sections[item.section_id].position if item.section_id else 0,
+                          isinstance(item, Task), item.position))
+    row, current_section = 3, object()
+    for item in items:
+        cells = rows_for(item) if rows_for else [
+            ", ".join(unit.name for unit in item.lead_units.all()),
+            ", ".join(unit.name for unit in item.support_units.all()),
+            item.officer.username if item.officer else "", item.product, item.timeline_text, item.authority]
+        if cells is None:
+            continue
+        if item.section_id != current_section:
+            current_section = item.section_id
+            if item.section_id:
+                row += 1
+                _put(sheet, row, 1, sections[item.section_id].number, bold=True)
+                _put(sheet, row, 2, sections[item.section_id].title, bold=True)
+        row += 1
+        for column, value in enumerate([item.ordinal, item.title, *cells], start=1):
+            _put(sheet, row, column, value)
+    for letter, width in zip("ABCDEFGH", (8, 60, 28, 28, 20, 30, 16, 20)):
+        sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,192 @@
+"""Pages for a plan's admins: the assignment table, its workbook import, and the six clears."""
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .assignment import (
+    FIELDS, Change, assignment_apply_preview, assignment_officers, assignment_preview, assignment_save,
+    assignment_units, assignment_workbook, current_values, item_key,
+)
+from .clears import CLEARS
+from .forms import AssignmentUploadForm
+from .models import AssignmentImport, Plan
+from .selectors import plan_clears_summary, plan_item_keys, plan_items_hydrate
+from .text import upload_display_name
+from .views import _editable_plan, _xlsx_response
+from .workbooks import read_rows
+
+ITEMS_PER_PAGE = 50
+_ONLY_ADMINS = _("Chỉ quản trị của địa bàn mới được phân công nhiệm vụ của kế hoạch này.")
+
+
+def _filters(request):
+    section = request.GET.get("section", "")
+    return {"kind": request.GET.get("kind", "") if request.GET.get("kind") in ("task", "indicator") else "",
+            "section": section if section.isdigit() else "",
+            "missing": request.GET.get("missing", "") if request.GET.get("missing") in (*CLEARS, "any") else "",
+            "query": request.GET.get("q", "").strip(), "only": request.GET.get("only", "")}
+
+
+def _row(item, values=None, *, selected=False, initial=None):
+    current = current_values(item)
+    return {"item": item, "key": item_key(item), "values": values or current, "version": item.version,
+            "initial": initial if initial is not None else json.dumps(current), "selected": selected}
+
+
+def _ids(values):
+    return sorted({int(value) for value in values if value.isdigit()})
+
+
+def _posted(post, prefix):
+    officer = post.get(f"{prefix}-officer", "")
+    return {"lead_units": _ids(post.getlist(f"{prefix}-lead_units")),
+            "support_units": _ids(post.getlist(f"{prefix}-support_units")),
+            "officer": int(officer) if officer.isdigit() else None,
+            **{name: post.get(f"{prefix}-{name}", "").strip() for name in ("product", "timeline", "authority")}}
+
+
+def _bulk(post):
+    """What the "apply to the ticked rows" bar sets: only the fields filled in."""
+    values = _posted(post, "bulk")
+    return {name: value for name, value in values.items() if value not in ([], None, "")}
+
+
+def _changes(post):
+    """The rows of the page as posted, each with the fields changed since the page was shown."""
+    rows, changes = [], []
+    bulk, selected = _bulk(post), set(post.getlist("selected"))
+    for key in post.getlist("row"):
+        values = _posted(post, key)
+        if key in selected:
+            values |= bulk
+        try:
+            initial = json.loads(post.get(f"{key}-initial", ""))
+        except ValueError:
+            initial = {}
+        version = post.get(f"{key}-version", "")
+        changed = {name: value for name, value in values.items() if name in FIELDS and initial.get(name) != value}
+        changes.append(Change(key=key, version=int(version) if version.isdigit() else -1, values=changed))
+        rows.append((key, values, key in selected, post.get(f"{key}-initial", "")))
+    return rows, changes
+
+
+@login_required
+def assignment_view(request, slug):
+    plan = _editable_plan(request.user, slug, _ONLY_ADMINS)
+    filters = _filters(request)
+    status, errors = 200, []
+    posted = {}
+    if request.method == "POST":
+        rows, changes = _changes(request.POST)
+        try:
+            changed = assignment_save(plan=plan, user=request.user, changes=changes,
+                                      reason=request.POST.get("reason", ""))
+        except ValidationError as error:
+            errors, status = error.messages, 400
+            posted = {key: (values, selected, initial) for key, values, selected, initial in rows}
+        else:
+            messages.success(request, _("Đã lưu phân công cho %(count)s mục.") % {"count": changed})
+            return redirect(request.get_full_path())
+    page = Paginator(plan_item_keys(plan, **filters), ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = []
+    for item in plan_items_hydrate(list(page.object_list)):
+        key = item_key(item)
+        if key in posted:
+            values, selected, initial = posted[key]
+            rows.append(_row(item, values, selected=selected, initial=initial))
+        else:
+            rows.append(_row(item))
+    units = list(assignment_units(plan))
+    for unit in units:
+        unit.label = unit.name if unit.area_id == plan.area_id else f"{unit.name} ({unit.area})"
+    return render(request, "plans/assignment.html", {
+        "plan": plan, "page": page, "rows": rows, "filters": filters, "errors": errors,
+        "units": units, "officers": list(assignment_officers(plan)),
+        "sections": plan.sections.order_by("position"), "clears": CLEARS.items(),
+        "reason": request.POST.get("reason", ""),
+    }, status=status)
+
+
+@login_required
+def plan_clears_view(request, slug):
+    plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("area"), slug=slug)
+    missing = request.GET.get("missing", "any")
+    filters = {"missing": missing if missing in CLEARS else "any"}
+    page = Paginator(plan_item_keys(plan, **filters), ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "plans/plan_clears.html", {
+        "plan": plan, "page": page, "items": plan_items_hydrate(list(page.object_list)), "filters": filters,
+        "summary": plan_clears_summary([plan.pk])[plan.pk], "clears": CLEARS.items(),
+        "can_edit": Plan.objects.editable_by(request.user).filter(pk=plan.pk).exists(),
+    })
+
+
+# The "Phân công nhiệm vụ" workbook: upload, preview item by item, confirm.
+
+@login_required
+def assignment_upload_view(request, slug):
+    plan = _editable_plan(request.user, slug, _ONLY_ADMINS)
+    form = AssignmentUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        name = upload_display_name(upload)
+        try:
+            data = upload.read()
+            preview = assignment_preview(plan=plan, sheets=read_rows(data, name))
+        except ValidationError as error:
+            form.add_error("file", error.messages)
+        else:
+            upload.seek(0)
+            record = AssignmentImport(plan=plan, original_name=name, uploaded_by=request.user,
+                                      created_at=timezone.now(), summary=preview,
+                                      status=AssignmentImport.Status.PREVIEWED if preview["can_apply"]
+                                      else AssignmentImport.Status.INVALID)
+            record.file.save(name, upload, save=False)
+            record.save()
+            return redirect("plans:assignment_import", slug=plan.slug, pk=record.pk)
+    return render(request, "plans/assignment_upload.html", {"plan": plan, "form": form},
+                  status=400 if form.errors else 200)
+
+
+def _assignment_import(user, slug, pk):
+    plan = _editable_plan(user, slug, _ONLY_ADMINS)
+    return get_object_or_404(AssignmentImport.objects.select_related("plan", "uploaded_by"), plan=plan, pk=pk)
+
+
+@login_required
+def assignment_import_view(request, slug, pk):
+    record = _assignment_import(request.user, slug, pk)
+    return render(request, "plans/assignment_import.html", {"plan": record.plan, "record": record,
+                                                             "summary": record.summary})
+
+
+@login_required
+@require_POST
+def assignment_import_confirm_view(request, slug, pk):
+    record = _assignment_import(request.user, slug, pk)
+    if record.status != AssignmentImport.Status.PREVIEWED:
+        raise Http404
+    try:
+        changed = assignment_apply_preview(plan=record.plan, user=request.user, preview=record.summary,
+                                           reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("plans:assignment_import", slug=slug, pk=pk)
+    record.status = AssignmentImport.Status.DONE
+    record.save(update_fields=["status"])
+    messages.success(request, _("Đã áp dụng bảng phân công: %(count)s mục được cập nhật.") % {"count": changed})
+    return redirect("plans:assignment", slug=slug)
+
+
+@login_required
+def assignment_export_view(request, slug):
+    plan = _editable_plan(request.user, slug, _ONLY_ADMINS)
+    return _xlsx_response(assignment_workbook(plan), f"phan-cong-{plan.slug}.xlsx")

@@ -1,0 +1,78 @@
+"""The six clears ("6 rõ") of a task or indicator, judged in one place.
+
+Person: an officer in charge. Task: what is to be done. Time: a timeline or an end date.
+Responsibility: a lead unit that is a real unit (not a collective name). Product: the
+deliverable or expected evidence. Authority: who approves the result.
+
+`item_missing_clears` judges one item (pages); `with_clears` annotates a queryset of tasks
+or indicators with the same judgment as columns (lists), so they never disagree.
+"""
+from django.db.models import BooleanField, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Value
+from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
+
+CLEARS = {
+    "person": _("rõ người"),
+    "task": _("rõ việc"),
+    "time": _("rõ thời gian"),
+    "responsibility": _("rõ trách nhiệm"),
+    "product": _("rõ sản phẩm"),
+    "authority": _("rõ thẩm quyền"),
+}
+
+
+def missing_keys(item):
+    """Keys of `CLEARS` the item lacks; reads prefetched `lead_units`."""
+    end = getattr(item, item.END_FIELD)
+    named = {
+        "person": item.officer_id is not None,
+        "task": bool(getattr(item, item.TEXT_FIELD).strip()),
+        "time": bool(item.timeline_text.strip()) or end is not None,
+        "responsibility": any(not unit.is_placeholder for unit in item.lead_units.all()),
+        "product": bool(item.product.strip()),
+        "authority": bool(item.authority.strip()),
+    }
+    return [key for key, ok in named.items() if not ok]
+
+
+def item_missing_clears(item):
+    return [CLEARS[key] for key in missing_keys(item)]
+
+
+def _conditions(model):
+    real_lead = model.lead_units.through.objects.filter(
+        **{model._meta.model_name: OuterRef("pk")}, unit__is_placeholder=False)
+    return {
+        "person": Q(officer__isnull=False),
+        "task": ~Q(**{model.TEXT_FIELD: ""}),
+        "time": ~Q(timeline_text="") | Q(**{f"{model.END_FIELD}__isnull": False}),
+        "responsibility": Exists(real_lead),
+        "product": ~Q(product=""),
+        "authority": ~Q(authority=""),
+    }
+
+
+def clear_filter(model, key):
+    """A condition selecting the items that lack one clear (`key`), or any of them (`key="any"`)."""
+    conditions = _conditions(model)
+    if key == "any":
+        lacking = Q()
+        for condition in conditions.values():
+            lacking |= ~Q(condition) if isinstance(condition, Q) else Q(~condition)
+        return lacking
+    condition = conditions[key]
+    return ~condition if isinstance(condition, Q) else Q(~condition)
+
+
+def with_clears(queryset):
+    """Annotate `clear_<key>` booleans, `clears_count` (0-6) and `all_clear` on tasks or indicators."""
+    model = queryset.model
+    annotations = {f"clear_{key}": ExpressionWrapper(condition if isinstance(condition, Q) else Q(condition),
+                                                     output_field=BooleanField())
+                   for key, condition in _conditions(model).items()}
+    queryset = queryset.annotate(**annotations)
+    count = Value(0, output_field=IntegerField())
+    for key in CLEARS:
+        count = count + Cast(f"clear_{key}", IntegerField())
+    return queryset.annotate(clears_count=count).annotate(
+        all_clear=ExpressionWrapper(Q(clears_count=len(CLEARS)), output_field=BooleanField()))

@@ -1,0 +1,181 @@
+"""The assignment table: many items assigned in one save, all or nothing, with history."""
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from indicators.models import Indicator
+from plans.assignment import Change, assignment_save
+from plans.models import Plan, Unit
+from tasks.models import Task
+
+pytestmark = pytest.mark.django_db
+PLAN = "dai-phuoc-2026"
+
+
+def _unit(area, name):
+    return Unit.objects.get(area__slug=area, name=name)
+
+
+def _indicators():
+    return Indicator.objects.filter(plan__slug=PLAN).order_by("position")
+
+
+def test_one_save_assigns_every_target_with_one_reason_in_history(users):
+    plan = Plan.objects.get(slug=PLAN)
+    office = _unit("dai-phuoc", "Phòng Văn hóa - Xã hội")
+    changes = [Change(key=f"indicator-{i.pk}", version=i.version,
+                      values={"lead_units": [office.pk], "officer": users["daiphuoc-officer"].pk,
+                              "timeline": "đến cuối năm 2026", "product": "Báo cáo kết quả", "authority": "Chủ tịch UBND xã"})
+               for i in _indicators()]
+    assert assignment_save(plan=plan, user=users["daiphuoc-admin"], changes=changes, reason="Phân công 2026") == 44
+    for indicator in _indicators().prefetch_related("lead_units"):
+        assert list(indicator.lead_units.all()) == [office] and indicator.version == 2
+        assert indicator.deadline.isoformat() == "2026-12-31" and indicator.starts_on.isoformat() == "2026-01-01"
+        assert indicator.missing_clears == []
+        latest = indicator.history.first()
+        assert latest.history_user == users["daiphuoc-admin"] and latest.history_change_reason == "Phân công 2026"
+
+
+def test_a_unit_of_another_commune_refuses_the_whole_save(users):
+    plan = Plan.objects.get(slug=PLAN)
+    first, second = _indicators()[:2]
+    own, foreign = _unit("dai-phuoc", "Phòng Kinh tế"), _unit("phu-lam", "Phòng Kinh tế")
+    with pytest.raises(ValidationError) as refused:
+        assignment_save(plan=plan, user=users["daiphuoc-admin"], changes=[
+            Change(key=f"indicator-{first.pk}", version=1, values={"lead_units": [own.pk]}),
+            Change(key=f"indicator-{second.pk}", version=1, values={"lead_units": [foreign.pk]})])
+    assert "không thuộc địa bàn" in " ".join(refused.value.messages)
+    assert not Indicator.lead_units.through.objects.filter(indicator__plan__slug=PLAN).exists()
+
+
+def test_the_officer_must_belong_to_the_lead_unit(users):
+    plan = Plan.objects.get(slug=PLAN)
+    indicator = _indicators()[0]
+    with pytest.raises(ValidationError, match="đơn vị chủ trì"):
+        assignment_save(plan=plan, user=users["daiphuoc-admin"], changes=[Change(
+            key=f"indicator-{indicator.pk}", version=1,
+            values={"lead_units": [_unit("dai-phuoc", "Phòng Kinh tế").pk], "officer": users["daiphuoc-officer"].pk})])
+    indicator.refresh_from_db()
+    assert indicator.officer is None and indicator.version == 1
+
+
+def test_a_change_on_an_old_version_is_refused(users):
+    plan = Plan.objects.get(slug=PLAN)
+    task = Task.objects.filter(plan=plan).first()
+    office = _unit("dai-phuoc", "Phòng Kinh tế")
+    assignment_save(plan=plan, user=users["daiphuoc-admin"],
+                    changes=[Change(key=f"task-{task.pk}", version=task.version, values={"product": "Báo cáo"})])
+    with pytest.raises(ValidationError, match="vừa sửa"):
+        assignment_save(plan=plan, user=users["daiphuoc-admin"],
+                        changes=[Change(key=f"task-{task.pk}", version=task.version, values={"lead_units": [office.pk]})])
+    assert not task.lead_units.exists()
+
+
+def test_another_communes_admin_may_not_assign(users):
+    plan = Plan.objects.get(slug=PLAN)
+    indicator = _indicators()[0]
+    with pytest.raises(PermissionDenied):
+        assignment_save(plan=plan, user=users["phulam-admin"], changes=[Change(
+            key=f"indicator-{indicator.pk}", version=1, values={"product": "x"})])
+
+
+def test_an_item_of_another_plan_cannot_be_smuggled_in(users):
+    plan = Plan.objects.get(slug=PLAN)
+    other = Task.objects.filter(plan__slug="phu-lam-55kh").first()
+    with pytest.raises(ValidationError, match="không thuộc kế hoạch"):
+        assignment_save(plan=plan, user=users["daiphuoc-admin"],
+                        changes=[Change(key=f"task-{other.pk}", version=other.version, values={"product": "x"})])
+    other.refresh_from_db()
+    assert other.product != "x"
+
+
+def _page_form(response):
+    """The assignment form as a browser would post it, from the rendered rows."""
+    data = {"row": [], "reason": "", "selected": []}
+    for row in response.context["rows"]:
+        key = row["key"]
+        data["row"].append(key)
+        data[f"{key}-version"] = row["version"]
+        data[f"{key}-initial"] = row["initial"]
+        values = json.loads(row["initial"])
+        data[f"{key}-lead_units"] = values["lead_units"]
+        data[f"{key}-support_units"] = values["support_units"]
+        data[f"{key}-officer"] = values["officer"] or ""
+        for name in ("product", "timeline", "authority"):
+            data[f"{key}-{name}"] = values[name]
+    return data
+
+
+def test_the_page_filters_by_what_is_missing_and_bulk_assigns_the_ticked_rows(client, users):
+    client.force_login(users["daiphuoc-admin"])
+    url = f"/plans/{PLAN}/assignment/?kind=indicator&missing=responsibility"
+    response = client.get(url)
+    assert response.status_code == 200 and len(response.context["rows"]) == 44
+    office = _unit("dai-phuoc", "Phòng Văn hóa - Xã hội")
+    data = _page_form(response)
+    data["selected"] = data["row"]
+    data["bulk-lead_units"] = [office.pk]
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert client.get(url).context["rows"] == []
+    assert all(list(i.lead_units.all()) == [office] for i in _indicators().prefetch_related("lead_units"))
+
+
+def test_a_refused_save_keeps_what_was_typed(client, users):
+    client.force_login(users["daiphuoc-admin"])
+    url = f"/plans/{PLAN}/assignment/?kind=task"
+    data = _page_form(client.get(url))
+    key = data["row"][0]
+    data[f"{key}-product"] = "Kế hoạch được phê duyệt"
+    data[f"{key}-officer"] = users["daiphuoc-economic"].pk  # not of a lead unit: the task has none
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Kế hoạch được phê duyệt" in response.content.decode()
+    assert not Task.objects.filter(plan__slug=PLAN, product="Kế hoạch được phê duyệt").exists()
+
+
+def test_page_queries_do_not_grow_with_the_rows(client, users):
+    client.force_login(users["daiphuoc-admin"])
+    client.get(f"/plans/{PLAN}/assignment/")  # warm the session
+    counts = []
+    for query in ("kind=task", ""):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/plans/{PLAN}/assignment/?{query}")
+        counts.append((len(response.context["rows"]), len(captured)))
+    (few, few_queries), (many, many_queries) = counts
+    assert few == 6 and many == 50
+    # session, user, the user's areas, plan, 2 key lists, 3 a kind (items, lead, support) x2, units,
+    # officers + their units, unread notifications, sections
+    assert few_queries <= many_queries == 17
+
+
+def test_six_clears_list_shrinks_when_items_are_assigned(client, users):
+    client.force_login(users["daiphuoc-leader"])
+    before = client.get(f"/plans/{PLAN}/six-clears/?missing=responsibility")
+    assert before.context["summary"]["missing"]["responsibility"] == 50
+    plan = Plan.objects.get(slug=PLAN)
+    office = _unit("dai-phuoc", "Phòng Văn hóa - Xã hội")
+    assignment_save(plan=plan, user=users["daiphuoc-admin"], changes=[
+        Change(key=f"indicator-{i.pk}", version=i.version, values={"lead_units": [office.pk]}) for i in _indicators()])
+    with CaptureQueriesContext(connection) as captured:
+        after = client.get(f"/plans/{PLAN}/six-clears/?missing=responsibility")
+    assert after.context["summary"]["missing"]["responsibility"] == 6
+    assert after.context["page"].paginator.count == 6
+    assert len(captured) == 12  # pinned: the same for 6 rows or 50
+    assert "/assignment/?only=" not in after.content.decode()  # a leader sees no fix link
+
+
+def test_placeholder_lead_unit_is_not_a_clear_responsibility():
+    placeholder = Unit.objects.get(area__slug="phu-lam", name="Các cơ quan, đơn vị, phòng ban liên quan")
+    assert placeholder.is_placeholder
+    task = Task.objects.filter(plan__slug="phu-lam-55kh").first()
+    task.lead_units.set([placeholder])
+    assert "rõ trách nhiệm" in [str(label) for label in Task.objects.get(pk=task.pk).missing_clears]
+    from plans.clears import with_clears
+    assert with_clears(Task.objects.filter(pk=task.pk)).get().clear_responsibility is False
+    task.lead_units.add(_unit("phu-lam", "Phòng Kinh tế"))
+    assert "rõ trách nhiệm" not in [str(label) for label in Task.objects.get(pk=task.pk).missing_clears]
+    assert with_clears(Task.objects.filter(pk=task.pk)).get().clear_responsibility is True

@@ -1,0 +1,107 @@
+"""The office's "Phân công nhiệm vụ" workbook: matched by section and ordinal, previewed, applied all or nothing."""
+import pytest
+
+from indicators.models import Indicator
+from plans.models import AssignmentImport, Plan, Unit
+from tasks.models import Task
+from tests import files
+from tests.workbooks import workbook_bytes
+
+pytestmark = pytest.mark.django_db
+PLAN = "dai-phuoc-2026"
+HEADER = ["STT", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Cán bộ phụ trách", "Sản phẩm", "Thời gian",
+          "Thẩm quyền"]
+
+
+def _upload(client, rows, name="phan-cong.xlsx"):
+    data = workbook_bytes([HEADER, *rows], titles=["PHÂN CÔNG NHIỆM VỤ"])
+    return client.post(f"/plans/{PLAN}/assignment/import/", {"file": files.upload(name, data)})
+
+
+def _indicator(section, ordinal):
+    return Indicator.objects.prefetch_related("lead_units").get(
+        plan__slug=PLAN, section__number=section, ordinal=ordinal)
+
+
+def test_rows_match_by_section_and_any_spelling_of_the_ordinal(client, users):
+    client.force_login(users["daiphuoc-admin"])
+    response = _upload(client, [
+        ["1.1", "Phát triển hạ tầng (02)"],
+        ["1", "", "Phòng Văn hóa - Xã hội", "", "daiphuoc-officer", "Báo cáo", "đến cuối năm 2026", "Chủ tịch UBND xã"],
+        ["(2)", "", "Phòng VH-XH"],
+        ["1.2."],
+        ["6)", "", "Phòng Kinh tế", "", "Cán bộ Phòng Kinh tế xã Đại Phước"],
+        ["II.", "NHIỆM VỤ TRỌNG TÂM NĂM 2026"],
+        ["1.", "Về cơ chế, chính sách phát triển khoa học, công nghệ và đổi mới sáng tạo"],
+        ["1.", "Phối hợp...", "Phòng Kinh tế"],
+    ])
+    record = AssignmentImport.objects.get()
+    assert response.status_code == 302 and record.status == AssignmentImport.Status.PREVIEWED
+    assert [change["label"] for change in record.summary["changes"]] == [
+        "Chỉ tiêu 1.1. (1)", "Chỉ tiêu 1.1. (2)", "Chỉ tiêu 1.2. (6)", "Nhiệm vụ 1. 1"]
+    page = client.get(response["Location"]).content.decode()
+    assert "Phòng Văn hóa - Xã hội" in page and "Chủ tịch UBND xã" in page
+    assert not _indicator("1.1.", "(1)").lead_units.exists()  # nothing written before the confirm
+
+    response = client.post(f"{response['Location']}confirm/")
+    assert response.status_code == 302
+    first = _indicator("1.1.", "(1)")
+    assert [u.name for u in first.lead_units.all()] == ["Phòng Văn hóa - Xã hội"]
+    assert first.officer == users["daiphuoc-officer"] and first.deadline.isoformat() == "2026-12-31"
+    assert first.history.first().history_user == users["daiphuoc-admin"]
+    assert _indicator("1.2.", "(6)").officer == users["daiphuoc-economic"]
+    task = Task.objects.get(plan__slug=PLAN, section__number="1.", ordinal="1")
+    assert [u.name for u in task.lead_units.all()] == ["Phòng Kinh tế"]
+    assert AssignmentImport.objects.get().status == AssignmentImport.Status.DONE
+
+
+def test_unknown_units_and_unmatched_rows_are_errors_by_row_and_nothing_is_written(client, users):
+    client.force_login(users["daiphuoc-admin"])
+    _upload(client, [
+        ["1.1", "Phát triển hạ tầng (02)"],
+        ["1", "", "Phòng Văn hóa - Xã hội"],
+        ["2", "", "Phòng Tài nguyên"],
+        ["9", "", "Phòng Kinh tế"],
+        ["1.2", "Phát triển nguồn nhân lực (06)"],
+        ["1", "", "Phòng Kinh tế", "", "phulam-officer"],
+    ])
+    record = AssignmentImport.objects.get()
+    assert record.status == AssignmentImport.Status.INVALID
+    errors = [(e["row"], e["message"]) for e in record.summary["errors"]]
+    assert [row for row, _ in errors] == ["Trang “Phụ lục”, dòng 6", "Trang “Phụ lục”, dòng 7",
+                                          "Trang “Phụ lục”, dòng 9"]
+    assert "Phòng Tài nguyên" in errors[0][1] and "không tìm thấy mục 9" in errors[1][1]
+    assert "phulam-officer" in errors[2][1]
+    response = client.post(f"/plans/{PLAN}/assignment/import/{record.pk}/confirm/")
+    assert response.status_code == 404
+    assert not Indicator.lead_units.through.objects.filter(indicator__plan__slug=PLAN).exists()
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_with_a_message(client, users):
+    client.force_login(users["daiphuoc-admin"])
+    response = client.post(f"/plans/{PLAN}/assignment/import/", {"file": files.upload("a.xlsx", b"not a workbook")})
+    assert response.status_code == 400 and "không phải tệp Excel" in response.content.decode()
+    assert not AssignmentImport.objects.exists()
+
+
+def test_a_preview_gone_stale_is_refused_whole(client, users):
+    client.force_login(users["daiphuoc-admin"])
+    response = _upload(client, [["1.1", "Phát triển hạ tầng (02)"], ["1", "", "Phòng Văn hóa - Xã hội"],
+                                ["2", "", "Phòng Văn hóa - Xã hội"]])
+    second = _indicator("1.1.", "(2)")
+    second.product = "Sửa trong lúc chờ"
+    second.version += 1
+    second.save()
+    client.post(f"{response['Location']}confirm/")
+    assert not Indicator.lead_units.through.objects.filter(indicator__plan__slug=PLAN).exists()
+    assert AssignmentImport.objects.get().status == AssignmentImport.Status.PREVIEWED
+
+
+def test_the_export_reads_back_as_no_change(client, users):
+    client.force_login(users["daiphuoc-admin"])
+    exported = client.get(f"/plans/{PLAN}/assignment/export.xlsx").content
+    from plans.assignment import assignment_preview
+    from plans.workbooks import read_rows
+
+    preview = assignment_preview(plan=Plan.objects.get(slug=PLAN), sheets=read_rows(exported))
+    assert preview["errors"] == [] and preview["changes"] == []
