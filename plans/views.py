@@ -2,18 +2,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .appendix import INDICATORS, TASKS
-from .history import history_rows
-from .exports import appendix_workbook
+from .appendix.exports import appendix_workbook
+from .appendix.preview import usable_units
+from .appendix.services import (errors_workbook, import_confirm, import_map_units, import_retry, import_undo,
+                                import_upload)
 from .forms import AppendixUploadForm, add_service_errors
-from .imports import errors_workbook, import_confirm, import_map_units, import_upload
-from .models import AppendixImport, Plan, Unit
+from .history import history_rows
+from .models import AppendixImport, Plan
 from .selectors import plan_document, plan_filter_areas, plan_list, plan_with_references
 
 PLANS_PER_PAGE = 25
@@ -79,7 +81,7 @@ def _import_record(user, slug, pk):
 def appendix_import_view(request, slug, pk):
     record = _import_record(request.user, slug, pk)
     context = {"plan": record.plan, "record": record, "summary": record.summary,
-               "units": Unit.objects.filter(Q(area=record.plan.area) | Q(area=record.plan.area.parent_id)).order_by("name")}
+               "units": usable_units(record.plan).select_related("area").order_by("name")}
     if request.htmx:
         return render(request, "plans/inc/import_status.html", context)
     return render(request, "plans/appendix_import.html", context)
@@ -116,9 +118,36 @@ def appendix_confirm_view(request, slug, pk):
 
 
 @login_required
+@require_POST
+def appendix_retry_view(request, slug, pk):
+    record = _import_record(request.user, slug, pk)
+    try:
+        import_retry(record, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("plans:appendix_import", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def appendix_undo_view(request, slug, pk):
+    record = _import_record(request.user, slug, pk)
+    try:
+        import_undo(record, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã hoàn tác lần nhập: các mục đã thêm bị xoá, các mục đã sửa trở lại như trước."))
+    return redirect("plans:appendix_import", slug=slug, pk=pk)
+
+
+@login_required
 def appendix_errors_view(request, slug, pk):
     record = _import_record(request.user, slug, pk)
-    return _xlsx_response(errors_workbook(record), f"loi-{record.original_name}")
+    if not (record.errors_file or record.file):
+        raise Http404
+    name = f"loi-{record.original_name.rsplit('.', 1)[0]}.xlsx"
+    return _xlsx_response(errors_workbook(record), name)
 
 
 @login_required
@@ -140,5 +169,5 @@ def _kind(kind):
 
 def _xlsx_response(data, filename):
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
