@@ -163,8 +163,8 @@ def choose_tables(sheets, kind=None):
             continue
         found = header.kind()
         if kind and kind != found:
-            if header.holds(kind):
-                found = kind  # the columns allow the kind the user chose
+            if header.allows(kind):
+                found = kind  # the columns cannot tell: the user's choice decides
             else:
                 skipped.append((title, _("là %(found)s, không phải %(chosen)s như đã chọn") % {
                     "found": _(KIND_LABELS[found]), "chosen": _(KIND_LABELS[kind])}))

@@ -113,15 +113,26 @@ class Header:
     def kinds(self):
         return [kind for kind in KINDS if self.holds(kind)]
 
+    def _votes(self):
+        content = fold(self.labels.get("content", ""))
+        indicator_votes = ("unit_of_measure" in self.columns) + ("chi tieu" in content)
+        task_votes = ("product" in self.columns) + ("nhiem vu" in content)
+        return indicator_votes, task_votes
+
     def kind(self):
         """The appendix the header's columns name together; None when they name neither."""
         kinds = self.kinds()
         if len(kinds) < 2:
             return kinds[0] if kinds else None
-        content = fold(self.labels.get("content", ""))
-        indicator_votes = ("unit_of_measure" in self.columns) + ("chi tieu" in content)
-        task_votes = ("product" in self.columns) + ("nhiem vu" in content)
+        indicator_votes, task_votes = self._votes()
         return TASKS if task_votes > indicator_votes else INDICATORS
+
+    def allows(self, kind):
+        """Whether a user may take this table for `kind`: it is that kind, or its columns cannot tell."""
+        if not self.holds(kind):
+            return False
+        indicator_votes, task_votes = self._votes()
+        return self.kind() == kind or len(self.kinds()) == 2 and indicator_votes == task_votes
 
 
 @dataclass

@@ -95,10 +95,11 @@ def read_sheets(data, name):
 
 def number_text(value, *, percent=False):
     """A number as an office reads it: `80%` for 0.8 shown as a percentage, `2,5`, `1000`."""
+    if isinstance(value, int):
+        return f"{value * 100}%" if percent else str(value)
+    value = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if percent:
-        value = Decimal(str(value)) * 100
-    if isinstance(value, float):
-        value = Decimal(repr(value))
+        value *= 100
     if value == value.to_integral_value():
         text = str(int(value))
     else:
