@@ -149,3 +149,131 @@ def test_percent_cells_thousands_dots_decimal_commas_and_date_cells(plan, users)
     _import(plan, _book(TASK_HEADER, task_rows), users["phulam-admin"])
     task = plan.tasks.get(ordinal="1")
     assert task.timeline_text == "31/12/2026" and task.ends_on == datetime.date(2026, 12, 31)
+
+
+# 5. Targets as offices write them.
+
+TARGETS = [
+    ("không dưới 80%", "", Comparator.AT_LEAST, 80, None, "%"),
+    ("ít nhất 5", "doanh nghiệp", Comparator.AT_LEAST, 5, None, "doanh nghiệp"),
+    ("trên 30%", "", Comparator.MORE_THAN, 30, None, "%"),
+    ("tối đa 10", "ngày", Comparator.AT_MOST, 10, None, "ngày"),
+    ("đạt 100%", "", Comparator.AT_LEAST, 100, None, "%"),
+    ("từ 20 đến 25", "%", Comparator.BETWEEN, 20, 25, "%"),
+    ("từ 20% đến 25%", "", Comparator.BETWEEN, 20, 25, "%"),
+    ("100", "%", Comparator.EQUAL, 100, None, "%"),
+    ("Hoàn thành việc số hóa hồ sơ", "", "", None, None, ""),
+]
+
+
+def test_targets_with_comparator_words_ranges_and_the_unit_of_measure_column(plan, users):
+    rows = [[str(n), f"Chỉ tiêu số {n}", measure, target, None, "Phòng Kinh tế", None]
+            for n, (target, measure, *_expected) in enumerate(TARGETS, start=1)]
+    preview, _counts = _import(plan, _book(INDICATOR_HEADER, rows), users["phulam-admin"])
+    for n, (target, _measure, comparator, value, upper, unit) in enumerate(TARGETS, start=1):
+        indicator = plan.indicators.get(ordinal=str(n))
+        assert (indicator.target_text, indicator.target_comparator, indicator.target_value,
+                indicator.target_value_upper, indicator.target_unit) == (target, comparator, value, upper, unit), target
+    shown = {row["ordinal"]: row for row in preview_summary(preview)["rows"]}
+    assert shown["9"]["qualitative"] and shown["9"]["parsed"].endswith("→ định tính")
+    assert not shown["1"]["qualitative"]
+
+
+# 6. Timelines with months, quarters and dates; the indicators' deadline column.
+
+TIMELINES = [
+    ("Quý III/2026", datetime.date(2026, 7, 1), datetime.date(2026, 9, 30)),
+    ("Tháng 6/2026", datetime.date(2026, 6, 1), datetime.date(2026, 6, 30)),
+    ("Trước 30/6/2026", datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)),
+    ("6 tháng đầu năm 2026", datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)),
+    ("6 tháng cuối năm 2027", datetime.date(2027, 7, 1), datetime.date(2027, 12, 31)),
+    ("Từ tháng 3/2026 đến tháng 9/2026", datetime.date(2026, 3, 1), datetime.date(2026, 9, 30)),
+    ("Giai đoạn 2026-2027", datetime.date(2026, 1, 1), datetime.date(2027, 12, 31)),
+]
+
+
+def test_timelines_with_months_quarters_and_dates(plan, users):
+    rows = [[str(n), f"Nhiệm vụ số {n}", "Phòng Kinh tế", None, "Báo cáo", text] for n, (text, *_dates) in
+            enumerate(TIMELINES, start=1)]
+    rows.append([str(len(rows) + 1), "Nhiệm vụ có hạn là một ô ngày", "Phòng Kinh tế", None, "Báo cáo",
+                 datetime.datetime(2026, 12, 31)])
+    _import(plan, _book(TASK_HEADER, rows), users["phulam-admin"])
+    for n, (text, starts_on, ends_on) in enumerate(TIMELINES, start=1):
+        task = plan.tasks.get(ordinal=str(n))
+        assert (task.timeline_text, task.starts_on, task.ends_on) == (text, starts_on, ends_on)
+        assert task.timeline_kind == TimelineKind.ONE_OFF
+    dated = plan.tasks.get(ordinal=str(len(TIMELINES) + 1))
+    assert (dated.starts_on, dated.ends_on) == (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+
+
+def test_the_indicators_deadline_column_is_read(plan, users):
+    _import(plan, office_workbook(tasks=None), users["phulam-admin"])
+    assert plan.indicators.get(ordinal="1").deadline == datetime.date(2026, 9, 30)
+    assert plan.indicators.get(ordinal="2").deadline == datetime.date(2027, 6, 30)
+
+
+# 7. Matching on re-import.
+
+def test_ordinals_typed_differently_match_the_same_items(plan, users):
+    _import(plan, office_workbook(), users["phulam-admin"])
+
+    def retype(book):
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                if row[0].value == "1.":
+                    row[0].value = "(1)"
+                elif row[0].value == "2.":
+                    row[0].value = 2
+                elif row[0].value == "3.":
+                    row[0].value = "3)"
+    preview, counts = _import(plan, office_workbook(edit=retype), users["phulam-admin"])
+    assert counts == {"new": 0, "changed": 0, "unchanged": 5}
+    assert plan.tasks.count() == 2 and plan.indicators.count() == 3
+
+
+def test_a_reimport_shows_each_change_and_flags_an_unrelated_item_under_the_same_number(plan, users):
+    _import(plan, office_workbook(), users["phulam-admin"])
+
+    def edit(book):
+        tasks = book["Phụ lục II"]
+        for row in tasks.iter_rows():
+            if row[0].value == "1.":
+                row[5].value = "Quý IV/2026"
+            if row[0].value == "2.":
+                row[1].value = "Tổ chức hội thi tìm hiểu pháp luật cho đoàn viên thanh niên"
+    preview = _preview(plan, office_workbook(edit=edit))
+    rows = {row.ordinal: row for row in preview.parts[1].rows}
+    assert rows["1"].state == "changed" and rows["1"].changes == ["timeline_text", "starts_on", "ends_on"]
+    assert rows["2"].state == "error" and "nội dung khác hẳn" in rows["2"].errors[0]
+    assert not preview.can_import
+
+
+# 8. Structure kept.
+
+def test_sub_items_line_breaks_and_group_rows_are_kept(plan, users):
+    rows = [
+        ["PHẦN I. NHIỆM VỤ CHUNG", None, None, None, None, None],
+        ["A. Hạ tầng số", None, None, None, None, None],
+        ["1.", "Nâng cấp mạng nội bộ", "Phòng Kinh tế", None, "- Mạng LAN\n- Máy chủ", "Năm 2026"],
+        ["2.", "Số hóa hồ sơ", "Phòng Văn hóa - Xã hội", None, "Kho số", "Năm 2026"],
+        ["a)", "Hồ sơ hộ tịch", "Phòng Văn hóa - Xã hội", None, "Dữ liệu hộ tịch", "Quý II/2026"],
+        ["b)", "Hồ sơ đất đai", "Phòng Kinh tế", None, "Dữ liệu đất đai", "Quý III/2026"],
+        ["1.1", "Dữ liệu chuyên ngành", None, None, None, None],
+        ["1.", "Kết nối dữ liệu chuyên ngành", "Phòng Kinh tế", None, "Kết nối", "Năm 2027"],
+        [None, "với kho dữ liệu của tỉnh", None, None, None, None],
+    ]
+    preview, _counts = _import(plan, _book(TASK_HEADER, rows), users["phulam-admin"])
+    assert [(s.number, s.title) for s in preview.parts[0].sections] == [
+        ("Phần I", "NHIỆM VỤ CHUNG"), ("A", "Hạ tầng số"), ("1.1", "Dữ liệu chuyên ngành")]
+    assert [(t.section.number, t.ordinal) for t in plan.tasks.select_related("section").order_by("position")] == [
+        ("A", "1"), ("A", "2"), ("A", "2.a"), ("A", "2.b"), ("1.1", "1")]
+    assert plan.tasks.get(ordinal="1", section__number="A").product == "- Mạng LAN\n- Máy chủ"
+    assert plan.tasks.get(section__number="1.1").title == "Kết nối dữ liệu chuyên ngành với kho dữ liệu của tỉnh"
+
+
+def test_an_ambiguous_row_without_a_number_is_shown_not_merged(plan):
+    rows = [["1.", "Nâng cấp mạng nội bộ", "Phòng Kinh tế", None, None, "Năm 2026"],
+            [None, "Tập huấn kỹ năng số cho cán bộ", "Phòng Văn hóa - Xã hội", None, "Lớp tập huấn", "Năm 2026"]]
+    preview = _preview(plan, _book(TASK_HEADER, rows))
+    assert len(preview.rows) == 1 and preview.rows[0].values["title"] == "Nâng cấp mạng nội bộ"
+    assert preview.errors and "không rõ là phần tiếp của dòng" in preview.errors[0][1] and not preview.can_import
