@@ -277,3 +277,137 @@ def test_an_ambiguous_row_without_a_number_is_shown_not_merged(plan):
     preview = _preview(plan, _book(TASK_HEADER, rows))
     assert len(preview.rows) == 1 and preview.rows[0].values["title"] == "Nâng cấp mạng nội bộ"
     assert preview.errors and "không rõ là phần tiếp của dòng" in preview.errors[0][1] and not preview.can_import
+
+
+# 9. Legacy .xls, .ods and the plan's own Word file go through the same reader and checks.
+
+def _office_rows(header, rows):
+    return [["PHỤ LỤC"], []] + header + [[f"({n})" for n in range(1, len(header[0]) + 1)]] + rows
+
+
+def _xls(*, hidden=False):
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    percent = xlwt.easyxf(num_format_str="0%")
+    for title, header, rows in (("Phụ lục I", INDICATOR_HEADER, INDICATOR_ROWS), ("Phụ lục II", TASK_HEADER, TASK_ROWS)):
+        sheet = book.add_sheet(title)
+        for r, row in enumerate(_office_rows(header, rows)):
+            for c, value in enumerate(row):
+                if value is not None:
+                    sheet.write(r, c, value)
+        if title == "Phụ lục I":
+            sheet.write(len(_office_rows(header, rows)), 0, "4")
+            sheet.write(len(_office_rows(header, rows)), 1, "Tỷ lệ hộ gia đình có cáp quang")
+            sheet.write(len(_office_rows(header, rows)), 3, 0.8, percent)
+            sheet.write(len(_office_rows(header, rows)), 5, "Phòng Kinh tế")
+    if hidden:
+        old = book.add_sheet("Bản cũ")
+        old.write(0, 0, "STT")
+        old.visibility = 1
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _ods():
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Style, TableProperties
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    hidden = Style(name="hidden", family="table")
+    hidden.addElement(TableProperties(display="false"))
+    document.automaticstyles.addElement(hidden)
+    for title, header, rows in (("Phụ lục I", INDICATOR_HEADER, INDICATOR_ROWS), ("Phụ lục II", TASK_HEADER, TASK_ROWS),
+                                ("Bản cũ", TASK_HEADER, TASK_ROWS)):
+        table = Table(name=title, stylename=hidden) if title == "Bản cũ" else Table(name=title)
+        for row in _office_rows(header, rows) + ([["4", "Tỷ lệ hộ gia đình có cáp quang", None, 0.8, None,
+                                                   "Phòng Kinh tế"]] if title == "Phụ lục I" else []):
+            table_row = TableRow()
+            for value in row:
+                if isinstance(value, float):
+                    cell = TableCell(valuetype="percentage", value=value)
+                else:
+                    cell = TableCell()
+                    for line in (value or "").split("\n") if value else []:
+                        cell.addElement(P(text=line))
+                table_row.addElement(cell)
+            table.addElement(table_row)
+        table.addElement(TableRow(numberrowsrepeated=1000000))  # what LibreOffice leaves at the end
+        document.spreadsheet.addElement(table)
+    buffer = io.BytesIO()
+    document.write(buffer)
+    return buffer.getvalue()
+
+
+def _docx():
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("KẾ HOẠCH Thực hiện Nghị quyết số 57-NQ/TW")
+    document.add_paragraph("Nội dung kế hoạch ...")
+    for title, header, rows in (("PHỤ LỤC I", INDICATOR_HEADER, INDICATOR_ROWS), ("PHỤ LỤC II", TASK_HEADER, TASK_ROWS)):
+        document.add_paragraph(title)
+        body = header + rows
+        table = document.add_table(rows=len(body), cols=len(header[0]))
+        for r, row in enumerate(body):
+            for c, value in enumerate(row):
+                if value is not None:
+                    table.cell(r, c).text = str(value)
+        for c in range(len(header[0])):
+            if header[0][c] and header[1][c] is None:
+                table.cell(0, c).merge(table.cell(1, c))
+            elif header[0][c] and c + 1 < len(header[0]) and header[0][c + 1] is None and header[1][c + 1]:
+                table.cell(0, c).merge(table.cell(0, c + 1))
+        group = len(header)
+        table.cell(group, 0).merge(table.cell(group, len(header[0]) - 1))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name, build", [("phu-luc.xls", _xls), ("phu-luc.ods", _ods), ("ke-hoach.docx", _docx)])
+def test_xls_ods_and_the_plans_word_file_import_through_the_same_preview(plan, users, name, build):
+    preview, counts = _import(plan, build(), users["phulam-admin"], name=name)
+    assert [part.kind for part in preview.parts] == [INDICATORS, TASKS]
+    assert _names(plan.tasks.get(ordinal="1").support_units) == ["Công an xã", "Phòng Kinh tế"]
+    assert _names(plan.indicators.get(ordinal="2").lead_units) == ["Phòng Kinh tế"]
+    assert plan.sections.filter(title="Chuyển đổi số").exists()
+    if name != "ke-hoach.docx":
+        assert plan.indicators.get(ordinal="4").target_text == "80%"
+        assert "Bản cũ" not in [part.sheet for part in preview.parts]
+    else:
+        assert [part.sheet for part in preview.parts] == ["PHỤ LỤC I", "PHỤ LỤC II"]
+    assert plan.tasks.get(ordinal="2").product == "- Trạm phát sóng\n- Báo cáo kết quả"
+
+
+def _zip(entries):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for entry, data in entries:
+            archive.writestr(entry, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("ke-hoach.docm", _zip([("word/document.xml", "<w/>"), ("word/vbaProject.bin", "x")]), "chứa macro"),
+    ("bang.xlsm", _zip([("xl/workbook.xml", "<w/>"), ("xl/vbaProject.bin", "x")]), "chứa macro"),
+    ("bang.ods", _zip([("mimetype", "application/vnd.oasis.opendocument.spreadsheet"), ("content.xml", "<x/>"),
+                       ("Basic/Standard/Module1.xml", "x")]), "chứa macro"),
+    ("bang.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "_VBA_PROJECT".encode("utf-16-le") + b"\0" * 100, "chứa macro"),
+    ("khoa.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\0" * 100,
+     "mật khẩu"),
+    ("bomb.ods", _zip([("mimetype", "x"), ("content.xml", b"\0" * (3 * 1024 * 1024))]), "giải nén ra"),
+    ("hong.docx", _zip([("word/document.xml", "<w/>")]), "bị hỏng"),
+])
+def test_every_format_gets_the_same_safety_checks(settings, name, data, message):
+    from django.core.exceptions import ValidationError
+
+    settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 2 * 1024 * 1024
+    with pytest.raises(ValidationError) as refused:
+        read_sheets(data, name)
+    assert message in " ".join(refused.value.messages)
