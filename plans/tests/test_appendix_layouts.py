@@ -411,3 +411,93 @@ def test_every_format_gets_the_same_safety_checks(settings, name, data, message)
     with pytest.raises(ValidationError) as refused:
         read_sheets(data, name)
     assert message in " ".join(refused.value.messages)
+
+
+# 10. Undo.
+
+def test_an_import_is_undone_while_nothing_was_reported(plan, users):
+    from plans.appendix.write import UndoRefused, appendix_undo
+
+    admin = users["phulam-admin"]
+    _import(plan, office_workbook(), admin)
+    before = plan.tasks.get(ordinal="1")
+
+    def edit(book):
+        for row in book["Phụ lục II"].iter_rows():
+            if row[0].value == "1.":
+                row[5].value = "Quý IV/2026"
+                row[3].value = "Công an xã"
+        book["Phụ lục II"].append(["3.", "Lắp camera giám sát giao thông", "Công an xã", None, "Hệ thống camera",
+                                  "Năm 2027"])
+    journal = {}
+    preview = _preview(plan, office_workbook(edit=edit))
+    started = datetime.datetime.now(datetime.timezone.utc)
+    appendix_import(plan=plan, preview=preview, user=admin, journal=journal)
+    assert plan.tasks.count() == 3 and plan.tasks.get(ordinal="1").timeline_text == "Quý IV/2026"
+
+    appendix_undo(plan=plan, journal=journal, user=users["phulam-leader"], since=started)
+    assert plan.tasks.count() == 2 and plan.indicators.count() == 3
+    restored = plan.tasks.get(ordinal="1")
+    assert (restored.timeline_text, restored.starts_on, restored.ends_on) == (
+        before.timeline_text, before.starts_on, before.ends_on)
+    assert _names(restored.support_units) == ["Công an xã", "Phòng Kinh tế"]
+    assert restored.history.first().history_user == users["phulam-leader"]
+
+    # Once an officer reported on an item, the import stays.
+    from tasks.models import ProgressUpdate
+
+    journal = {}
+    started = datetime.datetime.now(datetime.timezone.utc)
+    appendix_import(plan=plan, preview=_preview(plan, office_workbook(edit=edit)), user=admin, journal=journal)
+    ProgressUpdate.objects.create(task=plan.tasks.get(ordinal="3"), author=users["phulam-officer"],
+                                  period=datetime.date(2026, 5, 1), progress_before=0, progress_after=10,
+                                  achievements="Đã khảo sát")
+    with pytest.raises(UndoRefused):
+        appendix_undo(plan=plan, journal=journal, user=admin, since=started)
+    assert plan.tasks.count() == 3
+
+
+# 11. The command line: --create-units works, --map names an existing unit of the plan's area.
+
+def test_the_command_creates_units_and_maps_names(plan, users, tmp_path, capsys):
+    def rename(book):
+        for row in book["Phụ lục II"].iter_rows():
+            if row[0].value == "1.":
+                row[2].value = "Phòng Nông nghiệp"
+            if row[0].value == "2.":
+                row[2].value = "P. Kinh tế xã"
+    path = tmp_path / "phu-luc.xlsx"
+    path.write_bytes(office_workbook(indicators=None, edit=rename))
+    with pytest.raises(CommandError):
+        call_command("import_appendix", str(path), plan=plan.slug, user="phulam-admin")
+    assert "Phòng Nông nghiệp" in capsys.readouterr().out
+    other = Unit.objects.exclude(area__in=[plan.area_id, plan.area.parent_id]).first()
+    with pytest.raises(CommandError, match="Không có đơn vị"):
+        call_command("import_appendix", str(path), plan=plan.slug, user="phulam-admin", map=[f"P. Kinh tế xã={other.pk}"])
+    call_command("import_appendix", str(path), plan=plan.slug, user="phulam-admin", create_units=True,
+                 map=["P. Kinh tế xã=Phòng Kinh tế"])
+    assert _names(plan.tasks.get(ordinal="1").lead_units) == ["Phòng Nông nghiệp"]
+    assert _names(plan.tasks.get(ordinal="2").lead_units) == ["Phòng Kinh tế"]
+    assert Unit.objects.filter(area=plan.area, name="Phòng Nông nghiệp").exists()
+
+
+# 12. The preview says it in Vietnamese: both bounds, symbols, unknown lead units in the lead column.
+
+def test_the_preview_shows_ranges_symbols_and_unknown_lead_units(plan, client, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    rows = [["1", "Số sáng kiến được công nhận", "sáng kiến", "06 - 10", "Năm 2026", "Phòng Kinh tế", None],
+            ["2", "Tỷ lệ hồ sơ trực tuyến", "%", "≥ 80", "Tháng 6/2026", "Phòng Nông nghiệp", "Phòng Kinh tế"],
+            ["3", "Tỷ lệ cơ quan dùng chữ ký số", "%", "Trên 90%", None, "Phòng Kinh tế", None]]
+    client.force_login(users["phulam-admin"])
+    upload = SimpleUploadedFile("phu-luc.xlsx", _book(INDICATOR_HEADER, rows))
+    page = client.get(client.post(f"/plans/{plan.slug}/import/", {"file": upload}).url)
+    shown = {row["ordinal"]: row for row in page.context["summary"]["rows"]}
+    assert shown["1"]["parsed"] == "06 - 10 → từ 6 đến 10 sáng kiến; hạn 31/12/2026"
+    assert shown["2"]["parsed"] == "≥ 80 → ≥ 80 %; hạn 30/06/2026"
+    assert shown["3"]["parsed"] == "Trên 90% → > 90 %"
+    assert shown["2"]["unknown_lead"] == ["Phòng Nông nghiệp"] and shown["2"]["unknown_support"] == []
+    html = page.content.decode()
+    assert "between" not in html and "từ 6 đến 10" in html
+    lead_cell = html.split("Tỷ lệ hồ sơ trực tuyến")[1].split('<td class="lead">')[1].split("</td>")[0]
+    assert "Phòng Nông nghiệp" in lead_cell

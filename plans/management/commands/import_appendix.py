@@ -34,11 +34,13 @@ class Command(BaseCommand):
         mapping = self._mapping(plan, map)
         path = Path(file)
         try:
-            sheets = read_sheets(path.read_bytes(), path.name)
-            preview = appendix_preview(plan=plan, sheets=sheets, kind=kind, unit_mapping=mapping)
+            data = path.read_bytes()
+            preview = appendix_preview(plan=plan, sheets=read_sheets(data, path.name), kind=kind, unit_mapping=mapping)
             if create_units and preview.unknown_units:
+                # The reader consumes the rows it reads: read the file again for the second preview.
                 mapping.update({name: CREATE_UNIT for name in preview.unknown_units})
-                preview = appendix_preview(plan=plan, sheets=sheets, kind=kind, unit_mapping=mapping)
+                preview = appendix_preview(plan=plan, sheets=read_sheets(data, path.name), kind=kind,
+                                           unit_mapping=mapping)
         except (ValidationError, AppendixError) as error:
             raise CommandError(" ".join(getattr(error, "messages", [str(error)])))
         for part in preview.parts:
