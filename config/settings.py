@@ -244,6 +244,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=env_int("WARNINGS_HOUR", 5), minute=30),
         "options": {"expires": 23 * 60 * 60},
     },
+    # Appendix imports: send again what the broker could not take, fail jobs whose worker died.
+    "sweep-appendix-imports": {
+        "task": "plans.sweep_appendix_imports",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
     "send-warning-digests": {
         "task": "reports.send_warning_digests",
         "schedule": crontab(hour=env_int("WARNINGS_HOUR", 5) + 1, minute=30),
@@ -259,5 +265,8 @@ from config.export_formats import EXPORT_FORMATS  # noqa: E402
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 15 * 1024 * 1024)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 150 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 150_000)
-# Files with more rows than this are previewed and imported by a Celery job with a progress bar.
-IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 500)
+# Uploads that unpack to more than this are previewed and imported by a Celery job with a progress bar;
+# smaller ones (a few hundred rows) inside the request.
+IMPORT_INLINE_BYTES = env_int("IMPORT_INLINE_BYTES", 256 * 1024)
+# A job whose heartbeat is older than this is taken for dead (worker killed) and marked failed, with a retry.
+IMPORT_HEARTBEAT_TIMEOUT = env_int("IMPORT_HEARTBEAT_TIMEOUT", 60)

@@ -1,22 +1,35 @@
 """Reading an indicator's target as offices write it: `>30%`, `≥ 01`, `$\\geq 80$`, `06 - 10`, `Triển khai`."""
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from plans.text import clean_cell
+from plans.text import clean_cell, fold
 
 from .models import Comparator, Direction
 
 _SYMBOLS = {"≥": Comparator.AT_LEAST, ">=": Comparator.AT_LEAST, ">": Comparator.MORE_THAN,
             "≤": Comparator.AT_MOST, "<=": Comparator.AT_MOST, "<": Comparator.LESS_THAN,
             "=": Comparator.EQUAL}
-_NUMBER = r"\d+(?:[.,]\d+)?"
+# Words offices write instead of symbols, compared on folded text; longest first.
+_WORDS = sorted({
+    "khong duoi": Comparator.AT_LEAST, "khong thap hon": Comparator.AT_LEAST, "khong it hon": Comparator.AT_LEAST,
+    "it nhat": Comparator.AT_LEAST, "toi thieu": Comparator.AT_LEAST, "dat": Comparator.AT_LEAST,
+    "dat it nhat": Comparator.AT_LEAST, "dat toi thieu": Comparator.AT_LEAST, "dat tu": Comparator.AT_LEAST,
+    "tu": Comparator.AT_LEAST,
+    "tren": Comparator.MORE_THAN, "hon": Comparator.MORE_THAN, "cao hon": Comparator.MORE_THAN,
+    "vuot": Comparator.MORE_THAN, "dat tren": Comparator.MORE_THAN, "nhieu hon": Comparator.MORE_THAN,
+    "toi da": Comparator.AT_MOST, "khong qua": Comparator.AT_MOST, "khong vuot qua": Comparator.AT_MOST,
+    "khong cao hon": Comparator.AT_MOST, "khong vuot": Comparator.AT_MOST,
+    "duoi": Comparator.LESS_THAN, "thap hon": Comparator.LESS_THAN, "it hon": Comparator.LESS_THAN,
+    "bang": Comparator.EQUAL,
+}.items(), key=lambda pair: -len(pair[0]))
+# `1.000` (thousands dot), `2,5` (decimal comma), `1.000,5`, `80`.
+_NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
 _UNIT = r"(%|[^\d\s][^\d]{0,30}?)?"
 _COMPARED = re.compile(rf"^(≥|>=|>|≤|<=|<|=)?\s*({_NUMBER})\s*{_UNIT}$")
-_RANGE = re.compile(rf"^({_NUMBER})\s*%?\s*[-–]\s*({_NUMBER})\s*{_UNIT}$")
-# Words that make a number a ceiling (`tối đa 5 ngày`, `không quá 3`) or a floor (`tối thiểu 80%`).
-_CEILING_WORDS = re.compile(r"^(tối đa|không quá|không vượt quá)\s+", re.IGNORECASE)
-_FLOOR_WORDS = re.compile(r"^(tối thiểu|ít nhất)\s+", re.IGNORECASE)
+_RANGE = re.compile(rf"^(?:từ\s+)?({_NUMBER})\s*%?\s*(?:[-–]|đến)\s*({_NUMBER})\s*{_UNIT}$", re.I)
+_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -38,30 +51,51 @@ class Target:
 
 
 def _number(text):
-    # Vietnamese writes decimals with a comma (`2,5`); thousands never appear in targets.
+    """Read the Vietnamese way: `1.000` is a thousand, `2,5` two and a half."""
+    if _THOUSANDS.match(text):
+        return Decimal(text.replace(".", "").replace(",", "."))
     return Decimal(text.replace(",", "."))
 
 
-def parse_target(raw):
-    """A `Target` with typed parts when the text is a number; qualitative otherwise."""
+def _comparator_word(text):
+    """(comparator, the rest) when the text starts with a comparator word (`không dưới 80%`)."""
+    text = unicodedata.normalize("NFC", text)
+    folded = fold(text)
+    for word, comparator in _WORDS:
+        if folded.startswith(word) and len(folded) > len(word) and not folded[len(word)].isalpha():
+            return comparator, text[len(word):].strip(" :")
+    return None, text
+
+
+def parse_target(raw, *, unit_of_measure=""):
+    """A `Target` with typed parts when the text is a number; qualitative otherwise.
+
+    The unit of measure column gives the unit when the target cell has none (`100` with unit `%`).
+    """
     text = clean_cell(raw)
     compact = text.strip()
-    worded = None
-    for pattern, comparator in ((_CEILING_WORDS, Comparator.AT_MOST), (_FLOOR_WORDS, Comparator.AT_LEAST)):
-        if pattern.match(compact):
-            worded, compact = comparator, pattern.sub("", compact)
-            break
-    match = _COMPARED.match(compact)
-    if worded and match and not match[1]:
-        return Target(text, worded, _number(match[2]), None, (match[3] or "").strip())
-    match = _RANGE.match(compact)
+    target = _parse(compact)
+    if target is None:
+        word, rest = _comparator_word(compact)
+        target = _parse(rest, word) if word else None
+    if target is None:
+        return Target(text)
+    comparator, value, upper, unit = target
+    if not unit:
+        measure = clean_cell(unit_of_measure)
+        unit = measure if len(measure) <= 32 else ""
+    return Target(text, comparator, value, upper, unit)
+
+
+def _parse(text, comparator=None):
+    match = _RANGE.match(text)
     if match:
-        return Target(text, Comparator.BETWEEN, _number(match[1]), _number(match[2]), (match[3] or "").strip())
-    match = _COMPARED.match(compact)
-    if match:
-        comparator = _SYMBOLS[match[1]] if match[1] else Comparator.EQUAL
-        return Target(text, comparator, _number(match[2]), None, (match[3] or "").strip())
-    return Target(text)
+        return Comparator.BETWEEN, _number(match[1]), _number(match[2]), (match[3] or "").strip()
+    match = _COMPARED.match(text)
+    if match and not (comparator and match[1]):
+        found = _SYMBOLS[match[1]] if match[1] else (comparator or Comparator.EQUAL)
+        return found, _number(match[2]), None, (match[3] or "").strip()
+    return None
 
 
 def target_is_met(*, comparator, value, upper, measured, direction=Direction.HIGHER):

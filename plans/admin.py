@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_import import AppendixImportMixin
+from .appendix.admin import AppendixImportMixin
 from .models import AppendixImport, Area, LegalDocument, Plan, Section, Unit, UnitAlias
 
 

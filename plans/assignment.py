@@ -360,7 +360,7 @@ def assignment_workbook(plan, *, rows_for=None):
     (the demo workbook), or None to leave the item out."""
     from openpyxl import Workbook
 
-    from .exports import _put
+    from .appendix.exports import _put
 
     book = Workbook()
     sheet = book.active

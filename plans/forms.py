@@ -21,7 +21,7 @@ def add_service_errors(form, error: ValidationError):
 
 
 class AppendixUploadForm(forms.Form):
-    file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
+    file = forms.FileField(label=_("Tệp phụ lục (.xlsx, .xls, .ods) hoặc văn bản kế hoạch (.docx)"))
     kind = forms.ChoiceField(label=_("Loại phụ lục"), required=False, choices=[
         ("", _("Tự nhận biết theo dòng tiêu đề")), (INDICATORS, _("Phụ lục I – Chỉ tiêu")),
         (TASKS, _("Phụ lục II – Nhiệm vụ"))])

@@ -267,7 +267,9 @@ class PlanItem(models.Model):
 
 
 def import_path(instance, filename):
-    return f"imports/{instance.created_at:%Y/%m}/{uuid.uuid4().hex}.xlsx"
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    extension = extension if extension in ("xlsx", "xls", "ods", "docx") else "bin"
+    return f"imports/{instance.created_at:%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
 class AppendixImport(models.Model):
@@ -279,6 +281,7 @@ class AppendixImport(models.Model):
         IMPORTING = "importing", _("Đang nhập")
         DONE = "done", _("Đã nhập")
         FAILED = "failed", _("Lỗi")
+        UNDONE = "undone", _("Đã hoàn tác")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="imports")
     kind = models.CharField(_("loại phụ lục"), max_length=16, blank=True)  # empty: detect from the header
@@ -293,6 +296,21 @@ class AppendixImport(models.Model):
     # What the preview found (counts, errors, unknown units), kept for the page a background preview feeds.
     summary = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
+    # Unpacked size of the upload: a tiny one is handled inside the request, anything else by a job.
+    size = models.PositiveBigIntegerField(default=0)
+    errors_file = models.FileField(upload_to=import_path, max_length=200, blank=True)
+    # The job running for it: its Celery name, the token that lets exactly one run claim it,
+    # when the broker took it, and the heartbeat its worker beats (the sweep fails it when that stops).
+    job = models.CharField(max_length=64, blank=True)
+    run_token = models.CharField(max_length=32, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    imported_at = models.DateTimeField(null=True, blank=True)
+    # What the import created and changed (with the history row before), for undo.
+    journal = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("lần nhập phụ lục")
@@ -301,6 +319,17 @@ class AppendixImport(models.Model):
 
     def __str__(self):
         return f"{self.original_name} → {self.plan.reference}"
+
+    @property
+    def is_running(self):
+        """A job holds it, or will once the broker takes it: the page polls."""
+        return self.status in (self.Status.PREVIEWING, self.Status.IMPORTING) and not self.message
+
+    @property
+    def can_retry(self):
+        waiting = self.status in (self.Status.PREVIEWING, self.Status.IMPORTING) and bool(self.message)
+        stopped = self.status == self.Status.FAILED and bool(self.job) and bool(self.file)
+        return waiting or stopped
 
 
 class AssignmentImport(models.Model):

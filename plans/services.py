@@ -109,7 +109,7 @@ def plan_load(data):
 
     directory = UnitDirectory(area)
     for position, row in enumerate(data["indicators"], start=1):
-        target = parse_target(row["target"])
+        target = parse_target(row["target"], unit_of_measure=row["unit_of_measure"])
         indicator, _ = upsert(Indicator, {"plan": plan, "position": position}, {
             "section": sections[row["section"]] if row["section"] is not None else None,
             "ordinal": row["ordinal"], "content": row["content"], "unit_of_measure": row["unit_of_measure"],

@@ -55,3 +55,11 @@ def upload_display_name(upload):
 
     name = (getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
     return name[:255] or gettext("tệp không tên")
+
+
+def clean_lines(value):
+    """Like `clean_cell`, keeping the line breaks typed inside a cell (bulleted products, one unit a line)."""
+    if value is None:
+        return ""
+    lines = (clean_cell(line) for line in str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)

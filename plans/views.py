@@ -5,16 +5,19 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .access import portal_admin_required
 from .appendix import INDICATORS, TASKS
-from .exports import appendix_workbook
+from .appendix.exports import appendix_workbook
+from .appendix.preview import usable_units
+from .appendix.services import (errors_workbook, import_confirm, import_map_units, import_retry, import_undo,
+                                import_upload)
 from .forms import (ITEM_FORMS, AppendixUploadForm, LegalDocumentForm, PlanForm, ReasonForm, SectionForm,
                     add_service_errors)
 from .history import history_rows
-from .imports import errors_workbook, import_confirm, import_map_units, import_upload
 from .models import AppendixImport, LegalDocument, Plan, Unit
 from .selectors import (plan_clears_summary, plan_document, plan_filter_areas, plan_item_history, plan_list, plan_units,
                         plan_with_references)
@@ -87,7 +90,7 @@ def _import_record(user, slug, pk):
 def appendix_import_view(request, slug, pk):
     record = _import_record(request.user, slug, pk)
     context = {"plan": record.plan, "record": record, "summary": record.summary,
-               "units": plan_units(record.plan)}
+               "units": usable_units(record.plan).select_related("area").order_by("name")}
     if request.htmx:
         return render(request, "plans/inc/import_status.html", context)
     return render(request, "plans/appendix_import.html", context)
@@ -124,9 +127,36 @@ def appendix_confirm_view(request, slug, pk):
 
 
 @login_required
+@require_POST
+def appendix_retry_view(request, slug, pk):
+    record = _import_record(request.user, slug, pk)
+    try:
+        import_retry(record, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("plans:appendix_import", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def appendix_undo_view(request, slug, pk):
+    record = _import_record(request.user, slug, pk)
+    try:
+        import_undo(record, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã hoàn tác lần nhập: các mục đã thêm bị xoá, các mục đã sửa trở lại như trước."))
+    return redirect("plans:appendix_import", slug=slug, pk=pk)
+
+
+@login_required
 def appendix_errors_view(request, slug, pk):
     record = _import_record(request.user, slug, pk)
-    return _xlsx_response(errors_workbook(record), f"loi-{record.original_name}")
+    if not (record.errors_file or record.file):
+        raise Http404
+    name = f"loi-{record.original_name.rsplit('.', 1)[0]}.xlsx"
+    return _xlsx_response(errors_workbook(record), name)
 
 
 @login_required
@@ -148,7 +178,7 @@ def _kind(kind):
 
 def _xlsx_response(data, filename):
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

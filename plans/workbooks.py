@@ -18,28 +18,22 @@ _ZIP_SIGNATURE = b"PK\x03\x04"
 _FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
-def check_workbook_bytes(data, name=None):
-    """Refuse anything that is not a safe, readable xlsx, with a message an office worker understands."""
-    name = name or _("tệp không tên")
+def check_size(data, name):
+    """Refuse an empty or oversize upload."""
     if not data:
         raise ValidationError(_("Tệp “%(name)s” rỗng.") % {"name": name})
     if len(data) > settings.IMPORT_MAX_BYTES:
         raise ValidationError(_("Tệp “%(name)s” nặng %(size)s, vượt giới hạn %(limit)s.") % {
             "name": name, "size": filesizeformat(len(data)), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)})
-    if data.startswith(_OLE_SIGNATURE):
-        raise ValidationError(_("Tệp “%(name)s” được đặt mật khẩu hoặc là tệp .xls cũ. Hãy bỏ mật khẩu và lưu "
-                                "lại dưới dạng Excel Workbook (.xlsx).") % {"name": name})
-    if not data.startswith(_ZIP_SIGNATURE):
-        raise ValidationError(_("Tệp “%(name)s” không phải tệp Excel (.xlsx). Nếu là CSV hoặc PDF, hãy mở bằng "
-                                "Excel và lưu lại dưới dạng .xlsx.") % {"name": name})
+
+
+def zip_entries(data, name):
+    """The entries of a zip-based office file, refused when damaged, encrypted or inflating past the limit."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
     except zipfile.BadZipFile:
         raise ValidationError(_("Tệp “%(name)s” bị hỏng, không mở được.") % {"name": name})
-    names = {entry.filename for entry in entries}
-    if "xl/workbook.xml" not in names:
-        raise ValidationError(_("Tệp “%(name)s” không phải bảng tính Excel (.xlsx).") % {"name": name})
     declared = sum(entry.file_size for entry in entries)
     if declared > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
         raise ValidationError(_("Tệp “%(name)s” giải nén ra %(size)s, vượt giới hạn %(limit)s: có thể là tệp độc "
@@ -47,6 +41,25 @@ def check_workbook_bytes(data, name=None):
                                                         "limit": filesizeformat(settings.IMPORT_MAX_UNCOMPRESSED_BYTES)})
     if any(entry.flag_bits & 0x1 for entry in entries):
         raise ValidationError(_("Tệp “%(name)s” được đặt mật khẩu.") % {"name": name})
+    return entries
+
+
+def check_workbook_bytes(data, name=None):
+    """Refuse anything that is not a safe, readable xlsx, with a message an office worker understands."""
+    name = name or _("tệp không tên")
+    check_size(data, name)
+    if data.startswith(_OLE_SIGNATURE):
+        raise ValidationError(_("Tệp “%(name)s” được đặt mật khẩu hoặc là tệp .xls cũ. Hãy bỏ mật khẩu và lưu "
+                                "lại dưới dạng Excel Workbook (.xlsx).") % {"name": name})
+    if not data.startswith(_ZIP_SIGNATURE):
+        raise ValidationError(_("Tệp “%(name)s” không phải tệp Excel (.xlsx). Nếu là CSV hoặc PDF, hãy mở bằng "
+                                "Excel và lưu lại dưới dạng .xlsx.") % {"name": name})
+    names = {entry.filename for entry in zip_entries(data, name)}
+    if "xl/workbook.xml" not in names:
+        raise ValidationError(_("Tệp “%(name)s” không phải bảng tính Excel (.xlsx).") % {"name": name})
+    if "xl/vbaProject.bin" in names:
+        raise ValidationError(_("Tệp “%(name)s” chứa macro. Hãy lưu lại dưới dạng Excel Workbook (.xlsx) không "
+                                "có macro.") % {"name": name})
 
 
 def read_rows(data, name=None):

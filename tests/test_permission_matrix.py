@@ -412,3 +412,80 @@ def test_assignment_workbook_preview_and_confirm(client, users, username, status
 def test_six_clears_list(client, users, username, status):
     client.force_login(users[username])
     assert client.get(f"/plans/{DAI_PHUOC}/six-clears/").status_code == status
+
+
+# Appendix imports: only admins of the plan's area (and its province) undo or retry them, or map units.
+
+@pytest.fixture
+def finished_import(users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from plans.appendix.services import import_confirm, import_upload
+    from plans.models import Plan
+    from tests.workbooks import office_workbook
+
+    area = Plan.objects.get(slug="phu-lam-55kh").area
+    plan = Plan.objects.create(slug="phu-lam-nhap", area=area, issuer="UBND xã Phú Lâm", title="Nhập", issued_year=2026)
+    record = import_upload(plan=plan, user=users["phulam-admin"],
+                           upload=SimpleUploadedFile("phu-luc.xlsx", office_workbook()))
+    import_confirm(record, users["phulam-admin"])
+    record.refresh_from_db()
+    assert record.status == "done" and plan.tasks.count() == 2
+    return record
+
+
+ADMINS_OF_THE_AREA = [
+    ("phulam-admin", True), ("dongnai-admin", True), ("phulam-officer", False), ("phulam-leader", False),
+    ("phulam-reviewer", False), ("daiphuoc-officer", False), ("dongnai-leader", False),
+]
+
+
+@pytest.mark.parametrize("username, allowed", ADMINS_OF_THE_AREA)
+def test_undo_import(client, users, finished_import, username, allowed):
+    client.force_login(users[username])
+    response = client.post(f"/plans/{finished_import.plan.slug}/import/{finished_import.pk}/undo/")
+    finished_import.refresh_from_db()
+    if allowed:
+        assert finished_import.status == "undone" and finished_import.plan.tasks.count() == 0
+    else:
+        assert response.status_code in (403, 404)
+        assert finished_import.status == "done" and finished_import.plan.tasks.count() == 2
+
+
+@pytest.mark.parametrize("username, allowed", ADMINS_OF_THE_AREA)
+def test_retry_import(client, users, finished_import, username, allowed):
+    from plans.models import AppendixImport
+
+    # A job whose worker died: failed, its file kept, its job known.
+    AppendixImport.objects.filter(pk=finished_import.pk).update(status="failed", job="plans.preview_appendix_import")
+    client.force_login(users[username])
+    response = client.post(f"/plans/{finished_import.plan.slug}/import/{finished_import.pk}/retry/")
+    finished_import.refresh_from_db()
+    if allowed:
+        assert finished_import.status == "previewed"
+    else:
+        assert response.status_code in (403, 404) and finished_import.status == "failed"
+
+
+def test_import_unit_mapping_takes_only_units_of_the_plans_area(client, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from plans.models import AppendixImport, Plan, Unit, UnitAlias
+    from tests.workbooks import office_workbook
+
+    def rename(book):
+        for row in book["Phụ lục II"].iter_rows():
+            if row[0].value == "1.":
+                row[2].value = "Phòng Nông nghiệp"
+    area = Plan.objects.get(slug="phu-lam-55kh").area
+    plan = Plan.objects.create(slug="phu-lam-nhap", area=area, issuer="UBND xã Phú Lâm", title="Nhập", issued_year=2026)
+    client.force_login(users["phulam-admin"])
+    url = client.post(f"/plans/{plan.slug}/import/", {
+        "file": SimpleUploadedFile("phu-luc.xlsx", office_workbook(indicators=None, edit=rename))}).url
+    foreign = Unit.objects.get(area__slug="dai-phuoc", is_culture_social_office=True)
+    assert foreign not in client.get(url).context["units"]
+    client.post(f"{url}units/", {"name-0": "Phòng Nông nghiệp", "unit-0": str(foreign.pk)})
+    record = AppendixImport.objects.get(plan=plan)
+    assert not record.summary["can_import"] and "Phòng Nông nghiệp" in record.summary["unknown_units"]
+    assert client.post(f"{url}confirm/").status_code == 302 and plan.tasks.count() == 0
+    assert not UnitAlias.objects.filter(unit=foreign, alias="Phòng Nông nghiệp").exists()

@@ -7,14 +7,19 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from indicators.models import Comparator, Indicator
-from plans.exports import appendix_workbook
-from plans.imports import CREATE_UNIT, appendix_import, appendix_preview
+from plans.appendix.exports import appendix_workbook
+from plans.appendix.preview import CREATE_UNIT, appendix_preview
+from plans.appendix.readers import read_sheets
+from plans.appendix.write import appendix_import
 from plans.models import Plan, Section, Unit, UnitAlias
-from plans.workbooks import read_rows
 from tasks.models import Task, TimelineKind
 from tests.workbooks import appendix_bytes, seed_rows, workbook_bytes
 
 pytestmark = pytest.mark.django_db
+
+
+def _sheets(data):
+    return read_sheets(data, "phu-luc.xlsx")
 
 
 @pytest.fixture
@@ -25,7 +30,7 @@ def empty_plan(users):
 
 
 def _import(plan, data, user, mapping=None):
-    preview = appendix_preview(plan=plan, sheets=read_rows(data), unit_mapping=mapping)
+    preview = appendix_preview(plan=plan, sheets=_sheets(data), unit_mapping=mapping)
     assert preview.can_import, (preview.errors, preview.unknown_units)
     return preview, appendix_import(plan=plan, preview=preview, user=user, unit_mapping=mapping)
 
@@ -57,7 +62,7 @@ def test_the_two_appendices_import_into_25_indicators_and_21_tasks_in_5_sections
 def test_the_seeded_plan_already_holds_them_unchanged(users):
     plan = Plan.objects.get(slug="phu-lam-55kh")
     for kind in ("indicators", "tasks"):
-        preview = appendix_preview(plan=plan, sheets=read_rows(appendix_bytes(kind)))
+        preview = appendix_preview(plan=plan, sheets=_sheets(appendix_bytes(kind)))
         assert preview.count("unchanged") == (25 if kind == "indicators" else 21), [r.changes for r in preview.rows]
 
 
@@ -83,7 +88,7 @@ def test_export_imports_back_to_the_same_data_and_escapes_formula_like_text(user
     Task.objects.filter(plan=plan, ordinal="1").update(product="=HYPERLINK(\"http://x\")")
     for kind in ("indicators", "tasks"):
         data = appendix_workbook(kind, plan)
-        preview = appendix_preview(plan=plan, sheets=read_rows(data))
+        preview = appendix_preview(plan=plan, sheets=_sheets(data))
         assert preview.count("unchanged") == len(preview.rows) == (25 if kind == "indicators" else 21)
     sheet = load_workbook(io.BytesIO(appendix_workbook("tasks", plan))).active
     cell = next(c for row in sheet.iter_rows() for c in row if c.value == "=HYPERLINK(\"http://x\")")
@@ -101,7 +106,7 @@ def test_unknown_units_are_shown_and_the_admin_maps_or_creates_them(empty_plan, 
     rows[2][2] = "Phòng Nông nghiệp"            # task 1's lead unit: matches nothing
     rows[3][2] = "P. Kinh tế xã"               # task 2's lead: another spelling of an existing unit
     data = workbook_bytes(rows)
-    preview = appendix_preview(plan=empty_plan, sheets=read_rows(data))
+    preview = appendix_preview(plan=empty_plan, sheets=_sheets(data))
     assert set(preview.unknown_units) == {"Phòng Nông nghiệp", "P. Kinh tế xã"} and not preview.can_import
     economic = Unit.objects.get(area__slug="phu-lam", name="Phòng Kinh tế")
     mapping = {"Phòng Nông nghiệp": CREATE_UNIT, "P. Kinh tế xã": str(economic.pk)}
@@ -135,7 +140,7 @@ BAD_FILES = {
     "empty.xlsx": (b"", "rỗng"),
     "corrupt.xlsx": (b"PK\x03\x04" + b"\x00" * 100, "bị hỏng"),
     "locked.xlsx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500, "mật khẩu"),
-    "word.xlsx": (_zip_with([("word/document.xml", "<w/>")]), "không phải bảng tính"),
+    "word.xlsx": (_zip_with([("word/document.xml", "<w/>")]), "bị hỏng"),  # taken for a Word file, which is damaged
     "bomb.xlsx": (_zip_with([("xl/workbook.xml", "<w/>"), ("xl/worksheets/sheet1.xml", b"\0" * (3 * 1024 * 1024))]),
                   "giải nén ra"),
 }
@@ -147,7 +152,7 @@ def test_bad_files_get_a_clear_message_and_change_nothing(users, name, settings)
     data, message = BAD_FILES[name]
     before = _counts()
     with pytest.raises(ValidationError) as refused:
-        read_rows(data, name)
+        read_sheets(data, name)
     assert message in " ".join(refused.value.messages)
     assert _counts() == before
 
@@ -165,7 +170,7 @@ def test_unreadable_tables_are_refused_and_change_nothing(empty_plan, settings, 
         settings.IMPORT_MAX_BYTES = 1000
     before = _counts()
     with pytest.raises(Exception) as refused:
-        appendix_preview(plan=empty_plan, sheets=read_rows(build()))
+        appendix_preview(plan=empty_plan, sheets=_sheets(build()))
     assert message in " ".join(getattr(refused.value, "messages", [str(refused.value)]))
     assert _counts() == before
 
@@ -173,7 +178,7 @@ def test_unreadable_tables_are_refused_and_change_nothing(empty_plan, settings, 
 def test_a_row_error_blocks_the_whole_import(empty_plan, users):
     rows = seed_rows("indicators")
     rows[3][3] = ""  # indicator 2 has no target
-    preview = appendix_preview(plan=empty_plan, sheets=read_rows(workbook_bytes(rows)))
+    preview = appendix_preview(plan=empty_plan, sheets=_sheets(workbook_bytes(rows)))
     assert preview.errors == [(4, "Dòng 4 thiếu kết quả cần đạt.")] and not preview.can_import
     with pytest.raises(ValueError):
         appendix_import(plan=empty_plan, preview=preview, user=users["phulam-admin"])

@@ -76,7 +76,7 @@ def test_rows_with_errors_can_be_downloaded_with_a_message_beside_each(client, u
 
 @pytest.mark.worker
 def test_a_large_file_is_previewed_and_imported_by_the_worker(client, users, celery_worker, settings, demo):
-    settings.IMPORT_BACKGROUND_ROWS = 5
+    settings.IMPORT_INLINE_BYTES = 0
     area = Plan.objects.get(slug="phu-lam-55kh").area
     plan = Plan.objects.create(slug="phu-lam-lon", area=area, issuer="UBND", title="Lớn", issued_year=2026)
     client.force_login(users["phulam-admin"])

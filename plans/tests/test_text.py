@@ -92,6 +92,6 @@ def test_timelines_are_parsed_keeping_the_text(raw, kind, start, end):
     (["Danh mục", "", ""], None),
 ])
 def test_group_rows_need_a_number_and_a_separator(cells, group):
-    from plans.appendix import _group_row
+    from plans.appendix.table import _group_row
 
     assert _group_row(cells, {"ordinal": 0, "content": 1, "lead": 2}) == group

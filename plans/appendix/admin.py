@@ -14,20 +14,21 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.results import Result, RowResult
 from tablib import Dataset
 
-from .appendix import AppendixError
-from .imports import appendix_import, appendix_preview
-from .models import Plan
-from .workbooks import read_rows
+from ..models import Plan
+from .preview import appendix_preview
+from .readers import read_sheets
+from .table import AppendixError
+from .write import appendix_import
 
 
 class OfficeWorkbook(XLSX):
     """An xlsx file read the way offices keep it: every sheet's raw rows, checked before parsing."""
 
     def create_dataset(self, in_stream, **kwargs):
-        sheets = read_rows(in_stream)
+        sheets = read_sheets(in_stream, _("tệp tải lên"))
         dataset = Dataset(headers=["sheet", "rows"])
-        for title, rows in sheets.items():
-            dataset.append([title, len(rows)])
+        for sheet in sheets:
+            dataset.append([sheet.title, len(sheet.rows)])
         dataset.sheets = sheets  # the rows themselves, for AppendixResource
         return dataset
 
@@ -51,8 +52,8 @@ class AppendixResource(resources.Resource):
         except AppendixError as error:
             result.append_invalid_row(1, {}, ValidationError(str(error)))
             return result
-        for row in preview.rows:
-            section = preview.sections[row.section] if row.section is not None else None
+        for part, row in ((part, row) for part in preview.parts for row in part.rows):
+            section = part.sections[row.section] if row.section is not None else None
             values = [row.sheet_row, f"{section.number}. {section.title}" if section else "", row.ordinal,
                       row.summary, row.values.get("target_text") or row.values.get("timeline_text", ""),
                       "; ".join(u.name for u in row.lead), "; ".join(u.name for u in row.support)]

@@ -8,8 +8,8 @@ from openpyxl.styles import Alignment, Font
 from indicators.models import Indicator
 from tasks.models import Task
 
-from .appendix import INDICATORS
-from .workbooks import safe_text
+from ..workbooks import safe_text
+from .table import INDICATORS
 
 HEADERS = {
     INDICATORS: ["STT", "Nội dung", "Đơn vị tính", "Kết quả", "Đơn vị chủ trì, theo dõi đánh giá", "Đơn vị phối hợp"],

@@ -1,0 +1,298 @@
+"""What an upload would do to a plan, row by row, before anything is written.
+
+Each visible sheet (or Word table) with an appendix header becomes a `Preview`; the
+others are listed with the reason they are not imported. Rows are matched to the plan's
+items by section and normalised ordinal, and each says whether it is new, changed,
+unchanged or in error; an existing item that a row with unrelated text would overwrite
+is flagged, never silently rewritten.
+"""
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from indicators.models import Indicator
+from indicators.targets import parse_target
+from tasks.models import Task
+from tasks.timelines import parse_timeline
+
+from ..models import Unit
+from ..text import fold, name_key
+from ..units import UnitDirectory
+from .table import INDICATORS, TASKS, AppendixError, find_header, normal_ordinal, read_table
+
+CREATE_UNIT = "new"
+KIND_LABELS = {INDICATORS: gettext_noop("Phụ lục I – Chỉ tiêu"), TASKS: gettext_noop("Phụ lục II – Nhiệm vụ")}
+
+FIELDS = {
+    INDICATORS: ["content", "unit_of_measure", "target_text", "target_comparator", "target_value",
+                 "target_value_upper", "target_unit", "deadline"],
+    TASKS: ["title", "product", "timeline_text", "timeline_kind", "starts_on", "ends_on"],
+}
+_UNRELATED = 0.5  # below this likeness, a row's text is not the item it would overwrite
+
+
+def item_model(kind):
+    return Indicator if kind == INDICATORS else Task
+
+
+@dataclass(slots=True)
+class PreviewRow:
+    sheet_row: int
+    section: int | None  # index into Preview.sections
+    ordinal: str
+    values: dict
+    lead: list = field(default_factory=list)      # Unit objects
+    support: list = field(default_factory=list)
+    unknown_lead: list = field(default_factory=list)   # unit names that match nothing
+    unknown_support: list = field(default_factory=list)
+    state: str = "new"                            # new, changed, unchanged, error
+    errors: list = field(default_factory=list)
+    changes: list = field(default_factory=list)
+    existing_id: int | None = None
+
+    @property
+    def unknown(self):
+        return self.unknown_lead + self.unknown_support
+
+    @property
+    def summary(self):
+        v = self.values
+        return v.get("content") or v.get("title")
+
+
+@dataclass
+class SectionPreview:
+    number: str
+    title: str
+    existing: object  # Section or None
+
+
+@dataclass
+class Preview:
+    """One appendix table: a sheet of a workbook or a table of a Word file."""
+
+    kind: str
+    sheet: str
+    header_row: int
+    sections: list
+    rows: list
+    errors: list  # (sheet row, message), rows' own errors included
+
+    @property
+    def unknown_units(self):
+        names = {}
+        for row in self.rows:
+            for name in row.unknown:
+                names.setdefault(name, []).append(row.sheet_row)
+        return names
+
+    def count(self, state):
+        return sum(1 for row in self.rows if row.state == state)
+
+    @property
+    def can_import(self):
+        return not self.errors and not self.unknown_units
+
+
+@dataclass
+class WorkbookPreview:
+    """Every appendix an upload holds, and the sheets it does not import with the reason."""
+
+    parts: list
+    skipped: list  # (sheet title, reason)
+
+    @property
+    def kind(self):
+        return self.parts[0].kind
+
+    @property
+    def sheet(self):
+        return self.parts[0].sheet
+
+    @property
+    def header_row(self):
+        return self.parts[0].header_row
+
+    @property
+    def rows(self):
+        return [row for part in self.parts for row in part.rows]
+
+    @property
+    def errors(self):
+        if len(self.parts) == 1:
+            return self.parts[0].errors
+        return [(row, f"{part.sheet}: {message}") for part in self.parts for row, message in part.errors]
+
+    @property
+    def unknown_units(self):
+        names = {}
+        for part in self.parts:
+            for name, rows in part.unknown_units.items():
+                names.setdefault(name, []).extend(rows)
+        return names
+
+    def count(self, state):
+        return sum(part.count(state) for part in self.parts)
+
+    @property
+    def can_import(self):
+        return all(part.can_import for part in self.parts)
+
+
+def as_rows(sheets):
+    """(title, rows, hidden) of readers' `Sheet`s or of a plain {title: rows} mapping."""
+    if isinstance(sheets, dict):
+        return [(title, rows, False) for title, rows in sheets.items()]
+    return [(sheet.title, sheet.rows, sheet.hidden) for sheet in sheets]
+
+
+def choose_tables(sheets, kind=None):
+    """[(title, rows, header, kind)] to import, and [(title, reason)] of the sheets left out."""
+    chosen, skipped = [], []
+    for title, rows, hidden in as_rows(sheets):
+        if hidden:
+            skipped.append((title, _("trang ẩn, không nhập")))
+            continue
+        try:
+            header = find_header(rows)
+        except AppendixError:
+            if any(any(c not in (None, "") for c in row) for row in rows[:50] if row):
+                skipped.append((title, _("không có dòng tiêu đề của bảng phụ lục")))
+            continue
+        found = header.kind()
+        if kind and kind != found:
+            if header.allows(kind):
+                found = kind  # the columns cannot tell: the user's choice decides
+            else:
+                skipped.append((title, _("là %(found)s, không phải %(chosen)s như đã chọn") % {
+                    "found": _(KIND_LABELS[found]), "chosen": _(KIND_LABELS[kind])}))
+                continue
+        chosen.append((title, rows, header, found))
+    if not chosen:
+        reasons = "; ".join(f"“{title}”: {reason}" for title, reason in skipped)
+        raise AppendixError(
+            _("Không trang nào trong tệp có dòng tiêu đề của bảng phụ lục (cần các cột “STT”, “Nội dung”/“Nhiệm vụ”, "
+              "“Kết quả” hoặc “Cơ quan chủ trì”...).") + (f" {reasons}." if reasons else ""))
+    return chosen, skipped
+
+
+class UnitChoices:
+    """The plan area's unit directory, plus what the admin decided for names that matched nothing.
+
+    Only units of the plan's area and its province can be chosen: an id from another area is ignored.
+    """
+
+    def __init__(self, plan, mapping):
+        self.directory = UnitDirectory(plan.area)
+        self.mapping = {name_key(name): choice for name, choice in (mapping or {}).items() if choice}
+        chosen = [str(c) for c in self.mapping.values() if str(c).isdigit()]
+        self.chosen_units = {str(u.pk): u for u in usable_units(plan).filter(pk__in=chosen)}
+        self.planned = {}  # name key -> Unit not yet saved (created on import)
+        self.plan = plan
+
+    def resolve(self, cell):
+        units, unknown = self.directory.resolve(cell)
+        still_unknown = []
+        for name in unknown:
+            choice = self.mapping.get(name_key(name))
+            if choice == CREATE_UNIT:
+                unit = self.planned.setdefault(name_key(name), Unit(area=self.plan.area, name=name[:255]))
+                units.append(unit)
+            elif choice and str(choice) in self.chosen_units:
+                units.append(self.chosen_units[str(choice)])
+            else:
+                still_unknown.append(name)
+        return units, still_unknown
+
+
+def usable_units(plan):
+    """The units an import into `plan` may name: its area's and its province's."""
+    return Unit.objects.filter(area_id__in=[plan.area_id] + ([plan.area.parent_id] if plan.area.parent_id else []))
+
+
+def workbook_preview(*, plan, sheets, kind=None, unit_mapping=None):
+    tables, skipped = choose_tables(sheets, kind)
+    units = UnitChoices(plan, unit_mapping)
+    existing_sections = {fold(s.title): s for s in plan.sections.all()}
+    parts = [table_preview(plan, read_table(rows, found, header=header), title, units, existing_sections)
+             for title, rows, header, found in tables]
+    return WorkbookPreview(parts=parts, skipped=skipped)
+
+
+def appendix_preview(*, plan, sheets, kind=None, unit_mapping=None):
+    """The preview of every appendix in `sheets` (a list of readers' `Sheet`s or {title: rows})."""
+    return workbook_preview(plan=plan, sheets=sheets, kind=kind, unit_mapping=unit_mapping)
+
+
+def table_preview(plan, table, title, units, existing_sections):
+    kind = table.kind
+    sections = [SectionPreview(s.number, s.title, existing_sections.get(fold(s.title))) for s in table.sections]
+    model = item_model(kind)
+    existing = {(item.section_id, normal_ordinal(item.ordinal)): item for item in model.objects.filter(plan=plan)}
+    owner = f"{model._meta.model_name}_id"
+    lead_ids, support_ids = {}, {}
+    for relation, ids in ((model.lead_units.through, lead_ids), (model.support_units.through, support_ids)):
+        for item_id, unit_id in relation.objects.filter(**{f"{model._meta.model_name}__plan": plan}).values_list(owner, "unit_id"):
+            ids.setdefault(item_id, set()).add(unit_id)
+    text_field = FIELDS[kind][0]
+    rows = []
+    errors = list(table.errors)
+    items, table.items = table.items, []
+    for index in range(len(items)):
+        item, items[index] = items[index], None  # each source row is released once previewed
+        row = _preview_row(item, kind, plan, units)
+        section = sections[item.section] if item.section is not None else None
+        section_id = section.existing.id if section and section.existing else None
+        match = existing.get((section_id, row.ordinal)) if (section is None or section.existing) else None
+        if not row.errors and match is not None:
+            row.existing_id = match.id
+            row.changes = [name for name in FIELDS[kind] if getattr(match, name) != row.values[name]]
+            if {u.pk for u in row.lead} != lead_ids.get(match.id, set()):
+                row.changes.append("lead_units")
+            if {u.pk for u in row.support} != support_ids.get(match.id, set()):
+                row.changes.append("support_units")
+            row.state = "changed" if row.changes else "unchanged"
+            if text_field in row.changes and _unrelated(getattr(match, text_field), row.values[text_field]):
+                row.state = "error"
+                row.errors.append(_("Dòng %(row)s có STT %(ordinal)s trùng với mục đã có “%(existing)s” nhưng nội dung "
+                                    "khác hẳn: kiểm tra lại STT, hệ thống không ghi đè.") % {
+                    "row": item.sheet_row, "ordinal": row.ordinal, "existing": getattr(match, text_field)[:80]})
+        errors.extend((row.sheet_row, message) for message in row.errors)
+        rows.append(row)
+    errors.sort()
+    return Preview(kind=kind, sheet=title, header_row=table.header_row, sections=sections, rows=rows, errors=errors)
+
+
+def _unrelated(old, new):
+    old, new = fold(old), fold(new)
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    return matcher.quick_ratio() < _UNRELATED or matcher.ratio() < _UNRELATED
+
+
+def _preview_row(item, kind, plan, units):
+    v = item.values
+    row = PreviewRow(sheet_row=item.sheet_row, section=item.section, ordinal=item.ordinal[:16], values={})
+    if not item.ordinal:
+        row.errors.append(_("Dòng %(row)s thiếu STT.") % {"row": item.sheet_row})
+    if kind == INDICATORS:
+        target = parse_target(v.get("target", ""), unit_of_measure=v.get("unit_of_measure", ""))
+        if not target.text:
+            row.errors.append(_("Dòng %(row)s thiếu kết quả cần đạt.") % {"row": item.sheet_row})
+        deadline = parse_timeline(v.get("timeline", ""), plan_year=plan.issued_year).ends_on if v.get("timeline") else None
+        row.values = {"content": v["content"], "unit_of_measure": v.get("unit_of_measure", "")[:64],
+                      "target_text": target.text[:500], "target_comparator": target.comparator,
+                      "target_value": target.value, "target_value_upper": target.upper, "target_unit": target.unit[:32],
+                      "deadline": deadline}
+    else:
+        timeline = parse_timeline(v.get("timeline", ""), plan_year=plan.issued_year)
+        row.values = {"title": v["content"], "product": v.get("product", ""), "timeline_text": timeline.text[:255],
+                      "timeline_kind": timeline.kind, "starts_on": timeline.starts_on, "ends_on": timeline.ends_on}
+    row.lead, row.unknown_lead = units.resolve(v.get("lead", ""))
+    row.support, row.unknown_support = units.resolve(v.get("support", ""))
+    if kind == TASKS and not v.get("lead"):
+        row.errors.append(_("Dòng %(row)s thiếu cơ quan chủ trì (“6 rõ”: rõ trách nhiệm).") % {"row": item.sheet_row})
+    if row.errors:
+        row.state = "error"
+    return row

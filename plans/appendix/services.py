@@ -1,0 +1,396 @@
+"""The workflow around a stored upload: the import pages, the admin, the command and the jobs call these.
+
+A tiny upload is previewed and imported inside the request; anything larger runs as a
+Celery job. Jobs are sent through `enqueue` only: when the broker is down the record
+says so (no spinner) and keeps its place, and the sweep (`sweep_imports`, run by beat)
+sends it again once the broker is back. A job claims its record with a conditional
+update, beats a heartbeat while it runs and writes its progress on a connection of its
+own, outside the import's transaction, so the page sees it move. A job whose heartbeat
+stops (its worker was killed) is marked failed by the sweep, with a retry button.
+"""
+import io
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import AppendixImport
+from ..text import upload_display_name
+from .preview import appendix_preview, item_model
+from .readers import check_upload, inflated_size, read_sheets
+from .table import INDICATORS, AppendixError
+from .write import UndoRefused, appendix_import, appendix_undo
+
+logger = logging.getLogger(__name__)
+Status = AppendixImport.Status
+PREVIEW_ROWS_SHOWN = 300
+PREVIEW_JOB, APPLY_JOB = "plans.preview_appendix_import", "plans.apply_appendix_import"
+
+
+def _messages(error):
+    return getattr(error, "messages", None) or [str(error)]
+
+
+# Sending jobs: the one place the import reaches Celery.
+
+def enqueue(record, job, user_id=None):
+    """Send `job` for `record` once the transaction commits; if the broker cannot take it, say so on the record."""
+    token = uuid.uuid4().hex
+    AppendixImport.objects.filter(pk=record.pk).update(job=job, run_token=token, queued_at=None, heartbeat_at=None,
+                                                       confirmed_by_id=user_id or record.confirmed_by_id, message="")
+    transaction.on_commit(lambda: send(record.pk, job, token))
+
+
+def send(import_id, job, token):
+    from celery import current_app
+
+    try:
+        current_app.send_task(job, args=[import_id, token], retry=False)
+    except Exception:  # kombu raises OperationalError, redis ConnectionError, socket errors...
+        logger.warning("broker unavailable for appendix import %s", import_id, exc_info=True)
+        AppendixImport.objects.filter(pk=import_id, run_token=token).update(message=_(
+            "Hàng đợi xử lý nền đang tạm ngừng, tệp đã được lưu và sẽ được xử lý tự động khi hàng đợi hoạt động "
+            "lại. Bạn cũng có thể bấm “Thử lại”."))
+        return False
+    AppendixImport.objects.filter(pk=import_id, run_token=token, queued_at__isnull=True).update(queued_at=timezone.now())
+    return True
+
+
+def claim(import_id, token):
+    """Whether this run may work on the record: its token is current and no run started it yet."""
+    return AppendixImport.objects.filter(pk=import_id, run_token=token, heartbeat_at__isnull=True,
+                                         status__in=[Status.PREVIEWING, Status.IMPORTING]).update(
+        heartbeat_at=timezone.now(), attempts=F("attempts") + 1) == 1
+
+
+class Progress:
+    """Writes a job's progress and heartbeat on a database connection of its own, committed at once."""
+
+    def __init__(self, import_id, *, side_connection=True):
+        self.import_id = import_id
+        self.connection = None
+        if side_connection:
+            default = connections[DEFAULT_DB_ALIAS]
+            self.connection = type(default)(dict(default.settings_dict), DEFAULT_DB_ALIAS)
+
+    def __call__(self, done, total):
+        self.write(min(99, 100 * done // max(total, 1)))
+
+    def write(self, percent):
+        if self.connection is None:
+            AppendixImport.objects.filter(pk=self.import_id).update(progress=percent, heartbeat_at=timezone.now())
+            return
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute("UPDATE plans_appendiximport SET progress = %s, heartbeat_at = %s WHERE id = %s",
+                               [percent, timezone.now(), self.import_id])
+        except Exception:  # progress is a courtesy: it never stops the import
+            logger.warning("progress not written for appendix import %s", self.import_id, exc_info=True)
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.close()
+
+
+# Upload, preview, map units, confirm, retry, undo.
+
+def import_upload(*, plan, user, upload, kind=""):
+    """Check and store an uploaded file; preview it now when tiny, else in a Celery job."""
+    name = upload_display_name(upload)
+    data = upload.read(settings.IMPORT_MAX_BYTES + 1)
+    check_upload(data, name)
+    record = AppendixImport(plan=plan, kind=kind, original_name=name, uploaded_by=user, created_at=timezone.now(),
+                            size=inflated_size(data))
+    record.file.save(name, ContentFile(data), save=False)
+    record.save()
+    _start(record, PREVIEW_JOB)
+    return record
+
+
+def _tiny(record):
+    return record.size <= settings.IMPORT_INLINE_BYTES
+
+
+def _start(record, job, user_id=None):
+    if _tiny(record):
+        token = uuid.uuid4().hex
+        AppendixImport.objects.filter(pk=record.pk).update(job=job, run_token=token, heartbeat_at=None,
+                                                           confirmed_by_id=user_id or record.confirmed_by_id)
+        (import_preview_run if job == PREVIEW_JOB else import_apply_run)(record.pk, token, background=False)
+    else:
+        enqueue(record, job, user_id)
+    record.refresh_from_db()
+
+
+def _load(record):
+    with record.file.open("rb") as stored:
+        sheets = read_sheets(stored.read(), record.original_name)
+    return sheets, appendix_preview(plan=record.plan, sheets=sheets, kind=record.kind or None,
+                                    unit_mapping=record.unit_mapping)
+
+
+def _fail(record_or_id, message, *, drop_file):
+    """Mark failed; a file that cannot be imported is not kept."""
+    record = record_or_id if isinstance(record_or_id, AppendixImport) else AppendixImport.objects.get(pk=record_or_id)
+    if drop_file and record.file:
+        record.file.delete(save=False)
+    AppendixImport.objects.filter(pk=record.pk).update(status=Status.FAILED, message=message, file=record.file.name or "",
+                                                       heartbeat_at=None)
+
+
+def import_preview_run(import_id, token, *, background=True):
+    """Preview a stored upload and keep what it found on the record (and its errors workbook)."""
+    if not claim(import_id, token):
+        return None
+    record = AppendixImport.objects.select_related("plan__area").get(pk=import_id)
+    progress = Progress(import_id, side_connection=background)
+    try:
+        progress.write(5)
+        sheets, preview = _load(record)
+        progress.write(60)
+        summary = preview_summary(preview)
+        errors_name = ""
+        if background and (preview.errors or preview.unknown_units):
+            errors_name = _store_errors_workbook(record, sheets, summary)
+    except (ValidationError, AppendixError) as error:
+        _fail(record, " ".join(_messages(error)), drop_file=True)
+        return None
+    finally:
+        progress.close()
+    AppendixImport.objects.filter(pk=import_id, run_token=token).update(
+        summary=summary, kind=record.kind, status=Status.PREVIEWED, progress=100, heartbeat_at=None,
+        row_count=len(preview.rows), errors_file=errors_name, message="")
+    return summary
+
+
+def preview_summary(preview):
+    parts = []
+    for part in preview.parts:
+        parts.append({
+            "kind": part.kind, "sheet": part.sheet, "header_row": part.header_row,
+            "counts": {state: part.count(state) for state in ("new", "changed", "unchanged", "error")},
+            "sections": [{"number": s.number, "title": s.title, "new": s.existing is None} for s in part.sections],
+            "rows": [_row_json(part, row) for row in part.rows[:PREVIEW_ROWS_SHOWN]],
+            "errors": [[row, message] for row, message in part.errors[:1000]],
+        })
+    return {
+        "kind": preview.kind, "sheet": preview.sheet, "header_row": preview.header_row, "parts": parts,
+        "skipped": [[title, reason] for title, reason in preview.skipped],
+        "counts": {state: preview.count(state) for state in ("new", "changed", "unchanged", "error")},
+        "errors": [[row, message] for row, message in preview.errors[:1000]],
+        "error_count": len(preview.errors),
+        "unknown_units": preview.unknown_units,
+        "can_import": preview.can_import,
+        "rows": [row for part in parts for row in part["rows"]][:PREVIEW_ROWS_SHOWN],
+    }
+
+
+def _number(value):
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
+    return text.replace(".", ",")
+
+
+def target_label(values):
+    """`≥ 80 %`, `từ 6 đến 10`, `định tính`: how the preview shows a parsed target."""
+    from indicators.models import Comparator
+
+    comparator = values.get("target_comparator")
+    unit = values.get("target_unit", "")
+    if not comparator:
+        return _("định tính")
+    if comparator == Comparator.BETWEEN:
+        return (_("từ %(low)s đến %(high)s") % {"low": _number(values["target_value"]),
+                                                "high": _number(values["target_value_upper"])} + f" {unit}").strip()
+    return f"{Comparator(comparator).label} {_number(values['target_value'])} {unit}".strip()
+
+
+def timeline_label(starts_on, ends_on):
+    if not starts_on and not ends_on:
+        return _("chưa rõ thời hạn")
+    return f"{starts_on:%d/%m/%Y} – {ends_on:%d/%m/%Y}" if starts_on and ends_on else f"{_('đến')} {ends_on:%d/%m/%Y}"
+
+
+def _row_json(part, row):
+    from tasks.models import TimelineKind
+
+    model = item_model(part.kind)
+    section = part.sections[row.section] if row.section is not None else None
+    v = row.values
+    if part.kind == INDICATORS:
+        parsed = f"{v.get('target_text', '')} → {target_label(v)}"
+        if v.get("deadline"):
+            parsed += f"; {_('hạn')} {v['deadline']:%d/%m/%Y}"
+    else:
+        parsed = (f"{v.get('timeline_text', '')} → {timeline_label(v.get('starts_on'), v.get('ends_on'))} "
+                  f"({TimelineKind(v['timeline_kind']).label})")
+    return {
+        "sheet_row": row.sheet_row, "state": row.state, "ordinal": row.ordinal,
+        "section": f"{section.number}. {section.title}" if section else "",
+        "new_section": bool(section and section.existing is None),
+        "text": (v.get("content") or v.get("title") or "")[:300],
+        "parsed": parsed, "qualitative": part.kind == INDICATORS and not v.get("target_comparator"),
+        "lead": [u.name for u in row.lead], "support": [u.name for u in row.support],
+        "unknown_lead": row.unknown_lead, "unknown_support": row.unknown_support,
+        "unknown": row.unknown, "errors": row.errors,
+        "changes": [str(model._meta.get_field(name).verbose_name) for name in row.changes],
+    }
+
+
+def import_apply_run(import_id, token, *, background=True):
+    """Import a previewed upload, all or nothing, reporting progress on the record."""
+    if not claim(import_id, token):
+        return None
+    record = AppendixImport.objects.select_related("plan__area", "confirmed_by").get(pk=import_id)
+    user = record.confirmed_by or record.uploaded_by
+    progress = Progress(import_id, side_connection=background)
+    journal = {}
+    try:
+        progress.write(1)
+        _sheets, preview = _load(record)
+        if not preview.can_import:
+            raise ValidationError(_("Tệp còn lỗi hoặc đơn vị chưa xác định; không có gì được ghi."))
+        counts = appendix_import(plan=record.plan, preview=preview, user=user, unit_mapping=record.unit_mapping,
+                                 on_progress=progress, journal=journal)
+    except (ValidationError, AppendixError) as error:
+        _fail(record, " ".join(_messages(error)), drop_file=False)
+        return None
+    finally:
+        progress.close()
+    AppendixImport.objects.filter(pk=import_id).update(
+        status=Status.DONE, progress=100, heartbeat_at=None, imported_at=timezone.now(), journal=journal,
+        summary={**record.summary, "imported": counts})
+    return counts
+
+
+def import_map_units(record, mapping):
+    """Record what the admin chose for each unknown unit name, then preview again."""
+    record.unit_mapping = {**record.unit_mapping, **{k: v for k, v in mapping.items() if v}}
+    record.status, record.progress = Status.PREVIEWING, 0
+    record.save(update_fields=["unit_mapping", "status", "progress"])
+    _start(record, PREVIEW_JOB)
+
+
+def import_confirm(record, user):
+    """Start writing a previewed upload: now when tiny, as a Celery job otherwise."""
+    record.status, record.progress = Status.IMPORTING, 0
+    record.save(update_fields=["status", "progress"])
+    _start(record, APPLY_JOB, user.pk)
+
+
+def import_retry(record, user):
+    """Run again a job that failed for want of a worker or broker (its file is still there)."""
+    if not record.can_retry:
+        raise ValidationError(_("Lần nhập này không thể chạy lại; hãy tải tệp lên lại."))
+    record.status = Status.IMPORTING if record.job == APPLY_JOB else Status.PREVIEWING
+    record.progress = 0
+    record.save(update_fields=["status", "progress"])
+    _start(record, record.job or PREVIEW_JOB, user.pk if record.job == APPLY_JOB else None)
+
+
+def import_undo(record, user):
+    """Undo a finished import while nothing has been reported on its items since."""
+    with transaction.atomic():
+        record = AppendixImport.objects.select_for_update().select_related("plan").get(pk=record.pk)
+        if record.status != Status.DONE:
+            raise ValidationError(_("Chỉ hoàn tác được một lần nhập đã hoàn tất."))
+        try:
+            appendix_undo(plan=record.plan, journal=record.journal, user=user, since=record.imported_at)
+        except UndoRefused as error:
+            raise ValidationError(str(error))
+        record.status = Status.UNDONE
+        record.save(update_fields=["status"])
+    return record
+
+
+def sweep_imports(*, now=None):
+    """Send again jobs the broker never took; fail jobs whose worker stopped beating. Returns (sent, failed)."""
+    now = now or timezone.now()
+    stale = now - timezone.timedelta(seconds=settings.IMPORT_HEARTBEAT_TIMEOUT)
+    running = AppendixImport.objects.filter(status__in=[Status.PREVIEWING, Status.IMPORTING])
+    failed = running.filter(heartbeat_at__lt=stale).update(
+        status=Status.FAILED, heartbeat_at=None, message=_(
+            "Tiến trình xử lý nền bị dừng giữa chừng (máy xử lý ngừng hoạt động); không có dữ liệu nào được ghi. "
+            "Bấm “Thử lại” để chạy lại."))
+    sent = 0
+    unsent = running.filter(heartbeat_at__isnull=True).exclude(job="").filter(
+        queued_at__isnull=True, created_at__lt=now - timezone.timedelta(seconds=5))
+    lost = running.filter(heartbeat_at__isnull=True, queued_at__lt=stale)
+    for record in list(unsent) + list(lost):
+        if not _tiny(record):
+            enqueue(record, record.job)
+            sent += 1
+    return sent, failed
+
+
+# The errors workbook: every row of the sheets with errors, a message beside each bad one.
+
+ERRORS_COLUMN_TITLE = "Lỗi cần sửa"
+
+
+def errors_workbook_bytes(sheets, summary):
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    from ..workbooks import safe_text
+
+    by_sheet = {}
+    for part in summary.get("parts", []):
+        messages = by_sheet.setdefault(part["sheet"], {"header": part["header_row"], "rows": {}})
+        for row, message in part["errors"]:
+            messages["rows"].setdefault(row, []).append(message)
+    for name, rows in summary.get("unknown_units", {}).items():
+        first = summary["parts"][0]["sheet"] if summary.get("parts") else ""
+        for row in rows:
+            by_sheet.setdefault(first, {"header": 1, "rows": {}})["rows"].setdefault(row, []).append(
+                _("Không tìm thấy đơn vị “%(name)s”.") % {"name": name})
+    book = Workbook(write_only=True)
+    red = Font(color="B42318")
+    for sheet in sheets:
+        if sheet.title not in by_sheet:
+            continue
+        found = by_sheet[sheet.title]
+        target = book.create_sheet(sheet.title[:31])
+        for number, values in enumerate(sheet.rows, start=1):
+            cells = []
+            for value in values or []:
+                cell = WriteOnlyCell(target, value=value)
+                if safe_text(value):
+                    cell.data_type, cell.quotePrefix = "s", True
+                cells.append(cell)
+            message = _(ERRORS_COLUMN_TITLE) if number == found["header"] else " ".join(found["rows"].get(number, []))
+            if message:
+                width = max(len(sheet.rows[found["header"] - 1] or []), len(cells)) if found["header"] <= len(sheet.rows) else len(cells)
+                cells += [None] * (width - len(cells))
+                cell = WriteOnlyCell(target, value=message)
+                cell.font = red
+                cells.append(cell)
+            target.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _store_errors_workbook(record, sheets, summary):
+    name = f"loi-{record.original_name.rsplit('.', 1)[0]}.xlsx"
+    record.errors_file.save(name, ContentFile(errors_workbook_bytes(sheets, summary)), save=False)
+    return record.errors_file.name
+
+
+def errors_workbook(record):
+    """The errors workbook: built by the job for a large upload, here for a tiny one."""
+    if record.errors_file:
+        with record.errors_file.open("rb") as stored:
+            return stored.read()
+    with record.file.open("rb") as stored:
+        sheets = read_sheets(stored.read(), record.original_name)
+    return errors_workbook_bytes(sheets, record.summary)
+

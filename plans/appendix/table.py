@@ -1,0 +1,317 @@
+"""Reading appendix tables (Phụ lục I chỉ tiêu, Phụ lục II nhiệm vụ) as offices type them.
+
+The same reader serves the seed documents (tab-separated text) and every upload format
+(the readers in `readers/` turn a file into rows of cell text): it finds the header
+wherever it is in the first rows, also when it spans two or three rows under merged
+cells (`Đơn vị thực hiện` over `Chủ trì` / `Phối hợp`), skips the column-number row
+under it, turns group rows into sections, keeps sub-items under their item and joins a
+row to the one above only when it clearly continues it.
+"""
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from ..text import clean_cell, clean_lines, fold
+
+INDICATORS = "indicators"
+TASKS = "tasks"
+KINDS = (INDICATORS, TASKS)
+
+# Header variants, compared on folded text (lower case, no accents).
+_HEADERS = {
+    "ordinal": ("stt", "so tt", "tt", "so thu tu"),
+    "content": ("noi dung", "chi tieu", "ten chi tieu", "nhiem vu", "ten nhiem vu", "noi dung nhiem vu",
+                "noi dung chi tieu", "chi tieu cu the", "nhiem vu cu the"),
+    "unit_of_measure": ("don vi tinh", "dvt"),
+    "target": ("ket qua", "muc tieu", "gia tri muc tieu", "ket qua can dat", "chi tieu can dat"),
+    "lead": ("don vi chu tri", "co quan chu tri", "chu tri", "don vi chu tri thuc hien", "co quan chu tri thuc hien"),
+    "support": ("co quan phoi hop", "don vi phoi hop", "phoi hop", "co quan phoi hop thuc hien"),
+    "product": ("san pham", "san pham dau ra", "ket qua san pham", "san pham chu yeu"),
+    "timeline": ("thoi gian thuc hien", "thoi gian", "thoi han", "tien do", "thoi gian hoan thanh", "thoi han hoan thanh",
+                 "tien do thuc hien", "thoi gian thuc hien hoan thanh"),
+}
+_HEADER_PREFIXES = {
+    "target": ("chi tieu nam", "ket qua nam", "muc tieu nam", "chi tieu den nam", "muc tieu den nam",
+               "ket qua den nam", "chi tieu giai doan", "muc tieu giai doan", "ket qua can dat den"),
+    "lead": ("don vi chu tri", "co quan chu tri"),
+    "support": ("co quan phoi hop", "don vi phoi hop"),
+}
+# Words over merged columns that name no field themselves (`Đơn vị thực hiện` over `Chủ trì`, `Phối hợp`).
+_PARENT_HEADERS = ("don vi thuc hien", "co quan thuc hien", "trach nhiem thuc hien", "phan cong thuc hien",
+                   "don vi thuc hien/phoi hop", "to chuc thuc hien")
+_REQUIRED = {INDICATORS: ("content", "target"), TASKS: ("content", "lead")}
+HEADER_SEARCH_ROWS = 40  # a header further down than this is not a header
+_MULTILINE = ("content", "product", "lead", "support")
+# A group number is followed by `.`, `)` or a space: `I.Nâng cao`, `IV. Phát triển`, `1.1. Hạ tầng`, never `Công an`.
+_GROUP = re.compile(r"^(?P<number>[IVXLCDM]+|\d+(?:\.\d+)+|[A-Z])(?:[.)]\s*|\s+)(?P<title>\S.*)$", re.S)
+_PART = re.compile(r"^(?:PHẦN|Phần)\s+(?P<number>[IVXLCDM]+|\d+)\b[.:\s-]*(?P<title>.*)$", re.S)
+_ROMAN = re.compile(r"^[IVXLCDM]+\.?$")
+_LETTER_GROUP = re.compile(r"^[A-Z]\.?$")
+_SUB_NUMBER = re.compile(r"^(\d+(?:\.\d+)+)\.?$")
+_ORDINAL = re.compile(r"^\(?\d+[.)]?$|^[a-zđ]\)$")
+_ITEM_ORDINAL = re.compile(r"^\(?(\d+)\s*[.)]?\)?$")
+_SUB_ORDINAL = re.compile(r"^\(?([a-zđ])\s*[.)]\)?$")
+_COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
+
+
+def normal_ordinal(text):
+    """`1`, `1.`, `(1)`, `1)` are the same item; sub-items keep their parent (`2.a`)."""
+    text = (text or "").strip()
+    match = _ITEM_ORDINAL.match(text)
+    if match:
+        return str(int(match[1]))
+    match = _SUB_ORDINAL.match(text)
+    if match:
+        return match[1]
+    return text.rstrip(".")
+
+
+def header_field(cell):
+    folded = re.sub(r"\s+", " ", fold(cell)).strip(" :*")
+    for name, variants in _HEADERS.items():
+        if folded in variants:
+            return name
+    for name, prefixes in _HEADER_PREFIXES.items():
+        if folded.startswith(prefixes):
+            return name
+    return None
+
+
+def _is_parent_header(cell):
+    return re.sub(r"\s+", " ", fold(cell)).strip(" :*") in _PARENT_HEADERS
+
+
+@dataclass(slots=True)
+class SectionRow:
+    sheet_row: int
+    number: str
+    title: str
+
+
+@dataclass(slots=True)
+class ItemRow:
+    sheet_row: int
+    section: int | None  # index into AppendixTable.sections
+    values: dict = field(default_factory=dict)
+
+    @property
+    def ordinal(self):
+        return self.values.get("ordinal", "")
+
+
+@dataclass
+class Header:
+    row: int           # index of the first header row
+    last_row: int      # index of the last header row
+    columns: dict      # field -> column
+    labels: dict       # field -> the header text as written
+
+    def holds(self, kind):
+        return all(name in self.columns for name in _REQUIRED[kind])
+
+    def kinds(self):
+        return [kind for kind in KINDS if self.holds(kind)]
+
+    def _votes(self):
+        content = fold(self.labels.get("content", ""))
+        indicator_votes = ("unit_of_measure" in self.columns) + ("chi tieu" in content)
+        task_votes = ("product" in self.columns) + ("nhiem vu" in content)
+        return indicator_votes, task_votes
+
+    def kind(self):
+        """The appendix the header's columns name together; None when they name neither."""
+        kinds = self.kinds()
+        if len(kinds) < 2:
+            return kinds[0] if kinds else None
+        indicator_votes, task_votes = self._votes()
+        return TASKS if task_votes > indicator_votes else INDICATORS
+
+    def allows(self, kind):
+        """Whether a user may take this table for `kind`: it is that kind, or its columns cannot tell."""
+        if not self.holds(kind):
+            return False
+        indicator_votes, task_votes = self._votes()
+        return self.kind() == kind or len(self.kinds()) == 2 and indicator_votes == task_votes
+
+
+@dataclass
+class AppendixTable:
+    kind: str
+    header_row: int
+    columns: dict
+    sections: list = field(default_factory=list)
+    items: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # (sheet_row, message)
+    labels: dict = field(default_factory=dict)
+
+
+class AppendixError(ValueError):
+    """The table cannot be read at all (no header row)."""
+
+
+def _window_columns(rows, start, depth):
+    """Fields named by rows start..start+depth, lower rows first (`Chủ trì` under a merged `Đơn vị thực hiện`)."""
+    window = [rows[i] if i < len(rows) and rows[i] is not None else [] for i in range(start, start + depth + 1)]
+    width = max((len(r) for r in window), default=0)
+    columns, labels = {}, {}
+    for column in range(width):
+        texts = [clean_cell(r[column]) if column < len(r) else "" for r in window]
+        name = None
+        for text in reversed(texts):
+            if text:
+                name = header_field(text)
+                if name:
+                    labels_text = text
+                    break
+        if name is None:
+            joined = " ".join(t for t in texts if t)
+            name = header_field(joined) if joined else None
+            labels_text = joined
+        if name and name not in columns:
+            columns[name], labels[name] = column, labels_text
+    return columns, labels
+
+
+def _header_like(row):
+    """Every filled cell is a header word: the row continues a header above it."""
+    cells = [clean_cell(c) for c in (row or []) if c not in (None, "")]
+    cells = [c for c in cells if c]
+    return bool(cells) and all(header_field(c) or _is_parent_header(c) for c in cells)
+
+
+def find_header(rows, kind=None):
+    """The first header in the first rows, one to three rows deep; with a kind, the first that names its columns."""
+    limit = min(len(rows), HEADER_SEARCH_ROWS)
+    for index in range(limit):
+        row = rows[index]
+        if not row or sum(1 for c in row if c not in (None, "") and header_field(clean_cell(c))) < 2:
+            continue
+        depth = 0
+        while depth < 2 and index + depth + 1 < len(rows) and _header_like(rows[index + depth + 1]):
+            depth += 1
+        columns, labels = _window_columns(rows, index, depth)
+        header = Header(index, index + depth, columns, labels)
+        if header.kinds() and (kind is None or header.holds(kind)):
+            return header
+    raise AppendixError(
+        _("Không tìm thấy dòng tiêu đề của bảng (cần các cột như “STT”, “Nội dung”, “%(second)s”).")
+        % {"second": _("Kết quả") if kind == INDICATORS else _("Cơ quan chủ trì")}
+    )
+
+
+def _column_numbers(cells):
+    """`(1) (2) (3)…` or `1 2 3…` under the header: numbers only, counting up."""
+    filled = [c for c in cells if c]
+    if len(filled) < 3:
+        return False
+    numbers = []
+    for cell in filled:
+        match = _COLUMN_NUMBER.match(cell)
+        if not match:
+            return False
+        numbers.append(int(match[1]))
+    return numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
+
+
+def _group_row(cells, columns):
+    """A section heading: `I.Nâng cao…` or `A. …` alone, `PHẦN I`, or a Roman/letter/`1.1` STT with only a title."""
+    filled = [(i, c) for i, c in enumerate(cells) if c]
+    if len(filled) == 1:
+        text = filled[0][1]
+        match = _PART.match(text)
+        if match:
+            return f"Phần {match['number']}", match["title"].strip() or text
+        match = _GROUP.match(text)
+        if match and not _ORDINAL.match(text):
+            return match["number"], match["title"].strip()
+    ordinal = cells[columns["ordinal"]] if "ordinal" in columns else ""
+    content = cells[columns["content"]]
+    if ordinal and content and len(filled) == 2:
+        if _ROMAN.match(ordinal) or _LETTER_GROUP.match(ordinal) or _SUB_NUMBER.match(ordinal):
+            return ordinal.rstrip("."), content
+        if fold(ordinal).startswith("phan "):
+            return ordinal, content
+    match = _GROUP.match(ordinal) if ordinal else None
+    if match and "." in ordinal and len(filled) == 1:
+        return match["number"], match["title"]
+    return None
+
+
+def read_table(rows, kind, *, first_row_number=1, header=None):
+    """Parse raw rows (lists of cell values) into sections and items, keeping sheet row numbers.
+
+    The rows after the header are consumed: the list is emptied as it is read.
+    """
+    header = header or find_header(rows, kind)
+    columns = header.columns
+    table = AppendixTable(kind=kind, header_row=header.row + first_row_number, columns=columns, labels=header.labels)
+    width = max(columns.values()) + 1
+    multiline = {columns[name] for name in _MULTILINE if name in columns}
+    last_item = parent = None
+    # Cells repeat (unit names, units of measure, timelines): keep one copy of each short text.
+    seen = {}
+    start = header.last_row + 1
+    for index in range(start, len(rows)):
+        sheet_row = index + first_row_number
+        raw, rows[index] = rows[index], None  # rows are consumed as they are read, to keep large files small
+        raw = list(raw or [])[:width]
+        cells = [clean_lines(c) if i in multiline else clean_cell(c) for i, c in enumerate(raw)]
+        cells = [seen.setdefault(c, c) if len(c) < 120 else c for c in cells]
+        cells += [""] * (width - len(cells))
+        if not any(cells):
+            continue
+        if index == start and _column_numbers(cells):
+            continue
+        group = _group_row(cells, columns)
+        if group:
+            table.sections.append(SectionRow(sheet_row, *group))
+            last_item = parent = None
+            continue
+        values = {name: cells[column] for name, column in columns.items()}
+        written = values.get("ordinal", "")
+        if not written and last_item is not None:
+            filled = [name for name, text in values.items() if text]
+            if all(last_item.values.get(name) for name in filled):
+                # A row cut by a page break: text only where the row above has text.
+                for name in filled:
+                    separator = "\n" if name in _MULTILINE and "\n" in values[name] else " "
+                    last_item.values[name] = f"{last_item.values[name]}{separator}{values[name]}".strip()
+                continue
+            table.errors.append((sheet_row, _(
+                "Dòng %(row)s không có STT và có ô mà dòng trên để trống: không rõ là phần tiếp của dòng %(above)s "
+                "hay một mục riêng. Hãy ghi STT nếu là mục riêng, hoặc gộp vào dòng trên.")
+                % {"row": sheet_row, "above": last_item.sheet_row}))
+            continue
+        if not values.get("content"):
+            table.errors.append((sheet_row, _("Dòng không có nội dung.")))
+            continue
+        ordinal = normal_ordinal(written)
+        if _SUB_ORDINAL.match(written):
+            if parent is not None:
+                ordinal = f"{parent.ordinal}.{ordinal}"
+        elif ordinal:
+            parent = None
+        values["ordinal"] = ordinal
+        section = len(table.sections) - 1 if table.sections else None
+        last_item = ItemRow(sheet_row, section, values)
+        if _ITEM_ORDINAL.match(written):
+            parent = last_item
+        table.items.append(last_item)
+    _check_ordinals(table)
+    return table
+
+
+def _check_ordinals(table):
+    seen = {}
+    for item in table.items:
+        key = (item.section, item.ordinal)
+        if item.ordinal and key in seen:
+            table.errors.append((item.sheet_row, _("STT “%(ordinal)s” trùng với dòng %(row)s trong cùng mục.")
+                                 % {"ordinal": item.ordinal, "row": seen[key]}))
+        seen.setdefault(key, item.sheet_row)
+
+
+def read_tsv(text, kind):
+    """Rows of a tab-separated table as the seed documents carry it."""
+    return read_table([line.split("\t") for line in text.splitlines()], kind)

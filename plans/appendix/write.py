@@ -1,0 +1,194 @@
+"""Writing a previewed upload into a plan, all of it or nothing, and undoing it.
+
+Writes are bulk operations that also write history (simple-history's bulk helpers), so
+ten thousand rows take seconds. What an import created and what it changed (with the
+history row each changed item had before) is kept in a journal, so the import can be
+undone while nothing has been reported on its items since.
+"""
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from indicators.models import IndicatorReport
+from tasks.models import ProgressUpdate
+
+from ..models import Section, Unit, UnitAlias
+from ..services import unit_slug
+from ..text import fold, name_key
+from .preview import CREATE_UNIT, FIELDS, Preview, WorkbookPreview, item_model, usable_units
+from .table import INDICATORS
+
+BATCH = 2000
+
+
+class UndoRefused(ValueError):
+    """The import cannot be undone (something was reported on its items since)."""
+
+
+def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None, journal=None):
+    """Write a clean preview in one transaction; returns counts. Unchanged rows write nothing.
+
+    `journal`, a dict, receives what was created and changed, for `appendix_undo`.
+    """
+    if isinstance(preview, Preview):
+        preview = WorkbookPreview(parts=[preview], skipped=[])
+    if not preview.can_import:
+        raise ValueError("the preview has errors or unknown units")
+    journal = journal if journal is not None else {}
+    journal.update({"created": {}, "changed": {}, "sections": [], "units": []})
+    total = sum(1 for row in preview.rows if row.state in ("new", "changed"))
+    counts = {"new": 0, "changed": 0, "unchanged": preview.count("unchanged")}
+    done = 0
+    reason = _("Nhập phụ lục")
+    with transaction.atomic():
+        journal["units"] = _apply_unit_mapping(plan, preview, unit_mapping or {})
+        sections = {fold(s.title): s for s in plan.sections.all()}
+        for part in preview.parts:
+            kind, model = part.kind, item_model(part.kind)
+            section_ids = _ensure_sections(plan, part, sections, journal)
+            work = [row for row in part.rows if row.state in ("new", "changed")]
+            new_rows = [row for row in work if row.state == "new"]
+            changed_rows = [row for row in work if row.state == "changed"]
+            next_position = (model.objects.filter(plan=plan).aggregate(m=Max("position"))["m"] or 0) + 1
+            created_ids = journal["created"].setdefault(kind, [])
+            for start in range(0, len(new_rows), BATCH):
+                batch = new_rows[start:start + BATCH]
+                objects = []
+                for row in batch:
+                    objects.append(model(plan=plan, section_id=section_ids.get(row.section), position=next_position,
+                                         ordinal=row.ordinal, **row.values))
+                    next_position += 1
+                created = bulk_create_with_history(objects, model, batch_size=BATCH, default_user=user,
+                                                   default_change_reason=reason)
+                for row, obj in zip(batch, created):
+                    row.existing_id = obj.pk
+                    created_ids.append(obj.pk)
+                done += len(batch)
+                if on_progress:
+                    on_progress(done, total)
+            if changed_rows:
+                journal["changed"][kind] = _before(model, changed_rows)
+                for start in range(0, len(changed_rows), BATCH):
+                    batch = changed_rows[start:start + BATCH]
+                    current = model.objects.in_bulk([row.existing_id for row in batch])
+                    for row in batch:
+                        for name, value in row.values.items():
+                            setattr(current[row.existing_id], name, value)
+                    bulk_update_with_history(list(current.values()), model, FIELDS[kind], batch_size=BATCH,
+                                             default_user=user, default_change_reason=reason)
+                    done += len(batch)
+                    if on_progress:
+                        on_progress(done, total)
+            _replace_units(model, work)
+            counts["new"] += len(new_rows)
+            counts["changed"] += len(changed_rows)
+    return counts
+
+
+def _before(model, rows):
+    """[item id, its last history row, lead unit ids, support unit ids] before the import changes it."""
+    ids = [row.existing_id for row in rows]
+    history = dict(model.history.filter(id__in=ids).values_list("id").annotate(last=Max("history_id")))
+    name = model._meta.model_name
+    links = {}
+    for relation, slot in ((model.lead_units.through, 0), (model.support_units.through, 1)):
+        for item_id, unit_id in relation.objects.filter(**{f"{name}_id__in": ids}).values_list(f"{name}_id", "unit_id"):
+            links.setdefault(item_id, ([], []))[slot].append(unit_id)
+    return [[item_id, history.get(item_id), *links.get(item_id, ([], []))] for item_id in ids]
+
+
+def _apply_unit_mapping(plan, preview, mapping):
+    """Create the units the admin chose to create, and remember the other names as aliases; ids of new units."""
+    units = {}
+    for row in preview.rows:
+        for unit in row.lead + row.support:
+            if unit.pk is None:
+                units[name_key(unit.name)] = unit
+    for unit in units.values():
+        unit.slug = unit_slug(plan.area, unit.name)
+        suffix = 1
+        while Unit.objects.filter(slug=unit.slug).exists():
+            suffix += 1
+            unit.slug = f"{unit_slug(plan.area, unit.name)[:110]}-{suffix}"
+        unit.save()
+    chosen = {str(c) for c in mapping.values() if c and c != CREATE_UNIT and str(c).isdigit()}
+    usable = {str(u.pk): u for u in usable_units(plan).filter(pk__in=chosen)}
+    for name, choice in mapping.items():
+        unit = usable.get(str(choice))
+        if unit and not unit.aliases.filter(key=name_key(name)).exists() and name_key(unit.name) != name_key(name):
+            UnitAlias.objects.create(unit=unit, alias=name[:255])
+    return [unit.pk for unit in units.values()]
+
+
+def _ensure_sections(plan, part, sections, journal):
+    appendix = "I" if part.kind == INDICATORS else "II"
+    position = (plan.sections.aggregate(m=Max("position"))["m"] or 0) + 1
+    ids = {}
+    for index, section in enumerate(part.sections):
+        existing = section.existing or sections.get(fold(section.title))
+        if existing is None:
+            existing = Section.objects.create(plan=plan, appendix=appendix, number=section.number[:16],
+                                              title=section.title, position=position)
+            sections[fold(section.title)] = existing
+            journal["sections"].append(existing.pk)
+            position += 1
+        section.existing = existing
+        ids[index] = existing.id
+    return ids
+
+
+def _replace_units(model, rows):
+    """Lead and support units of the written rows; only changed rows had links to remove."""
+    name = model._meta.model_name
+    changed = [row.existing_id for row in rows if row.state == "changed"]
+    for relation, attr in ((model.lead_units.through, "lead"), (model.support_units.through, "support")):
+        for start in range(0, len(changed), BATCH):
+            relation.objects.filter(**{f"{name}_id__in": changed[start:start + BATCH]}).delete()
+        links = [relation(**{f"{name}_id": row.existing_id, "unit_id": unit.pk}) for row in rows
+                 for unit in {u.pk: u for u in getattr(row, attr)}.values()]
+        relation.objects.bulk_create(links, batch_size=5000)
+
+
+_REPORTS = {INDICATORS: (IndicatorReport, "indicator_id"), "tasks": (ProgressUpdate, "task_id")}
+
+
+def reported_since(journal, since):
+    """How many reports were made on the journal's items after `since`."""
+    total = 0
+    for kind, (model, column) in _REPORTS.items():
+        ids = list(journal.get("created", {}).get(kind, [])) + [c[0] for c in journal.get("changed", {}).get(kind, [])]
+        if ids:
+            total += model.objects.filter(**{f"{column}__in": ids, "created_at__gt": since}).count()
+    return total
+
+
+def appendix_undo(*, plan, journal, user, since):
+    """Remove what an import created and restore what it changed from history, in one transaction."""
+    if reported_since(journal, since):
+        raise UndoRefused(_("Không thể hoàn tác: đã có báo cáo tiến độ hoặc kết quả trên các mục của lần nhập này."))
+    reason = _("Hoàn tác lần nhập phụ lục")
+    with transaction.atomic():
+        for kind, changed in journal.get("changed", {}).items():
+            model = item_model(kind)
+            name = model._meta.model_name
+            history = {h.id: h for h in model.history.filter(history_id__in=[c[1] for c in changed if c[1]])}
+            current = model.objects.select_for_update().in_bulk([c[0] for c in changed])
+            restored = []
+            for item_id, _history_id, _lead, _support in changed:
+                if item_id in current and item_id in history:
+                    for field_name in FIELDS[kind]:
+                        setattr(current[item_id], field_name, getattr(history[item_id], field_name))
+                    restored.append(current[item_id])
+            bulk_update_with_history(restored, model, FIELDS[kind], batch_size=BATCH, default_user=user,
+                                     default_change_reason=reason)
+            for relation, slot in ((model.lead_units.through, 2), (model.support_units.through, 3)):
+                relation.objects.filter(**{f"{name}_id__in": list(current)}).delete()
+                relation.objects.bulk_create([relation(**{f"{name}_id": c[0], "unit_id": unit_id})
+                                              for c in changed if c[0] in current for unit_id in c[slot]])
+        for kind, ids in journal.get("created", {}).items():
+            for item in item_model(kind).objects.filter(pk__in=ids):
+                item._history_user = user
+                item._change_reason = reason
+                item.delete()
+        Section.objects.filter(pk__in=journal.get("sections", []), indicators__isnull=True, tasks__isnull=True).delete()
