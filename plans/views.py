@@ -14,18 +14,18 @@ from .exports import appendix_workbook
 from .forms import AppendixUploadForm, add_service_errors
 from .imports import errors_workbook, import_confirm, import_map_units, import_upload
 from .models import AppendixImport, Plan, Unit
-from .selectors import plan_document, plan_filter_areas, plan_list, plan_with_references
+from .selectors import plan_document, plan_list, plan_with_references
 
 PLANS_PER_PAGE = 25
 
 
 @login_required
 def plan_list_view(request):
-    filters = {"area": request.GET.get("area", ""), "status": request.GET.get("status", ""),
+    filters = {"area": request.GET.get("area", "").strip(), "status": request.GET.get("status", ""),
                "query": request.GET.get("q", "").strip()}
     page = Paginator(plan_list(request.user, **filters), PLANS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "plans/plan_list.html", {
-        "page": page, "filters": filters, "areas": plan_filter_areas(request.user),
+        "page": page, "filters": filters,
         "statuses": Plan.Status.choices,
     })
 
