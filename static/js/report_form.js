@@ -49,6 +49,11 @@
       slider.value = number.value || 0;
       slider.addEventListener("input", function () { number.value = slider.value; refresh(); });
       number.addEventListener("input", function () { slider.value = number.value; });
+      // The figure set, the next thing to do is to write what was done.
+      slider.addEventListener("change", function () {
+        var achievements = form.querySelector("textarea[name=achievements]");
+        if (achievements && !achievements.value) achievements.focus({preventScroll: true});
+      });
     }
     number.addEventListener("input", refresh);
     number.addEventListener("change", refresh);
@@ -66,6 +71,8 @@
       });
     }
     refresh();
+    // Opened inside a row of "My work": bring the whole form into view, so saving needs no swipe.
+    if (holder && form.scrollIntoView) form.scrollIntoView({block: "start"});
   }
 
   function scan(root) {
