@@ -90,7 +90,8 @@ def sign_in(live_server):
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("#login-submit")
-        page.wait_for_url(f"{live_server.url}/")
+        # Officers land on "My work", other roles on the plan list.
+        page.wait_for_url(lambda url: url.startswith(live_server.url) and "/accounts/login/" not in url)
         return page
 
     return sign_in

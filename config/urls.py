@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from people.views import PasswordResetView
 
+from people.views import PortalLoginView
 
 def health(request):
     """For the container healthcheck: the app answers and reaches its database."""
@@ -15,14 +17,16 @@ def health(request):
 
 urlpatterns = [
     path("healthz/", health),
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("favicon.svg"))),
     path("", include("plans.urls")),
     path("tasks/", include("tasks.urls")),
     path("indicators/", include("indicators.urls")),
     path("evidence/", include("evidence.urls")),
     path("", include("people.urls")),
     path("reports/", include("reports.urls")),
+    path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
-    path("accounts/", include("django.contrib.auth.urls")),  # sign-in, sign-out, password change and reset
+    path("accounts/", include("django.contrib.auth.urls")),  # sign-out, password change and reset
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

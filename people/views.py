@@ -2,9 +2,10 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -167,3 +168,12 @@ def unit_alias_remove_view(request, pk, alias_pk):
     unit_alias_remove(user=request.user, alias=get_object_or_404(unit.aliases, pk=alias_pk))
     messages.success(request, _("Đã xóa tên gọi khác."))
     return redirect("people:unit_edit", pk=unit.pk)
+
+
+class PortalLoginView(LoginView):
+    """Officers land on their own work after signing in; other roles keep LOGIN_REDIRECT_URL."""
+
+    def get_default_redirect_url(self):
+        if self.request.user.role == self.request.user.Role.OFFICER and not self.request.user.is_superuser:
+            return resolve_url("tasks:my_work")
+        return super().get_default_redirect_url()

@@ -1,25 +1,57 @@
 """Change history of any model with django-simple-history, as rows a person can read."""
+from collections import defaultdict
+
+from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {"+": _("Tạo mới"), "~": _("Cập nhật"), "-": _("Xóa")}
 _SKIPPED = {"version"}
+HISTORY_PER_PAGE = 20
 
 
 def history_rows(instance, *, limit=50):
     """Newest first: when, who, what, and each changed field with its value before and after."""
-    records = list(instance.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    records = list(_records(instance)[: limit + 1])
+    return _rows(instance, records, limit)
+
+
+def history_page(instance, number, *, per_page=HISTORY_PER_PAGE):
+    """One page of `history_rows`, in the same bounded number of queries whatever the history's length."""
+    page = Paginator(_records(instance), per_page).get_page(number)
+    start = (page.number - 1) * per_page
+    # One record past the page, so its oldest row still shows what changed.
+    records = list(_records(instance)[start: start + per_page + 1])
+    page.object_list = _rows(instance, records, per_page)
+    return page
+
+
+def _records(instance):
+    return instance.history.select_related("history_user").order_by("-history_date", "-history_id")
+
+
+def _rows(instance, records, limit):
+    m2m_fields = _m2m_fields(records)
+    m2m_values = _m2m_values(records, m2m_fields)
+    names = _m2m_names(m2m_fields, m2m_values)
+    excluded = [field.name for field in m2m_fields]
     rows = []
     for newer, older in zip(records, records[1:] + [None]):
         if len(rows) == limit:
             break
         changes = []
         if older is not None:
-            delta = newer.diff_against(older)
-            for change in delta.changes:
+            for change in newer.diff_against(older, excluded_fields=excluded).changes:
                 if change.field in _SKIPPED:
                     continue
                 field = instance._meta.get_field(change.field)
-                changes.append({"field": field.verbose_name, "old": _display(field, change.old), "new": _display(field, change.new)})
+                changes.append({"field": field.verbose_name, "old": _display(field, change.old),
+                                "new": _display(field, change.new)})
+            for field in m2m_fields:
+                old, new = m2m_values[field.name][older.history_id], m2m_values[field.name][newer.history_id]
+                if old != new:
+                    changes.append({"field": field.verbose_name, "old": _names(names[field.name], old),
+                                    "new": _names(names[field.name], new)})
+            changes.sort(key=lambda change: str(change["field"]))
         rows.append({
             "date": newer.history_date,
             "user": newer.history_user,
@@ -30,11 +62,42 @@ def history_rows(instance, *, limit=50):
     return rows
 
 
-def _display(field, value):
-    if field.many_to_many:
+def _m2m_fields(records):
+    if not records:
+        return []
+    model = records[0].instance_type
+    return [model._meta.get_field(field.name) for field in records[0]._history_m2m_fields]
+
+
+def _m2m_values(records, m2m_fields):
+    """For each many-to-many field, the related ids each history record held: one query per field."""
+    values = {}
+    ids = [record.history_id for record in records]
+    for field in m2m_fields:
+        held = defaultdict(set)
+        through = getattr(records[0], field.name).model
         target = field.m2m_reverse_field_name()
-        ids = [row[target] for row in value or []]
-        return ", ".join(sorted(str(obj) for obj in field.related_model.objects.filter(pk__in=ids))) or "—"
+        for history_id, related_id in through.objects.filter(history_id__in=ids).values_list("history_id", target):
+            held[history_id].add(related_id)
+        values[field.name] = {history_id: frozenset(held[history_id]) for history_id in ids}
+    return values
+
+
+def _m2m_names(m2m_fields, m2m_values):
+    """The names of every related object the records mention: one query per field that changed."""
+    names = {}
+    for field in m2m_fields:
+        wanted = set().union(*m2m_values[field.name].values()) if m2m_values[field.name] else set()
+        found = field.related_model.objects.in_bulk(wanted) if wanted else {}
+        names[field.name] = {pk: str(obj) for pk, obj in found.items()}
+    return names
+
+
+def _names(names, ids):
+    return ", ".join(sorted(names.get(pk, str(pk)) for pk in ids)) or "—"
+
+
+def _display(field, value):
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     return "—" if value in (None, "") else value

@@ -1,6 +1,4 @@
 """Querysets shaped for the pages that read plans."""
-from collections import defaultdict
-
 from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -33,8 +31,9 @@ def plan_list(user, *, area=None, status=None, query=None):
             ),
         )
     )
-    if area:
-        plans = plans.filter(Q(area__slug=area) | Q(area__parent__slug=area))
+    if area:  # an area's slug (from a link) or words of its name, typed in the search field
+        plans = plans.filter(Q(area__slug=area) | Q(area__parent__slug=area) | Q(area__name__icontains=area)
+                             | Q(area__parent__name__icontains=area))
     if status:
         plans = plans.filter(status=status)
     if query:
@@ -42,29 +41,17 @@ def plan_list(user, *, area=None, status=None, query=None):
     return plans.order_by("area__parent_id", "area__name", "-issued_year", "slug")
 
 
-def plan_filter_areas(user):
-    return Area.objects.filter(plans__in=Plan.objects.visible_to(user).values("pk")).distinct().order_by("kind", "name")
-
-
 def plan_document(plan):
-    """The plan's sections in order, each with its indicators and tasks, in a fixed number of queries."""
-    units = ("lead_units", "support_units")
-    sections = list(plan.sections.order_by("position"))
-    from tasks.selectors import open_warnings
+    """The plan's sections in order, each with its indicator and task rows, in a fixed number of queries."""
+    from .document import plan_rows
 
-    indicators = plan.indicators.order_by("position").prefetch_related(*units, open_warnings())
-    tasks = plan.tasks.order_by("position").select_related("officer").prefetch_related(*units, open_warnings())
-    by_section = defaultdict(lambda: {"indicators": [], "tasks": []})
-    for indicator in indicators:
-        by_section[indicator.section_id]["indicators"].append(indicator)
-    for task in tasks:
-        by_section[task.section_id]["tasks"].append(task)
-    rows = []
-    if None in by_section:
-        rows.append({"section": None, **by_section[None]})
-    for section in sections:
-        rows.append({"section": section, **by_section.get(section.id, {"indicators": [], "tasks": []})})
-    return rows
+    rows = plan_rows(plan)
+    document = []
+    if None in rows:
+        document.append({"section": None, **rows[None]})
+    for section in plan.sections.order_by("position"):
+        document.append({"section": section, **rows.get(section.id, {"indicators": "", "tasks": ""})})
+    return document
 
 
 def plan_with_references(queryset, slug):

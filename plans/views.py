@@ -19,7 +19,7 @@ from .forms import (ITEM_FORMS, AppendixUploadForm, LegalDocumentForm, PlanForm,
                     add_service_errors)
 from .history import history_rows
 from .models import AppendixImport, LegalDocument, Plan, Unit
-from .selectors import (plan_clears_summary, plan_document, plan_filter_areas, plan_item_history, plan_list, plan_units,
+from .selectors import (plan_clears_summary, plan_document, plan_item_history, plan_list, plan_units,
                         plan_with_references)
 from .services import (StaleVersion, item_delete, item_model, item_move, item_save, legal_document_save, plan_issue,
                        plan_save, section_move, section_save)
@@ -29,11 +29,11 @@ PLANS_PER_PAGE = 25
 
 @login_required
 def plan_list_view(request):
-    filters = {"area": request.GET.get("area", ""), "status": request.GET.get("status", ""),
+    filters = {"area": request.GET.get("area", "").strip(), "status": request.GET.get("status", ""),
                "query": request.GET.get("q", "").strip()}
     page = Paginator(plan_list(request.user, **filters), PLANS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "plans/plan_list.html", {
-        "page": page, "filters": filters, "areas": plan_filter_areas(request.user),
+        "page": page, "filters": filters,
         "statuses": Plan.Status.choices,
     })
 

@@ -92,8 +92,10 @@ def _scoped(model, user, role, pk):
 
 
 def _filtered(queryset, *, plan, section, status, query, text_field):
-    if plan:
-        queryset = queryset.filter(plan__slug=plan)
+    if plan:  # a plan's slug (from a link) or words of its number, title, issuer or area, typed in the search field
+        queryset = queryset.filter(
+            Q(plan__slug=plan) | Q(plan__number__iexact=plan.split("/")[0]) | Q(plan__title__icontains=plan)
+            | Q(plan__issuer__icontains=plan) | Q(plan__area__name__icontains=plan))
     if section:
         queryset = queryset.filter(section_id=section)
     if status:

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from plans.access import can_comment, can_report
 from plans.forms import add_service_errors
-from plans.history import history_rows
-from plans.models import ItemStatus, Plan
+from plans.history import history_page
+from plans.models import ItemStatus
 from plans.services import StaleVersion
 
 from .forms import CommentForm, ProgressReportForm
@@ -34,7 +34,7 @@ def my_work_view(request):
     kind = "indicators" if request.GET.get("kind") == "indicators" else "tasks"
     within = request.GET.get("within", "")
     filters = {
-        "role": request.GET.get("role", ""), "plan": request.GET.get("plan", ""),
+        "role": request.GET.get("role", ""), "plan": request.GET.get("plan", "").strip(),
         "section": request.GET.get("section", "") if request.GET.get("section", "").isdigit() else "",
         "status": request.GET.get("status", ""), "query": request.GET.get("q", "").strip(),
         "within_days": int(within) if within.isdigit() else None,
@@ -46,7 +46,6 @@ def my_work_view(request):
     work_rows_hydrate(page.object_list)
     return render(request, "tasks/my_work.html", {
         "kind": kind, "page": page, "filters": filters, "within": within,
-        "plans": Plan.objects.visible_to(request.user).order_by("area__kind", "slug"),
         "sections": plan_sections(request.user, filters["plan"]),
         "statuses": ItemStatus.choices, "windows": DEADLINE_WINDOWS,
     })
@@ -55,7 +54,7 @@ def my_work_view(request):
 def task_detail_view(request, pk):
     task = _visible_task(request.user, pk)
     return render(request, "tasks/task_detail.html", {
-        "task": task, "history": history_rows(task),
+        "task": task, "history": history_page(task, request.GET.get("history_page")),
         "expected": task_expected_progress(task, timezone.localdate()),
         "updates": task.updates.select_related("author")[:50],
         "evidence": task.evidence.select_related("uploaded_by", "reviewed_by").order_by("-uploaded_at"),
@@ -84,10 +83,11 @@ def task_report_view(request, pk):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, _("Đã lưu tiến độ %(progress)s%% cho nhiệm vụ %(ordinal)s.")
-                                 % {"progress": data["progress"], "ordinal": task.ordinal})
-                if request.htmx:
-                    return _work_row_response(request, task.pk)
+                saved = _("Đã lưu tiến độ %(progress)s%% cho nhiệm vụ %(ordinal)s.") % {
+                    "progress": data["progress"], "ordinal": task.ordinal}
+                if request.htmx:  # the confirmation shows in the refreshed row, not on the next page
+                    return _work_row_response(request, task.pk, saved=saved)
+                messages.success(request, saved)
                 return redirect(task.get_absolute_url())
         if form.errors and status == 200:
             status = 400
@@ -114,16 +114,18 @@ def _stale_form(current, submitted):
                            "liệu mới nhất; hãy kiểm tra rồi lưu lại.") % {"who": who, "progress": current.progress})
     return form
 
-def _work_row_response(request, pk, *, form=None, status=200):
+def _work_row_response(request, pk, *, form=None, saved="", status=200):
     """The task's row of "My work", refreshed, with the form still open when it was refused."""
     rows = my_task_rows(request.user, today=timezone.localdate(), pk=pk)
     if not rows:  # not one of the user's own items (an admin correcting a figure): show the task
+        if saved:
+            messages.success(request, saved)
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse("tasks:task_detail", args=[pk])
         return response
     row = work_rows_hydrate(rows)[0]
     return render(request, "tasks/inc/work_row.html", {
-        "row": row, "form": form, "task": row.item, "expected": row.expected,
+        "row": row, "form": form, "saved": saved, "task": row.item, "expected": row.expected,
     }, status=status)
 
 @login_required

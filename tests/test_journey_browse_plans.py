@@ -6,6 +6,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_officer_opens_commune_plan_and_sees_its_tasks(demo, live_server, page, sign_in):
     sign_in(page, "phulam-officer")
+    assert page.locator("h1").inner_text() == "Việc của tôi"  # officers land on their own work
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Kế hoạch").click()
     assert page.locator("h1").inner_text() == "Danh sách kế hoạch"
     rows = page.locator("table.list tbody tr")
     assert rows.count() == 3  # the province plan and Phú Lâm's two plans, nothing of Đại Phước

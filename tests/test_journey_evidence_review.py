@@ -13,8 +13,6 @@ def _report_complete(page, live_server, task, path, note):
     page.goto(f"{live_server.url}/tasks/{task.pk}/report/")
     page.locator("input[name=progress]").fill("100")
     page.locator("textarea[name=achievements]").fill(note)
-    page.locator("textarea[name=difficulties]").fill("Không")
-    page.locator("textarea[name=proposals]").fill("Không")
     page.locator("input[name=file_1]").set_input_files(str(path))
     page.locator("input[name=description_1]").fill("Quyết định phê duyệt đề án")
     page.get_by_role("button", name="Lưu tiến độ").click()

@@ -1,0 +1,29 @@
+"""Checks every browser journey can make of a page: axe-core's rules, and no English left on a Vietnamese page."""
+import re
+
+from axe_playwright_python.sync_playwright import Axe
+
+_AXE = Axe()  # runs the axe.min.js bundled in the package: nothing is downloaded
+# Words that would only be there if an English string escaped translation (the page's own Vietnamese text has none).
+_ENGLISH = re.compile(r"\b(the|and|of|Save|Submit|Search|Next|Previous|Page|Delete|None|True|False|Enter|required|"
+                      r"Cancel|Filter|Loading|Error|Not Found|Forbidden|Server Error)\b")
+
+
+def axe_report(page):
+    """axe-core's violations on the page as a readable report; empty when there is none."""
+    results = _AXE.run(page)
+    return f"{page.url}: {results.generate_report()}" if results.violations_count else ""
+
+
+def english_words(page):
+    return sorted(set(_ENGLISH.findall(page.locator("body").inner_text())))
+
+
+def assert_accessible(page):
+    report = axe_report(page)
+    assert not report, report
+
+
+def assert_vietnamese(page):
+    found = english_words(page)
+    assert not found, f"English on a Vietnamese page {page.url}: {found}"

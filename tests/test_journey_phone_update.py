@@ -1,0 +1,94 @@
+"""Issue 13's journey: an officer on a phone signs in, lands on "My work" and updates a task without scrolling."""
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tasks.models import Task
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_officer_updates_the_first_task_on_a_phone_without_scrolling(demo, live_server, phone, sign_in):
+    sign_in(phone, "phulam-officer")
+    assert phone.url.endswith("/tasks/my-work/")
+    update = phone.locator("tbody.work-item a.update").first
+    box = update.bounding_box()
+    assert box["y"] + box["height"] <= 844, f"the first update control is {box['y']:.0f} px down"
+    assert box["height"] >= 44 and box["width"] >= 44
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no page wider than the screen
+    assert not Axe().run(phone).violations_count
+
+    row = phone.locator("tbody.work-item").first
+    task = Task.objects.get(pk=int(row.get_attribute("id").rsplit("-", 1)[1]))
+    update.tap()
+    form = row.locator("form.report-form")
+    form.wait_for()
+    slider = form.locator("input[type=range]")
+    assert slider.input_value() == str(task.progress)  # prefilled from the last figure
+    figure = min(100, max(task.progress, 95))
+    slider.fill(str(figure))
+    assert form.locator("input[name=progress]").input_value() == str(figure)
+    assert form.locator("textarea[name=difficulties]").is_hidden()  # on schedule: nothing more is asked
+    form.locator("textarea[name=achievements]").fill("Đã hoàn thành dự thảo, trình UBND xã")
+    form.get_by_role("button", name="Lưu tiến độ").tap()
+
+    row = phone.locator(f"#work-task-{task.pk}")
+    row.locator("[role=status]").wait_for()
+    assert f"Đã lưu tiến độ {figure}%" in row.locator("[role=status]").inner_text()
+    assert row.locator(f"progress[value='{figure}']").count() == 1
+    assert phone.url.endswith("/tasks/my-work/")
+    task.refresh_from_db()
+    assert task.progress == figure and task.updates.count() == 1
+    assert not Axe().run(phone).violations_count
+
+
+def test_the_fields_a_rule_requires_appear_as_the_figure_calls_for_them(demo, live_server, page, sign_in):
+    sign_in(page, "phulam-officer")
+    task = Task.objects.get(plan__slug="phu-lam-55kh", ordinal="3")
+    task.progress = 50
+    task.save()
+    page.goto(f"{live_server.url}/tasks/{task.pk}/report/")
+    form = page.locator("form.report-form")
+    expected = int(form.get_attribute("data-expected"))
+    assert 5 < expected < 100, "the seed task should be part way through its schedule"
+    difficulties, reason = form.locator("textarea[name=difficulties]"), form.locator("textarea[name=reason]")
+    evidence = form.locator("input[name=file_1]")
+
+    form.locator("input[name=progress]").fill(str(max(expected, 55)))
+    assert difficulties.is_hidden() and reason.is_hidden() and evidence.is_hidden()
+    form.locator("input[name=progress]").fill(str(expected - 1))  # under the schedule
+    assert difficulties.is_visible() and form.locator("textarea[name=proposals]").is_visible()
+    form.locator("input[name=progress]").fill("40")  # under the last figure too
+    assert reason.is_visible()
+    form.locator("input[name=progress]").fill("100")
+    assert evidence.is_visible() and difficulties.is_hidden() and reason.is_hidden()
+
+    form.locator("input[name=progress]").fill("40")
+    form.locator("textarea[name=achievements]").fill("Rà soát lại")
+    form.locator("textarea[name=difficulties]").fill("Thiếu kinh phí")
+    form.locator("textarea[name=proposals]").fill("Bổ sung kinh phí")
+    form.get_by_role("button", name="Lưu tiến độ").click()  # no reason given: the server still refuses
+    assert "hãy nêu lý do" in page.locator("main").inner_text()
+    assert reason.is_visible()
+    task.refresh_from_db()
+    assert task.progress == 50
+
+
+def test_cancel_closes_the_inline_form_and_saves_nothing(demo, live_server, page, sign_in):
+    sign_in(page, "phulam-officer")
+    row = page.locator("tbody.work-item").first
+    row.locator("a.update").click()
+    row.locator("form.report-form").wait_for()
+    row.get_by_role("link", name="Hủy").click()
+    assert row.locator("form").count() == 0
+    assert page.url.endswith("/tasks/my-work/")
