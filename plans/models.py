@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .querysets import PlanItemQuerySet, PlanQuerySet
+from .querysets import AreaQuerySet, PlanItemQuerySet, PlanQuerySet
 from .text import name_key
 
 
@@ -28,6 +28,8 @@ class Area(models.Model):
     )
     slug = models.SlugField(unique=True)
     history = HistoricalRecords()
+
+    objects = AreaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("địa bàn")

@@ -47,3 +47,24 @@ class PlanItemQuerySet(models.QuerySet):
 
     def supported_by(self, unit_ids):
         return self.filter(support_units__in=unit_ids).exclude(lead_units__in=unit_ids).distinct()
+
+
+class AreaQuerySet(models.QuerySet):
+    def communes_visible_to(self, user):
+        """Communes and wards a user follows: all of their province's, or only their own."""
+        communes = self.exclude(kind="province")
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return communes
+        own = user.area_ids
+        return communes.filter(Q(pk__in=own) | Q(parent__in=own))
+
+    def provinces_visible_to(self, user):
+        """Provinces whose communes the user follows (a commune user's province shows only their commune)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.filter(kind="province")
+        own = user.area_ids
+        return self.filter(kind="province").filter(Q(pk__in=own) | Q(children__in=own)).distinct()
