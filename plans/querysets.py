@@ -50,6 +50,25 @@ class PlanItemQuerySet(models.QuerySet):
 
 
 class AreaQuerySet(models.QuerySet):
+    def communes_visible_to(self, user):
+        """Communes and wards a user follows: all of their province's, or only their own."""
+        communes = self.exclude(kind="province")
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return communes
+        own = user.area_ids
+        return communes.filter(Q(pk__in=own) | Q(parent__in=own))
+
+    def provinces_visible_to(self, user):
+        """Provinces whose communes the user follows (a commune user's province shows only their commune)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.filter(kind="province")
+        own = user.area_ids
+        return self.filter(kind="province").filter(Q(pk__in=own) | Q(children__in=own)).distinct()
+
     def administered_by(self, user):
         """Areas whose plans, people and units the user administers: an admin's own areas and, for a
         province, its communes (as `PlanQuerySet.editable_by`); every area for a superuser."""

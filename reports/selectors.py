@@ -5,7 +5,7 @@ from plans.models import Plan
 from .models import Warning
 
 
-def warning_list(user, *, unit="", kind="", plan="", state="open"):
+def warning_list(user, *, unit="", kind="", plan="", area="", state="open"):
     """Warnings on what the user may see, shaped for the warnings page."""
     plans = Plan.objects.visible_to(user).values("pk")
     areas = user.area_ids
@@ -21,48 +21,9 @@ def warning_list(user, *, unit="", kind="", plan="", state="open"):
         warnings = warnings.filter(kind=kind)
     if plan:
         warnings = warnings.filter(Q(task__plan__slug=plan) | Q(indicator__plan__slug=plan))
+    if area:  # a commune's warnings, as the province's view links to them
+        warnings = warnings.filter(Q(task__plan__area__slug=area) | Q(indicator__plan__area__slug=area)
+                                   | Q(unit__area__slug=area))
     if unit.isdigit():
         warnings = warnings.filter(Q(unit=unit) | Q(task__lead_units=unit) | Q(indicator__lead_units=unit)).distinct()
     return warnings.order_by("-raised_at", "-id")
-
-
-def dashboard(user):
-    """Per area: tasks and indicators by status (completed only with accepted evidence) and open warnings.
-
-    Three grouped queries, whatever the number of areas or items.
-    """
-    from django.db.models import Avg, Count, F
-    from django.db.models.functions import Coalesce
-
-    from indicators.models import Indicator
-    from plans.models import Area, ItemStatus
-    from tasks.models import Task
-
-    plans = Plan.objects.visible_to(user).values("pk")
-    by_status = {s: Count("id", filter=Q(status=s)) for s in ItemStatus.values}
-    areas = {}
-    for model, key in ((Task, "tasks"), (Indicator, "indicators")):
-        extra = {"average": Avg("progress")} if model is Task else {}
-        for row in model.objects.filter(plan__in=plans).values("plan__area").annotate(
-                total=Count("id"), **by_status, **extra).order_by():
-            areas.setdefault(row.pop("plan__area"), {})[key] = row
-    visible_areas = Plan.objects.visible_to(user).values("area")
-    warnings = (Warning.objects.filter(closed_at__isnull=True)
-                .filter(Q(task__plan__in=plans) | Q(indicator__plan__in=plans) | Q(unit__area__in=visible_areas))
-                .annotate(area=Coalesce(F("task__plan__area"), F("indicator__plan__area"), F("unit__area")))
-                .values("area", "kind").annotate(n=Count("id")).order_by())
-    for row in warnings:
-        areas.setdefault(row["area"], {}).setdefault("warnings", {})[row["kind"]] = row["n"]
-    names = {area.pk: area for area in Area.objects.filter(pk__in=areas).select_related("parent")}
-    rows = []
-    for area_id, figures in areas.items():
-        tasks = figures.get("tasks", {"total": 0, "completed": 0, "average": None})
-        indicators = figures.get("indicators", {"total": 0, "completed": 0})
-        total = tasks["total"] + indicators["total"]
-        completed = tasks.get("completed", 0) + indicators.get("completed", 0)
-        rows.append({
-            "area": names[area_id], "tasks": tasks, "indicators": indicators,
-            "completion": round(100 * completed / total) if total else 0,
-            "warnings": figures.get("warnings", {}),
-        })
-    return sorted(rows, key=lambda r: (r["area"].kind != "province", str(r["area"])))

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,19 +14,21 @@ from plans.models import Area, Plan, Unit
 from .models import Warning, WarningRun
 from .documents import period_report_pdf
 from .periods import period_of, recent_periods
-from .selectors import dashboard, warning_list
+from .selectors import warning_list
 from .services import WarningRunBusy, warning_run_request
 
 
 @login_required
 def warning_list_view(request):
-    filters = {key: request.GET.get(key, "") for key in ("unit", "kind", "plan")}
+    filters = {key: request.GET.get(key, "") for key in ("unit", "kind", "plan", "area")}
     filters["state"] = request.GET.get("state", "open")
     page = Paginator(warning_list(request.user, **filters), 50).get_page(request.GET.get("page"))
+    # A commune's warnings, opened from the province's view: its units join the unit filter.
+    area = Area.objects.communes_visible_to(request.user).filter(slug=filters["area"]).first() if filters["area"] else None
     return render(request, "reports/warning_list.html", {
-        "page": page, "filters": filters, "kinds": Warning.Kind.choices,
+        "page": page, "filters": filters, "kinds": Warning.Kind.choices, "area": area,
         "plans": Plan.objects.visible_to(request.user).order_by("slug"),
-        "units": Unit.objects.filter(area__in=request.user.area_ids).order_by("name"),
+        "units": Unit.objects.filter(Q(area__in=request.user.area_ids) | Q(area=area)).order_by("name"),
         "can_run": request.user.is_portal_admin,
         "last_run": WarningRun.objects.first() if request.user.is_portal_admin else None,
     })
@@ -49,11 +52,6 @@ def warning_run_view(request):
     else:
         messages.success(request, _("Đã yêu cầu kiểm tra cảnh báo; kết quả sẽ có sau ít giây, hãy tải lại trang."))
     return redirect("reports:warning_list")
-
-
-@login_required
-def dashboard_view(request):
-    return render(request, "reports/dashboard.html", {"rows": dashboard(request.user), "kinds": Warning.Kind})
 
 
 def _report_areas(user):

@@ -489,3 +489,46 @@ def test_import_unit_mapping_takes_only_units_of_the_plans_area(client, users):
     assert not record.summary["can_import"] and "Phòng Nông nghiệp" in record.summary["unknown_units"]
     assert client.post(f"{url}confirm/").status_code == 302 and plan.tasks.count() == 0
     assert not UnitAlias.objects.filter(unit=foreign, alias="Phòng Nông nghiệp").exists()
+
+
+# The province's view (reports/province_views.py): a province sees its communes, a commune only itself,
+# another province nothing. Reading pages only: nothing to change.
+PROVINCE_VIEW_PAGES = [
+    ("/reports/communes/phu-lam/", {"phulam-officer": 200, "phulam-leader": 200, "dongnai-leader": 200,
+                                    "dongnai-admin": 200, "daiphuoc-officer": 404, "dantien-admin": 404}),
+    ("/reports/communes/phu-lam/items/?overdue=1", {"phulam-leader": 200, "dongnai-leader": 200,
+                                                    "daiphuoc-reviewer": 404, "dantien-admin": 404}),
+    ("/reports/plans/dong-nai-182/followed-down/", {"dongnai-leader": 200, "phulam-leader": 200,
+                                                    "dantien-admin": 404}),
+    ("/reports/plans/phu-lam-55kh/followed-down/", {"dongnai-leader": 404, "phulam-leader": 404}),  # not a province plan
+    ("/reports/scorecards/?commune=phu-lam", {"phulam-leader": 200, "dongnai-leader": 200, "daiphuoc-officer": 404,
+                                              "dantien-admin": 404}),
+    ("/reports/scorecards.xlsx?commune=phu-lam", {"phulam-leader": 200, "dongnai-leader": 200,
+                                                  "daiphuoc-officer": 404, "dantien-admin": 404}),
+    ("/reports/scorecards/?province=dong-nai", {"dongnai-leader": 200, "phulam-leader": 200, "dantien-admin": 404}),
+]
+
+
+@pytest.mark.parametrize("url, username, status", [
+    (url, username, status) for url, statuses in PROVINCE_VIEW_PAGES for username, status in statuses.items()])
+def test_province_view_pages(client, users, url, username, status):
+    client.force_login(users[username])
+    assert client.get(url).status_code == status
+
+
+def test_province_task_followed_down_is_for_those_who_see_the_province_plan(client, users):
+    task = Task.objects.filter(plan__slug="dong-nai-182").first()
+    for username, status in (("dongnai-leader", 200), ("phulam-leader", 200), ("dantien-admin", 404)):
+        client.force_login(users[username])
+        assert client.get(f"/reports/tasks/{task.pk}/followed-down/").status_code == status
+    client.force_login(users["dongnai-leader"])
+    commune_task = _task()
+    assert client.get(f"/reports/tasks/{commune_task.pk}/followed-down/").status_code == 404
+
+
+@pytest.mark.parametrize("username, communes", [
+    ("dongnai-leader", {"phu-lam", "dai-phuoc"}), ("phulam-leader", {"phu-lam"}), ("dantien-admin", {"dan-tien"}),
+])
+def test_dashboard_rows_are_the_communes_in_scope(client, users, username, communes):
+    client.force_login(users[username])
+    assert {row.subject.slug for row in client.get("/reports/").context["page"]} == communes

@@ -1,0 +1,479 @@
+"""The province's view (issue 14): communes compared, units ranked, each figure aggregated in SQL.
+
+Every selector here groups in the database, by commune (`plan__area`), by unit (`lead_units`)
+or by officer, so a page costs the same number of queries whatever the number of communes.
+"""
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Avg, Case, CharField, Count, DateField, ExpressionWrapper, F, IntegerField, Max, OuterRef, Q, Subquery, Sum,
+    Value, When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, ExtractMonth, ExtractYear, Greatest, Least, TruncDate, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Indicator, IndicatorReport
+from plans.models import Area, ItemStatus, Plan
+from tasks.models import ProgressUpdate, Task, TimelineKind
+from tasks.schedule import expected_progress_sql
+from tasks.selectors import BEHIND_SHARE, EARLIEST_WARNING_SHARE
+
+from .models import Warning
+
+MONTHLY_REPORT_DAY = 25  # an item's monthly update is due by the 25th of its month (province plan 182)
+COMPLETED = ItemStatus.COMPLETED
+RECURRING = [TimelineKind.ANNUAL, TimelineKind.CONTINUOUS]
+
+
+class Health:
+    """A commune's or unit's colour, from elapsed time versus progress, always shown with its words."""
+
+    GREEN, YELLOW, RED = "green", "yellow", "red"
+    LABELS = {GREEN: _("Đúng tiến độ"), YELLOW: _("Chậm tiến độ"), RED: _("Chậm dưới một nửa lộ trình hoặc quá hạn")}
+    SEVERITY = {RED: 0, YELLOW: 1, GREEN: 2}
+
+
+def health(*, progress, expected, overdue):
+    """Red: an item overdue or progress under half of the schedule; yellow: behind; green: on track."""
+    if overdue or (expected and (progress or 0) < BEHIND_SHARE * expected):
+        return Health.RED
+    if expected and (progress or 0) < expected:
+        return Health.YELLOW
+    return Health.GREEN
+
+
+# Monthly reporting (completeness and timeliness, as DHIS2 shows them) -------------------------------------
+
+@dataclass(frozen=True)
+class Window:
+    """The months (inclusive) whose monthly updates are counted; `first > last` means none are due yet."""
+
+    first: datetime.date
+    last: datetime.date
+
+    @staticmethod
+    def index(day):
+        return day.year * 12 + day.month - 1
+
+    @property
+    def months(self):
+        return max(0, self.index(self.last) - self.index(self.first) + 1)
+
+
+def reporting_window(today, year=None):
+    """The months of `year` (default: this year) whose reporting deadline has passed by `today`."""
+    year = year or today.year
+    last = today.replace(day=1) if today.day > MONTHLY_REPORT_DAY else (
+        today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    last = min(last, datetime.date(year, 12, 1))
+    return Window(datetime.date(year, 1, 1), last)
+
+
+def _month_index(expression):
+    return ExtractYear(expression) * 12 + ExtractMonth(expression) - 1
+
+
+def _due_months(model, window):
+    """Months of the window in which an item owes a monthly update: while it runs, until it is completed."""
+    first, last = Value(Window.index(window.first)), Value(Window.index(window.last))
+    if model is Task:
+        start = Case(When(Q(timeline_kind__in=RECURRING) | Q(starts_on__isnull=True), then=first),
+                     default=_month_index("starts_on"), output_field=IntegerField())
+        end = Case(When(Q(timeline_kind__in=RECURRING) | Q(ends_on__isnull=True), then=last),
+                   default=_month_index("ends_on"), output_field=IntegerField())
+        updates = ProgressUpdate.objects.filter(task=OuterRef("pk"))
+    else:
+        start = first
+        end = Case(When(deadline__isnull=True, then=last), default=_month_index("deadline"), output_field=IntegerField())
+        updates = IndicatorReport.objects.filter(indicator=OuterRef("pk"))
+    # A completed item owes nothing after the month of its last update.
+    last_update = Subquery(updates.order_by().values(model._meta.model_name).annotate(m=Max("period")).values("m"),
+                           output_field=DateField())
+    end = Case(When(status=COMPLETED, then=Least(end, Coalesce(_month_index(last_update), first - 1))),
+               default=end, output_field=IntegerField())
+    return Greatest(Value(0), Least(last, end) - Greatest(first, start) + 1)
+
+
+def reporting_timeliness(*, tasks, indicators, key, window):
+    """Per group (`key` of the items: "plan__area", "lead_units", "officer"): updates due, made, made on time.
+
+    The one selector for "reporting on time"; the report register can feed it later (its submitted
+    reports in place of the monthly updates). Four grouped queries.
+    """
+    figures = {}
+
+    def add(group, **values):
+        row = figures.setdefault(group, {"due": 0, "made": 0, "on_time": 0})
+        for name, value in values.items():
+            row[name] += value or 0
+
+    if window.months:
+        for model, items in ((Task, tasks), (Indicator, indicators)):
+            if items is None:
+                continue
+            for row in items.values(key).annotate(due=Sum(_due_months(model, window))).order_by():
+                add(row[key], due=row["due"])
+        for report_model, item, items in ((ProgressUpdate, "task", tasks), (IndicatorReport, "indicator", indicators)):
+            if items is None:
+                continue
+            reports = report_model.objects.filter(**{f"{item}__in": items.values("pk")},
+                                                  period__gte=window.first, period__lte=window.last)
+            if report_model is ProgressUpdate:  # only months the task owes
+                reports = reports.filter(
+                    Q(task__timeline_kind__in=RECURRING) | Q(task__starts_on__isnull=True) | Q(task__ends_on__isnull=True)
+                    | Q(period__gte=TruncMonth("task__starts_on"), period__lte=F("task__ends_on")))
+            one_per_month = Concat(Cast(item, CharField()), Value("-"), Cast("period", CharField()))
+            on_time = Q(made_on__lte=ExpressionWrapper(F("period") + datetime.timedelta(days=MONTHLY_REPORT_DAY - 1),
+                                                       output_field=DateField()))
+            rows = reports.annotate(made_on=TruncDate("created_at")).values(f"{item}__{key}").annotate(
+                made=Count(one_per_month, distinct=True), on_time=Count(one_per_month, distinct=True, filter=on_time),
+            ).order_by()
+            for row in rows:
+                add(row[f"{item}__{key}"], made=row["made"], on_time=row["on_time"])
+    for row in figures.values():
+        row["made"] = min(row["made"], row["due"])
+        row["on_time"] = min(row["on_time"], row["made"])
+        row["completeness"] = _share(row["made"], row["due"])
+        row["timeliness"] = _share(row["on_time"], row["due"])
+    return figures
+
+
+def _share(part, whole):
+    return round(100 * part / whole) if whole else None
+
+
+# Figures per group -------------------------------------------------------------------------------------------
+
+def item_figures(*, tasks, indicators, key, today):
+    """Per group: tasks and indicators, completed (accepted evidence), progress and schedule, overdue, behind, met."""
+    figures = {}
+    not_done = ~Q(status=COMPLETED)
+    task_rows = tasks.annotate(schedule=expected_progress_sql(today)).values(key).annotate(
+        tasks=Count("id"), tasks_completed=Count("id", filter=Q(status=COMPLETED)),
+        awaiting_review=Count("id", filter=Q(status=ItemStatus.AWAITING_REVIEW)),
+        progress_avg=Avg("progress", filter=Q(schedule__isnull=False)), expected_avg=Avg("schedule"),
+        average_progress=Avg("progress"),
+        tasks_overdue=Count("id", filter=not_done & Q(timeline_kind=TimelineKind.ONE_OFF, ends_on__lt=today)),
+        behind=Count("id", filter=not_done & Q(schedule__gte=EARLIEST_WARNING_SHARE,
+                                               progress__lt=BEHIND_SHARE * F("schedule"))),
+    ).order_by()
+    for row in task_rows:
+        row["progress"], row["expected"] = row.pop("progress_avg"), row.pop("expected_avg")
+        figures.setdefault(row.pop(key), {}).update(row)
+    indicator_rows = indicators.values(key).annotate(
+        indicators=Count("id"), indicators_completed=Count("id", filter=Q(status=COMPLETED)),
+        met=Count("id", filter=Q(is_met=True)), measured=Count("id", filter=Q(is_met__isnull=False)),
+        indicators_overdue=Count("id", filter=not_done & Q(deadline__lt=today)),
+    ).order_by()
+    for row in indicator_rows:
+        figures.setdefault(row.pop(key), {}).update(row)
+    for row in figures.values():
+        for name in ("tasks", "tasks_completed", "awaiting_review", "tasks_overdue", "behind", "indicators",
+                     "indicators_completed", "met", "measured", "indicators_overdue"):
+            row.setdefault(name, 0)
+        for name in ("progress", "expected", "average_progress"):
+            row.setdefault(name, None)
+        row["items"] = row["tasks"] + row["indicators"]
+        row["completed"] = row["tasks_completed"] + row["indicators_completed"]
+        row["overdue"] = row["tasks_overdue"] + row["indicators_overdue"]
+        row["completion"] = _share(row["completed"], row["items"]) or 0
+        row["health"] = health(progress=row.get("progress"), expected=row.get("expected"), overdue=row["overdue"])
+    return figures
+
+
+def open_warnings_by_kind(warnings, key_expression):
+    """Per group: open warnings counted by kind."""
+    rows = (warnings.filter(closed_at__isnull=True).annotate(group=key_expression)
+            .values("group", "kind").annotate(n=Count("id", distinct=True)).order_by())
+    figures = {}
+    for row in rows:
+        figures.setdefault(row["group"], {})[row["kind"]] = row["n"]
+    return figures
+
+
+def live_plans():
+    return Plan.objects.exclude(status=Plan.Status.REPLACED)
+
+
+def _area_items(area_ids):
+    plans = live_plans().filter(area__in=area_ids).values("pk")
+    return Task.objects.filter(plan__in=plans), Indicator.objects.filter(plan__in=plans)
+
+
+def area_warnings(area_ids):
+    return (Warning.objects.filter(Q(task__plan__area__in=area_ids) | Q(indicator__plan__area__in=area_ids)
+                                   | Q(unit__area__in=area_ids)),
+            Coalesce(F("task__plan__area"), F("indicator__plan__area"), F("unit__area")))
+
+
+@dataclass
+class Row:
+    """A commune (or unit) as the province's view shows it."""
+
+    subject: object
+    figures: dict
+    warnings: dict
+    reporting: dict
+    rank: int = 0
+    health: str = Health.GREEN
+    trend: list = field(default_factory=list)
+
+    @property
+    def health_label(self):
+        return Health.LABELS[self.health]
+
+    @property
+    def warning_total(self):
+        return sum(self.warnings.values())
+
+    def __getattr__(self, name):  # figures read as attributes in templates and sort keys
+        try:
+            return self.__dict__["figures"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+EMPTY_FIGURES = {"items": 0, "tasks": 0, "indicators": 0, "completed": 0, "completion": 0, "progress": None,
+                 "expected": None, "overdue": 0, "met": 0, "measured": 0, "behind": 0, "awaiting_review": 0,
+                 "health": Health.GREEN}
+EMPTY_REPORTING = {"due": 0, "made": 0, "on_time": 0, "completeness": None, "timeliness": None}
+
+SORTS = {
+    "rank": lambda r: r.rank,
+    "name": lambda r: str(r.subject.name),
+    "completion": lambda r: (-r.completion, r.rank),
+    "progress": lambda r: (-(r.progress or 0) / (r.expected or 1), r.rank),
+    "health": lambda r: (Health.SEVERITY[r.health], (r.progress or 0) / (r.expected or 1), -r.overdue, r.rank),
+    "met": lambda r: (-r.met, r.rank),
+    "warnings": lambda r: (-r.warning_total, r.rank),
+    "timeliness": lambda r: (-(r.reporting["timeliness"] or 0), r.rank),
+}
+
+
+def rank_rows(rows):
+    """Rank by completion, then progress against schedule; equal figures share a rank."""
+    def score(row):
+        return (row.completion, round((row.progress or 0) / (row.expected or 1), 3))
+    ranked = sorted((row for row in rows if row.items), key=score, reverse=True)
+    previous, rank = None, 0
+    for position, row in enumerate(ranked, start=1):
+        if score(row) != previous:
+            rank, previous = position, score(row)
+        row.rank = rank
+    unranked = [row for row in rows if not row.items]  # nothing to carry out: listed last, without a rank
+    for row in unranked:
+        row.rank = len(ranked) + 1
+    return ranked + unranked
+
+
+def sort_rows(rows, sort):
+    descending = sort.startswith("-")
+    key = SORTS.get(sort.lstrip("-"), SORTS["rank"])
+    return sorted(rows, key=key, reverse=descending)
+
+
+def commune_rows(communes, *, today):
+    """One row per commune, ranked: figures in a fixed number of grouped queries."""
+    communes = list(communes)
+    ids = [area.pk for area in communes]
+    tasks, indicators = _area_items(ids)
+    return _ranked_rows(communes, tasks=tasks, indicators=indicators, key="plan__area",
+                        warnings=open_warnings_by_kind(*area_warnings(ids)), today=today)
+
+
+def _ranked_rows(subjects, *, tasks, indicators, key, warnings, today):
+    figures = item_figures(tasks=tasks, indicators=indicators, key=key, today=today)
+    reporting = reporting_timeliness(tasks=tasks, indicators=indicators, key=key, window=reporting_window(today))
+    rows = [Row(subject=subject, figures=figures.get(subject.pk, EMPTY_FIGURES), warnings=warnings.get(subject.pk, {}),
+                reporting=reporting.get(subject.pk, EMPTY_REPORTING), health=figures.get(subject.pk, EMPTY_FIGURES)["health"])
+            for subject in subjects]
+    return rank_rows(rows)
+
+
+def total_row(rows, subject):
+    """The province: the communes' figures added up (averages weighted by the communes' tasks)."""
+    figures = dict(EMPTY_FIGURES)
+    reporting = {"due": 0, "made": 0, "on_time": 0}
+    warnings = {}
+    progress_weight = expected_weight = weight = 0
+    for row in rows:
+        for name in ("items", "tasks", "indicators", "completed", "overdue", "met", "measured", "behind",
+                     "awaiting_review"):
+            figures[name] += row.figures.get(name, 0)
+        if row.progress is not None and row.expected is not None:
+            progress_weight += row.progress * row.tasks
+            expected_weight += row.expected * row.tasks
+            weight += row.tasks
+        for name in reporting:
+            reporting[name] += row.reporting[name]
+        for kind, n in row.warnings.items():
+            warnings[kind] = warnings.get(kind, 0) + n
+    figures["completion"] = _share(figures["completed"], figures["items"]) or 0
+    figures["progress"] = progress_weight / weight if weight else None
+    figures["expected"] = expected_weight / weight if weight else None
+    reporting["completeness"] = _share(reporting["made"], reporting["due"])
+    reporting["timeliness"] = _share(reporting["on_time"], reporting["due"])
+    row = Row(subject=subject, figures=figures, warnings=warnings, reporting=reporting)
+    row.health = figures["health"] = health(progress=figures["progress"], expected=figures["expected"],
+                                            overdue=figures["overdue"])
+    return row
+
+
+def unit_rows(area, *, today):
+    """One row per unit of a commune, for the items it leads, ranked within the commune."""
+    units = list(area.units.order_by("name"))
+    ids = [unit.pk for unit in units]
+    tasks, indicators = _area_items([area.pk])
+    tasks, indicators = tasks.filter(lead_units__in=ids), indicators.filter(lead_units__in=ids)
+    warnings = open_warnings_by_kind(
+        Warning.objects.filter(Q(unit__in=ids) | Q(task__lead_units__in=ids) | Q(indicator__lead_units__in=ids)),
+        Coalesce(F("unit"), F("task__lead_units"), F("indicator__lead_units")))
+    return _ranked_rows(units, tasks=tasks, indicators=indicators, key="lead_units", warnings=warnings, today=today)
+
+
+# Trends -----------------------------------------------------------------------------------------------------
+
+def month_ends(today, count=12):
+    """The last `count` months (oldest first) as (first day, the moment the month ends; today for this month)."""
+    months, month = [], today.replace(day=1)
+    for _i in range(count):
+        months.append(month)
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    months.reverse()
+    zone = timezone.get_current_timezone()
+    ends = []
+    for month in months:
+        next_month = (month + datetime.timedelta(days=32)).replace(day=1)
+        end = min(next_month, today + datetime.timedelta(days=1))
+        ends.append((month, datetime.datetime.combine(end, datetime.time.min, tzinfo=zone)))
+    return ends
+
+
+def monthly_trends(area_ids, *, today, count=12):
+    """Per area, month by month: completion (items whose evidence had been accepted, of today's items) and
+    warnings open at the month's end. Two grouped queries, one column per month."""
+    from evidence.models import Evidence
+
+    ends = month_ends(today, count)
+    accepted = Evidence.objects.filter(status=Evidence.Status.ACCEPTED).filter(
+        Q(task__plan__area__in=area_ids, task__status=COMPLETED, task__plan__in=live_plans().values("pk"))
+        | Q(indicator__plan__area__in=area_ids, indicator__status=COMPLETED,
+            indicator__plan__in=live_plans().values("pk")))
+    completed = accepted.annotate(area=Coalesce(F("task__plan__area"), F("indicator__plan__area"))).values(
+        "area").annotate(**{
+            f"m{i}": Count("task", distinct=True, filter=Q(reviewed_at__lt=end))
+            + Count("indicator", distinct=True, filter=Q(reviewed_at__lt=end))
+            for i, (_month, end) in enumerate(ends)}).order_by()
+    warnings, key = area_warnings(area_ids)
+    open_then = warnings.annotate(area=key).values("area").annotate(**{
+        f"m{i}": Count("id", filter=Q(raised_at__lt=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end)))
+        for i, (_month, end) in enumerate(ends)}).order_by()
+    trends = {}
+    for name, rows in (("completed", completed), ("warnings", open_then)):
+        for row in rows:
+            trends.setdefault(row["area"], {})[name] = [row[f"m{i}"] for i in range(len(ends))]
+    zeros = [0] * len(ends)
+    return [month for month, _end in ends], {
+        area: {"completed": t.get("completed", zeros), "warnings": t.get("warnings", zeros)} for area, t in trends.items()}
+
+
+def trend_series(trends, area_ids, items):
+    """Completion (%) and open warnings month by month over the given areas, with `items` as the denominator."""
+    count = len(next(iter(trends.values()))["completed"]) if trends else 0
+    completed, warnings = [0] * count, [0] * count
+    for area in area_ids:
+        for i, n in enumerate(trends.get(area, {}).get("completed", [])):
+            completed[i] += n
+        for i, n in enumerate(trends.get(area, {}).get("warnings", [])):
+            warnings[i] += n
+    return [round(100 * n / items) if items else 0 for n in completed], warnings
+
+
+# Items of a commune or unit ---------------------------------------------------------------------------------
+
+ITEM_FILTERS = ("status", "overdue", "behind", "unit", "kind", "met")
+
+
+def area_items(area, *, today, status="", overdue=False, behind=False, unit=None, kind="tasks", met=False):
+    """Tasks (or indicators) of a commune, filtered as a dashboard figure links to them."""
+    plans = live_plans().filter(area=area).values("pk")
+    if kind == "indicators":
+        items = Indicator.objects.filter(plan__in=plans)
+        if overdue:
+            items = items.filter(deadline__lt=today).exclude(status=COMPLETED)
+        if met:
+            items = items.filter(is_met=True)
+    else:
+        items = Task.objects.filter(plan__in=plans).annotate(expected=expected_progress_sql(today))
+        if overdue:
+            items = items.filter(timeline_kind=TimelineKind.ONE_OFF, ends_on__lt=today).exclude(status=COMPLETED)
+        if behind:
+            items = items.exclude(status=COMPLETED).filter(expected__gte=EARLIEST_WARNING_SHARE,
+                                                           progress__lt=BEHIND_SHARE * F("expected"))
+    if status:
+        items = items.filter(status=status)
+    if unit is not None:
+        items = items.filter(lead_units=unit)
+    return items.select_related("plan", "section").prefetch_related("lead_units").order_by("plan__slug", "position")
+
+
+def area_for(user, slug):
+    """A commune the user follows, or None."""
+    return Area.objects.communes_visible_to(user).select_related("parent").filter(slug=slug).first()
+
+
+# Province items followed down to the communes -----------------------------------------------------------------
+
+AVERAGEABLE_UNITS = ("%", "/", "điểm")  # rates and scores average; counts (Trung tâm, người) and ranks do not
+
+
+def can_average(unit_of_measure):
+    unit = (unit_of_measure or "").lower()
+    return any(mark in unit for mark in AVERAGEABLE_UNITS)
+
+
+def commune_tasks_carrying_out(communes, today):
+    return Task.objects.filter(plan__in=live_plans().filter(area__in=communes).values("pk")).annotate(
+        schedule=expected_progress_sql(today))
+
+
+def followed_down(plan, communes, *, today):
+    """Each task and indicator of a province plan with the communes' items carrying it out, rolled up.
+
+    Tasks follow `Task.carries_out`; indicators `Indicator.contributes_to` (a commune indicator meeting its own
+    target counts as meeting the province's; values average only where the unit of measure allows it).
+    Four queries whatever the number of communes.
+    """
+    not_done = ~Q(status=COMPLETED)
+    task_rollup = {row.pop("carries_out"): row for row in commune_tasks_carrying_out(communes, today).filter(
+        carries_out__plan=plan).values("carries_out").annotate(
+            communes=Count("plan__area", distinct=True), items=Count("id"),
+            completed=Count("id", filter=Q(status=COMPLETED)), progress=Avg("progress"), expected=Avg("schedule"),
+            overdue=Count("id", filter=not_done & Q(timeline_kind=TimelineKind.ONE_OFF, ends_on__lt=today)),
+        ).order_by()}
+    same_unit = Q(unit_of_measure=F("contributes_to__unit_of_measure"), current_value__isnull=False)
+    indicator_rollup = {row.pop("contributes_to"): row for row in Indicator.objects.filter(
+        plan__in=live_plans().filter(area__in=communes).values("pk"), contributes_to__plan=plan).values(
+            "contributes_to").annotate(
+            communes=Count("plan__area", distinct=True), items=Count("id"), met=Count("id", filter=Q(is_met=True)),
+            reported=Count("id", filter=Q(current_value__isnull=False) | Q(is_met__isnull=False)),
+            average=Avg("current_value", filter=same_unit), averaged=Count("id", filter=same_unit),
+        ).order_by()}
+    tasks = []
+    for task in plan.tasks.select_related("section").order_by("position"):
+        task.rollup = task_rollup.get(task.pk, {"communes": 0, "items": 0, "completed": 0, "progress": None,
+                                                "expected": None, "overdue": 0})
+        task.health = health(progress=task.rollup["progress"], expected=task.rollup["expected"],
+                             overdue=task.rollup["overdue"])
+        task.health_label = Health.LABELS[task.health]
+        tasks.append(task)
+    indicators = []
+    for indicator in plan.indicators.order_by("position"):
+        indicator.rollup = indicator_rollup.get(indicator.pk, {"communes": 0, "items": 0, "met": 0, "reported": 0,
+                                                               "average": None, "averaged": 0})
+        if not can_average(indicator.unit_of_measure):
+            indicator.rollup["average"] = None
+        indicators.append(indicator)
+    return tasks, indicators

@@ -1,0 +1,161 @@
+"""The province's view: the dashboard of communes, a commune's units, their items, province items followed down,
+unit scorecards. Each view starts from the areas the user follows (`Area.objects.communes_visible_to`)."""
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from plans.models import Area, ItemStatus, Plan, Unit
+from tasks.models import Task
+
+from .charts import trend_charts
+from .models import Warning
+from .scorecards import officer_scorecards, scorecard_areas, scorecard_workbook, unit_scorecards
+from .province import (
+    Health, area_for, area_items, commune_rows, commune_tasks_carrying_out, followed_down, monthly_trends, sort_rows,
+    total_row, trend_series, unit_rows,
+)
+
+COMMUNES_PER_PAGE = 50
+ITEMS_PER_PAGE = 50
+
+
+def _charts(months, completion, warnings):
+    return trend_charts(months, completion, warnings, title_completion=_("Tỷ lệ hoàn thành theo tháng"),
+                        title_warnings=_("Cảnh báo đang mở cuối mỗi tháng"))
+
+
+def _province(user, slug):
+    provinces = Area.objects.provinces_visible_to(user).order_by("name")
+    province = provinces.filter(slug=slug).first() if slug else provinces.first()
+    if province is None and slug:
+        raise Http404
+    return province, provinces
+
+
+@login_required
+def province_dashboard_view(request):
+    province, provinces = _province(request.user, request.GET.get("province", ""))
+    today = timezone.localdate()
+    communes = Area.objects.communes_visible_to(request.user).filter(parent=province).order_by("name")
+    rows = commune_rows(communes, today=today)
+    sort = request.GET.get("sort", "rank")
+    page = Paginator(sort_rows(rows, sort), COMMUNES_PER_PAGE).get_page(request.GET.get("page"))
+    total = total_row(rows, province)
+    months, trends = monthly_trends([row.subject.pk for row in rows], today=today)
+    completion, warnings = trend_series(trends, trends.keys(), total.items)
+    return render(request, "reports/province_dashboard.html", {
+        "province": province, "provinces": provinces, "page": page, "total": total, "sort": sort,
+        "kinds": Warning.Kind, "charts": _charts(months, completion, warnings), "health": Health,
+        "plans": Plan.objects.visible_to(request.user).filter(area=province).order_by("slug") if province else [],
+    })
+
+
+@login_required
+def commune_view(request, slug):
+    area = area_for(request.user, slug)
+    if area is None:
+        raise Http404
+    today = timezone.localdate()
+    commune = commune_rows([area], today=today)[0]
+    units = sort_rows(unit_rows(area, today=today), request.GET.get("sort", "rank"))
+    months, trends = monthly_trends([area.pk], today=today)
+    completion, warnings = trend_series(trends, [area.pk], commune.items)
+    return render(request, "reports/commune.html", {
+        "area": area, "commune": commune, "units": units, "kinds": Warning.Kind, "sort": request.GET.get("sort", "rank"),
+        "charts": _charts(months, completion, warnings),
+    })
+
+
+@login_required
+def area_items_view(request, slug):
+    area = area_for(request.user, slug)
+    if area is None:
+        raise Http404
+    unit = None
+    if request.GET.get("unit", "").isdigit():
+        unit = get_object_or_404(Unit, pk=request.GET["unit"], area=area)
+    filters = {
+        "kind": "indicators" if request.GET.get("kind") == "indicators" else "tasks",
+        "status": request.GET.get("status", "") if request.GET.get("status", "") in ItemStatus.values else "",
+        "overdue": request.GET.get("overdue") == "1", "behind": request.GET.get("behind") == "1",
+        "met": request.GET.get("met") == "1",
+    }
+    items = area_items(area, today=timezone.localdate(), unit=unit, **filters)
+    page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "reports/area_items.html", {
+        "area": area, "unit": unit, "page": page, "filters": filters, "statuses": ItemStatus.choices,
+        "units": area.units.order_by("name"),
+    })
+
+
+def _province_plan(user, slug):
+    plan = Plan.objects.visible_to(user).filter(slug=slug, area__kind=Area.Kind.PROVINCE).select_related("area").first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@login_required
+def province_items_view(request, slug):
+    plan = _province_plan(request.user, slug)
+    communes = Area.objects.communes_visible_to(request.user).filter(parent=plan.area)
+    tasks, indicators = followed_down(plan, communes.values("pk"), today=timezone.localdate())
+    return render(request, "reports/province_items.html", {
+        "plan": plan, "tasks": tasks, "indicators": indicators, "commune_count": communes.count(),
+    })
+
+
+@login_required
+def province_task_view(request, pk):
+    task = get_object_or_404(Task.objects.visible_to(request.user).filter(plan__area__kind=Area.Kind.PROVINCE)
+                             .select_related("plan__area"), pk=pk)
+    communes = Area.objects.communes_visible_to(request.user).filter(parent=task.plan.area).values("pk")
+    children = (commune_tasks_carrying_out(communes, timezone.localdate()).filter(carries_out=task)
+                .select_related("plan__area").prefetch_related("lead_units").order_by("plan__area__name", "position"))
+    page = Paginator(children, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "reports/province_task.html", {"task": task, "page": page})
+
+
+def _scorecard_scope(request):
+    """The year and the areas ranked: a commune (`?commune=`) or a province's communes (`?province=`)."""
+    today = timezone.localdate()
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
+    if not 2000 <= year <= today.year:
+        year = today.year
+    commune = None
+    if request.GET.get("commune"):
+        commune = area_for(request.user, request.GET["commune"])
+        if commune is None:
+            raise Http404
+    province, _provinces = _province(request.user, request.GET.get("province", ""))
+    if commune is not None:
+        province = commune.parent
+    return today, year, commune, province, scorecard_areas(request.user, province=province, commune=commune)
+
+
+@login_required
+def scorecards_view(request):
+    today, year, commune, province, areas = _scorecard_scope(request)
+    return render(request, "reports/scorecards.html", {
+        "year": year, "years": range(today.year, today.year - 3, -1), "commune": commune, "province": province,
+        "units": unit_scorecards(areas, year=year, today=today),
+        "officers": officer_scorecards(areas, year=year, today=today),
+        "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+def scorecards_xlsx_view(request):
+    today, year, commune, province, areas = _scorecard_scope(request)
+    place = commune or province
+    title = _("Bảng điểm thi đua năm %(year)s – %(place)s") % {"year": year, "place": place}
+    data = scorecard_workbook(units=unit_scorecards(areas, year=year, today=today),
+                              officers=officer_scorecards(areas, year=year, today=today), title=title)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"bang-diem-thi-dua-{year}-{place.slug if place else 'tat-ca'}.xlsx")
+    return response
