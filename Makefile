@@ -15,7 +15,7 @@ DEBIAN_PACKAGES := python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 lib
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run setup system-packages test bench migrate demo clean
+.PHONY: run setup system-packages test bench migrate demo clean lint
 
 run: setup migrate demo
 	@echo
@@ -57,3 +57,6 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+lint: setup
+	$(BIN)/ruff check --select F,E9 --exclude .venv --exclude '*/migrations/*' .

@@ -1,4 +1,6 @@
 """Querysets shaped for the pages that read plans."""
+from collections import defaultdict
+
 from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -8,7 +10,7 @@ from indicators.models import Indicator
 from tasks.models import Task
 
 from .history import ACTIONS
-from .models import Area, Plan, Section, Unit
+from .models import Plan, Section, Unit
 
 
 def _count(model):

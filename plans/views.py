@@ -18,9 +18,8 @@ from .appendix.services import (errors_workbook, import_confirm, import_map_unit
 from .forms import (ITEM_FORMS, AppendixUploadForm, LegalDocumentForm, PlanForm, ReasonForm, SectionForm,
                     add_service_errors)
 from .history import history_rows
-from .models import AppendixImport, LegalDocument, Plan, Unit
-from .selectors import (plan_clears_summary, plan_document, plan_item_history, plan_list, plan_units,
-                        plan_with_references)
+from .models import AppendixImport, LegalDocument, Plan
+from .selectors import (plan_clears_summary, plan_document, plan_item_history, plan_list, plan_with_references)
 from .services import (StaleVersion, item_delete, item_model, item_move, item_save, legal_document_save, plan_issue,
                        plan_save, section_move, section_save)
 

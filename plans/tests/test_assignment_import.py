@@ -2,7 +2,7 @@
 import pytest
 
 from indicators.models import Indicator
-from plans.models import AssignmentImport, Plan, Unit
+from plans.models import AssignmentImport, Plan
 from tasks.models import Task
 from tests import files
 from tests.workbooks import workbook_bytes
