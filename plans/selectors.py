@@ -56,6 +56,24 @@ def plan_document(plan):
     return document
 
 
+def plan_structure(plan):
+    """The plan's sections in order, each with its indicator and task objects, for the administration page."""
+    from tasks.selectors import open_warnings
+
+    units = ("lead_units", "support_units")
+    indicators = plan.indicators.order_by("position").prefetch_related(*units, open_warnings())
+    tasks = plan.tasks.order_by("position").select_related("officer").prefetch_related(*units, open_warnings())
+    by_section = defaultdict(lambda: {"indicators": [], "tasks": []})
+    for indicator in indicators:
+        by_section[indicator.section_id]["indicators"].append(indicator)
+    for task in tasks:
+        by_section[task.section_id]["tasks"].append(task)
+    rows = [{"section": None, **by_section[None]}] if None in by_section else []
+    for section in plan.sections.order_by("position"):
+        rows.append({"section": section, **by_section.get(section.id, {"indicators": [], "tasks": []})})
+    return rows
+
+
 def plan_with_references(queryset, slug):
     return (
         queryset.select_related("area", "area__parent", "implements_plan", "replaces")

@@ -19,7 +19,8 @@ from .forms import (ITEM_FORMS, AppendixUploadForm, LegalDocumentForm, PlanForm,
                     add_service_errors)
 from .history import history_rows
 from .models import AppendixImport, LegalDocument, Plan
-from .selectors import (plan_clears_summary, plan_document, plan_item_history, plan_list, plan_with_references)
+from .selectors import (plan_clears_summary, plan_document, plan_item_history, plan_list, plan_structure,
+                        plan_with_references)
 from .services import (StaleVersion, item_delete, item_model, item_move, item_save, legal_document_save, plan_issue,
                        plan_save, section_move, section_save)
 
@@ -249,7 +250,7 @@ def plan_issue_view(request, slug):
 def plan_structure_view(request, slug):
     plan = _editable_plan(request.user, slug)
     return render(request, "plans/manage/plan_structure.html", {
-        "plan": plan, "rows": plan_document(plan), "issued": plan.status != Plan.Status.DRAFT,
+        "plan": plan, "rows": plan_structure(plan), "issued": plan.status != Plan.Status.DRAFT,
         "moves": [("up", _("Lên")), ("down", _("Xuống"))], "item_history": plan_item_history(plan, limit=30),
     })
 
