@@ -142,11 +142,12 @@ class ItemForm(forms.ModelForm):
 
 
 class IndicatorForm(ItemForm):
-    own_fields = ("content", "unit_of_measure", "target_text")
+    own_fields = ("content", "unit_of_measure", "target_text", "baseline")
 
     class Meta:
         model = Indicator
-        fields = ["section", "ordinal", "content", "unit_of_measure", "target_text", "lead_units", "support_units"]
+        fields = ["section", "ordinal", "content", "unit_of_measure", "target_text", "baseline", "lead_units",
+                  "support_units"]
         widgets = {"content": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"target_text": _("Ghi như văn bản: ≥ 80, >30%, 06 - 10, hoặc bằng chữ.")}
 
