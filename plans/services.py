@@ -443,9 +443,10 @@ def item_delete(*, user, item, reason=""):
     plan_check_editable(user, plan)
     reason = change_reason(plan, reason)
     item = model.objects.get(pk=item.pk)
-    reported = item.evidence.exists() or (item.updates.exists() if model is Task else item.reports.exists())
-    if reported:
-        raise ValidationError(_("Mục đã có báo cáo hoặc minh chứng nên không thể xóa."))
+    followed = item.evidence.exists() or (item.updates.exists() or item.comments.exists() if model is Task
+                                          else item.reports.exists())
+    if followed:
+        raise ValidationError(_("Mục đã có báo cáo, ý kiến hoặc minh chứng nên không thể xóa."))
     item._history_user = user
     item._change_reason = reason or None
     item.delete()

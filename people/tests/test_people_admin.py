@@ -148,3 +148,15 @@ def test_units_and_aliases_through_the_pages(client, users):
     assert not unit.aliases.exists()
     listed = client.get("/manage/units/").context["page"]
     assert unit in listed and {u.area.slug for u in listed} == {"dai-phuoc"}
+
+
+def test_a_person_shared_with_another_area_is_left_to_a_superuser(client, users):
+    shared = users["daiphuoc-economic"]
+    shared.units.add(_unit("phu-lam"))
+    client.force_login(users["daiphuoc-admin"])
+    assert client.get(f"/manage/people/{shared.pk}/edit/").status_code == 403
+    assert client.post(f"/manage/people/{shared.pk}/deactivate/").status_code == 403
+    shared.refresh_from_db()
+    assert shared.is_active and shared.units.count() == 2
+    client.force_login(users["admin"])
+    assert client.get(f"/manage/people/{shared.pk}/edit/").status_code == 200

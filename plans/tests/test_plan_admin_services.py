@@ -215,3 +215,23 @@ def test_an_issued_plan_keeps_its_number(users, issued):
         plan_save(user=users["daiphuoc-admin"], plan=issued.plan, values={**PLAN_VALUES, "number": ""}, reason="Sửa số")
     assert "number" in refused.value.message_dict
     assert Plan.objects.get(pk=issued.plan_id).number == "75"
+
+
+def test_an_issued_plan_changes_only_with_a_reason(users, issued):
+    values = {**PLAN_VALUES, "number": "75", "issued_day": 2, "issued_month": 3, "signer_name": "Nguyễn Văn A",
+              "title": "Trích yếu mới"}
+    with pytest.raises(ValidationError) as refused:
+        plan_save(user=users["daiphuoc-admin"], plan=issued.plan, values=values)
+    assert "reason" in refused.value.message_dict
+    plan_save(user=users["daiphuoc-admin"], plan=issued.plan, values=values, reason="Sửa lỗi chính tả")
+    assert history_rows(Plan.objects.get(pk=issued.plan_id))[0]["reason"] == "Sửa lỗi chính tả"
+
+
+def test_an_item_with_reports_or_comments_is_not_removed(users, issued):
+    from tasks.services import task_comment_add
+
+    issued.lead_units.add(Unit.objects.get(area__slug="dai-phuoc", name="Phòng Kinh tế"))
+    task_comment_add(task_id=issued.pk, user=users["daiphuoc-economic"], body="Đã phối hợp")
+    with pytest.raises(ValidationError):
+        item_delete(user=users["daiphuoc-admin"], item=issued, reason="Trùng")
+    assert Task.objects.filter(pk=issued.pk).exists()
