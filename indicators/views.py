@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from plans.access import can_report
 from plans.forms import add_service_errors
 from plans.history import history_rows
+from plans.models import Plan
 from plans.services import StaleVersion
 
 from .forms import IndicatorReportForm
@@ -29,6 +30,7 @@ def indicator_detail_view(request, pk):
         "reports": indicator.reports.select_related("author")[:50],
         "evidence": indicator.evidence.select_related("uploaded_by", "reviewed_by").order_by("-uploaded_at"),
         "can_report": can_report(request.user, indicator),
+        "can_edit": Plan.objects.editable_by(request.user).filter(pk=indicator.plan_id).exists(),
     })
 
 

@@ -39,6 +39,12 @@ class ReasonForm(forms.Form):
     reason = ReasonField()
 
 
+def _reason_only_once_issued(form, plan):
+    """A draft changes freely, so its forms do not ask why."""
+    if plan is None or plan.status == Plan.Status.DRAFT:
+        del form.fields["reason"]
+
+
 class PlanForm(forms.ModelForm):
     reason = ReasonField()
 
@@ -55,14 +61,15 @@ class PlanForm(forms.ModelForm):
         documents = LegalDocument.objects.usable_by(user).order_by("issued_on", "reference")
         for name in ("legal_basis", "implements", "replaces"):
             self.fields[name].queryset = documents
+            self.fields[name].label_from_instance = lambda document: f"{document.reference} – {document.issuer}"
         higher = Plan.objects.visible_to(user).select_related("area").order_by("area__kind", "slug")
+        _reason_only_once_issued(self, self.instance if self.instance.pk else None)
         if self.instance.pk:
             higher = higher.exclude(pk=self.instance.pk)
             del self.fields["area"]
         else:
             self.fields["area"].queryset = Area.objects.administered_by(user).order_by("kind", "name")
             self.fields["area"].empty_label = None
-            del self.fields["reason"]
         self.fields["implements_plan"].queryset = higher
         self.fields["issued_day"].widget.attrs.update(min=1, max=31)
         self.fields["issued_month"].widget.attrs.update(min=1, max=12)
@@ -110,6 +117,7 @@ class SectionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = plan.sections.exclude(pk=self.instance.pk).order_by("position")
         self.fields["parent"].label = _("Thuộc mục")
+        _reason_only_once_issued(self, plan)
 
     def _post_clean(self):
         pass
@@ -129,6 +137,7 @@ class ItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = plan.sections.order_by("position")
         self.fields["section"].label = _("Thuộc mục")
+        _reason_only_once_issued(self, plan)
         units = plan_units(plan)
         for name in ("lead_units", "support_units"):
             self.fields[name].queryset = units
@@ -142,11 +151,12 @@ class ItemForm(forms.ModelForm):
 
 
 class IndicatorForm(ItemForm):
-    own_fields = ("content", "unit_of_measure", "target_text")
+    own_fields = ("content", "unit_of_measure", "target_text", "baseline")
 
     class Meta:
         model = Indicator
-        fields = ["section", "ordinal", "content", "unit_of_measure", "target_text", "lead_units", "support_units"]
+        fields = ["section", "ordinal", "content", "unit_of_measure", "target_text", "baseline", "lead_units",
+                  "support_units"]
         widgets = {"content": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"target_text": _("Ghi như văn bản: ≥ 80, >30%, 06 - 10, hoặc bằng chữ.")}
 

@@ -216,6 +216,32 @@ PLAN_FIELDS = ["number", "symbol", "issued_day", "issued_month", "issued_year", 
                "signer_title", "title", "implements_plan", "replaces"]
 
 
+def _plan_errors(plan, *, issued):
+    """What a plan lacks: a title and issuer always, a real date, and once issued its number, full date and signer."""
+    errors = {}
+    if not plan.title.strip():
+        errors["title"] = _("Hãy nhập trích yếu của kế hoạch.")
+    if not plan.issuer.strip():
+        errors["issuer"] = _("Hãy nhập cơ quan ban hành.")
+    if plan.issued_month is not None and not 1 <= plan.issued_month <= 12:
+        errors["issued_month"] = _("Tháng phải từ 1 đến 12.")
+    if plan.issued_day is not None and not 1 <= plan.issued_day <= 31:
+        errors["issued_day"] = _("Ngày phải từ 1 đến 31.")
+    elif plan.issued_year and plan.issued_month and plan.issued_day and "issued_month" not in errors:
+        try:
+            datetime.date(plan.issued_year, plan.issued_month, plan.issued_day)
+        except ValueError:
+            errors["issued_day"] = _("Ngày ban hành không có thật.")
+    if issued:
+        if not plan.number:
+            errors["number"] = _("Kế hoạch ban hành phải có số.")
+        if not (plan.issued_year and plan.issued_month and plan.issued_day):
+            errors.setdefault("issued_day", _("Kế hoạch ban hành phải có đủ ngày, tháng, năm ban hành."))
+        if not plan.signer_name:
+            errors["signer_name"] = _("Kế hoạch ban hành phải có người ký.")
+    return errors
+
+
 @transaction.atomic
 def plan_save(*, user, plan=None, area=None, values, legal_basis=(), implements=(), reason=""):
     """Create a draft plan in an area the user administers, or change one they may edit.
@@ -241,6 +267,9 @@ def plan_save(*, user, plan=None, area=None, values, legal_basis=(), implements=
     for name in PLAN_FIELDS:
         if name in values:
             setattr(plan, name, values[name])
+    errors = _plan_errors(plan, issued=plan.status != Plan.Status.DRAFT)
+    if errors:
+        raise ValidationError(errors)
     return _saved_with_relations(plan, user=user, reason=reason,
                                  relations={"legal_basis": legal_basis, "implements": implements})
 
@@ -252,13 +281,7 @@ def plan_issue(*, user, plan):
     plan_check_editable(user, plan)
     if plan.status != Plan.Status.DRAFT:
         raise ValidationError(_("Chỉ kế hoạch dự thảo mới được ban hành."))
-    errors = {}
-    if not plan.number:
-        errors["number"] = _("Kế hoạch ban hành phải có số.")
-    if not (plan.issued_year and plan.issued_month and plan.issued_day):
-        errors["issued_day"] = _("Kế hoạch ban hành phải có đủ ngày, tháng, năm ban hành.")
-    if not plan.signer_name:
-        errors["signer_name"] = _("Kế hoạch ban hành phải có người ký.")
+    errors = _plan_errors(plan, issued=True)
     if not plan.indicators.exists() and not plan.tasks.exists():
         errors["__all__"] = _("Kế hoạch chưa có chỉ tiêu hoặc nhiệm vụ nào.")
     if errors:
@@ -305,6 +328,8 @@ def section_save(*, user, plan, section=None, values, reason=""):
     for name in ("appendix", "number", "title", "parent"):
         if name in values:
             setattr(section, name, values[name])
+    if not section.title.strip():
+        raise ValidationError({"title": _("Hãy nhập tên mục.")})
     return _saved(section, user=user, reason=reason)
 
 
@@ -383,6 +408,9 @@ def item_save(*, user, plan, kind, item_id=None, version=None, values, lead_unit
             raise PermissionDenied(_("Mục này không thuộc kế hoạch."))
         item.version += 1
     values = _item_text(model, dict(values), plan)
+    text = "content" if model is Indicator else "title"
+    if text in values and not (values[text] or "").strip():
+        raise ValidationError({text: _("Nội dung không được để trống.")})
     section = values.get("section")
     if section is not None and section.plan_id != plan.pk:
         raise ValidationError({"section": _("Chọn một mục của cùng kế hoạch.")})
@@ -416,9 +444,10 @@ def item_delete(*, user, item, reason=""):
     plan_check_editable(user, plan)
     reason = change_reason(plan, reason)
     item = model.objects.get(pk=item.pk)
-    reported = item.evidence.exists() or (item.updates.exists() if model is Task else item.reports.exists())
-    if reported:
-        raise ValidationError(_("Mục đã có báo cáo hoặc minh chứng nên không thể xóa."))
+    followed = item.evidence.exists() or (item.updates.exists() or item.comments.exists() if model is Task
+                                          else item.reports.exists())
+    if followed:
+        raise ValidationError(_("Mục đã có báo cáo, ý kiến hoặc minh chứng nên không thể xóa."))
     item._history_user = user
     item._change_reason = reason or None
     item.delete()

@@ -226,7 +226,7 @@ def plan_edit_view(request, slug):
 
     def save(data):
         plan_save(user=request.user, plan=plan, values=form.values(), legal_basis=data["legal_basis"],
-                  implements=data["implements"], reason=data["reason"])
+                  implements=data["implements"], reason=data.get("reason", ""))
         return reverse("plans:plan_structure", args=[plan.slug])
 
     return _save_form(request, form, save, success=_("Đã lưu kế hoạch."), template="plans/manage/form.html",
@@ -262,7 +262,7 @@ def section_form_view(request, slug, pk=None):
     form = SectionForm(request.POST or None, instance=section, plan=plan)
 
     def save(data):
-        section_save(user=request.user, plan=plan, section=section, values=form.values(), reason=data["reason"])
+        section_save(user=request.user, plan=plan, section=section, values=form.values(), reason=data.get("reason", ""))
         return reverse("plans:plan_structure", args=[plan.slug])
 
     return _save_form(request, form, save, success=_("Đã lưu mục."), template="plans/manage/form.html",
@@ -309,7 +309,7 @@ def item_form_view(request, slug, kind, pk=None):
     def save(data):
         saved = item_save(user=request.user, plan=plan, kind=kind, item_id=pk, version=data["version"],
                           values=form.values(), lead_units=data["lead_units"], support_units=data["support_units"],
-                          reason=data["reason"])
+                          reason=data.get("reason", ""))
         return saved.get_absolute_url()
 
     title = {("indicators", True): _("Sửa chỉ tiêu"), ("indicators", False): _("Thêm chỉ tiêu"),

@@ -60,6 +60,7 @@ def task_detail_view(request, pk):
         "evidence": task.evidence.select_related("uploaded_by", "reviewed_by").order_by("-uploaded_at"),
         "comments": task.comments.select_related("author"),
         "can_report": can_report(request.user, task), "can_comment": can_comment(request.user, task),
+        "can_edit": Plan.objects.editable_by(request.user).filter(pk=task.plan_id).exists(),
         "comment_form": CommentForm(), "warnings": task.warnings.filter(closed_at__isnull=True),
     })
 

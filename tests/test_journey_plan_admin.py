@@ -16,7 +16,7 @@ def test_admin_builds_issues_and_corrects_a_plan_then_adds_a_user(demo, live_ser
     page.fill("#id_issuer", "UBND xã Đại Phước")
     page.fill("#id_title", "Kế hoạch chuyển đổi số xã Đại Phước năm 2027")
     page.fill("#id_issued_year", "2027")
-    page.select_option("#id_legal_basis", label="57-NQ/TW")
+    page.select_option("#id_legal_basis", label="57-NQ/TW – Bộ Chính trị")
     page.select_option("#id_implements_plan", label="182/KH-UBND – UBND tỉnh Đồng Nai")
     page.get_by_role("button", name="Lưu").click()
     expect(page.locator("#plan-status")).to_have_text("Dự thảo")

@@ -198,3 +198,40 @@ def test_units_are_created_and_renamed_only_in_administered_areas(users):
     with pytest.raises(ValidationError):
         unit_create(user=users["phulam-admin"], area=phu_lam, name="công an xã")  # already there
     assert unit_create(user=users["dongnai-admin"], area=phu_lam, name="Ban X").area == phu_lam  # the province's commune
+
+
+@pytest.mark.parametrize("values, field", [
+    ({"issued_month": 13}, "issued_month"), ({"issued_day": 0}, "issued_day"),
+    ({"issued_day": 30, "issued_month": 2}, "issued_day"), ({"title": " "}, "title"),
+])
+def test_a_plan_with_an_impossible_date_or_no_title_is_refused(users, draft, values, field):
+    with pytest.raises(ValidationError) as refused:
+        plan_save(user=users["daiphuoc-admin"], plan=draft, values={**PLAN_VALUES, **values})
+    assert field in refused.value.message_dict
+
+
+def test_an_issued_plan_keeps_its_number(users, issued):
+    with pytest.raises(ValidationError) as refused:
+        plan_save(user=users["daiphuoc-admin"], plan=issued.plan, values={**PLAN_VALUES, "number": ""}, reason="Sửa số")
+    assert "number" in refused.value.message_dict
+    assert Plan.objects.get(pk=issued.plan_id).number == "75"
+
+
+def test_an_issued_plan_changes_only_with_a_reason(users, issued):
+    values = {**PLAN_VALUES, "number": "75", "issued_day": 2, "issued_month": 3, "signer_name": "Nguyễn Văn A",
+              "title": "Trích yếu mới"}
+    with pytest.raises(ValidationError) as refused:
+        plan_save(user=users["daiphuoc-admin"], plan=issued.plan, values=values)
+    assert "reason" in refused.value.message_dict
+    plan_save(user=users["daiphuoc-admin"], plan=issued.plan, values=values, reason="Sửa lỗi chính tả")
+    assert history_rows(Plan.objects.get(pk=issued.plan_id))[0]["reason"] == "Sửa lỗi chính tả"
+
+
+def test_an_item_with_reports_or_comments_is_not_removed(users, issued):
+    from tasks.services import task_comment_add
+
+    issued.lead_units.add(Unit.objects.get(area__slug="dai-phuoc", name="Phòng Kinh tế"))
+    task_comment_add(task_id=issued.pk, user=users["daiphuoc-economic"], body="Đã phối hợp")
+    with pytest.raises(ValidationError):
+        item_delete(user=users["daiphuoc-admin"], item=issued, reason="Trùng")
+    assert Task.objects.filter(pk=issued.pk).exists()

@@ -27,19 +27,27 @@ def _plan(slug, area, units, size):
     return plan
 
 
-def _queries(client, plan):
+def _queries(client, plan, page=""):
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(f"/plans/{plan.slug}/")
+        response = client.get(f"/plans/{plan.slug}/{page}")
     assert response.status_code == 200
     return len(queries)
 
 
-def test_plan_page_queries_do_not_grow_with_items(client, django_user_model):
+def _small_and_large(client, django_user_model, role):
     area = Area.objects.create(kind="commune", name="Thử", slug="thu")
     units = [Unit.objects.create(area=area, name=n, slug=f"thu-{i}") for i, n in enumerate(["Phòng A", "Phòng B"])]
-    small, large = _plan("small", area, units, 10), _plan("large", area, units, 1000)
-    user = django_user_model.objects.create_user("reader", password="x", role="leader")
+    user = django_user_model.objects.create_user("reader", password="x", role=role)
     user.units.set(units[:1])
     client.force_login(user)
-    small_count, large_count = _queries(client, small), _queries(client, large)
-    assert 0 < small_count == large_count
+    return _plan("small", area, units, 10), _plan("large", area, units, 1000)
+
+
+def test_plan_page_queries_do_not_grow_with_items(client, django_user_model):
+    small, large = _small_and_large(client, django_user_model, "leader")
+    assert 0 < _queries(client, small) == _queries(client, large)
+
+
+def test_plan_administration_page_queries_do_not_grow_with_items(client, django_user_model):
+    small, large = _small_and_large(client, django_user_model, "admin")
+    assert 0 < _queries(client, small, "structure/") == _queries(client, large, "structure/")
