@@ -1,8 +1,10 @@
 """Workflows that write plans and their organisation."""
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from indicators.targets import parse_target
@@ -134,6 +136,18 @@ class StaleVersion(Exception):
     def __init__(self, current):
         super().__init__("stale version")
         self.current = current
+
+
+def text_lengths_check(model, **texts):
+    """Refuse free text longer than the model's field allows, before anything is written."""
+    errors = {}
+    for name, text in texts.items():
+        limit = model._meta.get_field(name).max_length
+        if text and len(text) > limit:
+            errors[name] = _("Nội dung quá dài: tối đa %(limit)s ký tự, đã nhập %(length)s ký tự.") % {
+                "limit": limit, "length": len(text)}
+    if errors:
+        raise ValidationError(errors)
 
 
 def item_lock(model, *, pk, version):
