@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.downloads import file_response
+
 from .appendix import INDICATORS, TASKS
 from .history import history_rows
 from .exports import appendix_workbook
@@ -139,6 +141,5 @@ def _kind(kind):
 
 
 def _xlsx_response(data, filename):
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_response(data, filename=filename,
+                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
