@@ -3,7 +3,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.urls import include, path
 
-from people.views import PasswordResetView
+from people.views import PasswordResetConfirmView, PasswordResetView
 
 
 def health(request):
@@ -22,6 +22,7 @@ urlpatterns = [
     path("notifications/", include("people.urls")),
     path("reports/", include("reports.urls")),
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/reset/<uidb64>/<token>/", PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("accounts/", include("django.contrib.auth.urls")),  # sign-in, sign-out, password change and reset
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -31,3 +31,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         self.extra_email_context = {"portal_url": settings.PORTAL_URL}
         return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a new password through the e-mailed link also lifts a sign-in lockout on that username."""
+
+    def form_valid(self, form):
+        from axes.utils import reset
+
+        response = super().form_valid(form)
+        reset(username=form.user.get_username())
+        return response
