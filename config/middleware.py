@@ -1,5 +1,8 @@
+import time
+
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class ChosenLanguageMiddleware:
@@ -19,4 +22,34 @@ class ChosenLanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+def session_seen(request):
+    """Mark the session active now: it is saved with a new expiry date."""
+    if hasattr(request, "session"):
+        request.session["last_seen"] = int(time.time())
+
+
+class SignedInMiddleware:
+    """What every signed-in request gets: an idle timeout, and responses no browser or proxy keeps.
+
+    The session expires SESSION_COOKIE_AGE after the last request (SESSION_IDLE_TIMEOUT_HOURS);
+    activity pushes the expiry on, writing the session at most once a minute. Pages, PDFs,
+    workbooks and evidence files of a signed-in user are sent with Cache-Control: no-store,
+    so the next person at a shared office computer finds nothing in its cache.
+    """
+
+    TOUCH_EVERY = 60  # seconds
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in = request.user.is_authenticated
+        if signed_in and time.time() - request.session.get("last_seen", 0) >= self.TOUCH_EVERY:
+            session_seen(request)
+        response = self.get_response(request)
+        if signed_in or request.user.is_authenticated:
+            add_never_cache_headers(response)
         return response

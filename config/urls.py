@@ -4,7 +4,7 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 
-from people.views import PasswordResetView
+from people.views import PasswordResetConfirmView, PasswordResetView
 
 from people.views import PortalLoginView
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/reset/<uidb64>/<token>/", PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("accounts/", include("django.contrib.auth.urls")),  # sign-out, password change and reset
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

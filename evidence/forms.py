@@ -27,4 +27,5 @@ class EvidenceSlotsMixin:
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", _("Chấp nhận")), ("reject", _("Trả lại"))], widget=forms.RadioSelect)
     reason = forms.ChoiceField(label=_("Lý do trả lại"), choices=[("", "—")] + Evidence.RejectionReason.choices, required=False)
-    note = forms.CharField(label=_("Ghi chú (bắt buộc khi trả lại)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label=_("Ghi chú (bắt buộc khi trả lại)"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                           max_length=Evidence._meta.get_field("review_note").max_length)

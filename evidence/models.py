@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from plans.models import NOTE_MAX_LENGTH
+
 
 def evidence_path(instance, filename):
     # The uploaded name is kept for display only; storage paths never come from users.
@@ -61,7 +63,7 @@ class Evidence(models.Model):
     )
     reviewed_at = models.DateTimeField(_("thời điểm thẩm định"), null=True, blank=True)
     rejection_reason = models.CharField(_("lý do trả lại"), max_length=24, choices=RejectionReason.choices, blank=True)
-    review_note = models.TextField(_("ghi chú thẩm định"), blank=True)
+    review_note = models.TextField(_("ghi chú thẩm định"), blank=True, max_length=NOTE_MAX_LENGTH)
     history = HistoricalRecords(excluded_fields=["file"])
 
     class Meta:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from people.services import notify
 from plans.access import can_review
 from plans.models import ItemStatus
+from plans.services import text_lengths_check
 
 from .models import Evidence
 from .validation import inspect_upload
@@ -92,6 +93,7 @@ def evidence_review(*, evidence_id, reviewer, accept, reason="", note=""):
     if evidence.status != Evidence.Status.PENDING:
         raise ValidationError(_("Minh chứng này đã được thẩm định lúc %(when)s; quyết định không thể thay đổi.")
                               % {"when": timezone.localtime(evidence.reviewed_at).strftime("%d/%m/%Y %H:%M")})
+    text_lengths_check(Evidence, review_note=note)
     if not accept:
         if reason not in Evidence.RejectionReason.values:
             raise ValidationError(_("Hãy chọn lý do trả lại minh chứng."))

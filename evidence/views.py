@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from config.downloads import NO_STORE
 from plans.access import can_review
 
 from .forms import ReviewForm
@@ -67,8 +68,10 @@ def _file_response(request, pk, *, inline):
         # 403, not 404: the file exists but is outside the user's scope, and saying so hides nothing useful.
         raise PermissionDenied(_("Bạn không có quyền xem tệp minh chứng này."))
     inline = inline and evidence.is_previewable
+    # FileResponse builds Content-Disposition with Django's content_disposition_header, as file_response does.
     response = FileResponse(evidence.file.open("rb"), as_attachment=not inline, filename=evidence.original_name,
                             content_type=CONTENT_TYPES[evidence.kind])
+    response["Cache-Control"] = NO_STORE
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; frame-ancestors 'self'"
     return response

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evidence.forms import EvidenceSlotsMixin
+from plans.models import REPORT_TEXT_MAX_LENGTH
 from tasks.forms import MonthField
 
 from .models import IndicatorReport
@@ -13,7 +14,8 @@ class IndicatorReportForm(EvidenceSlotsMixin, forms.Form):
     value = forms.DecimalField(label=_("Giá trị đo được"), required=False, max_digits=16, decimal_places=4)
     qualitative_state = forms.ChoiceField(label=_("Tình trạng"), required=False,
                                           choices=[("", "—")] + IndicatorReport.QualitativeState.choices)
-    description = forms.CharField(label=_("Mô tả kết quả"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("Mô tả kết quả"), required=False, max_length=REPORT_TEXT_MAX_LENGTH,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, indicator, **kwargs):
         super().__init__(*args, **kwargs)

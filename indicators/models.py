@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plans.models import PlanItem
+from plans.models import REPORT_TEXT_MAX_LENGTH, PlanItem
 
 
 class Comparator(models.TextChoices):
@@ -110,7 +110,7 @@ class IndicatorReport(models.Model):
     period = models.DateField(_("kỳ báo cáo (tháng)"))
     value = models.DecimalField(_("giá trị đo được"), max_digits=16, decimal_places=4, null=True, blank=True)
     qualitative_state = models.CharField(_("tình trạng"), max_length=16, choices=QualitativeState.choices, blank=True)
-    description = models.TextField(_("mô tả kết quả"), blank=True)
+    description = models.TextField(_("mô tả kết quả"), blank=True, max_length=REPORT_TEXT_MAX_LENGTH)
     is_met = models.BooleanField(_("đạt chỉ tiêu"), null=True)
     created_at = models.DateTimeField(_("thời điểm báo cáo"), auto_now_add=True)
 

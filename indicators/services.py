@@ -10,7 +10,7 @@ from evidence.models import Evidence
 from evidence.services import evidence_inspect_all, evidence_store, files_removed_on_failure, item_status_after_evidence
 from plans.access import can_report
 from plans.models import ItemStatus
-from plans.services import item_lock, month_start
+from plans.services import item_lock, month_start, text_lengths_check
 
 from .models import Indicator, IndicatorReport
 from .targets import target_is_met
@@ -19,6 +19,7 @@ from .targets import target_is_met
 def indicator_value_report(*, indicator_id, user, version, period, value=None, qualitative_state="",
                            description="", uploads=()):
     """Record the month's figure; a target reported met counts as completed once its evidence is accepted."""
+    text_lengths_check(IndicatorReport, description=description)
     inspected = evidence_inspect_all(list(uploads))
     today = timezone.localdate()
     with files_removed_on_failure() as stored, transaction.atomic():

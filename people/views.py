@@ -177,3 +177,14 @@ class PortalLoginView(LoginView):
         if self.request.user.role == self.request.user.Role.OFFICER and not self.request.user.is_superuser:
             return resolve_url("tasks:my_work")
         return super().get_default_redirect_url()
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a new password through the e-mailed link also lifts a sign-in lockout on that username."""
+
+    def form_valid(self, form):
+        from axes.utils import reset
+
+        response = super().form_valid(form)
+        reset(username=form.user.get_username())
+        return response

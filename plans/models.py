@@ -227,6 +227,12 @@ class Section(models.Model):
         return self.number.count(".") - 1 if self.number and self.number[0].isdigit() else 0
 
 
+# Free text people type into workflows: bounded, so a pasted 4 MB text is refused, not stored.
+REPORT_TEXT_MAX_LENGTH = 10_000   # a period's achievements, difficulties, proposals, reasons
+COMMENT_MAX_LENGTH = 5000
+NOTE_MAX_LENGTH = 2000            # a reviewer's note
+
+
 class ItemStatus(models.TextChoices):
     """Where a task or indicator stands; completed only once its evidence is accepted."""
 

@@ -140,6 +140,18 @@ class StaleVersion(Exception):
         self.current = current
 
 
+def text_lengths_check(model, **texts):
+    """Refuse free text longer than the model's field allows, before anything is written."""
+    errors = {}
+    for name, text in texts.items():
+        limit = model._meta.get_field(name).max_length
+        if text and len(text) > limit:
+            errors[name] = _("Nội dung quá dài: tối đa %(limit)s ký tự, đã nhập %(length)s ký tự.") % {
+                "limit": limit, "length": len(text)}
+    if errors:
+        raise ValidationError(errors)
+
+
 def item_lock(model, *, pk, version):
     """Lock a task or indicator for a workflow step, refusing a step based on an old version."""
     item = model.objects.select_for_update(of=("self",)).select_related("plan__area").get(pk=pk)

@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from config.downloads import file_response
 
 from .access import portal_admin_required
 from .appendix import INDICATORS, TASKS
@@ -177,9 +178,8 @@ def _kind(kind):
 
 
 def _xlsx_response(data, filename):
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return file_response(data, filename=filename,
+                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 # Plan administration for admins of the area: thin views over plans/services.py.

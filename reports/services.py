@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,10 +118,32 @@ def warnings_raise(*, today=None):
            for kind, task_id, indicator_id, unit_id, period in [key]]
     cleared = [open_warnings[key] for key in open_warnings.keys() - holding.keys()]
     with transaction.atomic():
-        Warning.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
+        raised = _insert_skipping_open(new)
         for start in range(0, len(cleared), BATCH):
             Warning.objects.filter(id__in=cleared[start:start + BATCH], closed_at__isnull=True).update(closed_at=now)
-    return {"raised": len(new), "closed": len(cleared), "open": len(holding), "today": today.isoformat()}
+    return {"raised": raised, "closed": len(cleared), "open": len(holding), "today": today.isoformat()}
+
+
+def _insert_skipping_open(warnings):
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING: how many were really inserted.
+
+    A warning another run raised meanwhile hits the open-warning unique constraint and is
+    skipped; bulk_create(ignore_conflicts=True) cannot tell how many were.
+    """
+    fields = [f for f in Warning._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = min(BATCH, connection.ops.bulk_batch_size(fields, warnings) or BATCH)
+    inserted = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(warnings), size):
+            batch = warnings[start:start + size]
+            params = [f.get_db_prep_save(getattr(w, f.attname), connection) for w in batch for f in fields]
+            cursor.execute(f"INSERT INTO {quote(Warning._meta.db_table)} ({columns}) VALUES "
+                           f"{', '.join([row] * len(batch))} ON CONFLICT DO NOTHING RETURNING 1", params)
+            inserted += len(cursor.fetchall())
+    return inserted
 
 
 # A run still queued this long was never taken by a worker; one running past the hard time limit was killed.

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evidence.forms import EvidenceSlotsMixin
+from plans.models import COMMENT_MAX_LENGTH, REPORT_TEXT_MAX_LENGTH
 
 
 class MonthField(forms.DateField):
@@ -21,11 +22,14 @@ class ProgressReportForm(EvidenceSlotsMixin, forms.Form):
     period = MonthField(label=_("Kỳ báo cáo (tháng)"))
     progress = forms.IntegerField(label=_("Tiến độ (%)"), min_value=0, max_value=100,
                                   widget=forms.NumberInput(attrs={"step": 5}))
-    achievements = forms.CharField(label=_("Kết quả thực hiện trong kỳ"), widget=forms.Textarea(attrs={"rows": 3}))
-    difficulties = forms.CharField(label=_("Khó khăn, vướng mắc"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    proposals = forms.CharField(label=_("Kiến nghị, đề xuất"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    achievements = forms.CharField(label=_("Kết quả thực hiện trong kỳ"), max_length=REPORT_TEXT_MAX_LENGTH,
+                                   widget=forms.Textarea(attrs={"rows": 3}))
+    difficulties = forms.CharField(label=_("Khó khăn, vướng mắc"), required=False, max_length=REPORT_TEXT_MAX_LENGTH,
+                                   widget=forms.Textarea(attrs={"rows": 2}))
+    proposals = forms.CharField(label=_("Kiến nghị, đề xuất"), required=False, max_length=REPORT_TEXT_MAX_LENGTH,
+                                widget=forms.Textarea(attrs={"rows": 2}))
     reason = forms.CharField(label=_("Lý do (nếu điều chỉnh giảm tiến độ)"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+                             max_length=REPORT_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,4 +37,5 @@ class ProgressReportForm(EvidenceSlotsMixin, forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Ý kiến"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    body = forms.CharField(label=_("Ý kiến"), widget=forms.Textarea(attrs={"rows": 2}),
+                           max_length=COMMENT_MAX_LENGTH)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plans.models import ItemStatus, PlanItem
+from plans.models import COMMENT_MAX_LENGTH, REPORT_TEXT_MAX_LENGTH, ItemStatus, PlanItem
 
 
 class TimelineKind(models.TextChoices):
@@ -74,10 +74,10 @@ class ProgressUpdate(models.Model):
     period = models.DateField(_("kỳ báo cáo (tháng)"))
     progress_before = models.PositiveSmallIntegerField(_("tiến độ trước"))
     progress_after = models.PositiveSmallIntegerField(_("tiến độ sau"))
-    achievements = models.TextField(_("kết quả thực hiện trong kỳ"))
-    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
-    proposals = models.TextField(_("kiến nghị, đề xuất"), blank=True)
-    reason = models.TextField(_("lý do điều chỉnh giảm tiến độ"), blank=True)
+    achievements = models.TextField(_("kết quả thực hiện trong kỳ"), max_length=REPORT_TEXT_MAX_LENGTH)
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True, max_length=REPORT_TEXT_MAX_LENGTH)
+    proposals = models.TextField(_("kiến nghị, đề xuất"), blank=True, max_length=REPORT_TEXT_MAX_LENGTH)
+    reason = models.TextField(_("lý do điều chỉnh giảm tiến độ"), blank=True, max_length=REPORT_TEXT_MAX_LENGTH)
     created_at = models.DateTimeField(_("thời điểm cập nhật"), auto_now_add=True)
 
     class Meta:
@@ -99,7 +99,7 @@ class Comment(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="task_comments")
-    body = models.TextField(_("ý kiến"))
+    body = models.TextField(_("ý kiến"), max_length=COMMENT_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,7 +8,7 @@ from evidence.models import Evidence
 from evidence.services import evidence_inspect_all, evidence_store, files_removed_on_failure, item_status_after_evidence
 from plans.access import can_comment, can_report
 from plans.models import ItemStatus
-from plans.services import item_lock, month_start
+from plans.services import item_lock, month_start, text_lengths_check
 
 from .models import Comment, ProgressUpdate, Task
 from .schedule import task_expected_progress
@@ -21,6 +21,8 @@ def task_progress_report(*, task_id, user, version, progress, period, achievemen
     Raises PermissionDenied for someone who may not report, StaleVersion when another
     update was saved since `version` was read, ValidationError (in Vietnamese) otherwise.
     """
+    text_lengths_check(ProgressUpdate, achievements=achievements, difficulties=difficulties, proposals=proposals,
+                       reason=reason)
     inspected = evidence_inspect_all(list(uploads))
     today = timezone.localdate()
     with files_removed_on_failure() as stored, transaction.atomic():
@@ -77,4 +79,5 @@ def task_comment_add(*, task_id, user, body):
         raise PermissionDenied(_("Chỉ cơ quan chủ trì hoặc phối hợp mới được góp ý cho nhiệm vụ này."))
     if not body.strip():
         raise ValidationError({"body": _("Ý kiến không được để trống.")})
-    return Comment.objects.create(task=task, author=user, body=body.strip()[:5000])
+    text_lengths_check(Comment, body=body.strip())
+    return Comment.objects.create(task=task, author=user, body=body.strip())

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from plans.access import can_comment, can_report
 from plans.forms import add_service_errors
 from plans.history import history_page
-from plans.models import ItemStatus
+from plans.models import ItemStatus, Plan
 from plans.services import StaleVersion
 
 from .forms import CommentForm, ProgressReportForm

@@ -1,5 +1,6 @@
 """Warnings on a fixture with known dates: each kind raised for exactly the right items, never twice."""
 import datetime
+import io
 import threading
 
 import pytest
@@ -137,13 +138,15 @@ def test_two_concurrent_runs_never_duplicate_an_open_warning(demo, monkeypatch):
     """Both runs decide what to raise before either inserts; the database keeps one of each."""
     _make_tasks()
     barrier = threading.Barrier(2, timeout=20)
-    original = Warning.objects.bulk_create
+    from reports import services
 
-    def bulk_create_after_both_decided(objs, **kwargs):
+    original = services._insert_skipping_open
+
+    def insert_after_both_decided(warnings):
         barrier.wait()
-        return original(objs, **kwargs)
+        return original(warnings)
 
-    monkeypatch.setattr(Warning.objects, "bulk_create", bulk_create_after_both_decided)
+    monkeypatch.setattr(services, "_insert_skipping_open", insert_after_both_decided)
     results, errors = [], []
 
     def run():
@@ -160,9 +163,10 @@ def test_two_concurrent_runs_never_duplicate_an_open_warning(demo, monkeypatch):
     for thread in threads:
         thread.join()
     assert not errors
-    assert results[0]["raised"] == results[1]["raised"] > 0  # both tried to raise the same set
     open_keys = list(Warning.objects.filter(closed_at__isnull=True).values_list("kind", "task", "indicator", "unit", "period"))
-    assert len(open_keys) == len(set(open_keys)) == results[0]["open"]
+    assert len(open_keys) == len(set(open_keys)) == results[0]["open"] > 0
+    # both tried to raise the same set; each reports only the rows it really inserted
+    assert results[0]["raised"] + results[1]["raised"] == len(open_keys)
 
 
 @pytest.mark.worker
@@ -191,3 +195,29 @@ def test_daily_digest_goes_to_the_lead_units_officers_and_heads_only(users, mail
     assert warning_digest_send() == 1
     (mail,) = mailoutbox
     assert mail.to == ["phulam-officer@example.test"] and "Quá hạn: " in mail.body and "overdue" in mail.body
+
+
+@pytest.mark.django_db
+def test_raised_counts_only_the_rows_really_inserted(users, monkeypatch):
+    """A warning raised by another run between deciding and inserting is skipped, and not counted."""
+    from django.core.management import call_command
+
+    from reports import services
+
+    tasks = _make_tasks()
+    original = services._insert_skipping_open
+
+    def another_run_got_there_first(warnings):
+        Warning.objects.create(kind=Warning.Kind.OVERDUE, task=tasks["overdue"], raised_at=timezone.now())
+        return original(warnings)
+
+    monkeypatch.setattr(services, "_insert_skipping_open", another_run_got_there_first)
+    result = warnings_raise(today=TODAY)
+    opened = Warning.objects.filter(closed_at__isnull=True).count()
+    assert result["raised"] == opened - 1 == result["open"] - 1
+
+    monkeypatch.setattr(services, "_insert_skipping_open", original)
+    Warning.objects.filter(kind=Warning.Kind.BEHIND_SCHEDULE, task=tasks["behind"]).delete()
+    out = io.StringIO()
+    call_command("raise_warnings", today=TODAY, stdout=out)
+    assert out.getvalue().startswith("Ngày 2026-11-23: 1 cảnh báo mới, 0 đã đóng")
