@@ -117,3 +117,20 @@ def target_is_met(*, comparator, value, upper, measured, direction=Direction.HIG
         Comparator.AT_MOST: measured <= value,
         Comparator.LESS_THAN: measured < value,
     }[comparator]
+
+
+def target_progress(*, comparator, value, measured, direction, is_met):
+    """How far an indicator is towards its target, in percent, for the schedule (`tasks/schedule.py`).
+
+    Kept simple: 100 once met; for a numeric target where more is better, the latest reported
+    value over the target's (lower) figure, capped at 100, and 0 while nothing is reported;
+    otherwise (words, ceilings, where less is better) None: the schedule does not judge it.
+    """
+    if is_met:
+        return 100
+    numeric_floor = comparator and comparator not in (Comparator.AT_MOST, Comparator.LESS_THAN)
+    if not numeric_floor or direction == Direction.LOWER or not value or value <= 0:
+        return None
+    if measured is None:
+        return 0
+    return max(0, min(100, int(100 * measured / value)))

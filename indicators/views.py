@@ -2,23 +2,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plans.access import can_report
+from plans.cascade import cascade_panel
 from plans.forms import add_service_errors
 from plans.history import history_rows
 from plans.models import Plan
 from plans.services import StaleVersion
 
 from .forms import IndicatorReportForm
-from .models import Indicator
-from .services import indicator_value_report
+from .models import Direction, Indicator
+from .services import indicator_direction_set, indicator_value_report
 
 
 def _visible_indicator(user, pk):
     return get_object_or_404(
-        Indicator.objects.visible_to(user).select_related("plan__area", "section", "contributes_to")
+        Indicator.objects.visible_to(user).select_related("plan__area", "section", "contributes_to", "officer")
         .prefetch_related("lead_units", "support_units"), pk=pk)
 
 
@@ -29,9 +31,27 @@ def indicator_detail_view(request, pk):
         "indicator": indicator, "history": history_rows(indicator),
         "reports": indicator.reports.select_related("author")[:50],
         "evidence": indicator.evidence.select_related("uploaded_by", "reviewed_by").order_by("-uploaded_at"),
-        "can_report": can_report(request.user, indicator),
+        "can_report": can_report(request.user, indicator), "cascade": cascade_panel(indicator, request.user),
         "can_edit": Plan.objects.editable_by(request.user).filter(pk=indicator.plan_id).exists(),
+        "directions": Direction.choices,
     })
+
+
+@login_required
+@require_POST
+def indicator_direction_view(request, pk):
+    indicator = _visible_indicator(request.user, pk)
+    version = request.POST.get("version", "")
+    try:
+        indicator_direction_set(indicator_id=indicator.pk, user=request.user, direction=request.POST.get("direction", ""),
+                                version=int(version) if version.isdigit() else -1)
+    except StaleVersion:
+        messages.error(request, _("Chỉ tiêu vừa được người khác cập nhật; hãy xem lại rồi đổi lại."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã lưu chiều đánh giá của chỉ tiêu."))
+    return redirect(indicator.get_absolute_url())
 
 
 @login_required

@@ -354,7 +354,14 @@ HEADER = ["STT", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp
           "Thẩm quyền"]
 
 
-def assignment_workbook(plan, *, rows_for=None):
+def assignment_cells(item):
+    """An item's assignment as a workbook row writes it, after its ordinal and content."""
+    return [", ".join(unit.name for unit in item.lead_units.all()),
+            ", ".join(unit.name for unit in item.support_units.all()),
+            item.officer.username if item.officer else "", item.product, item.timeline_text, item.authority]
+
+
+def assignment_workbook(plan, *, rows_for=None, title=None):
     """The plan's assignment in the office's "Phân công nhiệm vụ" layout: title, header, a row per section
     and one per item. `rows_for(item)` may return the cells to write for an item instead of its own
     (the demo workbook), or None to leave the item out."""
@@ -365,7 +372,7 @@ def assignment_workbook(plan, *, rows_for=None):
     book = Workbook()
     sheet = book.active
     sheet.title = "Phân công"
-    _put(sheet, 1, 1, f"PHÂN CÔNG NHIỆM VỤ – {plan.reference} – {plan.issuer}", bold=True)
+    _put(sheet, 1, 1, title or f"PHÂN CÔNG NHIỆM VỤ – {plan.reference} – {plan.issuer}", bold=True)
     for column, text in enumerate(HEADER, start=1):
         _put(sheet, 3, column, text, bold=True)
     sections = {section.pk: section for section in plan.sections.all()}
@@ -376,10 +383,7 @@ def assignment_workbook(plan, *, rows_for=None):
                           isinstance(item, Task), item.position))
     row, current_section = 3, object()
     for item in items:
-        cells = rows_for(item) if rows_for else [
-            ", ".join(unit.name for unit in item.lead_units.all()),
-            ", ".join(unit.name for unit in item.support_units.all()),
-            item.officer.username if item.officer else "", item.product, item.timeline_text, item.authority]
+        cells = rows_for(item) if rows_for else assignment_cells(item)
         if cells is None:
             continue
         if item.section_id != current_section:

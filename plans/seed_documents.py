@@ -62,6 +62,10 @@ def lettered_tasks(paras, *, root_number, root_title, item_pattern):
             sections.append({"number": f"{group['number']}.", "title": group["text"], "appendix": "", "parent": 0})
             continue
         item = item_pattern.match(para)
+        if item is None and item_pattern is _BULLET and tasks and tasks[-1]["section"] == len(sections) - 1:
+            # A paragraph between bullet items that lost its dash in the signed copy (Phú Lâm, group 3)
+            # is an item like its neighbours, not a stray line.
+            item = re.match(r"(?P<text>.+)", para)
         if item and len(sections) > 1:
             section = len(sections) - 1
             ordinal = item.groupdict().get("number") or str(sum(1 for t in tasks if t["section"] == section) + 1)
@@ -148,3 +152,22 @@ def prose_indicators(paras, *, root_number, root_title, targets, lead="", suppor
                 "support": (support_by_section or {}).get(section_number, ""),
             })
     return sections, indicators
+
+
+def link_to_higher(tasks, sections, higher, *, minimum=0.5):
+    """For each task, the item of the higher plan it mirrors: the most alike in the group of the same number.
+
+    Writes `carries_out` as {"section": number, "ordinal": ordinal} (or None when nothing is alike
+    enough); the seeds mirror their province plan group by group, item by item.
+    """
+    from .similarity import text_similarity
+
+    for task in tasks:
+        number = sections[task["section"]]["number"]
+        candidates = [other for other in higher["tasks"]
+                      if higher["sections"][other["section"]]["number"] == number]
+        scored = sorted(((text_similarity(task["title"], other["title"]), other["ordinal"]) for other in candidates),
+                        reverse=True)
+        task["carries_out"] = ({"section": number, "ordinal": scored[0][1]}
+                               if scored and scored[0][0] >= minimum else None)
+    return tasks

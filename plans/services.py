@@ -82,6 +82,19 @@ def _units(directory, cell, where):
     return units
 
 
+# Where a seed leaves an item's assignment blank it says nothing, so what an admin (or the demo
+# assignment) set since is kept when the seeds are loaded again.
+
+def _stated(seed_value, values):
+    return values if seed_value else {}
+
+
+def _set_stated_units(item, directory, row, where):
+    for field, cell in (("lead_units", row["lead"]), ("support_units", row["support"])):
+        if cell:
+            _set_m2m(getattr(item, field), _units(directory, cell, where))
+
+
 @transaction.atomic
 def plan_load(data):
     """Create or update a plan and its sections, indicators and tasks from fixture data.
@@ -110,25 +123,34 @@ def plan_load(data):
     directory = UnitDirectory(area)
     for position, row in enumerate(data["indicators"], start=1):
         target = parse_target(row["target"], unit_of_measure=row["unit_of_measure"])
+        timeline = parse_timeline(row.get("timeline", ""), plan_year=year)
         indicator, _ = upsert(Indicator, {"plan": plan, "position": position}, {
             "section": sections[row["section"]] if row["section"] is not None else None,
             "ordinal": row["ordinal"], "content": row["content"], "unit_of_measure": row["unit_of_measure"],
             "target_text": target.text, "target_comparator": target.comparator, "target_value": target.value,
-            "target_value_upper": target.upper, "target_unit": target.unit,
+            "target_value_upper": target.upper, "target_unit": target.unit, "direction": target.direction,
+            **_stated(timeline.text, {"timeline_text": timeline.text, "starts_on": timeline.starts_on,
+                                      "deadline": timeline.ends_on}),
         })
-        _set_m2m(indicator.lead_units, _units(directory, row["lead"], f"indicator {row['ordinal']}"))
-        _set_m2m(indicator.support_units, _units(directory, row["support"], f"indicator {row['ordinal']}"))
+        _set_stated_units(indicator, directory, row, f"indicator {row['ordinal']}")
 
+    higher = {(task.section.number if task.section else "", task.ordinal): task
+              for task in Task.objects.filter(plan=plan.implements_plan).select_related("section")
+              } if plan.implements_plan else {}
     for position, row in enumerate(data["tasks"], start=1):
         timeline = parse_timeline(row["timeline"], plan_year=year)
+        link = row.get("carries_out")
+        if link and (link["section"], link["ordinal"]) not in higher:
+            raise SeedError(f"task {row['ordinal']}: no item {link} in the plan it implements")
         task, _ = upsert(Task, {"plan": plan, "position": position}, {
             "section": sections[row["section"]] if row["section"] is not None else None,
-            "ordinal": row["ordinal"], "title": row["title"], "details": row["details"], "product": row["product"],
-            "timeline_text": timeline.text, "timeline_kind": timeline.kind,
-            "starts_on": timeline.starts_on, "ends_on": timeline.ends_on,
+            "ordinal": row["ordinal"], "title": row["title"], "details": row["details"],
+            **_stated(row["product"], {"product": row["product"]}),
+            **_stated(timeline.text, {"timeline_text": timeline.text, "timeline_kind": timeline.kind,
+                                      "starts_on": timeline.starts_on, "ends_on": timeline.ends_on}),
+            "carries_out": higher[(link["section"], link["ordinal"])] if link else None,
         })
-        _set_m2m(task.lead_units, _units(directory, row["lead"], f"task {row['ordinal']}"))
-        _set_m2m(task.support_units, _units(directory, row["support"], f"task {row['ordinal']}"))
+        _set_stated_units(task, directory, row, f"task {row['ordinal']}")
     return plan
 
 

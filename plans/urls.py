@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assignment_views, views
+from . import assignment_views, cascade_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -23,6 +23,8 @@ urlpatterns = [
          name="assignment_import_confirm"),
     path("plans/<slug:slug>/assignment/export.xlsx", assignment_views.assignment_export_view,
          name="assignment_export"),
+    path("plans/<slug:slug>/coverage/", cascade_views.plan_coverage_view, name="plan_coverage"),
+    path("items/<str:kind>/<int:pk>/link/", cascade_views.item_link_view, name="item_link"),
     path("plans/<slug:slug>/six-clears/", assignment_views.plan_clears_view, name="plan_clears"),
     # Plan administration for admins of the area.
     path("manage/", views.manage_view, name="manage"),

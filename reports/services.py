@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from evidence.models import Evidence
 from indicators.models import Indicator, IndicatorReport
-from plans.models import ItemStatus
-from tasks.models import ProgressUpdate, Task
+from indicators.targets import target_progress
+from plans.models import ItemStatus, Unit
+from tasks.models import ProgressUpdate, Task, TimelineKind
 from tasks.schedule import expected_progress, is_overdue
 from tasks.selectors import is_behind
 
@@ -37,9 +38,22 @@ def _task_conditions(today, holding):
 
 
 def _indicator_conditions(today, holding):
-    overdue = Indicator.objects.exclude(status=ItemStatus.COMPLETED).filter(deadline__lt=today).values_list("id", "deadline")
-    for indicator_id, deadline in overdue:
-        holding[(Warning.Kind.OVERDUE, None, indicator_id, None, None)] = {"days_overdue": (today - deadline).days}
+    """Indicators run from `starts_on` to `deadline`: overdue past it, behind when the latest figure is
+    under half of what the elapsed time calls for (see `indicators.targets.target_progress`)."""
+    rows = Indicator.objects.exclude(status=ItemStatus.COMPLETED).filter(deadline__isnull=False).values_list(
+        "id", "starts_on", "deadline", "target_comparator", "target_value", "current_value", "direction", "is_met",
+    ).iterator(chunk_size=BATCH)
+    for indicator_id, starts_on, deadline, comparator, value, current, direction, is_met in rows:
+        progress = target_progress(comparator=comparator, value=value, measured=current, direction=direction,
+                                   is_met=is_met)
+        if deadline < today:
+            holding[(Warning.Kind.OVERDUE, None, indicator_id, None, None)] = {
+                "days_overdue": (today - deadline).days, "progress": progress}
+        expected = expected_progress(timeline_kind=TimelineKind.ONE_OFF, starts_on=starts_on, ends_on=deadline,
+                                     today=today)
+        if progress is not None and is_behind(actual=progress, expected=expected):
+            holding[(Warning.Kind.BEHIND_SCHEDULE, None, indicator_id, None, None)] = {
+                "progress": progress, "expected": expected}
 
 
 def _rejected_conditions(holding):
@@ -81,6 +95,8 @@ def _reporting_conditions(today, holding):
     leading = set(Task.objects.exclude(status=ItemStatus.COMPLETED).values_list("lead_units", flat=True))
     leading |= set(Indicator.objects.exclude(status=ItemStatus.COMPLETED).values_list("lead_units", flat=True))
     leading.discard(None)
+    # A collective name ("Các cơ quan, đơn vị, phòng ban liên quan") reports nothing itself.
+    leading -= set(Unit.objects.filter(is_placeholder=True).values_list("id", flat=True))
 
     def reported(periods):
         units = set(ProgressUpdate.objects.filter(period__in=periods).values_list("task__lead_units", flat=True))
@@ -215,11 +231,12 @@ def warning_digest_send(*, today=None):
     by_unit = defaultdict(list)
     task_units = defaultdict(set)
     for task_id, unit_id in Task.lead_units.through.objects.filter(
-            task__warnings__closed_at__isnull=True).values_list("task_id", "unit_id"):
+            task__warnings__closed_at__isnull=True, unit__is_placeholder=False).values_list("task_id", "unit_id"):
         task_units[task_id].add(unit_id)
     indicator_units = defaultdict(set)
     for indicator_id, unit_id in Indicator.lead_units.through.objects.filter(
-            indicator__warnings__closed_at__isnull=True).values_list("indicator_id", "unit_id"):
+            indicator__warnings__closed_at__isnull=True, unit__is_placeholder=False).values_list(
+            "indicator_id", "unit_id"):
         indicator_units[indicator_id].add(unit_id)
     for warning in open_warnings:
         units = ({warning.unit_id} if warning.unit_id else task_units[warning.task_id] if warning.task_id

@@ -6,9 +6,10 @@ from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Subquery
 
 from evidence.models import Evidence
 from indicators.models import Indicator
+from indicators.targets import target_progress
 from plans.models import ItemStatus, Plan, Section
 
-from .models import Task
+from .models import Task, TimelineKind
 from .schedule import expected_progress, is_overdue
 
 BEHIND_SHARE = 0.5  # a task under half of its schedule is behind (Đại Phước plan, V.2.3)
@@ -138,14 +139,22 @@ def my_indicator_rows(user, *, today, role="", plan="", section="", status="", q
     indicators = _filtered(_scoped(Indicator, user, role, pk), plan=plan, section=section, status=status,
                            query=query, text_field="content")
     values = indicators.annotate(last_update=Max("reports__created_at")).values_list(
-        "pk", "is_lead", "status", "deadline", "last_update", "latest_evidence")
-    rows = [
-        WorkRow(pk=pk_, kind="indicator", is_lead=is_lead, progress=100 if item_status == ItemStatus.COMPLETED else 0,
-                expected=None, deadline=deadline, days_left=(deadline - today).days if deadline else None,
-                overdue=bool(deadline and deadline < today and item_status != ItemStatus.COMPLETED), behind=False,
-                last_update=last_update, evidence_status=evidence)
-        for pk_, is_lead, item_status, deadline, last_update, evidence in values
-    ]
+        "pk", "is_lead", "status", "starts_on", "deadline", "last_update", "latest_evidence",
+        "target_comparator", "target_value", "current_value", "direction", "is_met")
+    rows = []
+    for (pk_, is_lead, item_status, starts_on, deadline, last_update, evidence,
+         comparator, value, current, direction, is_met) in values:
+        completed = item_status == ItemStatus.COMPLETED
+        progress = 100 if completed else target_progress(comparator=comparator, value=value, measured=current,
+                                                         direction=direction, is_met=is_met)
+        expected = expected_progress(timeline_kind=TimelineKind.ONE_OFF, starts_on=starts_on, ends_on=deadline,
+                                     today=today) if deadline else None
+        rows.append(WorkRow(
+            pk=pk_, kind="indicator", is_lead=is_lead, progress=progress or 0, expected=expected, deadline=deadline,
+            days_left=(deadline - today).days if deadline else None,
+            overdue=bool(deadline and deadline < today and not completed),
+            behind=not completed and progress is not None and is_behind(actual=progress, expected=expected),
+            last_update=last_update, evidence_status=evidence))
     return _windowed(rows, within_days=within_days, overdue_only=overdue_only)
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plans.access import can_comment, can_report
+from plans.cascade import cascade_panel
 from plans.forms import add_service_errors
 from plans.history import history_page
 from plans.models import ItemStatus, Plan
@@ -62,6 +63,7 @@ def task_detail_view(request, pk):
         "can_report": can_report(request.user, task), "can_comment": can_comment(request.user, task),
         "can_edit": Plan.objects.editable_by(request.user).filter(pk=task.plan_id).exists(),
         "comment_form": CommentForm(), "warnings": task.warnings.filter(closed_at__isnull=True),
+        "cascade": cascade_panel(task, request.user),
     })
 
 @login_required

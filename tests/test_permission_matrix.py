@@ -532,3 +532,37 @@ def test_province_task_followed_down_is_for_those_who_see_the_province_plan(clie
 def test_dashboard_rows_are_the_communes_in_scope(client, users, username, communes):
     client.force_login(users[username])
     assert {row.subject.slug for row in client.get("/reports/").context["page"]} == communes
+
+
+@pytest.mark.parametrize("username, status", [
+    ("phulam-admin", 302), ("dongnai-admin", 302), ("phulam-officer", 403), ("phulam-leader", 403),
+    ("dongnai-leader", 403), ("daiphuoc-admin", 404), ("dantien-admin", 404),
+])
+def test_link_an_item_to_the_province_item(client, users, username, status):
+    task = Task.objects.get(plan__slug="phu-lam-11nq", section__number="1.", ordinal="1")
+    target = Task.objects.get(plan__slug="dong-nai-182", section__number="1.", ordinal="b)")
+    client.force_login(users[username])
+    response = client.post(f"/items/task/{task.pk}/link/", {"version": task.version, "target": target.pk})
+    task.refresh_from_db()
+    assert response.status_code == status
+    assert (task.carries_out == target) is (status == 302)
+
+
+@pytest.mark.parametrize("username, status", [
+    ("dongnai-leader", 200), ("dongnai-admin", 200), ("phulam-officer", 200), ("dantien-admin", 404),
+])
+def test_coverage_of_a_province_plan(client, users, username, status):
+    client.force_login(users[username])
+    assert client.get("/plans/dong-nai-182/coverage/").status_code == status
+
+
+@pytest.mark.parametrize("username, status", [
+    ("daiphuoc-admin", 302), ("daiphuoc-officer", 403), ("daiphuoc-leader", 403), ("phulam-admin", 404),
+])
+def test_change_an_indicators_direction(client, users, username, status):
+    target = _first_target()
+    client.force_login(users[username])
+    response = client.post(f"/indicators/{target.pk}/direction/", {"version": target.version, "direction": "lower"})
+    target.refresh_from_db()
+    assert response.status_code == status
+    assert (target.direction == "lower") is (status == 302)

@@ -35,6 +35,7 @@ def build(seeds):
     sections, tasks = sd.lettered_tasks(
         sd.paragraphs(text, "II. NHIỆM VỤ CỤ THỂ", "III. KINH PHÍ THỰC HIỆN"),
         root_number="II.", root_title="NHIỆM VỤ CỤ THỂ", item_pattern=sd._BULLET)
+    sd.link_to_higher(tasks, sections, plans[0])
     plans.append({
         "slug": "phu-lam-11nq", "area": "phu-lam", "issuer": "UBND xã Phú Lâm",
         "number": "", "symbol": "KH-UBND", "issued": [2026, 4, None], "status": "draft",
@@ -64,6 +65,8 @@ def build(seeds):
         sd.paragraphs(text, "1. Mục tiêu (đến cuối năm 2026)", "2. Yêu cầu"),
         root_number="I.", root_title="MỤC TIÊU, YÊU CẦU – Mục tiêu (đến cuối năm 2026)", targets=sd.DAI_PHUOC_TARGETS,
         support_by_section={"1.1": "Sở Khoa học và Công nghệ, các doanh nghiệp Viễn thông"})
+    for indicator in indicators:
+        indicator["timeline"] = "Đến cuối năm 2026"  # "1. Mục tiêu (đến cuối năm 2026)"
     task_sections, tasks = sd.lettered_tasks(
         sd.paragraphs(text, "II. NHIỆM VỤ TRỌNG TÂM NĂM 2026", "III. GIẢI PHÁP"),
         root_number="II.", root_title="NHIỆM VỤ TRỌNG TÂM NĂM 2026", item_pattern=sd._BULLET)
@@ -78,7 +81,7 @@ def build(seeds):
         "issuer": "Ban Chỉ đạo về phát triển KH, CN, ĐMST, CĐS và Đề án 06 xã Đại Phước",
         "number": "", "symbol": "KH-BCĐ", "issued": [2026, None, None], "status": "draft",
         "title": "Triển khai thực hiện Kế hoạch số 3-KH/BCĐ ngày 08/4/2026 của Ban chỉ đạo về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số Đảng ủy xã Đại Phước về Triển khai Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về “Đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia” trên địa bàn xã năm 2026",
-        "signer_name": "Phan Chí Thảo", "signer_title": "KT. Trưởng ban – Phó Trưởng ban",
+        "signer_name": "Phan Chí Thảo", "signer_title": "KT. Trưởng ban – Phó Trưởng ban, Phó Chủ tịch UBND xã",
         "implements_plan": None, "implements": ["3-KH/BCĐ"],
         "legal_basis": [NQ57, NQ71, "17-TB/CQTTBCĐ", "469-KH/TU", "03-KH/BCĐ", "3-KH/BCĐ", "60/KH-UBND"],
         "replaces": None, "sections": sections + task_sections, "indicators": indicators, "tasks": tasks,

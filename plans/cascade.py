@@ -1,0 +1,103 @@
+"""Cascade links: a commune task carries out a province task (`Task.carries_out`), a commune indicator
+contributes to a province indicator (`Indicator.contributes_to`). Linked by hand or from suggestions
+by text similarity, which a person confirms; never applied on their own.
+"""
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from indicators.models import Indicator
+from tasks.models import Task
+
+from .models import Area, Plan
+from .services import item_lock
+from .similarity import suggest
+
+LINK_FIELD = {Task: "carries_out", Indicator: "contributes_to"}
+
+
+def _kind(item):
+    return type(item)
+
+
+def link_choices(item):
+    """The items of the plan the item's plan implements, of the same kind, in document order."""
+    higher = item.plan.implements_plan_id
+    if higher is None:
+        return _kind(item).objects.none()
+    return _kind(item).objects.filter(plan_id=higher).select_related("section").order_by("position")
+
+
+def link_suggestions(item, choices=None, *, limit=3):
+    """[(score, higher item)] most alike the item's text, best first, leaving out the one already linked."""
+    choices = list(link_choices(item) if choices is None else choices)
+    linked = getattr(item, f"{LINK_FIELD[_kind(item)]}_id")
+    return suggest(item.title, [(choice, choice.title) for choice in choices if choice.pk != linked], limit=limit)
+
+
+@transaction.atomic
+def item_link(*, model, item_id, user, version, target_id):
+    """Link the item to a higher item (or unlink it, `target_id=None`), with history."""
+    item = item_lock(model, pk=item_id, version=version)
+    if not Plan.objects.editable_by(user).filter(pk=item.plan_id).exists():
+        raise PermissionDenied(_("Chỉ quản trị của địa bàn mới được liên kết mục này với kế hoạch cấp trên."))
+    field = LINK_FIELD[model]
+    target = None
+    if target_id is not None:
+        target = link_choices(item).filter(pk=target_id).first()
+        if target is None:
+            raise ValidationError(_("Chỉ liên kết được với một mục của kế hoạch cấp trên mà kế hoạch này thực hiện."))
+    if getattr(item, f"{field}_id") == (target.pk if target else None):
+        return item
+    setattr(item, field, target)
+    item.version += 1
+    item._history_user = user
+    item._change_reason = (_("Liên kết với mục cấp trên %(item)s") % {"item": target.ordinal} if target
+                           else _("Bỏ liên kết với mục cấp trên"))
+    item.save()
+    return item
+
+
+def carrying_out(item, user):
+    """The lower items, visible to the user, that carry out (or contribute to) this item, with their plan and area."""
+    model = _kind(item)
+    return (model.objects.visible_to(user).filter(**{LINK_FIELD[model]: item})
+            .select_related("plan__area", "section").prefetch_related("lead_units").order_by("plan__area__name", "position"))
+
+
+def plan_coverage(plan, user):
+    """For a province plan: its items no commune carries out, and for each group of items the communes
+    that carry out none of it. Counts only the commune items the user can see; a fixed number of queries.
+    """
+    communes = list(Area.objects.filter(parent=plan.area_id).order_by("name"))
+    uncovered, carried, holding = [], defaultdict(set), set()  # carried: section id -> commune ids
+    for model, field in LINK_FIELD.items():
+        items = list(model.objects.filter(plan=plan).select_related("section").order_by("position"))
+        holding |= {item.section_id for item in items}
+        covered = set()
+        for higher_id, section_id, area_id in model.objects.visible_to(user).filter(
+                **{f"{field}__plan": plan}).values_list(f"{field}_id", f"{field}__section_id", "plan__area_id"):
+            covered.add(higher_id)
+            carried[section_id].add(area_id)
+        uncovered += [item for item in items if item.pk not in covered]
+    groups = [{"section": section, "missing": [area for area in communes if area.pk not in carried[section.pk]],
+               "carrying": [area for area in communes if area.pk in carried[section.pk]]}
+              for section in plan.sections.order_by("position") if section.pk in holding]
+    return {"uncovered": uncovered, "groups": groups, "communes": communes}
+
+
+def cascade_panel(item, user):
+    """What an item's page shows of the cascade: the lower items carrying it out, and for the plan's admins
+    the higher items to link it to, with suggestions."""
+    can_edit = Plan.objects.editable_by(user).filter(pk=item.plan_id).exists()
+    can_link = can_edit and bool(item.plan.implements_plan_id)
+    choices = list(link_choices(item)) if can_link else []
+    return {
+        "kind": "task" if isinstance(item, Task) else "indicator", "can_edit": can_edit,
+        "higher": getattr(item, LINK_FIELD[_kind(item)]),
+        "lower": list(carrying_out(item, user)),
+        "can_link": can_link, "choices": choices,
+        "suggestions": link_suggestions(item, choices) if can_link else [],
+    }

@@ -1,0 +1,72 @@
+"""Issue 10's journey: an admin of Đại Phước assigns its 44 targets in one save from the assignment page; the
+officer of that unit then finds them on My work; the six-clears list shrinks; a province leader opens an item of
+plan 182 and sees Phú Lâm's item carrying it out, with its progress."""
+import pytest
+from playwright.sync_api import expect
+
+from indicators.models import Indicator
+from tasks.models import Task
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+OFFICE = "Phòng Văn hóa - Xã hội"
+
+
+def _missing(page, live_server, clear):
+    page.goto(f"{live_server.url}/plans/dai-phuoc-2026/six-clears/?missing={clear}")
+    return page.locator("#clears-missing tbody tr:not(:has(td.muted))").count()
+
+
+def test_admin_assigns_44_targets_in_one_save_and_the_officer_sees_them(demo, live_server, browser, sign_in):
+    admin = browser.new_context().new_page()
+    sign_in(admin, "daiphuoc-admin")
+    before = {clear: _missing(admin, live_server, clear) for clear in ("responsibility", "person", "authority")}
+    assert before == {"responsibility": 44, "person": 44, "authority": 50}
+    assert "0/50" in admin.locator("#clears-share").inner_text()
+
+    admin.goto(f"{live_server.url}/plans/dai-phuoc-2026/")
+    admin.locator("#assignment-link").click()
+    admin.select_option("#assignment-filters select[name=kind]", "indicator")
+    admin.select_option("#assignment-filters select[name=missing]", "responsibility")
+    admin.get_by_role("button", name="Lọc").click()
+    admin.wait_for_url("**/assignment/?kind=indicator*missing=responsibility*")
+    expect(admin.locator("table.assignment tbody tr")).to_have_count(44)
+    admin.select_option("select[name=bulk-lead_units]", label=OFFICE)
+    admin.select_option("select[name=bulk-officer]", label="Cán bộ Phòng VH-XH xã Đại Phước")
+    admin.locator("input[name=bulk-authority]").fill("Chủ tịch UBND xã")
+    admin.locator("#select-all").check()
+    expect(admin.locator("input[name=selected]:checked")).to_have_count(44)
+    admin.locator("#assignment-save").click()
+    expect(admin.locator("[role=status]")).to_contain_text("Đã lưu phân công cho 44 mục")
+    expect(admin.locator("table.assignment tbody tr")).to_have_count(1)  # nothing left missing a lead unit
+    expect(admin.locator("table.assignment tbody td.muted")).to_have_count(1)
+
+    after = {clear: _missing(admin, live_server, clear) for clear in ("responsibility", "person", "authority")}
+    assert after == {"responsibility": 0, "person": 0, "authority": 6}  # the six tasks name no authority yet
+    assert _missing(admin, live_server, "product") == 50  # still to be named: the list says so
+    targets = Indicator.objects.filter(plan__slug="dai-phuoc-2026").prefetch_related("lead_units")
+    assert {unit.name for t in targets for unit in t.lead_units.all()} == {OFFICE}
+    assert targets[0].history.first().history_user.username == "daiphuoc-admin"
+
+    officer = browser.new_context().new_page()
+    sign_in(officer, "daiphuoc-officer")
+    officer.get_by_role("link", name="Việc của tôi").click()
+    officer.get_by_role("link", name="Chỉ tiêu").click()
+    assert "Tỷ lệ phủ sóng 5G trên địa bàn xã" in officer.locator("main").inner_text()
+    officer.goto(f"{live_server.url}/tasks/my-work/?kind=indicators&plan=dai-phuoc-2026&page=2")
+    assert "Trang 2/2" in officer.locator("main").inner_text()  # 44 targets, 25 a page
+
+
+def test_province_leader_sees_the_commune_item_carrying_out_a_province_item(demo, live_server, page, sign_in):
+    lower = Task.objects.get(plan__slug="phu-lam-11nq", section__number="3.", ordinal="6")
+    Task.objects.filter(pk=lower.pk).update(progress=35, status="in_progress")
+    province_item = Task.objects.get(plan__slug="dong-nai-182", section__number="3.", ordinal="e)")
+    sign_in(page, "dongnai-leader")
+    page.goto(f"{live_server.url}/plans/dong-nai-182/")
+    page.get_by_role("link", name=province_item.title[:40], exact=False).first.click()
+    lower_rows = page.locator("#cascade-lower tbody tr")
+    expect(lower_rows).to_have_count(1)
+    text = lower_rows.first.inner_text()
+    assert "Phú Lâm" in text and "Triển khai hiệu quả chương trình" in text
+    assert lower_rows.first.locator("progress").get_attribute("value") == "35"
+    lower_rows.first.get_by_role("link").click()
+    assert "Thực hiện nhiệm vụ cấp trên" in page.locator("main").inner_text()
