@@ -161,6 +161,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 # Redis re-delivers unacked jobs after this; keep it above the longest job.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 600}
 CELERY_TIMEZONE = TIME_ZONE
+# Drafting and rendering a report: Celery's soft limit stops it cleanly, the hard one kills it.
+REPORT_JOB_SOFT_TIME_LIMIT = env_int("REPORT_JOB_SOFT_TIME_LIMIT", 240)
+REPORT_JOB_TIME_LIMIT = env_int("REPORT_JOB_TIME_LIMIT", 300)
+# PEM files of the certificate authorities whose signatures on uploaded signed reports are trusted.
+REPORT_SIGNATURE_TRUST_ROOTS = [path for path in env_str("REPORT_SIGNATURE_TRUST_ROOTS").split(",") if path]
 
 # Where the portal is reached, for links in e-mails (notifications, digests).
 PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -47,3 +47,19 @@ class PlanItemQuerySet(models.QuerySet):
 
     def supported_by(self, unit_ids):
         return self.filter(support_units__in=unit_ids).exclude(lead_units__in=unit_ids).distinct()
+
+
+class ReportQuerySet(models.QuerySet):
+    """Reports in the register: an area's own (drafts included); its communes' once issued.
+
+    A commune never sees its province's reports, so no report can carry the province's
+    draft plans to a commune.
+    """
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        own = user.area_ids
+        return self.filter(Q(area__in=own) | (Q(area__parent__in=own) & ~Q(status="draft")))

@@ -2,18 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from plans.models import Area, Plan, Unit
+from plans.models import Plan, Unit
 
 from .jobs import raise_warnings
 from .models import Warning
-from .documents import period_report_pdf
-from .periods import period_of, recent_periods
 from .selectors import dashboard, warning_list
 
 
@@ -45,26 +41,3 @@ def dashboard_view(request):
     return render(request, "reports/dashboard.html", {"rows": dashboard(request.user), "kinds": Warning.Kind})
 
 
-def _report_areas(user):
-    """Reports are of the areas whose plans the user may see."""
-    return Area.objects.filter(plans__in=Plan.objects.visible_to(user).values("pk")).distinct().order_by("kind", "name")
-
-
-@login_required
-def period_report_list_view(request):
-    months, quarters = recent_periods(timezone.localdate())
-    return render(request, "reports/period_report_list.html", {
-        "areas": _report_areas(request.user), "months": months, "quarters": quarters})
-
-
-@login_required
-def period_report_pdf_view(request, area, kind, period):
-    area = get_object_or_404(_report_areas(request.user), slug=area)
-    try:
-        year, month = (int(part) for part in period.split("-"))
-        report_period = period_of(kind, year, month)
-    except ValueError:
-        raise Http404 from None
-    response = HttpResponse(period_report_pdf(area=area, period=report_period), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-{kind}-{area.slug}-{report_period.slug}.pdf"'
-    return response
