@@ -205,7 +205,10 @@ def report_issue(*, report_id, user):
         report.number = report_number_allocate(area_id=report.area_id, year=report.number_year)
         report.status, report.issued_by, report.issued_at = Report.Status.ISSUED, user, now
         report.is_on_time = report.deadline is None or timezone.localdate() <= report.deadline
-        report.pdf_sha256 = report.docx_sha256 = ""
+        # The draft's files go: the issued ones, with the number, are rendered by the job below.
+        drafts = [f.name for f in (report.pdf, report.docx) if f]
+        report.pdf, report.docx, report.pdf_sha256, report.docx_sha256 = "", "", "", ""
+        transaction.on_commit(lambda: [report.pdf.storage.delete(name) for name in drafts])
         report._history_user = user
         report._change_reason = _("Ban hành")
         report.save()
