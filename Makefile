@@ -6,10 +6,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# Debian packages: venv, WeasyPrint's Pango/HarfBuzz, Vietnamese-capable fonts,
-# gettext for translations, Chromium for the browser tests, pg_dump/pg_restore for `manage.py backup`.
+# Debian packages: venv, WeasyPrint's Pango/HarfBuzz, Vietnamese-capable fonts (Liberation Serif: Times-compatible,
+# for reports), gettext for translations, Chromium for the browser tests, pg_dump/pg_restore for `manage.py backup`.
 DEBIAN_PACKAGES := python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	fonts-noto-core fonts-dejavu-core gettext chromium postgresql-client
+	fonts-noto-core fonts-dejavu-core fonts-liberation gettext chromium postgresql-client
 
 # The test suite runs against the real services: PostgreSQL and a Celery worker on Redis.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal

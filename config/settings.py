@@ -193,6 +193,11 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = BROKER_TIMEOUT * 5
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": BROKER_QUICK_RETRY}
 CELERY_TIMEZONE = TIME_ZONE
+# Drafting and rendering a report: Celery's soft limit stops it cleanly, the hard one kills it.
+REPORT_JOB_SOFT_TIME_LIMIT = env_int("REPORT_JOB_SOFT_TIME_LIMIT", 240)
+REPORT_JOB_TIME_LIMIT = env_int("REPORT_JOB_TIME_LIMIT", 300)
+# PEM files of the certificate authorities whose signatures on uploaded signed reports are trusted.
+REPORT_SIGNATURE_TRUST_ROOTS = [path for path in env_str("REPORT_SIGNATURE_TRUST_ROOTS").split(",") if path]
 
 # Where the portal is reached, for links in e-mails (notifications, digests).
 PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")

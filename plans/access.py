@@ -54,3 +54,47 @@ def portal_admin_required(view):
         return view(request, *args, **kwargs)
 
     return login_required(wrapped)
+
+
+def can_prepare_report(user, area):
+    """Leaders and admins of an area draft, refresh, issue its reports and upload the signed copy."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.role in (user.Role.LEADER, user.Role.ADMIN) and area.id in user.area_ids
+
+
+def can_receive_report(user, report):
+    """The focal office the report is sent to (its members), or the leaders and admins of the area above."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if report.recipient_unit_id and report.recipient_unit_id in user.unit_ids:
+        return True
+    return user.role in (user.Role.LEADER, user.Role.ADMIN) and report.area.parent_id in user.area_ids
+
+
+def can_answer_difficulty(user, difficulty):
+    """Leaders of the area (or the area above) and the province's focal office give ý kiến chỉ đạo."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    area = difficulty.area
+    if user.role == user.Role.LEADER and (area.id in user.area_ids or area.parent_id in user.area_ids):
+        return True
+    return area.parent_id in user.area_ids and user.unit_ids & focal_unit_ids(area)
+
+
+def focal_unit_ids(area):
+    """The units that receive an area's reports under its reporting rules."""
+    return set(area.reporting_rules.exclude(recipient_unit=None).values_list("recipient_unit_id", flat=True))
+
+
+def can_edit_reporting_rules(user, area):
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or (user.role == user.Role.ADMIN and (area.id in user.area_ids
+                                                                    or area.parent_id in user.area_ids))

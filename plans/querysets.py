@@ -118,3 +118,19 @@ class LegalDocumentQuerySet(models.QuerySet):
         return (self.filter(area__in=Area.objects.administered_by(user).values("pk"))
                 .exclude(cited_by_plans__in=others).exclude(implementing_plans__in=others)
                 .exclude(replaced_by_plans__in=others))
+
+
+class ReportQuerySet(models.QuerySet):
+    """Reports in the register: an area's own (drafts included); its communes' once issued.
+
+    A commune never sees its province's reports, so no report can carry the province's
+    draft plans to a commune.
+    """
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        own = user.area_ids
+        return self.filter(Q(area__in=own) | (Q(area__parent__in=own) & ~Q(status="draft")))

@@ -2,7 +2,9 @@
 import datetime
 
 from celery import shared_task
+from django.conf import settings
 
+from .documents import report_job_run
 from .services import warning_digest_send, warning_run_execute, warnings_raise
 
 
@@ -21,3 +23,9 @@ def run_warnings(run_id):
 @shared_task(name="reports.send_warning_digests", acks_late=True)
 def send_warning_digests():
     return warning_digest_send()
+
+
+@shared_task(name="reports.build_report", acks_late=True,
+             soft_time_limit=settings.REPORT_JOB_SOFT_TIME_LIMIT, time_limit=settings.REPORT_JOB_TIME_LIMIT)
+def build_report(job_id):
+    return report_job_run(job_id)

@@ -1,7 +1,14 @@
+import pathlib
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Value
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from plans.querysets import ReportQuerySet
 
 
 class Warning(models.Model):  # noqa: A001 - the glossary's word (Cảnh báo)
@@ -15,8 +22,9 @@ class Warning(models.Model):  # noqa: A001 - the glossary's word (Cảnh báo)
         OVERDUE = "overdue", _("Quá hạn")
         BEHIND_SCHEDULE = "behind_schedule", _("Chậm so với lộ trình")
         EVIDENCE_REJECTED = "evidence_rejected", _("Minh chứng bị trả lại")
-        MONTHLY_REPORT_MISSING = "monthly_report_missing", _("Chưa báo cáo tháng")
-        QUARTERLY_REPORT_MISSING = "quarterly_report_missing", _("Chưa báo cáo quý")
+        # From the report register: a report owed upward whose deadline is near, or has passed.
+        REPORT_DUE = "report_due", _("Sắp đến hạn báo cáo")
+        REPORT_LATE = "report_late", _("Quá hạn báo cáo")
 
     kind = models.CharField(_("loại cảnh báo"), max_length=32, choices=Kind.choices)
     task = models.ForeignKey("tasks.Task", null=True, blank=True, on_delete=models.CASCADE, related_name="warnings")
@@ -105,3 +113,257 @@ class WarningRun(models.Model):
     @property
     def is_active(self):
         return self.state in self.ACTIVE
+
+
+class ReportKind(models.TextChoices):
+    MONTHLY = "monthly", _("Báo cáo tháng")
+    QUARTERLY = "quarterly", _("Báo cáo quý")
+    HALF_YEAR = "half_year", _("Báo cáo 6 tháng")
+    NINE_MONTH = "nine_month", _("Báo cáo 9 tháng")
+    ANNUAL = "annual", _("Báo cáo năm")
+    AD_HOC = "ad_hoc", _("Báo cáo đột xuất")
+
+
+class ReportingRule(models.Model):
+    """A report an area owes upward: which kind, to whom, the cut-off of each period and the deadline.
+
+    Periods are cut off on `cutoff_day` (Decree 09/2019: from the 15th of the month before to the 14th);
+    the deadline is `deadline_day` of the period's last month plus `deadline_month_offset` months.
+    A rule with a plan covers that plan only (its own cadence, e.g. Phú Lâm 55-KH: six-monthly).
+    """
+
+    area = models.ForeignKey("plans.Area", verbose_name=_("địa bàn"), on_delete=models.CASCADE,
+                             related_name="reporting_rules")
+    plan = models.ForeignKey("plans.Plan", verbose_name=_("riêng cho kế hoạch"), null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="reporting_rules")
+    kind = models.CharField(_("loại báo cáo"), max_length=16, choices=ReportKind.choices)
+    recipient_unit = models.ForeignKey("plans.Unit", verbose_name=_("cơ quan nhận (đầu mối)"), null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="reports_received_by_rule")
+    addressee = models.CharField(_("kính gửi"), max_length=255)
+    cutoff_day = models.PositiveSmallIntegerField(_("ngày chốt số liệu"), default=14)
+    deadline_day = models.PositiveSmallIntegerField(_("hạn gửi (ngày)"), default=20)
+    deadline_month_offset = models.PositiveSmallIntegerField(_("hạn gửi (số tháng sau tháng cuối kỳ)"), default=0)
+    is_active = models.BooleanField(_("đang áp dụng"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chế độ báo cáo")
+        verbose_name_plural = _("chế độ báo cáo")
+        ordering = ["area", "plan", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "kind"], condition=Q(plan__isnull=True),
+                                    name="reporting_rule_unique_per_area"),
+            models.UniqueConstraint(fields=["area", "plan", "kind"], name="reporting_rule_unique_per_plan"),
+            models.CheckConstraint(condition=Q(cutoff_day__gte=1, cutoff_day__lte=28), name="reporting_rule_cutoff_day"),
+            models.CheckConstraint(condition=Q(deadline_day__gte=1, deadline_day__lte=31),
+                                   name="reporting_rule_deadline_day"),
+            models.CheckConstraint(condition=Q(deadline_month_offset__lte=3), name="reporting_rule_deadline_offset"),
+        ]
+
+    def __str__(self):
+        return f"{self.area} · {self.get_kind_display()}" + (f" · {self.plan.reference}" if self.plan_id else "")
+
+
+class ReportNumber(models.Model):
+    """The last number an issuer gave its reports in a year (`Số: 12/BC-UBND`), locked row by row."""
+
+    area = models.ForeignKey("plans.Area", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["area", "year"], name="report_number_unique_per_issuer_year")]
+
+
+def report_file_path(instance, filename):
+    return f"reports/{instance.area_id}/{uuid.uuid4().hex}{pathlib.PurePath(filename).suffix}"
+
+
+class Report(models.Model):
+    """A periodic (or ad hoc) report in the register, from draft to received upstream.
+
+    Its figures are a frozen snapshot taken when drafted; once issued, its files never
+    change (SHA-256 kept) and its period is locked.
+    """
+
+    Kind = ReportKind
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        ISSUED = "issued", _("Đã ban hành, chờ tiếp nhận")
+        RECEIVED = "received", _("Đã tiếp nhận")
+        RETURNED = "returned", _("Bị trả lại")
+
+    area = models.ForeignKey("plans.Area", verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="reports")
+    rule = models.ForeignKey(ReportingRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    plan = models.ForeignKey("plans.Plan", verbose_name=_("kế hoạch"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="reports")
+    kind = models.CharField(_("loại báo cáo"), max_length=16, choices=ReportKind.choices)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    period_number = models.PositiveSmallIntegerField(_("kỳ"))
+    # The calendar months the report covers (locked once issued) and the cut-off window of its figures.
+    first_month = models.DateField()
+    last_month = models.DateField()
+    window_start = models.DateField(_("số liệu từ ngày"))
+    window_end = models.DateField(_("số liệu đến ngày"))
+    deadline = models.DateField(_("hạn gửi"), null=True, blank=True)
+    recipient_unit = models.ForeignKey("plans.Unit", verbose_name=_("cơ quan nhận"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="reports_received")
+    addressee = models.CharField(_("kính gửi"), max_length=255)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=255)
+    symbol = models.CharField(_("ký hiệu"), max_length=32, default="BC-UBND")
+    number = models.PositiveIntegerField(_("số"), null=True, blank=True)
+    number_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    subject = models.CharField(_("trích yếu"), max_length=500)
+    signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
+    distribution = models.TextField(_("nơi nhận"), max_length=2000, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    snapshot = models.JSONField(default=dict, blank=True)
+    snapshot_taken_at = models.DateTimeField(null=True, blank=True)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drafted_at = models.DateTimeField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    issued_at = models.DateTimeField(null=True, blank=True)
+    is_on_time = models.BooleanField(null=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    handled_at = models.DateTimeField(null=True, blank=True)
+    return_comment = models.TextField(_("lý do trả lại"), max_length=2000, blank=True)
+    pdf = models.FileField(upload_to=report_file_path, max_length=200, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    docx = models.FileField(upload_to=report_file_path, max_length=200, blank=True)
+    docx_sha256 = models.CharField(max_length=64, blank=True)
+    signed_file = models.FileField(upload_to=report_file_path, max_length=200, blank=True)
+    signed_sha256 = models.CharField(max_length=64, blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    signed_at = models.DateTimeField(null=True, blank=True)
+    # What pyHanko found in the signed copy: signer, intact, valid, trusted.
+    signature = models.JSONField(default=dict, blank=True)
+    history = HistoricalRecords(excluded_fields=["snapshot", "pdf", "docx", "signed_file"])
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("báo cáo")
+        verbose_name_plural = _("báo cáo")
+        ordering = ["-year", "-first_month", "area", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "number_year", "number"], condition=Q(number__isnull=False),
+                                    name="report_number_unique_per_issuer"),
+            # One live report per area, plan, kind and period; a returned one may be drafted again.
+            models.UniqueConstraint(fields=["area", "plan", "kind", "year", "period_number"],
+                                    condition=~Q(status="returned") & ~Q(kind="ad_hoc"),
+                                    nulls_distinct=False, name="report_one_live_per_period"),
+            models.CheckConstraint(condition=Q(status="draft") | Q(number__isnull=False, issued_at__isnull=False),
+                                   name="issued_report_has_number"),
+            models.CheckConstraint(condition=~Q(status="returned") | ~Q(return_comment=""),
+                                   name="returned_report_has_comment"),
+        ]
+        indexes = [models.Index(fields=["area", "kind", "year", "period_number"])]
+
+    def __str__(self):
+        return f"{self.reference} · {self.subject}"
+
+    @property
+    def reference(self):
+        return f"{self.number:02d}/{self.symbol}" if self.number else f"…/{self.symbol}"
+
+    @property
+    def is_locked(self):
+        return self.status in (self.Status.ISSUED, self.Status.RECEIVED)
+
+    @property
+    def period_label(self):
+        from .periods import period_label
+
+        return period_label(self.kind, self.year, self.period_number)
+
+    def get_absolute_url(self):
+        return reverse("reports:report_detail", args=[self.pk])
+
+
+class ReportJob(models.Model):
+    """Drafting or rendering a report in Celery, with a state the report page shows."""
+
+    class Action(models.TextChoices):
+        DRAFT = "draft", _("Lấy số liệu và dựng văn bản")
+        RENDER = "render", _("Dựng văn bản")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang chạy")
+        DONE = "done", _("Hoàn thành")
+        FAILED = "failed", _("Lỗi")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="jobs")
+    action = models.CharField(max_length=8, choices=Action.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    message = models.TextField(blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def is_stuck(self):
+        """Running longer than the hard time limit: the worker died under it."""
+        from django.utils import timezone
+
+        return (self.status == self.Status.RUNNING and self.started_at is not None
+                and (timezone.now() - self.started_at).total_seconds() > settings.REPORT_JOB_TIME_LIMIT + 60)
+
+    @property
+    def can_retry(self):
+        return self.status == self.Status.FAILED or self.is_stuck
+
+
+class LockedPeriodChange(models.Model):
+    """A progress update made for a period an issued report had locked, with its reason."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="late_changes")
+    progress_update = models.ForeignKey("tasks.ProgressUpdate", on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField(_("lý do"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Difficulty(models.Model):
+    """A difficulty or proposal raised in an update or a report, answered by a leader or the focal office."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Chưa trả lời")
+        ANSWERED = "answered", _("Đã có ý kiến chỉ đạo")
+        RESOLVED = "resolved", _("Đã giải quyết")
+
+    area = models.ForeignKey("plans.Area", on_delete=models.CASCADE, related_name="difficulties")
+    unit = models.ForeignKey("plans.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="difficulties")
+    task = models.ForeignKey("tasks.Task", null=True, blank=True, on_delete=models.CASCADE, related_name="difficulties")
+    progress_update = models.OneToOneField("tasks.ProgressUpdate", null=True, blank=True, on_delete=models.CASCADE,
+                                           related_name="difficulty")
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="difficulties")
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), max_length=5000, blank=True)
+    proposals = models.TextField(_("kiến nghị, đề xuất"), max_length=5000, blank=True)
+    raised_at = models.DateTimeField()
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(_("ý kiến chỉ đạo"), max_length=5000, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("khó khăn, kiến nghị")
+        verbose_name_plural = _("khó khăn, kiến nghị")
+        ordering = ["raised_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status="open") | ~Q(answer=""), name="answered_difficulty_has_answer"),
+        ]

@@ -1,8 +1,9 @@
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from plans.models import Plan
+from plans.models import Area, Plan
 
-from .models import Warning
+from .models import Difficulty, Report, ReportKind, Warning
 
 
 def warning_list(user, *, unit="", kind="", plan="", area="", state="open"):
@@ -27,3 +28,85 @@ def warning_list(user, *, unit="", kind="", plan="", area="", state="open"):
     if unit.isdigit():
         warnings = warnings.filter(Q(unit=unit) | Q(task__lead_units=unit) | Q(indicator__lead_units=unit)).distinct()
     return warnings.order_by("-raised_at", "-id")
+
+
+def report_list(user, *, kind="", status="", area=""):
+    """The register as the user may see it, for the register page."""
+    reports = Report.objects.visible_to(user).select_related("area", "plan", "recipient_unit")
+    if kind:
+        reports = reports.filter(kind=kind)
+    if status:
+        reports = reports.filter(status=status)
+    if area:
+        reports = reports.filter(area__slug=area)
+    return reports.order_by("-drafted_at", "-id")
+
+
+def draft_choices(user, today):
+    """(value, label) of the periods the user may open a report for: per rule, the current and two before."""
+    from plans.access import can_prepare_report
+
+    from .periods import rule_periods_around
+    from .register import reporting_rules_ensure
+
+    areas = Area.objects.filter(pk__in=user.area_ids) if not user.is_superuser else Area.objects.all()
+    choices = []
+    for area in areas.order_by("kind", "name"):
+        if not can_prepare_report(user, area):
+            continue
+        for rule in reporting_rules_ensure(area):
+            if not rule.is_active:
+                continue
+            for period in rule_periods_around(rule, today):
+                label = f"{area} · {rule.get_kind_display()}" + (f" ({rule.plan.reference})" if rule.plan_id else "")
+                label += f" · {period.label}"
+                if period.deadline:
+                    label += " · " + str(_("hạn %(date)s") % {"date": period.deadline.strftime("%d/%m/%Y")})
+                choices.append((f"{rule.pk}:{period.year}:{period.number}", label))
+        choices.append((f"adhoc:{area.pk}", f"{area} · {ReportKind.AD_HOC.label}"))
+    return choices
+
+
+def inbox(user):
+    """Reports sent to an office the user belongs to (or to the area above theirs), newest first."""
+    if user.is_superuser:
+        reports = Report.objects.exclude(status=Report.Status.DRAFT)
+    else:
+        reports = Report.objects.exclude(status=Report.Status.DRAFT).filter(
+            Q(recipient_unit__in=user.unit_ids)
+            | (Q(area__parent__in=user.area_ids) if user.role in ("leader", "admin") else Q(pk__in=[])))
+    return reports.select_related("area", "recipient_unit").order_by("status", "-issued_at")
+
+
+def completeness(*, province, kind, year, number, today):
+    """Per commune of the province: on time, late, returned or missing for one period."""
+    communes = list(province.children.order_by("name"))
+    reports = {}
+    for report in (Report.objects.filter(area__in=communes, plan__isnull=True, kind=kind, year=year,
+                                         period_number=number).order_by("area", "status", "-issued_at")):
+        if report.status != Report.Status.DRAFT:
+            reports.setdefault(report.area_id, report)
+    rows = []
+    for commune in communes:
+        report = reports.get(commune.id)
+        if report is None:
+            state, label = "missing", _("Chưa báo cáo")
+        elif report.status == Report.Status.RETURNED:
+            state, label = "returned", _("Bị trả lại")
+        elif report.is_on_time:
+            state, label = "on_time", _("Đúng hạn")
+        else:
+            state, label = "late", _("Trễ hạn")
+        rows.append({"area": commune, "report": report, "state": state, "label": label})
+    return rows
+
+
+def report_difficulties(report, user):
+    from plans.access import can_answer_difficulty
+
+    rows = list(Difficulty.objects.filter(area=report.area_id).filter(
+        Q(report=report) | Q(raised_at__date__range=(report.window_start, report.window_end))
+        | Q(status=Difficulty.Status.OPEN)).select_related("area", "unit", "task", "answered_by").order_by("raised_at"))
+    for row in rows:
+        row.can_answer = can_answer_difficulty(user, row)
+    return rows

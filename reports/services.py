@@ -10,18 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evidence.models import Evidence
-from indicators.models import Indicator, IndicatorReport
+from indicators.models import Indicator
 from indicators.targets import target_progress
 from plans.models import ItemStatus, Unit
-from tasks.models import ProgressUpdate, Task, TimelineKind
+from tasks.models import Task, TimelineKind
 from tasks.schedule import expected_progress, is_overdue
 from tasks.selectors import is_behind
 
-from .models import Warning, WarningRun
+from .models import Report, ReportingRule, ReportKind, Warning, WarningRun
 
 BATCH = 5000
-MONTHLY_REPORT_DAY = 25     # province plan 182: monthly reports before the 25th
-QUARTERLY_REPORT_DAY = 10   # ...and quarterly ones before the 10th of the quarter's last month
+REPORT_DUE_DAYS = 7  # "report due" this many days before the deadline
 
 
 def _task_conditions(today, holding):
@@ -74,39 +73,36 @@ def _rejected_conditions(holding):
                 "evidence": evidence_id, "reason": reason}
 
 
-def last_passed_deadlines(today):
-    """The monthly and quarterly reporting periods whose deadline has passed most recently."""
-    month = today.replace(day=1)
-    if today.day <= MONTHLY_REPORT_DAY:
-        month = (month - datetime.timedelta(days=1)).replace(day=1)
-    quarter_last_month = ((today.month - 1) // 3 + 1) * 3
-    deadline = datetime.date(today.year, quarter_last_month, QUARTERLY_REPORT_DAY)
-    if today <= deadline:
-        previous = datetime.date(today.year, quarter_last_month, 1) - datetime.timedelta(days=80)
-        quarter_last_month = ((previous.month - 1) // 3 + 1) * 3
-        deadline = datetime.date(previous.year, quarter_last_month, QUARTERLY_REPORT_DAY)
-    quarter = datetime.date(deadline.year, deadline.month - 2, 1)
-    return month, quarter
-
-
 def _reporting_conditions(today, holding):
-    month, quarter = last_passed_deadlines(today)
-    quarter_months = [quarter.replace(month=quarter.month + i) for i in range(3)]
-    leading = set(Task.objects.exclude(status=ItemStatus.COMPLETED).values_list("lead_units", flat=True))
-    leading |= set(Indicator.objects.exclude(status=ItemStatus.COMPLETED).values_list("lead_units", flat=True))
-    leading.discard(None)
-    # A collective name ("Các cơ quan, đơn vị, phòng ban liên quan") reports nothing itself.
-    leading -= set(Unit.objects.filter(is_placeholder=True).values_list("id", flat=True))
+    """"Report due" within REPORT_DUE_DAYS of a deadline, "report late" after it, while the register
+    holds no issued report for the period. Raised on the area's Culture-Social office (it prepares them)."""
+    from .periods import periods_around
+    from .register import reporting_rules_defaults_create
 
-    def reported(periods):
-        units = set(ProgressUpdate.objects.filter(period__in=periods).values_list("task__lead_units", flat=True))
-        return units | set(IndicatorReport.objects.filter(period__in=periods)
-                           .values_list("indicator__lead_units", flat=True))
-
-    for kind, period, periods in ((Warning.Kind.MONTHLY_REPORT_MISSING, month, [month]),
-                                  (Warning.Kind.QUARTERLY_REPORT_MISSING, quarter, quarter_months)):
-        for unit_id in leading - reported(periods):
-            holding[(kind, None, None, unit_id, period)] = {}
+    reporting_rules_defaults_create()
+    submitted = set(Report.objects.filter(status__in=[Report.Status.ISSUED, Report.Status.RECEIVED],
+                                          year__gte=today.year - 2)
+                    .values_list("area_id", "plan_id", "kind", "year", "period_number"))
+    offices = {}
+    for area_id, unit_id in Unit.objects.order_by("area", "-is_culture_social_office", "id").values_list("area", "id"):
+        offices.setdefault(area_id, unit_id)
+    rules = (ReportingRule.objects.filter(is_active=True).exclude(kind=ReportKind.AD_HOC)
+             .values_list("area_id", "plan_id", "kind", "cutoff_day", "deadline_day", "deadline_month_offset"))
+    for area_id, plan_id, kind, cutoff, day, offset in rules.iterator(chunk_size=BATCH):
+        unit_id = offices.get(area_id)
+        if unit_id is None:
+            continue
+        for period in periods_around(kind, cutoff, day, offset, today, 1):
+            if (area_id, plan_id, kind, period.year, period.number) in submitted or period.deadline is None:
+                continue
+            if today > period.deadline:
+                key = (Warning.Kind.REPORT_LATE, None, None, unit_id, period.first_month)
+            elif (period.deadline - today).days <= REPORT_DUE_DAYS:
+                key = (Warning.Kind.REPORT_DUE, None, None, unit_id, period.first_month)
+            else:
+                continue
+            holding.setdefault(key, {"kind": kind, "period": [period.year, period.number],
+                                     "deadline": period.deadline.isoformat()})
 
 
 def warnings_raise(*, today=None):

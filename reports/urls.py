@@ -1,6 +1,7 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
-from . import province_views, views
+from . import province_views, register_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -12,7 +13,21 @@ urlpatterns = [
     path("scorecards/", province_views.scorecards_view, name="scorecards"),
     path("scorecards.xlsx", province_views.scorecards_xlsx_view, name="scorecards_xlsx"),
     path("warnings/", views.warning_list_view, name="warning_list"),
-    path("periodic/", views.period_report_list_view, name="period_report_list"),
-    path("periodic/<slug:area>/<str:kind>/<str:period>.pdf", views.period_report_pdf_view, name="period_report_pdf"),
     path("warnings/run/", views.warning_run_view, name="warning_run"),
+    # The old per-period PDF page became the report register.
+    path("periodic/", RedirectView.as_view(pattern_name="reports:report_list"), name="period_report_list"),
+    path("register/", register_views.report_list_view, name="report_list"),
+    path("register/new/", register_views.report_draft_view, name="report_draft"),
+    path("register/inbox/", register_views.inbox_view, name="inbox"),
+    path("register/completeness/", register_views.completeness_view, name="completeness"),
+    path("register/<int:pk>/", register_views.report_detail_view, name="report_detail"),
+    path("register/<int:pk>/refresh/", register_views.report_refresh_view, name="report_refresh"),
+    path("register/<int:pk>/issue/", register_views.report_issue_view, name="report_issue"),
+    path("register/<int:pk>/receive/", register_views.report_receive_view, name="report_receive"),
+    path("register/<int:pk>/upload-signed/", register_views.report_signed_view, name="report_signed"),
+    path("register/<int:pk>/<str:kind>/", register_views.report_file_view, name="report_file"),
+    path("register/jobs/<int:pk>/retry/", register_views.job_retry_view, name="job_retry"),
+    path("difficulties/<int:pk>/answer/", register_views.difficulty_answer_view, name="difficulty_answer"),
+    path("rules/", register_views.rule_list_view, name="rule_list"),
+    path("rules/<int:pk>/", register_views.rule_edit_view, name="rule_edit"),
 ]

@@ -2,9 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
 from django.db.models import Q
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,8 +11,6 @@ from django.views.decorators.http import require_POST
 from plans.models import Area, Plan, Unit
 
 from .models import Warning, WarningRun
-from .documents import period_report_pdf
-from .periods import period_of, recent_periods
 from .selectors import warning_list
 from .services import WarningRunBusy, warning_run_request
 
@@ -54,26 +51,3 @@ def warning_run_view(request):
     return redirect("reports:warning_list")
 
 
-def _report_areas(user):
-    """Reports are of the areas whose plans the user may see."""
-    return Area.objects.filter(plans__in=Plan.objects.visible_to(user).values("pk")).distinct().order_by("kind", "name")
-
-
-@login_required
-def period_report_list_view(request):
-    months, quarters = recent_periods(timezone.localdate())
-    return render(request, "reports/period_report_list.html", {
-        "areas": _report_areas(request.user), "months": months, "quarters": quarters})
-
-
-@login_required
-def period_report_pdf_view(request, area, kind, period):
-    area = get_object_or_404(_report_areas(request.user), slug=area)
-    try:
-        year, month = (int(part) for part in period.split("-"))
-        report_period = period_of(kind, year, month)
-    except ValueError:
-        raise Http404 from None
-    response = HttpResponse(period_report_pdf(area=area, period=report_period), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-{kind}-{area.slug}-{report_period.slug}.pdf"'
-    return response

@@ -9,6 +9,7 @@ from evidence.services import evidence_inspect_all, evidence_store, files_remove
 from plans.access import can_comment, can_report
 from plans.models import ItemStatus
 from plans.services import item_lock, month_start, text_lengths_check
+from reports.register import period_lock_check, period_lock_record
 
 from .models import Comment, ProgressUpdate, Task
 from .schedule import task_expected_progress
@@ -31,11 +32,13 @@ def task_progress_report(*, task_id, user, version, progress, period, achievemen
             raise PermissionDenied(_("Chỉ cán bộ của cơ quan chủ trì mới được cập nhật tiến độ nhiệm vụ này."))
         _check_update(task, progress=progress, period=period, today=today, achievements=achievements,
                       difficulties=difficulties, proposals=proposals, reason=reason, has_new_evidence=bool(inspected))
+        locking_reports = period_lock_check(task=task, period=month_start(period), reason=reason)
         update = ProgressUpdate.objects.create(
             task=task, author=user, period=month_start(period), progress_before=task.progress, progress_after=progress,
             achievements=achievements.strip(), difficulties=difficulties.strip(), proposals=proposals.strip(),
             reason=reason.strip(),
         )
+        period_lock_record(reports=locking_reports, update=update, user=user)
         evidence_store(item=task, user=user, inspected=inspected, stored_paths=stored, progress_update=update)
         task.progress = progress
         if progress == 0:

@@ -566,3 +566,107 @@ def test_change_an_indicators_direction(client, users, username, status):
     target.refresh_from_db()
     assert response.status_code == status
     assert (target.direction == "lower") is (status == 302)
+# Report register (issue 11): a commune's draft is its own; the province sees it once issued.
+def _report(users, *, issue=False):
+    from plans.models import Area
+    from reports.documents import report_snapshot_take
+    from reports.register import report_draft, report_issue
+
+    today = timezone.localdate()
+    report = report_draft(user=users["phulam-leader"], area=Area.objects.get(slug="phu-lam"), kind="quarterly",
+                          year=today.year, number=(today.month - 1) // 3 + 1)
+    report_snapshot_take(report.pk)
+    if issue:
+        report = report_issue(report_id=report.pk, user=users["phulam-leader"])
+    report.jobs.all().delete()
+    return report
+
+
+@pytest.mark.parametrize("username, status", [
+    ("phulam-officer", 200), ("phulam-economic", 200), ("phulam-leader", 200), ("phulam-admin", 200),
+    ("daiphuoc-officer", 404), ("daiphuoc-reviewer", 404), ("dongnai-leader", 404), ("dongnai-admin", 404),
+])
+def test_report_draft_page(client, users, username, status):
+    report = _report(users)
+    client.force_login(users[username])
+    assert client.get(f"/reports/register/{report.pk}/").status_code == status
+
+
+@pytest.mark.parametrize("username, status", [
+    ("phulam-officer", 200), ("phulam-leader", 200), ("dongnai-leader", 200), ("dongnai-admin", 200),
+    ("daiphuoc-officer", 404), ("daiphuoc-reviewer", 404),
+])
+def test_issued_report_page(client, users, username, status):
+    report = _report(users, issue=True)
+    client.force_login(users[username])
+    assert client.get(f"/reports/register/{report.pk}/").status_code == status
+
+
+def test_report_downloads(client, users):
+    from django.core.files.base import ContentFile
+
+    from reports.models import Report
+
+    report = _report(users)
+    report.pdf.save("r.pdf", ContentFile(files.pdf_bytes()))
+    report.docx.save("r.docx", ContentFile(b"PK\x03\x04docx"))
+    for username, status in [("phulam-officer", 200), ("phulam-leader", 200), ("daiphuoc-officer", 404),
+                             ("daiphuoc-admin", 404), ("dongnai-leader", 404), ("dantien-admin", 404)]:
+        client.force_login(users[username])
+        for kind in ("pdf", "docx"):
+            response = client.get(f"/reports/register/{report.pk}/{kind}/")
+            assert response.status_code == status, (username, kind)
+            if status == 200:
+                assert response["Content-Disposition"].startswith("attachment")
+                assert response["Cache-Control"] == "no-store"
+    Report.objects.filter(pk=report.pk).update(status="issued", number=1, number_year=2026, issued_at=timezone.now())
+    client.force_login(users["dongnai-officer"])
+    assert client.get(f"/reports/register/{report.pk}/pdf/").status_code == 200
+    assert client.get(f"/reports/register/{report.pk}/nothing/").status_code == 404
+
+
+@pytest.mark.parametrize("username, allowed", [
+    ("phulam-leader", True), ("phulam-admin", True), ("phulam-officer", False), ("phulam-reviewer", False),
+    ("daiphuoc-leader", False), ("dongnai-leader", False), ("dongnai-officer", False),
+])
+def test_report_issue(client, users, username, allowed):
+    report = _report(users)
+    client.force_login(users[username])
+    response = client.post(f"/reports/register/{report.pk}/issue/")
+    report.refresh_from_db()
+    assert (report.status == "issued") is allowed
+    if not allowed:
+        assert response.status_code in (403, 404) and report.number is None
+
+
+@pytest.mark.parametrize("username, allowed", [
+    ("dongnai-officer", True), ("dongnai-admin", True), ("dongnai-leader", True),
+    ("phulam-leader", False), ("phulam-officer", False), ("daiphuoc-leader", False), ("daiphuoc-officer", False),
+])
+def test_report_receive(client, users, username, allowed):
+    report = _report(users, issue=True)
+    client.force_login(users[username])
+    response = client.post(f"/reports/register/{report.pk}/receive/", {"decision": "receive"})
+    report.refresh_from_db()
+    assert (report.status == "received") is allowed
+    if not allowed:
+        assert response.status_code in (403, 404)
+
+
+@pytest.mark.parametrize("username, allowed", [
+    ("phulam-leader", True), ("phulam-admin", True), ("phulam-officer", False), ("daiphuoc-leader", False),
+    ("dongnai-leader", False),
+])
+def test_report_draft_creation(client, users, username, allowed):
+    from plans.models import Area
+    from reports.models import Report, ReportingRule
+    from reports.register import reporting_rules_ensure
+
+    reporting_rules_ensure(Area.objects.get(slug="phu-lam"))
+    rule = ReportingRule.objects.get(area__slug="phu-lam", kind="quarterly", plan=None)
+    today = timezone.localdate()
+    client.force_login(users[username])
+    response = client.post("/reports/register/new/", {"period": f"{rule.pk}:{today.year}:{(today.month - 1) // 3 + 1}"})
+    assert Report.objects.filter(area__slug="phu-lam").exists() is allowed
+    if not allowed:
+        assert response.status_code == 404

@@ -20,15 +20,15 @@ def test_the_page_lists_item_and_unit_warnings_of_the_users_area(client, users, 
     response = client.get("/reports/warnings/")
     assert response.status_code == 200
     listed = list(response.context["page"])
-    assert listed and {w.kind for w in listed} >= {"behind_schedule", "monthly_report_missing"}
+    assert listed and {w.kind for w in listed} >= {"behind_schedule", "report_late"}
     areas = {(w.plan.area.slug if w.plan else w.unit.area.slug) for w in listed}
     assert areas <= {"phu-lam", "dong-nai"}
 
 
 def test_filters_by_kind_and_unit(client, users, raised):
     client.force_login(users["phulam-officer"])
-    by_kind = client.get("/reports/warnings/?kind=monthly_report_missing").context["page"]
-    assert by_kind.paginator.count and all(w.kind == "monthly_report_missing" for w in by_kind)
+    by_kind = client.get("/reports/warnings/?kind=report_late").context["page"]
+    assert by_kind.paginator.count and all(w.kind == "report_late" for w in by_kind)
     office = users["phulam-officer"].units.get()
     by_unit = client.get(f"/reports/warnings/?unit={office.pk}").context["page"]
     assert by_unit.paginator.count and all(

@@ -11,8 +11,8 @@ from django.utils import timezone
 from evidence.services import evidence_review
 from plans.models import ItemStatus, Plan, Section, Unit
 from reports.models import Warning
-from reports.services import last_passed_deadlines, warnings_raise
-from tasks.models import ProgressUpdate, Task, TimelineKind
+from reports.services import warnings_raise
+from tasks.models import Task, TimelineKind
 from tasks.services import task_progress_report
 from tests import files
 
@@ -98,27 +98,30 @@ def test_rejected_evidence_warns_until_new_evidence_is_accepted(users):
     assert Warning.objects.filter(kind=Warning.Kind.EVIDENCE_REJECTED, task=task).count() == 1
 
 
-@pytest.mark.parametrize("today, month, quarter", [
-    (D(2026, 11, 23), D(2026, 10, 1), D(2026, 7, 1)),
-    (D(2026, 11, 26), D(2026, 11, 1), D(2026, 7, 1)),
-    (D(2026, 12, 11), D(2026, 11, 1), D(2026, 10, 1)),
-    (D(2027, 1, 5), D(2026, 12, 1), D(2026, 10, 1)),
-])
-def test_reporting_deadlines(today, month, quarter):
-    assert last_passed_deadlines(today) == (month, quarter)
+def _issue(user, kind, year, number):
+    from plans.models import Area
+    from reports.documents import report_snapshot_take
+    from reports.register import report_draft, report_issue
+
+    report = report_draft(user=user, area=Area.objects.get(slug="phu-lam"), kind=kind, year=year, number=number)
+    report_snapshot_take(report.pk)
+    return report_issue(report_id=report.pk, user=user)
 
 
 @pytest.mark.django_db
-def test_units_that_did_not_report_for_the_month_are_warned_until_they_do(users):
+def test_report_late_and_due_come_from_the_register(users):
     office = Unit.objects.get(area__slug="phu-lam", name="Phòng Văn hóa - Xã hội")
+    warnings_raise(today=TODAY)  # Q3 was due on 10/09; Q4 is due on 10/12, more than a week away
+    assert _open(Warning.Kind.REPORT_LATE, unit=office, period=D(2026, 7, 1)).exists()
+    assert not _open(Warning.Kind.REPORT_DUE, unit=office).exists()
+    _issue(users["phulam-leader"], "quarterly", 2026, 3)
     warnings_raise(today=TODAY)
-    assert _open(Warning.Kind.MONTHLY_REPORT_MISSING, unit=office, period=D(2026, 10, 1)).exists()
-    task = Task.objects.get(plan__slug="phu-lam-55kh", ordinal="3")
-    ProgressUpdate.objects.create(task=task, author=users["phulam-officer"], period=D(2026, 10, 1),
-                                  progress_before=0, progress_after=10, achievements="Báo cáo tháng 10")
-    warnings_raise(today=TODAY)
-    assert not _open(Warning.Kind.MONTHLY_REPORT_MISSING, unit=office).exists()
-    assert _open(Warning.Kind.QUARTERLY_REPORT_MISSING, unit=office).exists()  # nothing for Jul-Sep
+    assert not _open(Warning.Kind.REPORT_LATE, unit=office, period=D(2026, 7, 1)).exists()
+    warnings_raise(today=D(2026, 12, 5))
+    assert _open(Warning.Kind.REPORT_DUE, unit=office, period=D(2026, 10, 1)).get().details["deadline"] == "2026-12-10"
+    warnings_raise(today=D(2026, 12, 11))
+    assert _open(Warning.Kind.REPORT_LATE, unit=office, period=D(2026, 10, 1)).exists()
+    assert not _open(Warning.Kind.REPORT_DUE, unit=office, period=D(2026, 10, 1)).exists()
 
 
 @pytest.mark.django_db

@@ -1,0 +1,175 @@
+"""The report as .docx (python-docx), so the office can edit it before signing."""
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+FONT = "Times New Roman"
+
+
+def _font(style, size):
+    style.font.name = FONT
+    style.font.size = Pt(size)
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), FONT)
+
+
+def _para(container, text="", *, bold=False, italic=False, size=None, align=None, indent=False, after=3):
+    paragraph = container.add_paragraph()
+    if text:
+        run = paragraph.add_run(text)
+        run.bold, run.italic = bold, italic
+        if size:
+            run.font.size = Pt(size)
+    paragraph.alignment = align
+    paragraph.paragraph_format.space_after = Pt(after)
+    paragraph.paragraph_format.space_before = Pt(0)
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Mm(10)
+    return paragraph
+
+
+def _rule_below(paragraph):
+    """The short horizontal rule under the motto and the issuing body."""
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = Mm(18)
+
+
+def _borderless(table):
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    table._tbl.tblPr.append(borders)
+
+
+def _page_number(section):
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
+def _row_flags(row, *, header=False):
+    properties = row._tr.get_or_add_trPr()
+    cant_split = OxmlElement("w:cantSplit")
+    properties.append(cant_split)
+    if header:
+        properties.append(OxmlElement("w:tblHeader"))
+
+
+def _cell_text(cell, text, *, bold=False, size=10, align=None):
+    paragraph = cell.paragraphs[0]
+    run = paragraph.add_run(text)
+    run.bold = bold
+    run.font.size = Pt(size)
+    paragraph.alignment = align
+    paragraph.paragraph_format.space_after = Pt(0)
+
+
+def _appendix(document, appendix, intro):
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.left_margin, section.right_margin, section.top_margin, section.bottom_margin = Mm(20), Mm(15), Mm(20), Mm(15)
+    section.different_first_page_header_footer = False
+    _para(document, appendix["label"].upper(), bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
+    _para(document, appendix["title"], bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
+    _para(document, intro, italic=True, size=11, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
+    columns = appendix["columns"]
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    usable = Mm(297 - 35)
+    for index, column in enumerate(columns):
+        cell = table.rows[0].cells[index]
+        cell.width = int(usable * appendix["widths"][index] / 100)
+        _cell_text(cell, column, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _row_flags(table.rows[0], header=True)
+    for row in appendix["rows"]:
+        cells = table.add_row().cells
+        if "section" in row:
+            merged = cells[0].merge(cells[-1])
+            _cell_text(merged, row["section"], bold=True)
+        else:
+            for index, text in enumerate(row["cells"]):
+                cells[index].width = int(usable * appendix["widths"][index] / 100)
+                _cell_text(cells[index], str(text))
+        _row_flags(table.rows[-1])
+
+
+def docx_render(doc):
+    document = Document()
+    _font(document.styles["Normal"], 13)
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin, section.right_margin, section.top_margin, section.bottom_margin = Mm(30), Mm(15), Mm(20), Mm(20)
+    _page_number(section)
+
+    heading = document.add_table(rows=1, cols=2)
+    _borderless(heading)
+    left, right = heading.rows[0].cells
+    left.width, right.width = Mm(65), Mm(100)
+    left.paragraphs[0]._p.getparent().remove(left.paragraphs[0]._p)
+    right.paragraphs[0]._p.getparent().remove(right.paragraphs[0]._p)
+    for index, (line, bold) in enumerate(doc["header"]):
+        paragraph = _para(left, line, bold=bold, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
+        if index == len(doc["header"]) - 1:
+            _rule_below(paragraph)
+    _para(left, doc["number"], align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
+    _para(right, doc["motto"][0], bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
+    _rule_below(_para(right, doc["motto"][1], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0))
+    _para(right, doc["place_date"], italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
+
+    _para(document, doc["title"], bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, after=0).paragraph_format.space_before = Pt(18)
+    _rule_below(_para(document, doc["subject"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=6))
+    if doc["addressee"]:
+        _para(document, doc["addressee"], align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
+    _para(document, doc["intro"], indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    for title, paragraphs in doc["sections"]:
+        _para(document, title, bold=True, after=3)
+        for text in paragraphs:
+            _para(document, text, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+
+    closing = document.add_table(rows=1, cols=2)
+    _borderless(closing)
+    _row_flags(closing.rows[0])
+    recipients, signature = closing.rows[0].cells
+    recipients.width, signature.width = Mm(75), Mm(90)
+    _cell_text(recipients, doc["recipients_title"], bold=True, size=12)
+    recipients.paragraphs[0].runs[0].italic = True
+    for line in doc["recipients"]:
+        _para(recipients, line, size=11, after=0)
+    for index, line in enumerate(doc["signature"]):
+        if index == 0:
+            _cell_text(signature, line, bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+        else:
+            _para(signature, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
+    _para(signature, doc["signer_name"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_before = Pt(60)
+
+    for appendix in doc["appendices"]:
+        _appendix(document, appendix, doc["appendix_intro"])
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

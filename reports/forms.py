@@ -1,0 +1,30 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Difficulty, ReportingRule
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=_("Lý do trả lại"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SignedCopyForm(forms.Form):
+    file = forms.FileField(label=_("Bản đã ký (PDF)"))
+
+
+class DifficultyAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Ý kiến chỉ đạo"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    status = forms.ChoiceField(label=_("Trạng thái"), choices=[
+        (Difficulty.Status.ANSWERED, Difficulty.Status.ANSWERED.label),
+        (Difficulty.Status.RESOLVED, Difficulty.Status.RESOLVED.label)])
+
+
+class ReportingRuleForm(forms.ModelForm):
+    class Meta:
+        model = ReportingRule
+        fields = ["recipient_unit", "addressee", "cutoff_day", "deadline_day", "deadline_month_offset", "is_active"]
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["recipient_unit"].queryset = units

@@ -1,0 +1,371 @@
+"""The report register: reporting rules, drafting, issuing, receiving, the period lock and answers.
+
+Every entry point (views, jobs, the shell) calls these; each checks permission, locks and writes
+in one transaction, and leaves history through django-simple-history.
+"""
+import hashlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from plans.access import can_answer_difficulty, can_prepare_report, can_receive_report
+from plans.models import Area, Plan, Unit
+
+from .models import Difficulty, LockedPeriodChange, Report, ReportingRule, ReportJob, ReportKind
+from .periods import period_label, period_of, rule_period
+
+# The communes' quarterly report to the province's Department of Science and Technology is due
+# before the 10th of the quarter's last month (province plan 182, III.3); the department reports
+# monthly to the provincial People's Committee before the 25th (III.4). Other kinds follow Decree 09/2019.
+FOCAL_OFFICE = "Khoa học và Công nghệ"
+# Cadences the seed plans set for themselves: Phú Lâm 55-KH every six months (III.2);
+# Dân Tiến monthly, quarterly, six-monthly and yearly (IV).
+PLAN_CADENCES = {"phu-lam-55kh": [ReportKind.HALF_YEAR]}
+AREA_CADENCES = {"dan-tien": [ReportKind.MONTHLY, ReportKind.QUARTERLY, ReportKind.HALF_YEAR, ReportKind.ANNUAL]}
+DEADLINES = {  # kind: (cut-off day, deadline day, months after the period's last month)
+    ReportKind.MONTHLY: (14, 20, 0), ReportKind.QUARTERLY: (9, 10, 0), ReportKind.HALF_YEAR: (14, 20, 0),
+    ReportKind.NINE_MONTH: (14, 20, 0), ReportKind.ANNUAL: (14, 20, 0),
+}
+
+
+def _upper_name(area):
+    return area.name or str(area)
+
+
+def area_issuer(area):
+    if area.kind == Area.Kind.PROVINCE:
+        return _("Sở Khoa học và Công nghệ tỉnh %(name)s") % {"name": _upper_name(area)}
+    return _("Ủy ban nhân dân %(kind)s %(name)s") % {"kind": area.get_kind_display().lower(), "name": area.name}
+
+
+def reporting_rules_ensure(area):
+    """The area's reporting rules, created from the defaults the first time they are asked for."""
+    if not area.reporting_rules.exists():
+        reporting_rules_defaults_create(area_ids=[area.id])
+    return list(area.reporting_rules.select_related("plan", "recipient_unit").order_by("plan", "kind"))
+
+
+def reporting_rules_defaults_create(*, area_ids=None):
+    """Default rules for every area (or those given) that has none, in a fixed number of queries."""
+    areas = Area.objects.filter(reporting_rules__isnull=True)
+    if area_ids is not None:
+        areas = areas.filter(pk__in=area_ids)
+    areas = list(areas.distinct())
+    ids = {a.id for a in areas} | {a.parent_id for a in areas if a.parent_id}
+    focal, leaders, offices = {}, {}, {}
+    for unit in Unit.objects.filter(area__in=ids).filter(
+            Q(name__icontains=FOCAL_OFFICE) | Q(name__istartswith="UBND") | Q(is_culture_social_office=True)):
+        if FOCAL_OFFICE.lower() in unit.name.lower():
+            focal.setdefault(unit.area_id, unit)
+        elif unit.is_culture_social_office:
+            offices.setdefault(unit.area_id, unit)
+        else:
+            leaders.setdefault(unit.area_id, unit)
+    plans = list(Plan.objects.filter(area__in=[a.id for a in areas], slug__in=PLAN_CADENCES))
+    rules = []
+    for area in areas:
+        if area.kind == Area.Kind.PROVINCE:
+            recipient = leaders.get(area.id)
+            addressee = _("Ủy ban nhân dân tỉnh %(name)s") % {"name": _upper_name(area)}
+            kinds = [ReportKind.MONTHLY, ReportKind.QUARTERLY, ReportKind.HALF_YEAR, ReportKind.ANNUAL]
+            overrides = {ReportKind.MONTHLY: (14, 25, 0), ReportKind.QUARTERLY: (14, 25, 0)}
+        else:
+            recipient = focal.get(area.parent_id)
+            addressee = recipient.name if recipient else _("Sở Khoa học và Công nghệ")
+            kinds = AREA_CADENCES.get(area.slug, [ReportKind.QUARTERLY, ReportKind.HALF_YEAR, ReportKind.ANNUAL])
+            overrides = {}
+        for kind in kinds:
+            cutoff, day, offset = overrides.get(kind, DEADLINES[kind])
+            rules.append(ReportingRule(area=area, kind=kind, recipient_unit=recipient, addressee=addressee,
+                                       cutoff_day=cutoff, deadline_day=day, deadline_month_offset=offset))
+        for plan in (p for p in plans if p.area_id == area.id):
+            for kind in PLAN_CADENCES[plan.slug]:
+                cutoff, day, offset = DEADLINES[kind]
+                rules.append(ReportingRule(
+                    area=area, plan=plan, kind=kind, recipient_unit=offices.get(area.id), cutoff_day=cutoff,
+                    deadline_day=day, deadline_month_offset=offset,
+                    addressee=_("Ủy ban nhân dân %(kind)s %(name)s") % {"kind": area.get_kind_display().lower(),
+                                                                        "name": area.name}))
+    bulk_create_with_history(rules, ReportingRule, ignore_conflicts=True)
+
+
+def reporting_rule_update(*, rule_id, user, data):
+    from plans.access import can_edit_reporting_rules
+
+    with transaction.atomic():
+        rule = ReportingRule.objects.select_for_update().select_related("area").get(pk=rule_id)
+        if not can_edit_reporting_rules(user, rule.area):
+            raise PermissionDenied(_("Chỉ quản trị của địa bàn mới được sửa chế độ báo cáo."))
+        for name, value in data.items():
+            setattr(rule, name, value)
+        rule._history_user = user
+        rule.full_clean()
+        rule.save()
+    return rule
+
+
+def _signer(area):
+    plan = Plan.objects.filter(area=area).exclude(signer_name="").order_by("-issued_year", "-id").first()
+    if area.kind == Area.Kind.PROVINCE:
+        return "", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+    return (plan.signer_name if plan else ""), "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
+
+
+def report_draft(*, user, area, kind, year, number, plan=None):
+    """Open a draft report for a period and queue the job that takes its snapshot and renders it."""
+    if not can_prepare_report(user, area):
+        raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được lập báo cáo."))
+    rules = reporting_rules_ensure(area)
+    rule = next((r for r in rules if r.kind == kind and r.plan_id == (plan.id if plan else None)), None)
+    try:
+        if kind == ReportKind.AD_HOC:
+            number = Report.objects.filter(area=area, kind=kind, year=year).count() + 1
+            period = period_of(kind, year, number, today=timezone.localdate())
+        elif rule is None:
+            raise ValidationError(_("Địa bàn không có chế độ báo cáo loại này; hãy thêm trong Chế độ báo cáo."))
+        else:
+            period = rule_period(rule, year, number)
+    except ValueError:
+        raise ValidationError(_("Kỳ báo cáo không hợp lệ.")) from None
+    if period.window_start > timezone.localdate():
+        raise ValidationError(_("Kỳ báo cáo chưa bắt đầu."))
+    signer_name, signer_title = _signer(area)
+    subject = _("Kết quả thực hiện Nghị quyết số 57-NQ/TW %(period)s") % {"period": period_label(kind, year, period.number)}
+    if plan:
+        subject = _("Kết quả thực hiện Kế hoạch %(plan)s, %(period)s") % {
+            "plan": plan.reference, "period": period_label(kind, year, period.number)}
+    if rule is None:  # ad hoc: sent where the area's other reports go
+        rule = next((r for r in rules if r.plan_id is None), None)
+    with transaction.atomic():
+        if (kind != ReportKind.AD_HOC and Report.objects.filter(area=area, plan=plan, kind=kind, year=year,
+                                                                  period_number=period.number)
+                .exclude(status=Report.Status.RETURNED).exists()):
+            raise ValidationError(_("Kỳ này đã có báo cáo trong sổ; hãy mở báo cáo đó."))
+        recipient = rule.recipient_unit if rule else None
+        report = Report(
+            area=area, rule=rule, plan=plan, kind=kind, year=year, period_number=period.number,
+            first_month=period.first_month, last_month=period.last_month, window_start=period.window_start,
+            window_end=period.window_end, deadline=period.deadline, recipient_unit=recipient,
+            addressee=rule.addressee if rule else "", issuer=area_issuer(area), subject=subject,
+            symbol="BC-SKHCN" if area.kind == Area.Kind.PROVINCE else "BC-UBND",
+            signer_name=signer_name, signer_title=signer_title,
+            distribution="\n".join(filter(None, [
+                _("- Như trên;"), _("- Lưu: VT, VH-XH.") if area.kind != Area.Kind.PROVINCE else _("- Lưu: VT, KH&CN.")])),
+            drafted_by=user, drafted_at=timezone.now())
+        report._history_user = user
+        report.save()
+        job_start(report=report, action=ReportJob.Action.DRAFT, user=user)
+    return report
+
+
+def _report_for_update(report_id):
+    return Report.objects.select_for_update(of=("self",)).select_related("area").get(pk=report_id)
+
+
+def report_refresh(*, report_id, user):
+    """Take a new snapshot of a draft (and render it again)."""
+    with transaction.atomic():
+        report = _report_for_update(report_id)
+        if not can_prepare_report(user, report.area):
+            raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được lập báo cáo."))
+        if report.status != Report.Status.DRAFT:
+            raise ValidationError(_("Báo cáo đã ban hành: số liệu không thay đổi được nữa."))
+        return job_start(report=report, action=ReportJob.Action.DRAFT, user=user)
+
+
+def report_number_allocate(*, area_id, year):
+    """The next number of an issuer's reports in a year, from 01; one statement, safe under concurrency."""
+    table = connection.ops.quote_name("reports_reportnumber")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (area_id, year, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (area_id, year) DO UPDATE SET last = {table}.last + 1 RETURNING last", [area_id, year])
+        return cursor.fetchone()[0]
+
+
+def report_issue(*, report_id, user):
+    """Give the draft its number, lock its period, send it to the focal office and render the final files."""
+    from people.services import notify
+
+    with transaction.atomic():
+        report = _report_for_update(report_id)
+        if not can_prepare_report(user, report.area):
+            raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được ban hành báo cáo."))
+        if report.status != Report.Status.DRAFT:
+            raise ValidationError(_("Báo cáo này đã được ban hành."))
+        if not report.snapshot_taken_at:
+            raise ValidationError(_("Báo cáo chưa có số liệu: hãy chờ lấy số liệu xong rồi ban hành."))
+        now = timezone.now()
+        report.number_year = timezone.localdate().year
+        report.number = report_number_allocate(area_id=report.area_id, year=report.number_year)
+        report.status, report.issued_by, report.issued_at = Report.Status.ISSUED, user, now
+        report.is_on_time = report.deadline is None or timezone.localdate() <= report.deadline
+        # The draft's files go: the issued ones, with the number, are rendered by the job below.
+        drafts = [f.name for f in (report.pdf, report.docx) if f]
+        report.pdf, report.docx, report.pdf_sha256, report.docx_sha256 = "", "", "", ""
+        transaction.on_commit(lambda: [report.pdf.storage.delete(name) for name in drafts])
+        report._history_user = user
+        report._change_reason = _("Ban hành")
+        report.save()
+        job_start(report=report, action=ReportJob.Action.RENDER, user=user)
+        if report.recipient_unit_id:
+            notify(recipients=list(report.recipient_unit.members.all()), url=report.get_absolute_url(),
+                   message=_("%(area)s gửi báo cáo %(number)s: %(subject)s") % {
+                       "area": report.area, "number": report.reference, "subject": report.subject})
+    return report
+
+
+def _notify_area(report, message):
+    from django.contrib.auth import get_user_model
+
+    from people.services import notify
+
+    users = get_user_model().objects.filter(units__area=report.area_id, role__in=["leader", "admin"]).distinct()
+    notify(recipients=[*users, report.issued_by], message=message, url=report.get_absolute_url())
+
+
+def report_receive(*, report_id, user, accept, comment=""):
+    """The focal office marks an issued report received, or returns it with a comment."""
+    with transaction.atomic():
+        report = _report_for_update(report_id)
+        if not can_receive_report(user, report):
+            raise PermissionDenied(_("Chỉ cơ quan nhận báo cáo mới được tiếp nhận hoặc trả lại."))
+        if report.status != Report.Status.ISSUED:
+            raise ValidationError(_("Chỉ tiếp nhận hoặc trả lại báo cáo đang chờ tiếp nhận."))
+        comment = comment.strip()
+        if not accept and not comment:
+            raise ValidationError({"comment": _("Hãy ghi lý do trả lại báo cáo.")})
+        report.status = Report.Status.RECEIVED if accept else Report.Status.RETURNED
+        report.handled_by, report.handled_at, report.return_comment = user, timezone.now(), comment[:2000]
+        report._history_user = user
+        report._change_reason = comment or _("Tiếp nhận")
+        report.save()
+        if accept:
+            _notify_area(report, _("Báo cáo %(number)s đã được tiếp nhận.") % {"number": report.reference})
+        else:
+            _notify_area(report, _("Báo cáo %(number)s bị trả lại: %(comment)s") % {
+                "number": report.reference, "comment": comment[:300]})
+    return report
+
+
+def report_signed_upload(*, report_id, user, upload):
+    """Attach the signed copy (scanned or digitally signed PDF) of an issued report."""
+    from evidence.models import Evidence
+    from evidence.validation import inspect_upload
+
+    from .signatures import signature_inspect
+
+    inspected = inspect_upload(upload)
+    if inspected.kind != Evidence.Kind.PDF:
+        raise ValidationError(_("Bản đã ký phải là tệp PDF."))
+    upload.seek(0)
+    data = upload.read()
+    signature = signature_inspect(data)
+    stored = None
+    try:
+        with transaction.atomic():
+            report = _report_for_update(report_id)
+            if not can_prepare_report(user, report.area):
+                raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được tải lên bản đã ký."))
+            if report.status == Report.Status.DRAFT:
+                raise ValidationError(_("Hãy ban hành báo cáo trước khi tải lên bản đã ký."))
+            report.signed_file.save("signed.pdf", ContentFile(data), save=False)
+            stored = report.signed_file.name
+            report.signed_sha256 = hashlib.sha256(data).hexdigest()
+            report.signed_by, report.signed_at, report.signature = user, timezone.now(), signature
+            report._history_user = user
+            report._change_reason = _("Tải lên bản đã ký")
+            report.save()
+    except BaseException:
+        if stored:
+            report.signed_file.storage.delete(stored)
+        raise
+    return report
+
+
+def difficulty_answer(*, difficulty_id, user, answer, status):
+    """Ý kiến chỉ đạo on a difficulty or proposal; the unit that raised it is notified."""
+    from people.services import notify
+
+    if status not in (Difficulty.Status.ANSWERED, Difficulty.Status.RESOLVED):
+        raise ValidationError({"status": _("Trạng thái không hợp lệ.")})
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": _("Hãy ghi ý kiến chỉ đạo.")})
+    with transaction.atomic():
+        difficulty = Difficulty.objects.select_for_update(of=("self",)).select_related("area", "unit").get(
+            pk=difficulty_id)
+        if not can_answer_difficulty(user, difficulty):
+            raise PermissionDenied(_("Chỉ lãnh đạo hoặc cơ quan đầu mối mới được cho ý kiến chỉ đạo."))
+        difficulty.answer, difficulty.status = answer[:5000], status
+        difficulty.answered_by, difficulty.answered_at = user, timezone.now()
+        difficulty._history_user = user
+        difficulty.save()
+        if difficulty.unit_id:
+            url = difficulty.task.get_absolute_url() if difficulty.task_id else ""
+            notify(recipients=list(difficulty.unit.members.all()), url=url,
+                   message=_("Ý kiến chỉ đạo về kiến nghị của %(unit)s: %(answer)s") % {
+                       "unit": difficulty.unit, "answer": answer[:300]})
+    return difficulty
+
+
+def locked_reports(*, task, period):
+    """The issued reports whose period holds this month: the area's, or the task's plan's own."""
+    return list(Report.objects.filter(Q(area=task.plan.area_id, plan__isnull=True) | Q(plan=task.plan_id),
+                                      status__in=(Report.Status.ISSUED, Report.Status.RECEIVED),
+                                      first_month__lte=period, last_month__gte=period))
+
+
+def period_lock_check(*, task, period, reason):
+    """A change to a locked period needs a reason; returns the reports that lock it."""
+    reports = locked_reports(task=task, period=period)
+    if reports and not reason.strip():
+        raise ValidationError({"reason": _(
+            "Kỳ %(period)s đã khóa vì báo cáo %(report)s đã ban hành: hãy nêu lý do điều chỉnh.") % {
+                "period": f"{period:%m/%Y}", "report": reports[0].reference}})
+    return reports
+
+
+def period_lock_record(*, reports, update, user):
+    LockedPeriodChange.objects.bulk_create([
+        LockedPeriodChange(report=report, progress_update=update, reason=update.reason, author=user)
+        for report in reports])
+
+
+# Jobs: a record with a state, then the Celery job enqueued after commit.
+
+BROKER_DOWN = _("Không gửi được yêu cầu tới hàng đợi xử lý (máy chủ hàng đợi không phản hồi). "
+                "Yêu cầu đã được lưu: hãy bấm “Thử lại” sau ít phút.")
+
+
+def job_start(*, report, action, user):
+    job = ReportJob.objects.create(report=report, action=action, requested_by=user)
+    transaction.on_commit(lambda: job_enqueue(job.pk))
+    return job
+
+
+def job_enqueue(job_id):
+    from .jobs import build_report
+
+    try:
+        build_report.apply_async((job_id,), retry=False)
+    except Exception:  # the broker is down or unreachable: say so on the record, keep it retryable
+        ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
+            status=ReportJob.Status.FAILED, message=str(BROKER_DOWN), finished_at=timezone.now())
+
+
+def job_retry(*, job_id, user):
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update(of=("self",)).select_related("report__area").get(pk=job_id)
+        if not can_prepare_report(user, job.report.area):
+            raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được chạy lại."))
+        if not job.can_retry:
+            raise ValidationError(_("Việc này không ở trạng thái lỗi."))
+        job.status, job.message = ReportJob.Status.FAILED, job.message or _("Đã chạy lại.")
+        job.save(update_fields=["status", "message"])
+        return job_start(report=job.report, action=job.action, user=user)

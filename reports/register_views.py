@@ -1,0 +1,253 @@
+"""Pages of the report register: list, report, inbox, completeness, answers, reporting rules."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from plans.access import can_edit_reporting_rules, can_prepare_report, can_receive_report
+from plans.models import Area, Plan, Unit
+
+from . import register
+from .forms import DifficultyAnswerForm, ReportingRuleForm, ReturnForm, SignedCopyForm
+from .models import Difficulty, Report, ReportingRule, ReportJob, ReportKind
+from .selectors import completeness, draft_choices, inbox, report_difficulties, report_list
+
+
+def _error_text(error):
+    return " ".join(error.messages)
+
+
+def _visible_report(request, pk):
+    return get_object_or_404(Report.objects.visible_to(request.user).select_related("area", "plan", "recipient_unit"),
+                             pk=pk)
+
+
+@login_required
+def report_list_view(request):
+    filters = {key: request.GET.get(key, "") for key in ("kind", "status", "area")}
+    page = Paginator(report_list(request.user, **filters), 30).get_page(request.GET.get("page"))
+    return render(request, "reports/report_list.html", {
+        "page": page, "filters": filters, "kinds": ReportKind.choices, "statuses": Report.Status.choices,
+        "choices": draft_choices(request.user, timezone.localdate()),
+    })
+
+
+@login_required
+@require_POST
+def report_draft_view(request):
+    value = request.POST.get("period", "")
+    if value not in {choice for choice, _label in draft_choices(request.user, timezone.localdate())}:
+        raise Http404
+    try:
+        if value.startswith("adhoc:"):
+            area = Area.objects.get(pk=value.split(":")[1])
+            report = register.report_draft(user=request.user, area=area, kind=ReportKind.AD_HOC,
+                                           year=timezone.localdate().year, number=0)
+        else:
+            rule_id, year, number = (int(part) for part in value.split(":"))
+            rule = ReportingRule.objects.select_related("area", "plan").get(pk=rule_id)
+            report = register.report_draft(user=request.user, area=rule.area, kind=rule.kind, year=year,
+                                           number=number, plan=rule.plan)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("reports:report_list")
+    if not _job_failed(request, report):
+        messages.success(request, _("Đã mở dự thảo báo cáo; hệ thống đang lấy số liệu và dựng văn bản."))
+    return redirect(report)
+
+
+def _job_failed(request, report):
+    """With the broker down the job record is failed at once: say so instead of promising a result."""
+    job = report.jobs.order_by("-id").first()
+    if job and job.status == ReportJob.Status.FAILED:
+        messages.error(request, job.message)
+        return True
+    return False
+
+
+@login_required
+def report_detail_view(request, pk):
+    report = _visible_report(request, pk)
+    jobs = list(report.jobs.select_related("requested_by")[:5])
+    return render(request, "reports/report_detail.html", {
+        "report": report, "jobs": jobs, "latest_job": jobs[0] if jobs else None,
+        "working": any(job.status in (ReportJob.Status.QUEUED, ReportJob.Status.RUNNING) and not job.is_stuck
+                       for job in jobs),
+        "can_prepare": can_prepare_report(request.user, report.area),
+        "can_receive": can_receive_report(request.user, report) and report.status == Report.Status.ISSUED,
+        "late_changes": report.late_changes.select_related("progress_update__task", "author"),
+        "difficulties": report_difficulties(report, request.user),
+        "history": report.history.select_related("history_user").order_by("-history_date")[:20],
+        "return_form": ReturnForm(), "signed_form": SignedCopyForm(), "answer_form": DifficultyAnswerForm(),
+        "totals": report.snapshot.get("totals", {}), "communes": report.snapshot.get("communes"),
+    })
+
+
+def _step(request, pk, action, success):
+    report = _visible_report(request, pk)
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        if not _job_failed(request, report):
+            messages.success(request, success)
+    return redirect("reports:report_detail", pk)
+
+
+@login_required
+@require_POST
+def report_refresh_view(request, pk):
+    return _step(request, pk, lambda: register.report_refresh(report_id=pk, user=request.user),
+                 _("Đang lấy lại số liệu cho dự thảo."))
+
+
+@login_required
+@require_POST
+def report_issue_view(request, pk):
+    return _step(request, pk, lambda: register.report_issue(report_id=pk, user=request.user),
+                 _("Đã ban hành báo cáo và gửi tới cơ quan nhận."))
+
+
+@login_required
+@require_POST
+def report_receive_view(request, pk):
+    accept = request.POST.get("decision") != "return"
+    return _step(request, pk, lambda: register.report_receive(report_id=pk, user=request.user, accept=accept,
+                                                              comment=request.POST.get("comment", "")[:2000]),
+                 _("Đã tiếp nhận báo cáo.") if accept else _("Đã trả lại báo cáo."))
+
+
+@login_required
+@require_POST
+def report_signed_view(request, pk):
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Hãy chọn tệp PDF đã ký."))
+        return redirect("reports:report_detail", pk)
+    return _step(request, pk, lambda: register.report_signed_upload(report_id=pk, user=request.user, upload=upload),
+                 _("Đã lưu bản đã ký."))
+
+
+@login_required
+@require_POST
+def job_retry_view(request, pk):
+    job = get_object_or_404(ReportJob.objects.filter(report__in=Report.objects.visible_to(request.user)), pk=pk)
+    return _step(request, job.report_id, lambda: register.job_retry(job_id=pk, user=request.user),
+                 _("Đã gửi lại yêu cầu."))
+
+
+FILES = {"pdf": ("pdf", "application/pdf", "pdf"),
+         "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+         "signed": ("signed_file", "application/pdf", "pdf")}
+
+
+@login_required
+def report_file_view(request, pk, kind):
+    report = _visible_report(request, pk)
+    if kind not in FILES:
+        raise Http404
+    field, content_type, suffix = FILES[kind]
+    stored = getattr(report, field)
+    if not stored:
+        raise Http404
+    name = f"bao-cao-{report.area.slug}-{report.kind}-{report.year}-{report.period_number}"
+    name += "-da-ky" if kind == "signed" else ("" if report.number else "-du-thao")
+    response = FileResponse(stored.open("rb"), as_attachment=True, filename=f"{name}.{suffix}",
+                            content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def inbox_view(request):
+    page = Paginator(inbox(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "reports/inbox.html", {"page": page})
+
+
+@login_required
+def completeness_view(request):
+    provinces = Area.objects.filter(kind=Area.Kind.PROVINCE)
+    if not request.user.is_superuser:
+        provinces = provinces.filter(pk__in=request.user.area_ids)
+    province = provinces.filter(slug=request.GET.get("province", "")).first() or provinces.order_by("name").first()
+    if province is None:
+        raise PermissionDenied(_("Trang này dành cho cán bộ cấp tỉnh."))
+    today = timezone.localdate()
+    kind = request.GET.get("kind") or ReportKind.QUARTERLY
+    try:
+        year = int(request.GET.get("year") or today.year)
+        number = int(request.GET.get("number") or ((today.month - 1) // 3 + 1 if kind == ReportKind.QUARTERLY else 1))
+        from .periods import period_of
+
+        period = period_of(kind, year, number)
+    except ValueError:
+        raise Http404 from None
+    return render(request, "reports/completeness.html", {
+        "province": province, "provinces": provinces, "kind": kind, "year": year, "number": number,
+        "period": period, "kinds": [c for c in ReportKind.choices if c[0] != ReportKind.AD_HOC],
+        "rows": completeness(province=province, kind=kind, year=year, number=number, today=today),
+    })
+
+
+@login_required
+@require_POST
+def difficulty_answer_view(request, pk):
+    difficulty = get_object_or_404(Difficulty.objects.filter(
+        area__in=Plan.objects.visible_to(request.user).values("area")), pk=pk)
+    form = DifficultyAnswerForm(request.POST)
+    next_url = request.POST.get("next", "")
+    target = next_url if next_url.startswith("/reports/") else "reports:report_list"
+    if not form.is_valid():
+        messages.error(request, _("Hãy ghi ý kiến chỉ đạo."))
+        return redirect(target)
+    try:
+        register.difficulty_answer(difficulty_id=difficulty.pk, user=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Đã gửi ý kiến chỉ đạo tới đơn vị."))
+    return redirect(target)
+
+
+@login_required
+def rule_list_view(request):
+    areas = Area.objects.filter(pk__in=request.user.area_ids) if not request.user.is_superuser else Area.objects.all()
+    areas = [area for area in areas.order_by("kind", "name") if can_edit_reporting_rules(request.user, area)]
+    if not areas:
+        raise PermissionDenied(_("Chỉ quản trị của địa bàn mới được xem và sửa chế độ báo cáo."))
+    blocks = [{"area": area, "rules": [(rule, ReportingRuleForm(instance=rule, prefix=f"rule{rule.pk}",
+                                                                 units=_recipient_units(area)))
+                                       for rule in register.reporting_rules_ensure(area)]} for area in areas]
+    return render(request, "reports/rule_list.html", {"blocks": blocks})
+
+
+def _recipient_units(area):
+    return Unit.objects.filter(area__in=[area.id, area.parent_id]).order_by("area", "name")
+
+
+@login_required
+@require_POST
+def rule_edit_view(request, pk):
+    rule = get_object_or_404(ReportingRule.objects.select_related("area"), pk=pk)
+    if not can_edit_reporting_rules(request.user, rule.area):
+        raise Http404
+    form = ReportingRuleForm(request.POST, instance=ReportingRule.objects.get(pk=pk), prefix=f"rule{pk}",
+                             units=_recipient_units(rule.area))
+    if form.is_valid():
+        try:
+            register.reporting_rule_update(rule_id=pk, user=request.user, data={
+                name: form.cleaned_data[name] for name in form.Meta.fields})
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Đã lưu chế độ báo cáo."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("reports:rule_list")
