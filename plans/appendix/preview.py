@@ -191,8 +191,16 @@ class UnitChoices:
         self.chosen_units = {str(u.pk): u for u in usable_units(plan).filter(pk__in=chosen)}
         self.planned = {}  # name key -> Unit not yet saved (created on import)
         self.plan = plan
+        self._resolved = {}
 
     def resolve(self, cell):
+        # The same few unit cells repeat on every row: resolve each text once.
+        if cell not in self._resolved:
+            self._resolved[cell] = self._resolve(cell)
+        units, unknown = self._resolved[cell]
+        return list(units), list(unknown)
+
+    def _resolve(self, cell):
         units, unknown = self.directory.resolve(cell)
         still_unknown = []
         for name in unknown:
