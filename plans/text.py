@@ -13,6 +13,7 @@ _LATEX_SYMBOLS = {
     r"\times": "×",
 }
 _SPACES = re.compile(r"\s+")
+_NEEDS_CLEANING = re.compile(r"[<$\u00a0\t\n\r\f\v]|\s\s")
 
 
 def _latex_to_text(match):
@@ -27,6 +28,8 @@ def clean_cell(value):
     if value is None:
         return ""
     text = str(value)
+    if not _NEEDS_CLEANING.search(text):  # most cells: nothing to clean but the ends
+        return text.strip()
     text = _TAGS.sub("", text)
     text = _LATEX_MATH.sub(_latex_to_text, text)
     text = text.replace("\u00a0", " ")

@@ -8,7 +8,7 @@ undone while nothing has been reported on its items since.
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from indicators.models import IndicatorReport
 from tasks.models import ProgressUpdate
@@ -47,7 +47,7 @@ def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None,
         sections = {fold(s.title): s for s in plan.sections.all()}
         for part in preview.parts:
             kind, model = part.kind, item_model(part.kind)
-            section_ids = _ensure_sections(plan, part, sections, journal)
+            section_ids = _ensure_sections(plan, part, sections, journal, user)
             work = [row for row in part.rows if row.state in ("new", "changed")]
             new_rows = [row for row in work if row.state == "new"]
             changed_rows = [row for row in work if row.state == "changed"]
@@ -55,12 +55,12 @@ def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None,
             created_ids = journal["created"].setdefault(kind, [])
             for start in range(0, len(new_rows), BATCH):
                 batch = new_rows[start:start + BATCH]
-                objects = []
+                values = []
                 for row in batch:
-                    objects.append(model(plan=plan, section_id=section_ids.get(row.section), position=next_position,
-                                         ordinal=row.ordinal, **row.values))
+                    values.append({"plan_id": plan.pk, "section_id": section_ids.get(row.section),
+                                   "position": next_position, "ordinal": row.ordinal, **row.values})
                     next_position += 1
-                ids = insert_rows(model, objects)
+                ids = insert_rows(model, values)
                 for row, pk in zip(batch, ids):
                     row.existing_id = pk
                 created_ids.extend(ids)
@@ -122,20 +122,23 @@ def _apply_unit_mapping(plan, preview, mapping):
     return [unit.pk for unit in units.values()]
 
 
-def _ensure_sections(plan, part, sections, journal):
+def _ensure_sections(plan, part, sections, journal, user):
     appendix = "I" if part.kind == INDICATORS else "II"
     position = (plan.sections.aggregate(m=Max("position"))["m"] or 0) + 1
-    ids = {}
+    ids, new = {}, []
     for index, section in enumerate(part.sections):
         existing = section.existing or sections.get(fold(section.title))
         if existing is None:
-            existing = Section.objects.create(plan=plan, appendix=appendix, number=section.number[:16],
-                                              title=section.title, position=position)
+            existing = Section(plan=plan, appendix=appendix, number=section.number[:16], title=section.title,
+                               position=position)
             sections[fold(section.title)] = existing
-            journal["sections"].append(existing.pk)
+            new.append(existing)
             position += 1
         section.existing = existing
-        ids[index] = existing.id
+    bulk_create_with_history(new, Section, default_user=user, default_change_reason=_("Nhập phụ lục"))
+    journal["sections"].extend(section.pk for section in new)
+    for index, section in enumerate(part.sections):
+        ids[index] = section.existing.pk
     return ids
 
 
@@ -159,25 +162,26 @@ def _replace_units(model, rows):
                                          batch_size=5000)
 
 
-def insert_rows(model, objects):
-    """Ids of new rows, in order: Django's bulk_create, or on PostgreSQL one multi-row INSERT per batch
-    without compiling a SQL expression per value (most of bulk_create's time on wide rows)."""
+def insert_rows(model, rows):
+    """Ids of new items made of `rows` (dicts of field values by attname; the rest take their defaults), in order.
+
+    On PostgreSQL one multi-row INSERT per batch, with neither a model instance nor a compiled SQL expression
+    per value (most of bulk_create's time on wide rows); Django's bulk_create elsewhere.
+    """
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields}
     if connection.vendor != "postgresql":
-        return [obj.pk for obj in model.objects.bulk_create(objects, batch_size=BATCH)]
+        objects = model.objects.bulk_create([model(**{**defaults, **row}) for row in rows], batch_size=BATCH)
+        return [obj.pk for obj in objects]
     from psycopg2.extras import execute_values
 
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
     sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES %s "
            f"RETURNING {quote(model._meta.pk.column)}")
-    prepare = [(f.attname, f.get_db_prep_save) for f in fields]
-    values = [tuple(prep(getattr(obj, attname), connection) for attname, prep in prepare) for obj in objects]
+    names = [f.attname for f in fields]
+    values = [tuple(row[name] if name in row else defaults[name] for name in names) for row in rows]
     with connection.cursor() as cursor:
-        ids = [row[0] for row in execute_values(cursor.cursor if hasattr(cursor, "cursor") else cursor, sql, values,
-                                                page_size=len(values) or 1, fetch=True)]
-    for obj, pk in zip(objects, ids):
-        obj.pk = pk
-    return ids
+        return [row[0] for row in execute_values(cursor.cursor, sql, values, page_size=len(values) or 1, fetch=True)]
 
 
 _REPORTS = {INDICATORS: (IndicatorReport, "indicator_id"), "tasks": (ProgressUpdate, "task_id")}

@@ -113,62 +113,107 @@ def _column(reference):
     return index - 1
 
 
-def _read_sheet(archive, part, title, strings, styles, date1904, limit):
-    rows = []
-    row_tag, cell_tag, value_tag, formula_tag, inline_tag = (
-        f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}v", f"{_MAIN}f", f"{_MAIN}is")
-    values, next_column = [], 0
-    for _event, element in _iterparse(archive, part):
-        tag = element.tag
-        if tag == cell_tag:
-            column = _column(element.get("r")) if element.get("r") else next_column
-            next_column = column + 1
-            kind = element.get("t", "n")
-            formula = element.find(formula_tag)
-            if formula is not None:
-                raise ValidationError(_("Ô %(cell)s trang “%(sheet)s” chứa công thức (%(formula)s). Hãy chuyển thành "
-                                        "giá trị (Dán đặc biệt → Giá trị) rồi nhập lại.") % {
-                    "cell": element.get("r", ""), "sheet": title, "formula": f"={formula.text or ''}"[:40]})
-            raw = element.find(value_tag)
-            raw = raw.text if raw is not None else None
-            if kind == "s":
-                text = strings[int(raw)] if raw is not None else None
-            elif kind == "inlineStr":
-                inline = element.find(inline_tag)
-                text = _rich_text(inline) if inline is not None else None
-            elif kind in ("str", "e"):
-                text = raw
-            elif kind == "b":
-                text = "TRUE" if raw == "1" else "FALSE"
-            elif raw is None:
-                text = None
-            else:
-                style = element.get("s")
-                style = styles[int(style)] if style and int(style) < len(styles) else None
-                try:
-                    if style == "date":
-                        text = date_text(_excel_date(raw, date1904))
-                    else:
-                        text = number_text(Decimal(raw), percent=style == "percent")
-                except (InvalidOperation, ValueError, OverflowError):
-                    text = raw
-            if text is not None:
-                if column < len(values):
-                    values[column] = text
+class _SheetParser:
+    """Cells of one sheet part, through expat's callbacks: no element objects, no second pass.
+
+    Like defusedxml, it refuses any DTD or entity declaration (billion laughs, external entities).
+    """
+
+    def __init__(self, title, strings, styles, date1904, limit):
+        self.title, self.strings, self.styles, self.date1904, self.limit = title, strings, styles, date1904, limit
+        self.rows, self.values, self.next_column = [], [], 0
+        self.parts, self.collecting = [], False
+        self.cell = None
+
+    def parse(self, stream):
+        from xml.parsers import expat
+
+        parser = expat.ParserCreate()
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.StartDoctypeDeclHandler = self._forbidden
+        parser.EntityDeclHandler = self._forbidden
+        parser.ExternalEntityRefHandler = self._forbidden
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.CharacterDataHandler = self._text
+        parser.buffer_text = True
+        parser.ParseFile(stream)
+        return self.rows
+
+    def _forbidden(self, *args):
+        raise ValueError("DTDs and entities are not allowed")
+
+    def _start(self, name, attrs):
+        name = name.rpartition(":")[2]
+        if name == "c":
+            self.cell = {"r": attrs.get("r"), "t": attrs.get("t", "n"), "s": attrs.get("s"), "v": None,
+                         "f": None, "is": None}
+        elif name in ("v", "f") or name == "t" and self.cell is not None and self.cell["t"] == "inlineStr":
+            self.collecting, self.parts = True, []
+        elif name == "row":
+            self.row_number = attrs.get("r")
+
+    def _text(self, data):
+        if self.collecting:
+            self.parts.append(data)
+
+    def _end(self, name):
+        name = name.rpartition(":")[2]
+        if name in ("v", "f", "t") and self.collecting:
+            text = "".join(self.parts)
+            self.collecting = False
+            if self.cell is not None:
+                key = "is" if name == "t" else name
+                self.cell[key] = (self.cell[key] or "") + text if key == "is" else text
+        elif name == "c":
+            self._cell()
+            self.cell = None
+        elif name == "row":
+            number = int(self.row_number) if self.row_number else len(self.rows) + 1
+            if number > self.limit:
+                raise too_many_rows(self.title)
+            if number > len(self.rows) + 1:
+                self.rows.extend([] for _ in range(number - len(self.rows) - 1))
+            self.rows.append(self.values)
+            self.values, self.next_column = [], 0
+
+    def _cell(self):
+        cell = self.cell
+        column = _column(cell["r"]) if cell["r"] else self.next_column
+        self.next_column = column + 1
+        if cell["f"] is not None:
+            raise ValidationError(_("Ô %(cell)s trang “%(sheet)s” chứa công thức (%(formula)s). Hãy chuyển thành "
+                                    "giá trị (Dán đặc biệt → Giá trị) rồi nhập lại.") % {
+                "cell": cell["r"] or "", "sheet": self.title, "formula": f"={cell['f']}"[:40]})
+        kind, raw = cell["t"], cell["v"]
+        if kind == "s":
+            text = self.strings[int(raw)] if raw is not None else None
+        elif kind == "inlineStr":
+            text = cell["is"]
+        elif kind in ("str", "e"):
+            text = raw
+        elif kind == "b":
+            text = "TRUE" if raw == "1" else "FALSE"
+        elif raw is None:
+            text = None
+        else:
+            style = int(cell["s"]) if cell["s"] else -1
+            style = self.styles[style] if 0 <= style < len(self.styles) else None
+            try:
+                if style == "date":
+                    text = date_text(_excel_date(raw, self.date1904))
                 else:
-                    values.extend([None] * (column - len(values)))
-                    values.append(text)
-            element.clear()
-        elif tag == row_tag:
-            number = int(element.get("r")) if element.get("r") else len(rows) + 1
-            if number > limit:
-                raise too_many_rows(title)
-            if number > len(rows) + 1:
-                rows.extend([] for _ in range(number - len(rows) - 1))
-            rows.append(values)
-            values, next_column = [], 0
-            element.clear()
-    return rows
+                    text = number_text(Decimal(raw), percent=style == "percent")
+            except (InvalidOperation, ValueError, OverflowError):
+                text = raw
+        if text is None:
+            return
+        values = self.values
+        if column < len(values):
+            values[column] = text
+        else:
+            values.extend([None] * (column - len(values)))
+            values.append(text)
 
 
 def read(data, name):
@@ -184,7 +229,8 @@ def read(data, name):
                 sheet = Sheet(title, hidden=hidden)
                 result.append(sheet)
                 if not hidden and part in names:
-                    sheet.rows = _read_sheet(archive, part, title, strings, styles, date1904, limit)
+                    with archive.open(part) as stream:
+                        sheet.rows = _SheetParser(title, strings, styles, date1904, limit).parse(stream)
             return result
     except ValidationError:
         raise
