@@ -64,5 +64,7 @@ def clean_lines(value):
     """Like `clean_cell`, keeping the line breaks typed inside a cell (bulleted products, one unit a line)."""
     if value is None:
         return ""
+    if value.__class__ is str and not _NEEDS_CLEANING.search(value):
+        return value.strip()
     lines = (clean_cell(line) for line in str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     return "\n".join(line for line in lines if line)
