@@ -13,7 +13,7 @@ _LATEX_SYMBOLS = {
     r"\times": "×",
 }
 _SPACES = re.compile(r"\s+")
-_NEEDS_CLEANING = re.compile(r"[<$\u00a0\t\n\r\f\v]|\s\s")
+_NEEDS_CLEANING = re.compile(r"[<$]|[^\S ]|  ")  # tags, LaTeX, any whitespace but single spaces
 
 
 def _latex_to_text(match):
