@@ -55,8 +55,8 @@ def test_admin_imports_a_two_row_header_workbook_with_both_sheets_then_undoes_it
     assert "Phụ lục I – Chỉ tiêu" in parts.nth(0).inner_text() and "Phụ lục II – Nhiệm vụ" in parts.nth(1).inner_text()
     # The merged "Đơn vị thực hiện" header's units are read: lead and support columns filled.
     first_task = parts.nth(1).locator("tbody tr").first
-    assert "Phòng Văn hóa - Xã hội" in first_task.locator("td.lead").inner_text()
-    assert "Công an xã" in first_task.locator("td.support").inner_text()
+    assert "Phòng Văn hóa - Xã hội" in first_task.locator("td.lead-units").inner_text()
+    assert "Công an xã" in first_task.locator("td.support-units").inner_text()
     assert "không dưới 80% → ≥ 80 %" in parts.nth(0).inner_text()
     page.get_by_role("button", name="Xác nhận nhập").click()
     assert "5 dòng mới" in page.locator(".message").first.inner_text()
