@@ -1,10 +1,13 @@
 """Writing a previewed upload into a plan, all of it or nothing, and undoing it.
 
 Writes are bulk operations that also write history (the rows simple-history's bulk helpers
-would write, copied in SQL by `history_copy`), so ten thousand rows take seconds. What an import created and what it changed (with the
-history row each changed item had before) is kept in a journal, so the import can be
-undone while nothing has been reported on its items since.
+would write, copied in SQL by `history_copy`), so ten thousand rows take seconds. What an
+import created and what it changed (with the history row each changed item had before) is
+kept in a journal, so the import can be undone while nothing has been reported on its items since.
 """
+import datetime
+import io
+
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -165,23 +168,45 @@ def _replace_units(model, rows):
 def insert_rows(model, rows):
     """Ids of new items made of `rows` (dicts of field values by attname; the rest take their defaults), in order.
 
-    On PostgreSQL one multi-row INSERT per batch, with neither a model instance nor a compiled SQL expression
-    per value (most of bulk_create's time on wide rows); Django's bulk_create elsewhere.
+    On PostgreSQL the ids are drawn from the table's sequence and the rows sent with COPY: neither a model
+    instance nor a compiled SQL expression per value (most of bulk_create's time on wide rows). Django's
+    bulk_create elsewhere.
     """
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: f.get_default() for f in fields}
     if connection.vendor != "postgresql":
         objects = model.objects.bulk_create([model(**{**defaults, **row}) for row in rows], batch_size=BATCH)
         return [obj.pk for obj in objects]
-    from psycopg2.extras import execute_values
-
+    table, pk = model._meta.db_table, model._meta.pk.column
     quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES %s "
-           f"RETURNING {quote(model._meta.pk.column)}")
     names = [f.attname for f in fields]
-    values = [tuple(row[name] if name in row else defaults[name] for name in names) for row in rows]
     with connection.cursor() as cursor:
-        return [row[0] for row in execute_values(cursor.cursor, sql, values, page_size=len(values) or 1, fetch=True)]
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [table, pk, len(rows)])
+        ids = [row[0] for row in cursor.fetchall()]
+        buffer = io.StringIO()
+        for pk_value, row in zip(ids, rows):
+            buffer.write("\t".join([str(pk_value)] + [_copy_text(row[name] if name in row else defaults[name])
+                                                      for name in names]))
+            buffer.write("\n")
+        buffer.seek(0)
+        columns = ", ".join(quote(c) for c in [pk] + [f.column for f in fields])
+        cursor.cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN", buffer)
+    return ids
+
+
+def _copy_text(value):
+    """A value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
 
 
 _REPORTS = {INDICATORS: (IndicatorReport, "indicator_id"), "tasks": (ProgressUpdate, "task_id")}
