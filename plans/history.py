@@ -101,3 +101,27 @@ def _display(field, value):
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     return "—" if value in (None, "") else value
+
+
+def history_copy(model, ids, *, user, reason, history_type):
+    """Write the history rows of the items `ids` as they now stand, with who, when and why.
+
+    The rows simple-history's bulk helpers write, copied in SQL (`INSERT … SELECT` from the
+    items themselves) instead of one Python object per row: an import of ten thousand rows
+    spends its time on the rows, not on their history.
+    """
+    from django.db import connection
+    from django.utils import timezone
+
+    historical = model.history.model
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in historical._meta.concrete_fields if not f.name.startswith("history_"))
+    now, user_id = timezone.now(), getattr(user, "pk", None)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 5000):
+            batch = list(ids[start:start + 5000])
+            cursor.execute(
+                f"INSERT INTO {quote(historical._meta.db_table)} ({columns}, history_date, history_user_id, history_type, "
+                f"history_change_reason) SELECT {columns}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(batch))})",
+                [now, user_id, history_type, reason, *batch])

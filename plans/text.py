@@ -13,6 +13,7 @@ _LATEX_SYMBOLS = {
     r"\times": "×",
 }
 _SPACES = re.compile(r"\s+")
+_NEEDS_CLEANING = re.compile(r"[<$]|[^\S ]|  ")  # tags, LaTeX, any whitespace but single spaces
 
 
 def _latex_to_text(match):
@@ -27,6 +28,8 @@ def clean_cell(value):
     if value is None:
         return ""
     text = str(value)
+    if not _NEEDS_CLEANING.search(text):  # most cells: nothing to clean but the ends
+        return text.strip()
     text = _TAGS.sub("", text)
     text = _LATEX_MATH.sub(_latex_to_text, text)
     text = text.replace("\u00a0", " ")
@@ -61,5 +64,7 @@ def clean_lines(value):
     """Like `clean_cell`, keeping the line breaks typed inside a cell (bulleted products, one unit a line)."""
     if value is None:
         return ""
+    if value.__class__ is str and not _NEEDS_CLEANING.search(value):
+        return value.strip()
     lines = (clean_cell(line) for line in str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     return "\n".join(line for line in lines if line)

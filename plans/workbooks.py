@@ -98,18 +98,3 @@ def read_rows(data, name=None):
 def safe_text(value):
     """Whether a text must be kept from being read as a formula when the file is opened."""
     return isinstance(value, str) and value.startswith(_FORMULA_PREFIXES)
-
-
-def count_rows(data, name=None):
-    """Rows the workbook's sheets declare, read from their dimensions without parsing the cells."""
-    name = name or _("tệp không tên")
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True)
-    except Exception:
-        raise ValidationError(_("Tệp “%(name)s” bị hỏng, không đọc được.") % {"name": name})
-    try:
-        return sum(sheet.max_row or 0 for sheet in book.worksheets)
-    finally:
-        book.close()

@@ -2,7 +2,7 @@
 import pytest
 
 from plans.models import Plan
-from tests.workbooks import appendix_bytes
+from tests.workbooks import appendix_bytes, office_workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,9 +24,9 @@ def test_admin_imports_both_appendices_with_preview_and_confirmation(demo, live_
         assert page.locator("table.preview tbody tr.state-new").count() == expected
         assert plan.indicators.count() + plan.tasks.count() == (0 if kind == "indicators" else 25)  # nothing written yet
         if kind == "indicators":
-            assert "≥ 80 → >= 80" in page.locator("table.preview").inner_text()
+            assert "≥ 80 → ≥ 80" in page.locator("table.preview").inner_text()
         else:
-            assert "Giai đoạn 2026-2027 → 2026-01-01 – 2027-12-31 (Có thời hạn)" in page.locator("table.preview").inner_text()
+            assert "Giai đoạn 2026-2027 → 01/01/2026 – 31/12/2027 (Có thời hạn)" in page.locator("table.preview").inner_text()
         page.get_by_role("button", name="Xác nhận nhập").click()
         assert f"{expected} dòng mới" in page.locator(".message").first.inner_text()
     assert plan.indicators.count() == 25 and plan.tasks.count() == 21
@@ -34,3 +34,35 @@ def test_admin_imports_both_appendices_with_preview_and_confirmation(demo, live_
     page.get_by_role("link", name="Xem kế hoạch").click()
     assert page.locator("table.tasks tbody tr").count() == 21
     assert page.locator("table.indicators tbody tr").count() == 25
+
+
+def test_admin_imports_a_two_row_header_workbook_with_both_sheets_then_undoes_it(demo, live_server, page, sign_in,
+                                                                                 tmp_path):
+    area = Plan.objects.get(slug="phu-lam-55kh").area
+    plan = Plan.objects.create(slug="phu-lam-2028", area=area, issuer="UBND xã Phú Lâm", title="Kế hoạch năm 2028",
+                               issued_year=2026, status="draft")
+    path = tmp_path / "phu-luc-i-ii.xlsx"
+    path.write_bytes(office_workbook())
+    sign_in(page, "phulam-admin")
+    page.goto(f"{live_server.url}/plans/{plan.slug}/")
+    page.get_by_role("link", name="Nhập phụ lục từ Excel").click()
+    page.locator("input[name=file]").set_input_files(str(path))
+    page.get_by_role("button", name="Tải lên và xem trước").click()
+    page.locator("#import-counts").wait_for()
+    assert "5 mới" in page.locator("#import-counts").inner_text()
+    parts = page.locator("section.preview-part")
+    assert parts.count() == 2
+    assert "Phụ lục I – Chỉ tiêu" in parts.nth(0).inner_text() and "Phụ lục II – Nhiệm vụ" in parts.nth(1).inner_text()
+    # The merged "Đơn vị thực hiện" header's units are read: lead and support columns filled.
+    first_task = parts.nth(1).locator("tbody tr").first
+    assert "Phòng Văn hóa - Xã hội" in first_task.locator("td.lead-units").inner_text()
+    assert "Công an xã" in first_task.locator("td.support-units").inner_text()
+    assert "không dưới 80% → ≥ 80 %" in parts.nth(0).inner_text()
+    page.get_by_role("button", name="Xác nhận nhập").click()
+    assert "5 dòng mới" in page.locator(".message").first.inner_text()
+    assert plan.indicators.count() == 3 and plan.tasks.count() == 2
+    page.get_by_role("button", name="Hoàn tác lần nhập").click()
+    page.locator("#import-undone").wait_for()
+    assert plan.indicators.count() == 0 and plan.tasks.count() == 0 and plan.sections.count() == 0
+    page.get_by_role("link", name="Xem kế hoạch").click()
+    assert page.locator("table.tasks tbody tr").count() == 0

@@ -191,8 +191,17 @@ class UnitChoices:
         self.chosen_units = {str(u.pk): u for u in usable_units(plan).filter(pk__in=chosen)}
         self.planned = {}  # name key -> Unit not yet saved (created on import)
         self.plan = plan
+        self._resolved = {}
+        self.parsed = {}  # parsed timelines by text, for this preview
 
     def resolve(self, cell):
+        # The same few unit cells repeat on every row: resolve each text once.
+        if cell not in self._resolved:
+            self._resolved[cell] = self._resolve(cell)
+        units, unknown = self._resolved[cell]
+        return list(units), list(unknown)
+
+    def _resolve(self, cell):
         units, unknown = self.directory.resolve(cell)
         still_unknown = []
         for name in unknown:
@@ -271,8 +280,17 @@ def _unrelated(old, new):
     return matcher.quick_ratio() < _UNRELATED or matcher.ratio() < _UNRELATED
 
 
+def _cached(cache, function, text, **kwargs):
+    # Timelines and targets repeat (`Năm 2026`, `100%`): parse each text once per preview.
+    key = (function, text)
+    if key not in cache:
+        cache[key] = function(text, **kwargs)
+    return cache[key]
+
+
 def _preview_row(item, kind, plan, units):
     v = item.values
+    cache = units.parsed
     row = PreviewRow(sheet_row=item.sheet_row, section=item.section, ordinal=item.ordinal[:16], values={})
     if not item.ordinal:
         row.errors.append(_("Dòng %(row)s thiếu STT.") % {"row": item.sheet_row})
@@ -280,13 +298,14 @@ def _preview_row(item, kind, plan, units):
         target = parse_target(v.get("target", ""), unit_of_measure=v.get("unit_of_measure", ""))
         if not target.text:
             row.errors.append(_("Dòng %(row)s thiếu kết quả cần đạt.") % {"row": item.sheet_row})
-        deadline = parse_timeline(v.get("timeline", ""), plan_year=plan.issued_year).ends_on if v.get("timeline") else None
+        deadline = (_cached(cache, parse_timeline, v["timeline"], plan_year=plan.issued_year).ends_on
+                    if v.get("timeline") else None)
         row.values = {"content": v["content"], "unit_of_measure": v.get("unit_of_measure", "")[:64],
                       "target_text": target.text[:500], "target_comparator": target.comparator,
                       "target_value": target.value, "target_value_upper": target.upper, "target_unit": target.unit[:32],
                       "deadline": deadline}
     else:
-        timeline = parse_timeline(v.get("timeline", ""), plan_year=plan.issued_year)
+        timeline = _cached(cache, parse_timeline, v.get("timeline", ""), plan_year=plan.issued_year)
         row.values = {"title": v["content"], "product": v.get("product", ""), "timeline_text": timeline.text[:255],
                       "timeline_kind": timeline.kind, "starts_on": timeline.starts_on, "ends_on": timeline.ends_on}
     row.lead, row.unknown_lead = units.resolve(v.get("lead", ""))

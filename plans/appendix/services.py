@@ -51,7 +51,7 @@ def send(import_id, job, token):
     from celery import current_app
 
     try:
-        current_app.send_task(job, args=[import_id, token], retry=False)
+        current_app.send_task(job, args=[import_id, token], retry=False, ignore_result=True)
     except Exception:  # kombu raises OperationalError, redis ConnectionError, socket errors...
         logger.warning("broker unavailable for appendix import %s", import_id, exc_info=True)
         AppendixImport.objects.filter(pk=import_id, run_token=token).update(message=_(
@@ -152,12 +152,12 @@ def import_preview_run(import_id, token, *, background=True):
     progress = Progress(import_id, side_connection=background)
     try:
         progress.write(5)
-        sheets, preview = _load(record)
+        _sheets, preview = _load(record)
         progress.write(60)
         summary = preview_summary(preview)
         errors_name = ""
         if background and (preview.errors or preview.unknown_units):
-            errors_name = _store_errors_workbook(record, sheets, summary)
+            errors_name = _store_errors_workbook(record, summary)
     except (ValidationError, AppendixError) as error:
         _fail(record, " ".join(_messages(error)), drop_file=True)
         return None
@@ -379,10 +379,17 @@ def errors_workbook_bytes(sheets, summary):
     return buffer.getvalue()
 
 
-def _store_errors_workbook(record, sheets, summary):
+def _store_errors_workbook(record, summary):
     name = f"loi-{record.original_name.rsplit('.', 1)[0]}.xlsx"
-    record.errors_file.save(name, ContentFile(errors_workbook_bytes(sheets, summary)), save=False)
+    record.errors_file.save(name, ContentFile(_errors_workbook_from_upload(record, summary)), save=False)
     return record.errors_file.name
+
+
+def _errors_workbook_from_upload(record, summary):
+    # The preview consumed the rows it read: read the upload again.
+    with record.file.open("rb") as stored:
+        sheets = read_sheets(stored.read(), record.original_name)
+    return errors_workbook_bytes(sheets, summary)
 
 
 def errors_workbook(record):
@@ -390,7 +397,5 @@ def errors_workbook(record):
     if record.errors_file:
         with record.errors_file.open("rb") as stored:
             return stored.read()
-    with record.file.open("rb") as stored:
-        sheets = read_sheets(stored.read(), record.original_name)
-    return errors_workbook_bytes(sheets, record.summary)
+    return _errors_workbook_from_upload(record, record.summary)
 

@@ -499,5 +499,5 @@ def test_the_preview_shows_ranges_symbols_and_unknown_lead_units(plan, client, u
     assert shown["2"]["unknown_lead"] == ["Phòng Nông nghiệp"] and shown["2"]["unknown_support"] == []
     html = page.content.decode()
     assert "between" not in html and "từ 6 đến 10" in html
-    lead_cell = html.split("Tỷ lệ hồ sơ trực tuyến")[1].split('<td class="lead">')[1].split("</td>")[0]
+    lead_cell = html.split("Tỷ lệ hồ sơ trực tuyến")[1].split('<td class="lead-units">')[1].split("</td>")[0]
     assert "Phòng Nông nghiệp" in lead_cell
