@@ -92,3 +92,32 @@ def test_cancel_closes_the_inline_form_and_saves_nothing(demo, live_server, page
     row.get_by_role("link", name="Hủy").click()
     assert row.locator("form").count() == 0
     assert page.url.endswith("/tasks/my-work/")
+
+
+def test_import_preview_on_a_phone_keeps_its_labels_and_the_screen_width(demo, live_server, phone, sign_in, tmp_path):
+    from plans.models import Plan
+    from tests.a11y import assert_accessible
+    from tests.workbooks import appendix_bytes
+
+    path = tmp_path / "phu-luc-1.xlsx"
+    path.write_bytes(appendix_bytes("indicators"))
+    sign_in(phone, "phulam-admin")
+    phone.goto(f"{live_server.url}{Plan.objects.get(slug='phu-lam-55kh').get_absolute_url()}")
+    phone.get_by_role("link", name="Nhập phụ lục từ Excel").tap()
+    phone.locator("input[name=file]").set_input_files(str(path))
+    phone.get_by_role("button", name="Tải lên và xem trước").tap()
+    phone.locator("table.preview").wait_for()
+    header = phone.locator("table.preview thead th").first
+    assert header.is_visible() and header.inner_text()  # the column labels stay on the phone
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # the table scrolls, not the page
+    assert_accessible(phone)
+
+
+def test_plan_page_on_a_phone_shows_each_cell_with_its_label(demo, live_server, phone, sign_in):
+    sign_in(phone, "phulam-officer")
+    phone.goto(f"{live_server.url}/plans/phu-lam-55kh/")
+    cell = phone.locator("table.tasks tbody tr").first.locator("td[data-label]").first
+    label = phone.evaluate("cell => getComputedStyle(cell, '::before').content", cell.element_handle())
+    assert "Cơ quan chủ trì" in label
+    assert phone.locator("table.tasks thead").first.is_hidden()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
