@@ -35,11 +35,16 @@ def test_officer_updates_the_first_task_on_a_phone_without_scrolling(demo, live_
     form.wait_for()
     slider = form.locator("input[type=range]")
     assert slider.input_value() == str(task.progress)  # prefilled from the last figure
-    figure = min(100, max(task.progress, 95))
+    expected = int(form.get_attribute("data-expected") or 0)
+    figure = min(95, max(task.progress, -(-expected // 5) * 5))  # on schedule where a plain update can be
     slider.fill(str(figure))
     assert form.locator("input[name=progress]").input_value() == str(figure)
-    assert form.locator("textarea[name=difficulties]").is_hidden()  # on schedule: nothing more is asked
     form.locator("textarea[name=achievements]").fill("Đã hoàn thành dự thảo, trình UBND xã")
+    if figure >= expected:
+        assert form.locator("textarea[name=difficulties]").is_hidden()  # on schedule: nothing more is asked
+    else:  # late in the year the schedule passes 95%
+        form.locator("textarea[name=difficulties]").fill("Thiếu kinh phí")
+        form.locator("textarea[name=proposals]").fill("Bổ sung kinh phí")
     form.get_by_role("button", name="Lưu tiến độ").tap()
 
     row = phone.locator(f"#work-task-{task.pk}")
@@ -121,3 +126,27 @@ def test_plan_page_on_a_phone_shows_each_cell_with_its_label(demo, live_server, 
     assert "Cơ quan chủ trì" in label
     assert phone.locator("table.tasks thead").first.is_hidden()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_update_works_without_javascript(demo, live_server, browser, sign_in):
+    context = browser.new_context(java_script_enabled=False, **PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        sign_in(page, "phulam-officer")
+        row = page.locator("tbody.work-item").first
+        task = Task.objects.get(pk=int(row.get_attribute("id").rsplit("-", 1)[1]))
+        row.locator("a.update").click()
+        page.wait_for_url(f"**/tasks/{task.pk}/report/")
+        assert page.locator("textarea[name=difficulties]").is_visible()  # every field shows; the server checks
+        page.locator("input[name=progress]").fill("95")
+        page.locator("textarea[name=achievements]").fill("Đã trình UBND xã")
+        page.locator("textarea[name=difficulties]").fill("Thiếu kinh phí")  # whatever the schedule says today
+        page.locator("textarea[name=proposals]").fill("Bổ sung kinh phí")
+        page.get_by_role("button", name="Lưu tiến độ").click()
+        page.wait_for_url(f"**/tasks/{task.pk}/")
+        assert "Đã lưu tiến độ 95%" in page.locator("[role=status]").inner_text()
+        task.refresh_from_db()
+        assert task.progress == 95
+    finally:
+        context.close()
