@@ -15,7 +15,7 @@ DEBIAN_PACKAGES := python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 lib
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run setup system-packages test bench migrate demo clean lint
+.PHONY: run setup system-packages test bench bench-load bench-phone migrate demo clean lint
 
 run: setup migrate demo
 	@echo
@@ -52,8 +52,18 @@ test: setup
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	  $(BIN)/pytest $(PYTEST_ARGS)
 
+# Figures, printed: never timed tests. `make bench` runs them all; the officers' two can run alone.
 bench: setup
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m tests.bench $(BENCH_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m tests.bench_officers all
+
+# 50 officers for 60 s on gunicorn (3 workers, as docker-compose.yml) over 127.0.0.1: p95, errors, saves, CPU.
+bench-load: setup
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m tests.bench_officers load
+
+# A paced walk of the plain progress update on a 390x844 phone (Playwright): taps, swipes, seconds.
+bench-phone: setup
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m tests.bench_officers phone
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

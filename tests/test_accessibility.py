@@ -54,7 +54,10 @@ def test_main_pages_have_no_axe_violation_and_no_english(demo, users, live_serve
     problems = []
 
     def check(path):
-        assert page.evaluate("document.documentElement.scrollWidth") <= SCREENS[screen]["viewport"]["width"], path
+        width = SCREENS[screen]["viewport"]["width"]
+        wider = page.evaluate("""width => Array.from(document.querySelectorAll('body *'))
+            .filter(e => e.getBoundingClientRect().right > width + 1).slice(-3).map(e => e.outerHTML.slice(0, 200))""", width)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{path} is wider than the screen: {wider}"
         problems.append(axe_report(page))
         if english_words(page):
             problems.append(f"English on {path}: {english_words(page)}")

@@ -35,11 +35,16 @@ def test_officer_updates_the_first_task_on_a_phone_without_scrolling(demo, live_
     form.wait_for()
     slider = form.locator("input[type=range]")
     assert slider.input_value() == str(task.progress)  # prefilled from the last figure
-    figure = min(100, max(task.progress, 95))
+    expected = int(form.get_attribute("data-expected") or 0)
+    figure = min(95, max(task.progress, -(-expected // 5) * 5))  # on schedule where a plain update can be
     slider.fill(str(figure))
     assert form.locator("input[name=progress]").input_value() == str(figure)
-    assert form.locator("textarea[name=difficulties]").is_hidden()  # on schedule: nothing more is asked
     form.locator("textarea[name=achievements]").fill("Đã hoàn thành dự thảo, trình UBND xã")
+    if figure >= expected:
+        assert form.locator("textarea[name=difficulties]").is_hidden()  # on schedule: nothing more is asked
+    else:  # late in the year the schedule passes 95%
+        form.locator("textarea[name=difficulties]").fill("Thiếu kinh phí")
+        form.locator("textarea[name=proposals]").fill("Bổ sung kinh phí")
     form.get_by_role("button", name="Lưu tiến độ").tap()
 
     row = phone.locator(f"#work-task-{task.pk}")
@@ -92,3 +97,56 @@ def test_cancel_closes_the_inline_form_and_saves_nothing(demo, live_server, page
     row.get_by_role("link", name="Hủy").click()
     assert row.locator("form").count() == 0
     assert page.url.endswith("/tasks/my-work/")
+
+
+def test_import_preview_on_a_phone_keeps_its_labels_and_the_screen_width(demo, live_server, phone, sign_in, tmp_path):
+    from plans.models import Plan
+    from tests.a11y import assert_accessible
+    from tests.workbooks import appendix_bytes
+
+    path = tmp_path / "phu-luc-1.xlsx"
+    path.write_bytes(appendix_bytes("indicators"))
+    sign_in(phone, "phulam-admin")
+    phone.goto(f"{live_server.url}{Plan.objects.get(slug='phu-lam-55kh').get_absolute_url()}")
+    phone.get_by_role("link", name="Nhập phụ lục từ Excel").tap()
+    phone.locator("input[name=file]").set_input_files(str(path))
+    phone.get_by_role("button", name="Tải lên và xem trước").tap()
+    phone.locator("table.preview").wait_for()
+    header = phone.locator("table.preview thead th").first
+    assert header.is_visible() and header.inner_text()  # the column labels stay on the phone
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # the table scrolls, not the page
+    assert_accessible(phone)
+
+
+def test_plan_page_on_a_phone_shows_each_cell_with_its_label(demo, live_server, phone, sign_in):
+    sign_in(phone, "phulam-officer")
+    phone.goto(f"{live_server.url}/plans/phu-lam-55kh/")
+    cell = phone.locator("table.tasks tbody tr").first.locator("td[data-label]").first
+    label = phone.evaluate("cell => getComputedStyle(cell, '::before').content", cell.element_handle())
+    assert "Cơ quan chủ trì" in label
+    assert phone.locator("table.tasks thead").first.is_hidden()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_update_works_without_javascript(demo, live_server, browser, sign_in):
+    context = browser.new_context(java_script_enabled=False, **PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        sign_in(page, "phulam-officer")
+        row = page.locator("tbody.work-item").first
+        task = Task.objects.get(pk=int(row.get_attribute("id").rsplit("-", 1)[1]))
+        row.locator("a.update").click()
+        page.wait_for_url(f"**/tasks/{task.pk}/report/")
+        assert page.locator("textarea[name=difficulties]").is_visible()  # every field shows; the server checks
+        page.locator("input[name=progress]").fill("95")
+        page.locator("textarea[name=achievements]").fill("Đã trình UBND xã")
+        page.locator("textarea[name=difficulties]").fill("Thiếu kinh phí")  # whatever the schedule says today
+        page.locator("textarea[name=proposals]").fill("Bổ sung kinh phí")
+        page.get_by_role("button", name="Lưu tiến độ").click()
+        page.wait_for_url(f"**/tasks/{task.pk}/")
+        assert "Đã lưu tiến độ 95%" in page.locator("[role=status]").inner_text()
+        task.refresh_from_db()
+        assert task.progress == 95
+    finally:
+        context.close()

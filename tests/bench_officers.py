@@ -1,0 +1,392 @@
+"""Officers at the month-end rush, for `make bench` (issue 13): figures printed, never a timed test.
+
+    python -m tests.bench_officers load    # 50 officers on gunicorn (3 workers, as docker-compose.yml), 60 s
+    python -m tests.bench_officers phone   # a paced walk of the plain update on a 390x844 phone
+    python -m tests.bench_officers all
+
+Both run against a throw-away PostgreSQL database made from DATABASE_URL, and a gunicorn bound to
+127.0.0.1 only; every loop is bounded in time and count, and everything started here is stopped here.
+"""
+import argparse
+import asyncio
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from html import unescape
+from pathlib import Path
+from urllib.parse import urlencode
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"  # the only address this benchmark ever talks to
+PASSWORD = "bench-2026"
+OFFICERS = 50
+DURATION_S = 60
+THINK_S = (0.5, 1.5)
+ARRIVALS_S = 15  # the officers sign in one after another over this many seconds
+MAX_REQUESTS = 20_000  # a hard bound on top of the duration
+REQUEST_TIMEOUT_S = 30
+GUNICORN_WORKERS = 3  # docker-compose.yml's web service
+
+# The phone walk's fixed costs (a person's pace, from paced walks): looking for and reaching a control then
+# tapping it, one swipe of the screen, one keystroke on a phone keyboard, reading a new screen.
+TAP_S, SWIPE_S, KEY_S, READ_S = 1.5, 1.2, 0.35, 2.0
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+WORDS = "Đã tổ chức hội nghị triển khai"
+QUIET = open(os.devnull, "w")
+
+
+# The database: a province of communes shaped like the seeds, one officer per commune's culture-social office.
+
+def database_create():
+    connection.settings_dict["TEST"]["NAME"] = f"bench_officers_{connection.settings_dict['NAME']}"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    call_command("generate_scale_data", communes=OFFICERS, province="bench-officers", stdout=QUIET)
+    from plans.models import Unit
+
+    password = make_password(PASSWORD)  # Django's own hasher, as sign-in uses it; hashed once, shared
+    User = get_user_model()
+    officers = []
+    for index, unit in enumerate(Unit.objects.filter(area__parent__slug="bench-officers", is_culture_social_office=True)
+                                 .order_by("area__slug")[:OFFICERS]):
+        officer = User.objects.create(username=f"bench-officer-{index:02d}", password=password, role="officer",
+                                      first_name="Cán bộ", last_name=unit.area.name)
+        officer.units.set([unit])
+        officers.append(officer.username)
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or HOST}:{db['PORT'] or 5432}/{db['NAME']}"
+    return old_name, url, officers
+
+
+def stored_updates():
+    from tasks.models import ProgressUpdate
+
+    return ProgressUpdate.objects.filter(task__plan__area__parent__slug="bench-officers").count()
+
+
+# gunicorn, as the compose file runs it, on this machine's loopback.
+
+class Server:
+    def __init__(self, database_url, workers=GUNICORN_WORKERS):
+        with socket.socket() as probe:
+            probe.bind((HOST, 0))
+            self.port = probe.getsockname()[1]
+        self.static_root = tempfile.mkdtemp(prefix="bench-static-")
+        self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench-only-" + "x" * 50,
+                    "ALLOWED_HOSTS": HOST, "SECURE_SSL_REDIRECT": "false", "STATIC_ROOT": self.static_root,
+                    "LOG_LEVEL": "WARNING", "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env,
+                       check=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{HOST}:{self.port}",
+             "--workers", str(workers), "--log-level", "warning"], cwd=ROOT, env=self.env)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((HOST, self.port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            self.stop()
+            raise SystemExit("gunicorn did not start")
+        self.url = f"http://{HOST}:{self.port}"
+
+    def workers(self):
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        return [int(pid) for pid in children]
+
+    def cpu_seconds(self):
+        """User plus system CPU time of gunicorn's workers, read from /proc."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.workers():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+# A small HTTP/1.1 client on asyncio streams: gunicorn's sync workers close each connection after answering.
+
+class Officer:
+    def __init__(self, port, username, log, rng):
+        self.port, self.username, self.log, self.rng = port, username, log, rng
+        self.cookies = {}
+        self.signed_in = False
+
+    async def request(self, name, method, path, data=None):
+        body = urlencode(data).encode() if data is not None else b""
+        head = [f"{method} {path} HTTP/1.1", f"Host: {HOST}", "Connection: close", "User-Agent: bench-officers"]
+        if self.cookies:
+            head.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        if data is not None:
+            head += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+        started = time.perf_counter()
+        try:
+            reader, writer = await asyncio.open_connection(HOST, self.port)
+            writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+            await writer.drain()
+            # Sign-in hashes the password as Django sets it (hundreds of ms of CPU): let it queue.
+            raw = await asyncio.wait_for(reader.read(), REQUEST_TIMEOUT_S * (4 if name == "sign-in" else 1))
+            writer.close()
+        except (OSError, asyncio.TimeoutError) as error:
+            self.log.append((name, time.perf_counter() - started, 0, self.signed_in, str(error)))
+            return 0, {}, ""
+        elapsed = time.perf_counter() - started
+        header_bytes, _, content = raw.partition(b"\r\n\r\n")
+        lines = header_bytes.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        headers = {}
+        for line in lines[1:]:
+            key, _, value = line.partition(":")
+            headers.setdefault(key.strip().lower(), []).append(value.strip())
+        for cookie in headers.get("set-cookie", []):
+            key, _, value = cookie.split(";", 1)[0].partition("=")
+            self.cookies[key] = value
+        self.log.append((name, elapsed, status, self.signed_in, ""))
+        return status, headers, content.decode("utf-8", "replace")
+
+    async def think(self):
+        await asyncio.sleep(self.rng.uniform(*THINK_S))
+
+    async def sign_in(self, arrival):
+        await asyncio.sleep(arrival)  # officers arrive over the first seconds, not all in the same millisecond
+        _, _, html = await self.request("sign-in page", "GET", "/accounts/login/")
+        status, _, _ = await self.request("sign-in", "POST", "/accounts/login/", {
+            "username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": _csrf(html)})
+        self.signed_in = status == 302
+        return self.signed_in
+
+    async def work(self, deadline, counts):
+        while time.monotonic() < deadline and len(self.log) < MAX_REQUESTS:
+            status, _, html = await self.request("my work", "GET", "/tasks/my-work/")
+            rows = [(int(pk), int(value)) for pk, value in
+                    re.findall(r'id="work-task-(\d+)".*?<progress value="(\d+)"', html, re.S)]
+            rows = [(pk, value) for pk, value in rows if value < 100 and f"/tasks/{pk}/report/" in html]
+            if status != 200 or not rows:
+                counts["nothing to do"] += 1
+                return
+            pk, _ = self.rng.choice(rows)
+            await self.think()
+            _, _, task_html = await self.request("task page", "GET", f"/tasks/{pk}/")
+            plan = re.search(r'<p class="crumbs"><a href="(/plans/[^"]+/)"', task_html)
+            await self.think()
+            status, _, form = await self.request("report form", "GET", f"/tasks/{pk}/report/")
+            if status != 200:
+                continue
+            current = int(re.search(r'data-current="(\d+)"', form).group(1))
+            expected = re.search(r'data-expected="(\d*)"', form).group(1)
+            figure = min(99, max(current + 5, int(expected or 0)))
+            await self.think()
+            status, headers, _ = await self.request("save", "POST", f"/tasks/{pk}/report/", {
+                "csrfmiddlewaretoken": _csrf(form), "version": re.search(r'name="version" value="(\d+)"', form).group(1),
+                "period": re.search(r'name="period" value="([\d-]+)"', form).group(1), "progress": figure,
+                "achievements": "Đã triển khai theo kế hoạch", "difficulties": "Thiếu kinh phí",
+                "proposals": "Bố trí kinh phí"})
+            counts["accepted" if status == 302 else f"refused {status}"] += 1
+            await self.think()
+            if plan:
+                await self.request("plan page", "GET", plan.group(1))
+                await self.think()
+
+
+def _csrf(html):
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    return unescape(found.group(1)) if found else ""
+
+
+def _p(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+async def _load(server, officers):
+    from collections import Counter
+
+    log, counts = [], Counter()
+    people = [Officer(server.port, name, log, random.Random(index)) for index, name in enumerate(officers)]
+    signed = await asyncio.gather(*(person.sign_in(ARRIVALS_S * index / len(people))
+                                    for index, person in enumerate(people)))
+    cpu_before, started = server.cpu_seconds(), time.monotonic()
+    deadline = started + DURATION_S
+    await asyncio.gather(*(person.work(deadline, counts) for person in people if person.signed_in))
+    elapsed, cpu = time.monotonic() - started, server.cpu_seconds() - cpu_before
+    return log, counts, sum(signed), elapsed, cpu
+
+
+def bench_load(database_url, officers):
+    before = stored_updates()
+    server = Server(database_url)
+    try:
+        log, counts, signed, elapsed, cpu = asyncio.run(_load(server, officers))
+    finally:
+        server.stop()
+    saved = stored_updates() - before
+    after = [entry for entry in log if entry[3]]
+    errors = [entry for entry in log if entry[2] == 0 or entry[2] >= 500 or entry[4]]
+    unexpected = [entry for entry in after if entry[2] not in (200, 302)]
+    sign_in = [entry[1] for entry in log if entry[0] == "sign-in"]
+    print(f"load, {len(officers)} officers on gunicorn ({GUNICORN_WORKERS} workers, PostgreSQL), "
+          f"{DURATION_S} s of My work -> task page -> report form -> save -> plan page, think time "
+          f"{THINK_S[0]}-{THINK_S[1]} s:")
+    print(f"  signed in: {signed}/{len(officers)}, sign-in p95 {_p(sign_in, .95) * 1000:.0f} ms "
+          f"(password hashing as Django sets it)")
+    latencies = [entry[1] for entry in after]
+    print(f"  after sign-in: {len(after)} requests in {elapsed:.0f} s ({len(after) / elapsed:.1f}/s), "
+          f"p50 {_p(latencies, .5) * 1000:.0f} ms, p95 {_p(latencies, .95) * 1000:.0f} ms, "
+          f"max {max(latencies, default=0) * 1000:.0f} ms")
+    for name in ("my work", "task page", "report form", "save", "plan page"):
+        times = [entry[1] for entry in after if entry[0] == name]
+        if times:
+            print(f"    {name:<12} {len(times):>5} requests, p50 {_p(times, .5) * 1000:>5.0f} ms, "
+                  f"p95 {_p(times, .95) * 1000:>5.0f} ms")
+    print(f"  errors: {len(errors)} (connection failures or 5xx), other unexpected statuses: {len(unexpected)}")
+    print(f"  saves: {counts['accepted']} accepted, {sum(v for k, v in counts.items() if k.startswith('refused'))} "
+          f"refused; progress updates stored: {saved} ({'all' if saved == counts['accepted'] else 'NOT all'} "
+          f"accepted saves stored)")
+    print(f"  machine load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+          f"(other work on the machine slows every figure above)")
+    print(f"  server CPU: {cpu:.1f} s over {len(after)} requests = {cpu / max(len(after), 1) * 1000:.1f} ms a request "
+          f"(gunicorn workers' utime+stime from /proc)")
+
+
+# The paced phone walk: what a person does, counted, with a fixed cost per tap, swipe and keystroke.
+
+def bench_phone(database_url, officer):
+    from playwright.sync_api import sync_playwright
+
+    from conftest import CHROMIUM
+
+    server = Server(database_url, workers=1)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            try:
+                walk = _phone_walk(browser, server.url, officer)
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+    taps, swipes, keys, reads, waited = (walk[key] for key in ("taps", "swipes", "keys", "reads", "waited"))
+    seconds = taps * TAP_S + swipes * SWIPE_S + keys * KEY_S + reads * READ_S + waited
+    print(f"phone walk, plain update on 390x844 (costs: tap {TAP_S} s, swipe {SWIPE_S} s, keystroke {KEY_S} s, "
+          f"reading a screen {READ_S} s, plus the measured waits):")
+    print(f"  {taps} taps, {swipes} swipes, {keys} keystrokes, {reads} screens read, {waited:.1f} s waiting: "
+          f"{seconds:.1f} s from My work to the confirmation (task {walk['position']} of the list)")
+
+
+def _phone_walk(browser, url, officer):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{url}/accounts/login/")
+    page.fill("#id_username", officer)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url("**/tasks/my-work/")
+    counts = {"taps": 0, "swipes": 0, "keys": 0, "reads": 1, "waited": 0.0}
+
+    def reach(locator):
+        for _ in range(20):  # bounded: a page longer than 20 screens is a finding in itself
+            box = locator.bounding_box()
+            if box and 0 <= box["y"] and box["y"] + box["height"] <= PHONE["viewport"]["height"]:
+                return box
+            page.mouse.wheel(0, 0.6 * PHONE["viewport"]["height"] * (1 if not box or box["y"] > 0 else -1))
+            page.wait_for_timeout(50)
+            counts["swipes"] += 1
+        raise RuntimeError("control never came into view")
+
+    def waited(action):
+        started = time.perf_counter()
+        action()
+        counts["waited"] += time.perf_counter() - started
+
+    # The first task a plain update fits (on schedule, not yet complete): the most urgent ones may be behind.
+    rows = page.locator("tbody.work-item").filter(has=page.locator("a.update"))
+    for position in range(rows.count()):
+        row = rows.nth(position)
+        schedule = row.locator(".c-progress .muted").inner_text()
+        found = re.search(r"(\d+)%", schedule)
+        if int(row.locator("progress").get_attribute("value")) < 95 and (not found or int(found.group(1)) <= 95):
+            break
+    counts["position"] = position + 1
+    box = reach(row.locator("a.update"))
+    counts["taps"] += 1
+    waited(lambda: (page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2),
+                    row.locator("form.report-form").wait_for()))
+    form = row.locator("form.report-form")
+    current, expected = int(form.get_attribute("data-current")), form.get_attribute("data-expected")
+    figure = min(100, -(-max(current + 5, int(expected or 0)) // 5) * 5)
+    figure = 95 if figure == 100 else figure  # the plain update: no evidence needed yet
+    slider = form.locator("input[type=range]")
+    box = reach(slider)
+    for _ in range(5):  # a tap lands where it lands; each correction is one more tap
+        counts["taps"] += 1
+        page.touchscreen.tap(box["x"] + 8 + (box["width"] - 16) * figure / 100, box["y"] + box["height"] / 2)
+        if slider.input_value() == str(figure):
+            break
+    words = form.locator("textarea[name=achievements]")
+    if not words.evaluate("element => element === document.activeElement"):
+        box = reach(words)
+        counts["taps"] += 1
+        page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.keyboard.type(WORDS)
+    counts["keys"] += len(WORDS)
+    if form.locator("textarea[name=difficulties]").is_visible():
+        raise RuntimeError("the plain update should not ask for difficulties")
+    save = form.get_by_role("button", name="Lưu tiến độ")
+    box = reach(save)
+    counts["taps"] += 1
+    waited(lambda: (page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2),
+                    row.locator("[role=status]").wait_for()))
+    counts["reads"] += 1
+    context.close()
+    return counts
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", choices=["load", "phone", "all"], nargs="?", default="all")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("the officers' benchmarks need PostgreSQL: set DATABASE_URL")
+    settings.DEBUG = False
+    old_name, database_url, officers = database_create()
+    connection.close()  # the gunicorn workers hold the connections now
+    try:
+        if args.what in ("load", "all"):
+            bench_load(database_url, officers)
+        if args.what in ("phone", "all"):
+            bench_phone(database_url, officers[-1])
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
