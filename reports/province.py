@@ -25,6 +25,7 @@ from .models import Warning
 MONTHLY_REPORT_DAY = 25  # an item's monthly update is due by the 25th of its month (province plan 182)
 COMPLETED = ItemStatus.COMPLETED
 RECURRING = [TimelineKind.ANNUAL, TimelineKind.CONTINUOUS]
+RED_WARNINGS = (Warning.Kind.OVERDUE, Warning.Kind.EVIDENCE_REJECTED)
 
 
 class Health:
@@ -223,6 +224,12 @@ class Row:
     @property
     def health_label(self):
         return Health.LABELS[self.health]
+
+    @property
+    def warning_marks(self):
+        """(kind, label, count, red) for each kind of open warning, in the order of `Warning.Kind`."""
+        return [(kind, label, self.warnings[kind], kind in RED_WARNINGS)
+                for kind, label in Warning.Kind.choices if kind in self.warnings]
 
     @property
     def warning_total(self):

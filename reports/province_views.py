@@ -12,10 +12,9 @@ from plans.models import Area, ItemStatus, Plan, Unit
 from tasks.models import Task
 
 from .charts import trend_charts
-from .models import Warning
 from .scorecards import officer_scorecards, scorecard_areas, scorecard_workbook, unit_scorecards
 from .province import (
-    Health, area_for, area_items, commune_rows, commune_tasks_carrying_out, followed_down, monthly_trends, sort_rows,
+    area_for, area_items, commune_rows, commune_tasks_carrying_out, followed_down, monthly_trends, sort_rows,
     total_row, trend_series, unit_rows,
 )
 
@@ -49,7 +48,7 @@ def province_dashboard_view(request):
     completion, warnings = trend_series(trends, trends.keys(), total.items)
     return render(request, "reports/province_dashboard.html", {
         "province": province, "provinces": provinces, "page": page, "total": total, "sort": sort,
-        "kinds": Warning.Kind, "charts": _charts(months, completion, warnings), "health": Health,
+        "charts": _charts(months, completion, warnings),
         "plans": Plan.objects.visible_to(request.user).filter(area=province).order_by("slug") if province else [],
     })
 
@@ -65,7 +64,7 @@ def commune_view(request, slug):
     months, trends = monthly_trends([area.pk], today=today)
     completion, warnings = trend_series(trends, [area.pk], commune.items)
     return render(request, "reports/commune.html", {
-        "area": area, "commune": commune, "units": units, "kinds": Warning.Kind, "sort": request.GET.get("sort", "rank"),
+        "area": area, "commune": commune, "units": units, "sort": request.GET.get("sort", "rank"),
         "charts": _charts(months, completion, warnings),
     })
 

@@ -316,3 +316,17 @@ def test_scorecard_download(client, fixture):
     assert response["Content-Disposition"] == 'attachment; filename="bang-diem-thi-dua-2026-tinh-mau.xlsx"'
     sheet = load_workbook(io.BytesIO(response.content))["Đơn vị"]
     assert {row[3].value for row in sheet.iter_rows(min_row=4)} >= {"Phòng VH-XH A", "Phòng VH-XH B"}
+
+
+def test_the_same_chart_renders_into_a_pdf():
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    from reports.charts import trend_charts
+
+    months = [d(2026, m) for m in range(1, 13)]
+    completion, warnings = trend_charts(months, list(range(0, 120, 10)), [3] * 12, title_completion="Tỷ lệ hoàn thành",
+                                        title_warnings="Cảnh báo đang mở")
+    pdf = HTML(string=f"<html><body>{completion}{warnings}</body></html>").write_pdf()
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Tỷ lệ hoàn thành" in text and "Cảnh báo đang mở" in text and "12/26" in text
