@@ -139,11 +139,16 @@ def _scorecard_scope(request):
 @login_required
 def scorecards_view(request):
     today, year, commune, province, areas = _scorecard_scope(request)
+    # Paged on the page (a province has thousands of units); the workbook holds them all.
+    units = Paginator(unit_scorecards(areas, year=year, today=today), ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    officers = Paginator(officer_scorecards(areas, year=year, today=today), ITEMS_PER_PAGE).get_page(
+        request.GET.get("officers_page"))
+    download = request.GET.copy()
+    download.pop("page", None)
+    download.pop("officers_page", None)
     return render(request, "reports/scorecards.html", {
         "year": year, "years": range(today.year, today.year - 3, -1), "commune": commune, "province": province,
-        "units": unit_scorecards(areas, year=year, today=today),
-        "officers": officer_scorecards(areas, year=year, today=today),
-        "query": request.GET.urlencode(),
+        "units": units, "officers": officers, "query": download.urlencode(),
     })
 
 

@@ -278,9 +278,13 @@ def test_the_dashboard_page_sorts_pages_and_keeps_its_queries_fixed(client, fixt
     html = response.content.decode()
     assert 'href="/reports/warnings/?area=xa-a&amp;kind=overdue"' in html
     assert 'href="/reports/communes/xa-a/items/?overdue=1"' in html and "<svg" in html
-    call_command("generate_scale_data", communes=27, province="tinh-mau", stdout=open("/dev/null", "w"))
-    response, more = _get(client, "/reports/?sort=-completion")
+    others = ("/reports/scorecards/?province=tinh-mau", "/reports/plans/kh-tinh-mau/followed-down/",
+              f"/reports/tasks/{fixture.tasks['PT1'].pk}/followed-down/")
+    before = [_get(client, url)[1] for url in others]
+    call_command("generate_scale_data", communes=27, province="tinh-mau", months=2, stdout=open("/dev/null", "w"))
+    response, more = _get(client, "/reports/?sort=completion")
     assert response.context["page"].paginator.count == 30 and more == queries
+    assert [_get(client, url)[1] for url in others] == before
 
 
 def test_the_linked_lists_keep_their_filters(client, fixture):
