@@ -225,7 +225,7 @@ def test_province_items_followed_down(fixture):
     assert pt1.rollup["progress"] == pytest.approx((100 + 60 + 95) / 3) and pt1.health == "yellow"
     assert pt2.rollup["items"] == 0
     (pi1,) = indicators
-    assert (pi1.rollup["communes"], pi1.rollup["items"], pi1.rollup["met"]) == (1, 2, 1)
+    assert (pi1.rollup["communes"], pi1.rollup["met_communes"], pi1.rollup["items"], pi1.rollup["met"]) == (1, 1, 2, 1)
     assert float(pi1.rollup["average"]) == pytest.approx(72.5)  # percentages average
 
 
