@@ -25,6 +25,7 @@ from .models import Warning
 MONTHLY_REPORT_DAY = 25  # an item's monthly update is due by the 25th of its month (province plan 182)
 COMPLETED = ItemStatus.COMPLETED
 RECURRING = [TimelineKind.ANNUAL, TimelineKind.CONTINUOUS]
+RED_WARNINGS = (Warning.Kind.OVERDUE, Warning.Kind.EVIDENCE_REJECTED)
 
 
 class Health:
@@ -223,6 +224,20 @@ class Row:
     @property
     def health_label(self):
         return Health.LABELS[self.health]
+
+    @property
+    def progress_percent(self):
+        return round(self.progress or 0)
+
+    @property
+    def expected_percent(self):
+        return round(self.expected or 0)
+
+    @property
+    def warning_marks(self):
+        """(kind, label, count, red) for each kind of open warning, in the order of `Warning.Kind`."""
+        return [(kind, label, self.warnings[kind], kind in RED_WARNINGS)
+                for kind, label in Warning.Kind.choices if kind in self.warnings]
 
     @property
     def warning_total(self):
@@ -458,6 +473,7 @@ def followed_down(plan, communes, *, today):
         plan__in=live_plans().filter(area__in=communes).values("pk"), contributes_to__plan=plan).values(
             "contributes_to").annotate(
             communes=Count("plan__area", distinct=True), items=Count("id"), met=Count("id", filter=Q(is_met=True)),
+            met_communes=Count("plan__area", distinct=True, filter=Q(is_met=True)),
             reported=Count("id", filter=Q(current_value__isnull=False) | Q(is_met__isnull=False)),
             average=Avg("current_value", filter=same_unit), averaged=Count("id", filter=same_unit),
         ).order_by()}
@@ -471,8 +487,8 @@ def followed_down(plan, communes, *, today):
         tasks.append(task)
     indicators = []
     for indicator in plan.indicators.order_by("position"):
-        indicator.rollup = indicator_rollup.get(indicator.pk, {"communes": 0, "items": 0, "met": 0, "reported": 0,
-                                                               "average": None, "averaged": 0})
+        indicator.rollup = indicator_rollup.get(indicator.pk, {"communes": 0, "items": 0, "met": 0, "met_communes": 0,
+                                                               "reported": 0, "average": None, "averaged": 0})
         if not can_average(indicator.unit_of_measure):
             indicator.rollup["average"] = None
         indicators.append(indicator)

@@ -12,10 +12,9 @@ from plans.models import Area, ItemStatus, Plan, Unit
 from tasks.models import Task
 
 from .charts import trend_charts
-from .models import Warning
 from .scorecards import officer_scorecards, scorecard_areas, scorecard_workbook, unit_scorecards
 from .province import (
-    Health, area_for, area_items, commune_rows, commune_tasks_carrying_out, followed_down, monthly_trends, sort_rows,
+    area_for, area_items, commune_rows, commune_tasks_carrying_out, followed_down, monthly_trends, sort_rows,
     total_row, trend_series, unit_rows,
 )
 
@@ -49,7 +48,7 @@ def province_dashboard_view(request):
     completion, warnings = trend_series(trends, trends.keys(), total.items)
     return render(request, "reports/province_dashboard.html", {
         "province": province, "provinces": provinces, "page": page, "total": total, "sort": sort,
-        "kinds": Warning.Kind, "charts": _charts(months, completion, warnings), "health": Health,
+        "charts": _charts(months, completion, warnings),
         "plans": Plan.objects.visible_to(request.user).filter(area=province).order_by("slug") if province else [],
     })
 
@@ -65,7 +64,7 @@ def commune_view(request, slug):
     months, trends = monthly_trends([area.pk], today=today)
     completion, warnings = trend_series(trends, [area.pk], commune.items)
     return render(request, "reports/commune.html", {
-        "area": area, "commune": commune, "units": units, "kinds": Warning.Kind, "sort": request.GET.get("sort", "rank"),
+        "area": area, "commune": commune, "units": units, "sort": request.GET.get("sort", "rank"),
         "charts": _charts(months, completion, warnings),
     })
 
@@ -140,11 +139,16 @@ def _scorecard_scope(request):
 @login_required
 def scorecards_view(request):
     today, year, commune, province, areas = _scorecard_scope(request)
+    # Paged on the page (a province has thousands of units); the workbook holds them all.
+    units = Paginator(unit_scorecards(areas, year=year, today=today), ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    officers = Paginator(officer_scorecards(areas, year=year, today=today), ITEMS_PER_PAGE).get_page(
+        request.GET.get("officers_page"))
+    download = request.GET.copy()
+    download.pop("page", None)
+    download.pop("officers_page", None)
     return render(request, "reports/scorecards.html", {
         "year": year, "years": range(today.year, today.year - 3, -1), "commune": commune, "province": province,
-        "units": unit_scorecards(areas, year=year, today=today),
-        "officers": officer_scorecards(areas, year=year, today=today),
-        "query": request.GET.urlencode(),
+        "units": units, "officers": officers, "query": download.urlencode(),
     })
 
 

@@ -225,7 +225,7 @@ def test_province_items_followed_down(fixture):
     assert pt1.rollup["progress"] == pytest.approx((100 + 60 + 95) / 3) and pt1.health == "yellow"
     assert pt2.rollup["items"] == 0
     (pi1,) = indicators
-    assert (pi1.rollup["communes"], pi1.rollup["items"], pi1.rollup["met"]) == (1, 2, 1)
+    assert (pi1.rollup["communes"], pi1.rollup["met_communes"], pi1.rollup["items"], pi1.rollup["met"]) == (1, 1, 2, 1)
     assert float(pi1.rollup["average"]) == pytest.approx(72.5)  # percentages average
 
 
@@ -278,9 +278,13 @@ def test_the_dashboard_page_sorts_pages_and_keeps_its_queries_fixed(client, fixt
     html = response.content.decode()
     assert 'href="/reports/warnings/?area=xa-a&amp;kind=overdue"' in html
     assert 'href="/reports/communes/xa-a/items/?overdue=1"' in html and "<svg" in html
-    call_command("generate_scale_data", communes=27, province="tinh-mau", stdout=open("/dev/null", "w"))
-    response, more = _get(client, "/reports/?sort=-completion")
+    others = ("/reports/scorecards/?province=tinh-mau", "/reports/plans/kh-tinh-mau/followed-down/",
+              f"/reports/tasks/{fixture.tasks['PT1'].pk}/followed-down/")
+    before = [_get(client, url)[1] for url in others]
+    call_command("generate_scale_data", communes=27, province="tinh-mau", months=2, stdout=open("/dev/null", "w"))
+    response, more = _get(client, "/reports/?sort=completion")
     assert response.context["page"].paginator.count == 30 and more == queries
+    assert [_get(client, url)[1] for url in others] == before
 
 
 def test_the_linked_lists_keep_their_filters(client, fixture):
@@ -316,3 +320,17 @@ def test_scorecard_download(client, fixture):
     assert response["Content-Disposition"] == 'attachment; filename="bang-diem-thi-dua-2026-tinh-mau.xlsx"'
     sheet = load_workbook(io.BytesIO(response.content))["Đơn vị"]
     assert {row[3].value for row in sheet.iter_rows(min_row=4)} >= {"Phòng VH-XH A", "Phòng VH-XH B"}
+
+
+def test_the_same_chart_renders_into_a_pdf():
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    from reports.charts import trend_charts
+
+    months = [d(2026, m) for m in range(1, 13)]
+    completion, warnings = trend_charts(months, list(range(0, 120, 10)), [3] * 12, title_completion="Tỷ lệ hoàn thành",
+                                        title_warnings="Cảnh báo đang mở")
+    pdf = HTML(string=f"<html><body>{completion}{warnings}</body></html>").write_pdf()
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Tỷ lệ hoàn thành" in text and "Cảnh báo đang mở" in text and "12/26" in text

@@ -36,9 +36,11 @@ class Command(BaseCommand):
         parser.add_argument("--communes", type=int, required=True)
         parser.add_argument("--province", default="tinh-quy-mo")
         parser.add_argument("--seed", type=int, default=57)
+        parser.add_argument("--months", type=int, default=MONTHS_OF_HISTORY,
+                            help="months of progress history per task (0: none, for the largest runs)")
 
     @transaction.atomic
-    def handle(self, *args, communes, province, seed, **options):
+    def handle(self, *args, communes, province, seed, months=MONTHS_OF_HISTORY, **options):
         rng = random.Random(seed)
         province_area, _created = Area.objects.get_or_create(
             slug=province, defaults={"kind": Area.Kind.PROVINCE, "name": f"Quy mô {communes} xã"})
@@ -93,24 +95,24 @@ class Command(BaseCommand):
         ind_lead = Indicator.lead_units.through
         ind_lead.objects.bulk_create([ind_lead(indicator=i, unit=units_by_area[plan_area[i.plan_id]][0]) for i in indicators], batch_size=10000)
 
-        self._history(tasks)
+        self._history(tasks, months)
         self.stdout.write(_("%(areas)s xã, %(plans)s kế hoạch, %(tasks)s nhiệm vụ, %(indicators)s chỉ tiêu, %(history)s bản ghi "
                             "lịch sử tiến độ") % {"areas": len(areas), "plans": len(plans), "tasks": len(tasks),
-                                                  "indicators": len(indicators), "history": len(tasks) * MONTHS_OF_HISTORY})
+                                                  "indicators": len(indicators), "history": len(tasks) * months})
 
-    def _history(self, tasks):
+    def _history(self, tasks, months):
         """One historical row a month per task, progress rising to today's figure."""
         History = Task.history.model
         now = timezone.now()
         rows = []
         for task in tasks:
-            for month in range(MONTHS_OF_HISTORY):
+            for month in range(months):
                 rows.append(History(
                     id=task.id, plan_id=task.plan_id, section_id=task.section_id, position=task.position,
                     ordinal=task.ordinal, title=task.title, product=task.product, timeline_text=task.timeline_text,
                     timeline_kind=task.timeline_kind, starts_on=task.starts_on, ends_on=task.ends_on,
-                    status=task.status, progress=task.progress * (month + 1) // MONTHS_OF_HISTORY, version=month + 1,
-                    history_date=now - datetime.timedelta(days=30 * (MONTHS_OF_HISTORY - month)),
+                    status=task.status, progress=task.progress * (month + 1) // months, version=month + 1,
+                    history_date=now - datetime.timedelta(days=30 * (months - month)),
                     history_type="+" if month == 0 else "~"))
             if len(rows) >= 50000:
                 History.objects.bulk_create(rows)
