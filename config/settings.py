@@ -271,7 +271,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # Admin exports (django-import-export): cells that a spreadsheet would read as a formula are escaped.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
-from config.export_formats import EXPORT_FORMATS  # noqa: E402,F401 - a setting django-import-export reads
+from config import export_formats  # noqa: E402
+
+EXPORT_FORMATS = export_formats.EXPORT_FORMATS
 
 # Appendix imports: workbooks are checked before they are parsed.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 15 * 1024 * 1024)
