@@ -27,9 +27,8 @@ def warning_list(user, *, unit="", kind="", plan="", state="open"):
 
 
 def dashboard(user):
-    """Per area: tasks and indicators by status (completed only with accepted evidence) and open warnings.
-
-    Three grouped queries, whatever the number of areas or items.
+    """Per area: tasks and indicators by status (completed only with accepted evidence), open warnings and the
+    share of items naming all six clears. Grouped queries, whatever the number of areas or items.
     """
     from django.db.models import Avg, Count, F
     from django.db.models.functions import Coalesce
@@ -53,6 +52,9 @@ def dashboard(user):
                 .values("area", "kind").annotate(n=Count("id")).order_by())
     for row in warnings:
         areas.setdefault(row["area"], {}).setdefault("warnings", {})[row["kind"]] = row["n"]
+    from plans.selectors import clears_share_by
+
+    clears = clears_share_by(plans)
     names = {area.pk: area for area in Area.objects.filter(pk__in=areas).select_related("parent")}
     rows = []
     for area_id, figures in areas.items():
@@ -64,5 +66,10 @@ def dashboard(user):
             "area": names[area_id], "tasks": tasks, "indicators": indicators,
             "completion": round(100 * completed / total) if total else 0,
             "warnings": figures.get("warnings", {}),
+            "clears": _share(*clears.get(area_id, (0, 0))),
         })
     return sorted(rows, key=lambda r: (r["area"].kind != "province", str(r["area"])))
+
+
+def _share(part, total):
+    return {"part": part, "total": total, "percent": round(100 * part / total) if total else None}

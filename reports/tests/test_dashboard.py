@@ -28,7 +28,7 @@ def test_the_province_leader_sees_each_commune_with_completion_counted_from_acce
     phu_lam = rows["phu-lam"]
     assert phu_lam["tasks"]["total"] == 65 and phu_lam["tasks"]["completed"] == 2
     assert phu_lam["tasks"]["awaiting_review"] == 1  # reported complete, not yet counted as completed
-    assert phu_lam["completion"] == round(100 * 2 / (64 + 25))
+    assert phu_lam["completion"] == round(100 * 2 / (65 + 25))
     assert phu_lam["warnings"].get("behind_schedule", 0) > 0
     assert phu_lam["warnings"].get("monthly_report_missing", 0) > 0  # the units that did not report for October
     client.force_login(users["phulam-officer"])
@@ -37,3 +37,15 @@ def test_the_province_leader_sees_each_commune_with_completion_counted_from_acce
     from django.core.management import call_command
     call_command("generate_scale_data", communes=3, province="dong-nai", stdout=open("/dev/null", "w"))
     assert _rows(client)[1] == queries  # more communes, same queries
+
+
+def test_the_dashboard_shows_the_share_of_items_naming_all_six_clears(client, users):
+    from indicators.models import Indicator
+
+    client.force_login(users["daiphuoc-leader"])
+    assert _rows(client)[0]["dai-phuoc"]["clears"] == {"part": 0, "total": 50, "percent": 0}
+    target = Indicator.objects.filter(plan__slug="dai-phuoc-2026").first()
+    target.lead_units.set(users["daiphuoc-officer"].units.all())
+    Indicator.objects.filter(pk=target.pk).update(officer=users["daiphuoc-officer"], product="Báo cáo",
+                                                  authority="Chủ tịch UBND xã")
+    assert _rows(client)[0]["dai-phuoc"]["clears"] == {"part": 1, "total": 50, "percent": 2}
