@@ -244,8 +244,9 @@ class _People:
     """Officers of the plan's area by username or full name, as a workbook writes them."""
 
     def __init__(self, plan):
-        self.by_key = {}
+        self.by_key, self.names = {}, {}
         for officer in assignment_officers(plan):
+            self.names[officer.pk] = officer.get_full_name() or officer.username
             for name in (officer.username, officer.get_full_name()):
                 if name:
                     self.by_key.setdefault(name_key(name), officer)
@@ -271,6 +272,7 @@ def assignment_preview(*, plan, sheets):
                 "lead_units", "support_units"):
             items.setdefault((item.section_id, normal_ordinal(item.ordinal)), []).append(item)
     directory, people = UnitDirectory(plan.area), _People(plan)
+    unit_names = {unit.pk: unit.name for unit in assignment_units(plan)}
     changes, errors, seen = [], [], set()
     found_header = False
     for sheet, rows in sheets.items():
@@ -325,19 +327,19 @@ def assignment_preview(*, plan, sheets):
             if changed:
                 changes.append({"key": item_key(item), "version": item.version, "label": item_label(item),
                                 "row": where, "values": changed,
-                                "display": _display_changes(item, before, changed)})
+                                "display": _display_changes(before, changed, unit_names=unit_names,
+                                                            people_names=people.names)})
     if not found_header:
         errors.append({"row": "", "message": _("Không thấy dòng tiêu đề có cột “STT” và “Đơn vị chủ trì”.")})
     return {"changes": changes, "errors": errors, "can_apply": not errors and bool(changes)}
 
 
-def _display_changes(item, before, changed):
+def _display_changes(before, changed, *, unit_names, people_names):
     def show(name, value):
         if name in ("lead_units", "support_units"):
-            return ", ".join(Unit.objects.filter(pk__in=value).values_list("name", flat=True)) or "—"
+            return ", ".join(unit_names.get(pk, "?") for pk in value) or "—"
         if name == "officer":
-            user = get_user_model().objects.filter(pk=value).first() if value else None
-            return (user.get_full_name() or user.username) if user else "—"
+            return people_names.get(value, "—") if value else "—"
         return value or "—"
 
     labels = {"lead_units": _("Đơn vị chủ trì"), "support_units": _("Đơn vị phối hợp"),

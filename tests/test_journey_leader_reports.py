@@ -16,7 +16,7 @@ def test_leader_reads_the_overview_and_downloads_the_monthly_pdf(demo, live_serv
     page.get_by_role("link", name="Báo cáo", exact=True).click()
     label = f"tháng {timezone.localdate():%m/%Y}"
     row = page.locator("table.list tbody tr", has_text="Xã Phú Lâm")
-    with page.expect_download() as download:
+    with page.expect_download(timeout=30_000) as download:  # a PDF takes seconds on a busy machine
         row.get_by_role("link", name=label).click()
     data = open(download.value.path(), "rb").read()
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
