@@ -32,7 +32,7 @@ class UnitAliasInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(ScopedAdmin):
-    list_display = ["name", "area", "is_culture_social_office"]
+    list_display = ["name", "area", "is_culture_social_office", "is_placeholder"]
     list_filter = ["area"]
     search_fields = ["name", "aliases__alias"]
     inlines = [UnitAliasInline]

@@ -161,35 +161,50 @@ def assignment_save(*, plan, user, changes, reason=""):
     if errors:
         raise ValidationError(errors)
     reason = reason or _("Phân công nhiệm vụ")
-    changed = 0
-    for change in changes:
-        if change.values:
-            _apply(items[change.key], change.values, user=user, reason=reason, units=units, plan_year=plan.issued_year)
-            changed += 1
-    return changed
+    _apply([(items[change.key], change.values) for change in changes if change.values],
+           user=user, reason=reason, units=units, plan_year=plan.issued_year)
+    return sum(1 for change in changes if change.values)
 
 
-def _apply(item, values, *, user, reason, units, plan_year):
-    item._history_user = user
-    item._change_reason = reason
-    if "officer" in values:
-        item.officer_id = values["officer"]
-    for name in ("product", "authority"):
-        if name in values:
-            setattr(item, name, values[name])
-    if "timeline" in values:
-        kind, starts_on, ends_on = timeline_dates(values["timeline"], plan_year=plan_year)
-        item.timeline_text = values["timeline"]
-        item.starts_on = starts_on
-        if isinstance(item, Task):
-            item.timeline_kind, item.ends_on = kind, ends_on
-        else:
-            item.deadline = ends_on
-    item.version += 1
-    item.save()
-    for name in ("lead_units", "support_units"):
-        if name in values:
-            getattr(item, name).set([units[pk] for pk in values[name]])
+# The columns each assignment field writes; bulk updates name only those a save touches (Django's
+# bulk_update builds a CASE per column and row, so fewer columns cost much less).
+_COLUMNS = {"officer": ["officer"], "product": ["product"], "authority": ["authority"]}
+_TIMELINE_COLUMNS = {Task: ["timeline_text", "starts_on", "ends_on", "timeline_kind"],
+                     Indicator: ["timeline_text", "starts_on", "deadline"]}
+
+
+def _apply(changed, *, user, reason, units, plan_year):
+    """Write the changed items: their own fields in bulk with one history row each (simple-history's bulk
+    helper), then the units of those whose units changed (each such change adds its history row)."""
+    from simple_history.utils import bulk_update_with_history
+
+    by_model = {}
+    for item, values in changed:
+        if "officer" in values:
+            item.officer_id = values["officer"]
+        for name in ("product", "authority"):
+            if name in values:
+                setattr(item, name, values[name])
+        if "timeline" in values:
+            kind, starts_on, ends_on = timeline_dates(values["timeline"], plan_year=plan_year)
+            item.timeline_text, item.starts_on = values["timeline"], starts_on
+            if isinstance(item, Task):
+                item.timeline_kind, item.ends_on = kind, ends_on
+            else:
+                item.deadline = ends_on
+        item.version += 1
+        objects, columns = by_model.setdefault(type(item), ([], {"version"}))
+        objects.append(item)
+        for name in values:
+            columns.update(_TIMELINE_COLUMNS[type(item)] if name == "timeline" else _COLUMNS.get(name, []))
+    for model, (objects, columns) in by_model.items():
+        bulk_update_with_history(objects, model, sorted(columns), batch_size=500, default_user=user,
+                                 default_change_reason=reason)
+    for item, values in changed:
+        for name in ("lead_units", "support_units"):
+            if name in values:
+                item._history_user, item._change_reason = user, reason
+                getattr(item, name).set([units[pk] for pk in values[name]])
 
 
 # The office's own "Phân công nhiệm vụ" workbook.
@@ -229,8 +244,9 @@ class _People:
     """Officers of the plan's area by username or full name, as a workbook writes them."""
 
     def __init__(self, plan):
-        self.by_key = {}
+        self.by_key, self.names = {}, {}
         for officer in assignment_officers(plan):
+            self.names[officer.pk] = officer.get_full_name() or officer.username
             for name in (officer.username, officer.get_full_name()):
                 if name:
                     self.by_key.setdefault(name_key(name), officer)
@@ -256,6 +272,7 @@ def assignment_preview(*, plan, sheets):
                 "lead_units", "support_units"):
             items.setdefault((item.section_id, normal_ordinal(item.ordinal)), []).append(item)
     directory, people = UnitDirectory(plan.area), _People(plan)
+    unit_names = {unit.pk: unit.name for unit in assignment_units(plan)}
     changes, errors, seen = [], [], set()
     found_header = False
     for sheet, rows in sheets.items():
@@ -310,19 +327,19 @@ def assignment_preview(*, plan, sheets):
             if changed:
                 changes.append({"key": item_key(item), "version": item.version, "label": item_label(item),
                                 "row": where, "values": changed,
-                                "display": _display_changes(item, before, changed)})
+                                "display": _display_changes(before, changed, unit_names=unit_names,
+                                                            people_names=people.names)})
     if not found_header:
         errors.append({"row": "", "message": _("Không thấy dòng tiêu đề có cột “STT” và “Đơn vị chủ trì”.")})
     return {"changes": changes, "errors": errors, "can_apply": not errors and bool(changes)}
 
 
-def _display_changes(item, before, changed):
+def _display_changes(before, changed, *, unit_names, people_names):
     def show(name, value):
         if name in ("lead_units", "support_units"):
-            return ", ".join(Unit.objects.filter(pk__in=value).values_list("name", flat=True)) or "—"
+            return ", ".join(unit_names.get(pk, "?") for pk in value) or "—"
         if name == "officer":
-            user = get_user_model().objects.filter(pk=value).first() if value else None
-            return (user.get_full_name() or user.username) if user else "—"
+            return people_names.get(value, "—") if value else "—"
         return value or "—"
 
     labels = {"lead_units": _("Đơn vị chủ trì"), "support_units": _("Đơn vị phối hợp"),

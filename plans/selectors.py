@@ -165,3 +165,19 @@ def plan_clears_summary(plans):
         entry["share"] = round(100 * entry["all_clear"] / entry["total"]) if entry["total"] else None
     return summary
 
+
+
+def clears_share_by(plans, group="plan__area"):
+    """{group value: (items naming all six clears, items)}: one grouped query per item kind, for the dashboard."""
+    from django.db.models import Count
+
+    from .clears import with_clears
+
+    shares = defaultdict(lambda: (0, 0))
+    for model in (Indicator, Task):
+        rows = (with_clears(model.objects.filter(plan__in=plans)).order_by().values(group)
+                .annotate(clear=Count("pk", filter=Q(all_clear=True)), total=Count("pk")))
+        for row in rows:
+            clear, total = shares[row[group]]
+            shares[row[group]] = (clear + row["clear"], total + row["total"])
+    return dict(shares)

@@ -147,6 +147,37 @@ def bench_province_dashboard(province_slug):
           f"ratio {seconds / bare:.0f}x; a commune's page {len(commune_page.content) / 1024:.0f} KB")
 
 
+def bench_assignment():
+    """The assignment table and the six clears over the 1000 tasks `bench_my_work` made; one save of 500 items."""
+    from plans.assignment import Change, assignment_save
+    from plans.models import Plan, Unit
+    from tasks.models import Task
+
+    plan = Plan.objects.get(slug="bench-my-work-plan")
+    admin = get_user_model().objects.create_user("bench-admin", password="x", role="admin")
+    admin.units.set([Unit.objects.get(slug="bench-my-work-vhxh")])
+    client = Client()
+    client.force_login(admin)
+    for label, url in (("assignment page", f"/plans/{plan.slug}/assignment/?missing=any"),
+                       ("six-clears list", f"/plans/{plan.slug}/six-clears/")):
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        query_count = len(queries)
+        _, median = timed(lambda url=url: client.get(url), repeat=5)
+        print(f"{label}, 1000 items (50 a page): {median * 1000:.0f} ms median, {query_count} queries")
+    unit = Unit.objects.get(slug="bench-my-work-vhxh")
+    tasks = list(Task.objects.filter(plan=plan).order_by("position")[:500])
+    changes = [Change(key=f"task-{t.pk}", version=t.version,
+                      values={"product": "Báo cáo", "authority": "Chủ tịch UBND xã"}) for t in tasks]
+    _, seconds = timed(lambda: assignment_save(plan=plan, user=admin, changes=changes, reason="bench"))
+    print(f"assignment, one save of 500 items (product, authority) with history: {seconds:.2f} s "
+          f"({seconds / 500 * 1000:.1f} ms an item)")
+    lead = [Change(key=f"task-{t.pk}", version=t.version + 1, values={"lead_units": [unit.pk]}) for t in tasks[:50]]
+    _, seconds = timed(lambda: assignment_save(plan=plan, user=admin, changes=lead, reason="bench"))
+    print(f"assignment, one save of lead units for 50 items with history: {seconds:.2f} s")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--national", action="store_true", help="also run warnings over 3,400 communes")
@@ -175,6 +206,7 @@ def main():
         if args.province_only:
             return
         bench_my_work()
+        bench_assignment()
         db = connection.settings_dict
         bench_import(f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
                      sizes=(46, 10_000, 100_000) if not args.quick else (46, 1000))

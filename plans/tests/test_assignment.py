@@ -184,3 +184,14 @@ def test_placeholder_lead_unit_is_not_a_clear_responsibility():
     task.lead_units.add(_unit("phu-lam", "Phòng Kinh tế"))
     assert "rõ trách nhiệm" not in [str(label) for label in Task.objects.get(pk=task.pk).missing_clears]
     assert with_clears(Task.objects.filter(pk=task.pk)).get().clear_responsibility is True
+
+
+def test_the_property_and_the_list_annotation_judge_every_seed_item_alike():
+    from plans.clears import CLEARS, missing_keys, with_clears
+
+    for model in (Task, Indicator):
+        items = with_clears(model.objects.all()).prefetch_related("lead_units")
+        for item in items:
+            annotated = [key for key in CLEARS if not getattr(item, f"clear_{key}")]
+            assert missing_keys(item) == annotated, (model.__name__, item.pk)
+            assert item.all_clear is (not annotated) and item.clears_count == 6 - len(annotated)
