@@ -40,7 +40,7 @@ def report_list_view(request):
 @login_required
 @require_POST
 def report_draft_view(request):
-    value = request.POST.get("period", "")
+    value, started = request.POST.get("period", ""), timezone.now()
     if value not in {choice for choice, _label in draft_choices(request.user, timezone.localdate())}:
         raise Http404
     try:
@@ -56,14 +56,14 @@ def report_draft_view(request):
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("reports:report_list")
-    if not _job_failed(request, report):
+    if not _job_failed(request, report, started):
         messages.success(request, _("Đã mở dự thảo báo cáo; hệ thống đang lấy số liệu và dựng văn bản."))
     return redirect(report)
 
 
-def _job_failed(request, report):
+def _job_failed(request, report, since):
     """With the broker down the job record is failed at once: say so instead of promising a result."""
-    job = report.jobs.order_by("-id").first()
+    job = report.jobs.filter(created_at__gte=since).order_by("-id").first()
     if job and job.status == ReportJob.Status.FAILED:
         messages.error(request, job.message)
         return True
@@ -90,12 +90,13 @@ def report_detail_view(request, pk):
 
 def _step(request, pk, action, success):
     report = _visible_report(request, pk)
+    started = timezone.now()
     try:
         action()
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        if not _job_failed(request, report):
+        if not _job_failed(request, report, started):
             messages.success(request, success)
     return redirect("reports:report_detail", pk)
 

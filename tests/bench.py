@@ -121,6 +121,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--national", action="store_true", help="also run warnings over 3,400 communes")
     parser.add_argument("--quick", action="store_true", help="small import sizes only")
+    parser.add_argument("--reports", action="store_true", help="only the province and its reports")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("make bench needs PostgreSQL: set DATABASE_URL")
@@ -131,9 +132,14 @@ def main():
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from tests.bench_import import bench as bench_import
+        from tests.bench_reports import bench as bench_reports
 
-        # Warnings first, over the generated province alone; then pages; then imports, which add rows.
+        # Warnings first, over the generated province alone; then its reports; then pages; then imports, which add rows.
         bench_warnings(95, "a province")
+        sys.stdout.flush()
+        bench_reports("bench-95")
+        if args.reports:
+            return
         if args.national:
             bench_warnings(3400 - 95, "national scale (cumulative with the province above)")
         bench_my_work()
