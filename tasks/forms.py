@@ -24,7 +24,7 @@ class ProgressReportForm(EvidenceSlotsMixin, forms.Form):
     achievements = forms.CharField(label=_("Kết quả thực hiện trong kỳ"), widget=forms.Textarea(attrs={"rows": 3}))
     difficulties = forms.CharField(label=_("Khó khăn, vướng mắc"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     proposals = forms.CharField(label=_("Kiến nghị, đề xuất"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    reason = forms.CharField(label=_("Lý do (nếu điều chỉnh giảm tiến độ)"), required=False,
+    reason = forms.CharField(label=_("Lý do (nếu điều chỉnh giảm tiến độ hoặc sửa kỳ đã khóa)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
