@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Difficulty, ReportingRule
+from .models import Difficulty, Report, ReportingRule
 
 
 class ReturnForm(forms.Form):
@@ -28,3 +28,10 @@ class ReportingRuleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["recipient_unit"].queryset = units
+
+
+class ReportDetailsForm(forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = ["subject", "addressee", "signer_name", "signer_title", "distribution"]
+        widgets = {"signer_title": forms.Textarea(attrs={"rows": 3}), "distribution": forms.Textarea(attrs={"rows": 3})}

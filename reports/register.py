@@ -178,6 +178,27 @@ def report_refresh(*, report_id, user):
         return job_start(report=report, action=ReportJob.Action.DRAFT, user=user)
 
 
+REPORT_DETAILS = ("subject", "addressee", "signer_name", "signer_title", "distribution")
+
+
+def report_details_update(*, report_id, user, data):
+    """Subject, addressee, signer and recipients of a draft; its files are rendered again."""
+    with transaction.atomic():
+        report = _report_for_update(report_id)
+        if not can_prepare_report(user, report.area):
+            raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được sửa báo cáo."))
+        if report.status != Report.Status.DRAFT:
+            raise ValidationError(_("Báo cáo đã ban hành: văn bản không thay đổi được nữa."))
+        for name in REPORT_DETAILS:
+            setattr(report, name, data[name].strip()[:Report._meta.get_field(name).max_length or 2000])
+        report._history_user = user
+        report._change_reason = _("Sửa thông tin văn bản")
+        report.save()
+        if report.snapshot_taken_at:
+            job_start(report=report, action=ReportJob.Action.RENDER, user=user)
+    return report
+
+
 def report_number_allocate(*, area_id, year):
     """The next number of an issuer's reports in a year, from 01; one statement, safe under concurrency."""
     table = connection.ops.quote_name("reports_reportnumber")

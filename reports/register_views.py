@@ -13,7 +13,7 @@ from plans.access import can_edit_reporting_rules, can_prepare_report, can_recei
 from plans.models import Area, Plan, Unit
 
 from . import register
-from .forms import DifficultyAnswerForm, ReportingRuleForm, ReturnForm, SignedCopyForm
+from .forms import DifficultyAnswerForm, ReportDetailsForm, ReportingRuleForm, ReturnForm, SignedCopyForm
 from .models import Difficulty, Report, ReportingRule, ReportJob, ReportKind
 from .selectors import completeness, draft_choices, inbox, report_difficulties, report_list
 
@@ -40,7 +40,7 @@ def report_list_view(request):
 @login_required
 @require_POST
 def report_draft_view(request):
-    value = request.POST.get("period", "")
+    value, started = request.POST.get("period", ""), timezone.now()
     if value not in {choice for choice, _label in draft_choices(request.user, timezone.localdate())}:
         raise Http404
     try:
@@ -56,14 +56,14 @@ def report_draft_view(request):
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("reports:report_list")
-    if not _job_failed(request, report):
+    if not _job_failed(request, report, started):
         messages.success(request, _("Đã mở dự thảo báo cáo; hệ thống đang lấy số liệu và dựng văn bản."))
     return redirect(report)
 
 
-def _job_failed(request, report):
+def _job_failed(request, report, since):
     """With the broker down the job record is failed at once: say so instead of promising a result."""
-    job = report.jobs.order_by("-id").first()
+    job = report.jobs.filter(created_at__gte=since).order_by("-id").first()
     if job and job.status == ReportJob.Status.FAILED:
         messages.error(request, job.message)
         return True
@@ -84,18 +84,20 @@ def report_detail_view(request, pk):
         "difficulties": report_difficulties(report, request.user),
         "history": report.history.select_related("history_user").order_by("-history_date")[:20],
         "return_form": ReturnForm(), "signed_form": SignedCopyForm(), "answer_form": DifficultyAnswerForm(),
+        "details_form": ReportDetailsForm(instance=report),
         "totals": report.snapshot.get("totals", {}), "communes": report.snapshot.get("communes"),
     })
 
 
 def _step(request, pk, action, success):
     report = _visible_report(request, pk)
+    started = timezone.now()
     try:
         action()
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        if not _job_failed(request, report):
+        if not _job_failed(request, report, started):
             messages.success(request, success)
     return redirect("reports:report_detail", pk)
 
@@ -105,6 +107,19 @@ def _step(request, pk, action, success):
 def report_refresh_view(request, pk):
     return _step(request, pk, lambda: register.report_refresh(report_id=pk, user=request.user),
                  _("Đang lấy lại số liệu cho dự thảo."))
+
+
+@login_required
+@require_POST
+def report_details_view(request, pk):
+    report = _visible_report(request, pk)
+    form = ReportDetailsForm(request.POST, instance=report)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("reports:report_detail", pk)
+    return _step(request, pk, lambda: register.report_details_update(report_id=pk, user=request.user,
+                                                                     data=form.cleaned_data),
+                 _("Đã lưu thông tin văn bản; văn bản đang được dựng lại."))
 
 
 @login_required

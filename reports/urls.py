@@ -22,6 +22,7 @@ urlpatterns = [
     path("register/completeness/", register_views.completeness_view, name="completeness"),
     path("register/<int:pk>/", register_views.report_detail_view, name="report_detail"),
     path("register/<int:pk>/refresh/", register_views.report_refresh_view, name="report_refresh"),
+    path("register/<int:pk>/details/", register_views.report_details_view, name="report_details"),
     path("register/<int:pk>/issue/", register_views.report_issue_view, name="report_issue"),
     path("register/<int:pk>/receive/", register_views.report_receive_view, name="report_receive"),
     path("register/<int:pk>/upload-signed/", register_views.report_signed_view, name="report_signed"),

@@ -28,7 +28,7 @@ class ProgressReportForm(EvidenceSlotsMixin, forms.Form):
                                    widget=forms.Textarea(attrs={"rows": 2}))
     proposals = forms.CharField(label=_("Kiến nghị, đề xuất"), required=False, max_length=REPORT_TEXT_MAX_LENGTH,
                                 widget=forms.Textarea(attrs={"rows": 2}))
-    reason = forms.CharField(label=_("Lý do (nếu điều chỉnh giảm tiến độ)"), required=False,
+    reason = forms.CharField(label=_("Lý do (nếu điều chỉnh giảm tiến độ hoặc sửa kỳ đã khóa)"), required=False,
                              max_length=REPORT_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):

@@ -2,6 +2,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from evidence.models import Evidence
@@ -49,7 +50,9 @@ def task_progress_report(*, task_id, user, version, progress, period, achievemen
             task.status = item_status_after_evidence(task)
         task.version += 1
         task._history_user = user
-        task._change_reason = reason.strip() or _("Báo cáo tiến độ tháng %(period)s") % {"period": f"{period:%m/%Y}"}
+        # The history keeps 100 characters of the reason; the update itself keeps all of it.
+        task._change_reason = (Truncator(reason.strip()).chars(100)
+                               or _("Báo cáo tiến độ tháng %(period)s") % {"period": f"{period:%m/%Y}"})
         task.save()
     return update
 

@@ -183,6 +183,7 @@ def main():
     parser.add_argument("--national", action="store_true", help="also run warnings over 3,400 communes")
     parser.add_argument("--quick", action="store_true", help="small import sizes only")
     parser.add_argument("--province-only", action="store_true", help="only the warnings and the province dashboard")
+    parser.add_argument("--reports", action="store_true", help="only the province and its reports")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("make bench needs PostgreSQL: set DATABASE_URL")
@@ -193,10 +194,15 @@ def main():
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from tests.bench_import import bench as bench_import
+        from tests.bench_reports import bench as bench_reports
 
-        # Warnings first, over the generated province alone; then pages; then imports, which add rows.
+        # Warnings first, over the generated province alone; then its reports; then pages; then imports, which add rows.
         bench_warnings(95, "a province")
         bench_province_dashboard("bench-95")
+        sys.stdout.flush()
+        bench_reports("bench-95")
+        if args.reports:
+            return
         if args.national:
             # The same province grown to 3,400 communes, as the national scale.
             # No history for the added communes: nothing here reads it, and 7.6 million rows take an hour to write.

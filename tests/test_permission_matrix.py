@@ -670,3 +670,21 @@ def test_report_draft_creation(client, users, username, allowed):
     assert Report.objects.filter(area__slug="phu-lam").exists() is allowed
     if not allowed:
         assert response.status_code == 404
+
+
+@pytest.mark.parametrize("username, allowed", [
+    ("phulam-leader", True), ("phulam-admin", True), ("phulam-officer", False), ("daiphuoc-leader", False),
+    ("dongnai-leader", False),
+])
+def test_report_details_edit(client, users, username, allowed):
+    report = _report(users)
+    client.force_login(users[username])
+    response = client.post(f"/reports/register/{report.pk}/details/", {
+        "subject": "Trích yếu mới", "addressee": report.addressee, "signer_name": "Nguyễn Văn A",
+        "signer_title": report.signer_title, "distribution": report.distribution})
+    report.refresh_from_db()
+    assert (report.signer_name == "Nguyễn Văn A" and report.subject == "Trích yếu mới") is allowed
+    if not allowed:
+        assert response.status_code in (403, 404)
+    else:
+        assert report.jobs.get().action == "render"

@@ -107,16 +107,18 @@ def _appendix(document, appendix, intro):
         cell.width = int(usable * appendix["widths"][index] / 100)
         _cell_text(cell, column, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _row_flags(table.rows[0], header=True)
+    widths = [int(usable * width / 100) for width in appendix["widths"]]
     for row in appendix["rows"]:
-        cells = table.add_row().cells
+        added = table.add_row()
+        cells = added.cells
         if "section" in row:
             merged = cells[0].merge(cells[-1])
             _cell_text(merged, row["section"], bold=True)
         else:
             for index, text in enumerate(row["cells"]):
-                cells[index].width = int(usable * appendix["widths"][index] / 100)
+                cells[index].width = widths[index]
                 _cell_text(cells[index], str(text))
-        _row_flags(table.rows[-1])
+        _row_flags(added)
 
 
 def docx_render(doc):

@@ -211,3 +211,20 @@ def test_decree_09_cut_off_windows(kind, year, number, window, deadline):
 
     period = period_of(kind, year, number, cutoff_day=14, deadline_day=20)
     assert (period.window_start, period.window_end) == window and period.deadline == deadline
+
+
+@pytest.mark.django_db
+def test_a_plan_with_its_own_cadence_reports_on_that_plan_alone(users):
+    from plans.models import Plan
+    from reports.documents import report_snapshot_take
+
+    plan = Plan.objects.get(slug="phu-lam-55kh")
+    half = 1 if TODAY.month <= 6 else 2
+    report = report_draft(user=users["phulam-leader"], area=plan.area, kind="half_year", year=TODAY.year,
+                          number=half, plan=plan)
+    report_snapshot_take(report.pk)
+    report.refresh_from_db()
+    assert [p["reference"] for p in report.snapshot["plans"]] == [plan.reference]
+    assert (report.snapshot["totals"]["tasks"], report.snapshot["totals"]["indicators"]) == (21, 25)
+    assert report.recipient_unit.name == "Phòng Văn hóa - Xã hội"  # units report to the commune through it
+    assert "Kế hoạch" in report.subject and plan.reference in report.subject

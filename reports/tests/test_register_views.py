@@ -132,3 +132,29 @@ def test_the_register_list_costs_the_same_queries_as_it_grows(client, users, dja
     with CaptureQueriesContext(connection) as many:
         client.get("/reports/register/")
     assert len(one) == len(many)
+
+
+def test_a_job_past_its_soft_time_limit_is_failed_with_a_message(users, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    import reports.documents
+
+    report = report_draft(user=users["phulam-leader"], area=Area.objects.get(slug="phu-lam"), kind="quarterly",
+                          year=TODAY.year, number=QUARTER)
+
+    def too_long(report_id):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(reports.documents, "report_snapshot_take", too_long)
+    job = report.jobs.get()
+    with pytest.raises(SoftTimeLimitExceeded):
+        report_job_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.FAILED and "Quá thời gian" in job.message and job.can_retry
+
+
+def test_the_job_carries_celery_time_limits(settings):
+    from reports.jobs import build_report
+
+    assert build_report.soft_time_limit == settings.REPORT_JOB_SOFT_TIME_LIMIT
+    assert build_report.time_limit == settings.REPORT_JOB_TIME_LIMIT > build_report.soft_time_limit

@@ -221,3 +221,26 @@ def test_a_scanned_copy_is_kept_with_its_hash(users):
     assert report.signed_sha256 == hashlib.sha256(data).hexdigest() and report.signature == {}
     with pytest.raises(PermissionDenied):
         report_signed_upload(report_id=report.pk, user=users["phulam-officer"], upload=SimpleUploadedFile("s.pdf", data))
+
+
+def test_the_inbox_and_completeness_pages_cost_the_same_queries_as_reports_grow(client, users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    issued(users["phulam-leader"])
+    client.force_login(users["dongnai-officer"])
+    urls = ["/reports/register/inbox/",
+            f"/reports/register/completeness/?kind=quarterly&year={TODAY.year}&number={QUARTER}"]
+
+    def counts():
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    before = counts()
+    issued(users["daiphuoc-leader"], area="dai-phuoc")
+    issued(users["phulam-leader"], kind="annual", number=1)
+    assert counts() == before
