@@ -97,11 +97,12 @@ def _due_months(model, window):
     return Greatest(Value(0), Least(last, end) - Greatest(first, start) + 1)
 
 
-def reporting_timeliness(*, tasks, indicators, key, window):
+def reporting_timeliness(*, tasks, indicators, key, window, due=None):
     """Per group (`key` of the items: "plan__area", "lead_units", "officer"): updates due, made, made on time.
 
     The one selector for "reporting on time"; the report register can feed it later (its submitted
-    reports in place of the monthly updates). Four grouped queries.
+    reports in place of the monthly updates). Four grouped queries, two when `due` (group → updates due,
+    as `item_figures(window=...)` counts them in its own scan) is given.
     """
     figures = {}
 
@@ -111,8 +112,10 @@ def reporting_timeliness(*, tasks, indicators, key, window):
             row[name] += value or 0
 
     if window.months:
+        for group, n in (due or {}).items():
+            add(group, due=n)
         for model, items in ((Task, tasks), (Indicator, indicators)):
-            if items is None:
+            if items is None or due is not None:
                 continue
             for row in items.values(key).annotate(due=Sum(_due_months(model, window))).order_by():
                 add(row[key], due=row["due"])
@@ -147,10 +150,13 @@ def _share(part, whole):
 
 # Figures per group -------------------------------------------------------------------------------------------
 
-def item_figures(*, tasks, indicators, key, today):
-    """Per group: tasks and indicators, completed (accepted evidence), progress and schedule, overdue, behind, met."""
+def item_figures(*, tasks, indicators, key, today, window=None):
+    """Per group: tasks and indicators, completed (accepted evidence), progress and schedule, overdue, behind, met;
+    with a reporting `window`, the monthly updates due too (`updates_due`), in the same two scans."""
     figures = {}
     not_done = ~Q(status=COMPLETED)
+    due = {"updates_due": Sum(_due_months(Task, window))} if window and window.months else {}
+    indicator_due = {"indicator_updates_due": Sum(_due_months(Indicator, window))} if due else {}
     task_rows = tasks.annotate(schedule=expected_progress_sql(today)).values(key).annotate(
         tasks=Count("id"), tasks_completed=Count("id", filter=Q(status=COMPLETED)),
         awaiting_review=Count("id", filter=Q(status=ItemStatus.AWAITING_REVIEW)),
@@ -159,6 +165,7 @@ def item_figures(*, tasks, indicators, key, today):
         tasks_overdue=Count("id", filter=not_done & Q(timeline_kind=TimelineKind.ONE_OFF, ends_on__lt=today)),
         behind=Count("id", filter=not_done & Q(schedule__gte=EARLIEST_WARNING_SHARE,
                                                progress__lt=BEHIND_SHARE * F("schedule"))),
+        **due,
     ).order_by()
     for row in task_rows:
         row["progress"], row["expected"] = row.pop("progress_avg"), row.pop("expected_avg")
@@ -167,6 +174,7 @@ def item_figures(*, tasks, indicators, key, today):
         indicators=Count("id"), indicators_completed=Count("id", filter=Q(status=COMPLETED)),
         met=Count("id", filter=Q(is_met=True)), measured=Count("id", filter=Q(is_met__isnull=False)),
         indicators_overdue=Count("id", filter=not_done & Q(deadline__lt=today)),
+        **indicator_due,
     ).order_by()
     for row in indicator_rows:
         figures.setdefault(row.pop(key), {}).update(row)
@@ -176,6 +184,7 @@ def item_figures(*, tasks, indicators, key, today):
             row.setdefault(name, 0)
         for name in ("progress", "expected", "average_progress"):
             row.setdefault(name, None)
+        row["updates_due"] = (row.get("updates_due") or 0) + (row.pop("indicator_updates_due", 0) or 0)
         row["items"] = row["tasks"] + row["indicators"]
         row["completed"] = row["tasks_completed"] + row["indicators_completed"]
         row["overdue"] = row["tasks_overdue"] + row["indicators_overdue"]
@@ -198,15 +207,17 @@ def live_plans():
     return Plan.objects.exclude(status=Plan.Status.REPLACED)
 
 
-def _area_items(area_ids):
-    plans = live_plans().filter(area__in=area_ids).values("pk")
+def _area_items(communes):
+    plans = live_plans().filter(area__in=communes).values("pk")
     return Task.objects.filter(plan__in=plans), Indicator.objects.filter(plan__in=plans)
 
 
-def area_warnings(area_ids):
-    return (Warning.objects.filter(Q(task__plan__area__in=area_ids) | Q(indicator__plan__area__in=area_ids)
-                                   | Q(unit__area__in=area_ids)),
-            Coalesce(F("task__plan__area"), F("indicator__plan__area"), F("unit__area")))
+AREA_OF_WARNING = Coalesce(F("task__plan__area"), F("indicator__plan__area"), F("unit__area"))
+
+
+def area_warnings(communes):
+    return Warning.objects.filter(Q(task__plan__area__in=communes) | Q(indicator__plan__area__in=communes)
+                                  | Q(unit__area__in=communes))
 
 
 @dataclass
@@ -243,14 +254,13 @@ class Row:
     def warning_total(self):
         return sum(self.warnings.values())
 
-    def __getattr__(self, name):  # figures read as attributes in templates and sort keys
-        try:
-            return self.__dict__["figures"][name]
-        except KeyError:
-            raise AttributeError(name) from None
+    def __post_init__(self):  # figures read as attributes in templates and sort keys
+        for name, value in self.figures.items():
+            if name not in ("health",):
+                setattr(self, name, value)
 
 
-EMPTY_FIGURES = {"items": 0, "tasks": 0, "indicators": 0, "completed": 0, "completion": 0, "progress": None,
+EMPTY_FIGURES = {"updates_due": 0, "items": 0, "tasks": 0, "indicators": 0, "completed": 0, "completion": 0, "progress": None,
                  "expected": None, "overdue": 0, "met": 0, "measured": 0, "behind": 0, "awaiting_review": 0,
                  "health": Health.GREEN}
 EMPTY_REPORTING = {"due": 0, "made": 0, "on_time": 0, "completeness": None, "timeliness": None}
@@ -290,17 +300,26 @@ def sort_rows(rows, sort):
 
 
 def commune_rows(communes, *, today):
-    """One row per commune, ranked: figures in a fixed number of grouped queries."""
-    communes = list(communes)
-    ids = [area.pk for area in communes]
-    tasks, indicators = _area_items(ids)
-    return _ranked_rows(communes, tasks=tasks, indicators=indicators, key="plan__area",
-                        warnings=open_warnings_by_kind(*area_warnings(ids)), today=today)
+    """One row per commune of the `communes` queryset, ranked, with its trends: six grouped queries in all."""
+    subjects = list(communes)
+    within = communes.values("pk")
+    tasks, indicators = _area_items(within)
+    ends = month_ends(today)
+    warnings, warnings_trend = warning_figures(within, ends)
+    completed_trend = completion_trend(within, ends)
+    rows = _ranked_rows(subjects, tasks=tasks, indicators=indicators, key="plan__area", warnings=warnings, today=today)
+    zeros = [0] * len(ends)
+    for row in rows:
+        row.trend = {"completed": completed_trend.get(row.subject.pk, zeros),
+                     "warnings": warnings_trend.get(row.subject.pk, zeros)}
+    return rows
 
 
 def _ranked_rows(subjects, *, tasks, indicators, key, warnings, today):
-    figures = item_figures(tasks=tasks, indicators=indicators, key=key, today=today)
-    reporting = reporting_timeliness(tasks=tasks, indicators=indicators, key=key, window=reporting_window(today))
+    window = reporting_window(today)
+    figures = item_figures(tasks=tasks, indicators=indicators, key=key, today=today, window=window)
+    reporting = reporting_timeliness(tasks=tasks, indicators=indicators, key=key, window=window,
+                                     due={group: row["updates_due"] for group, row in figures.items()})
     rows = [Row(subject=subject, figures=figures.get(subject.pk, EMPTY_FIGURES), warnings=warnings.get(subject.pk, {}),
                 reporting=reporting.get(subject.pk, EMPTY_REPORTING), health=figures.get(subject.pk, EMPTY_FIGURES)["health"])
             for subject in subjects]
@@ -366,43 +385,42 @@ def month_ends(today, count=12):
     return ends
 
 
-def monthly_trends(area_ids, *, today, count=12):
-    """Per area, month by month: completion (items whose evidence had been accepted, of today's items) and
-    warnings open at the month's end. Two grouped queries, one column per month."""
+def warning_figures(communes, ends):
+    """Per area: open warnings by kind, and the warnings open at each month's end. One grouped query."""
+    since = datetime.datetime.combine(ends[0][0], datetime.time.min, tzinfo=timezone.get_current_timezone())
+    open_now = Q(closed_at__isnull=True)
+    rows = area_warnings(communes).filter(open_now | Q(closed_at__gte=since)).annotate(area=AREA_OF_WARNING).values(
+        "area").annotate(
+            **{f"open_{kind}": Count("id", filter=open_now & Q(kind=kind)) for kind in Warning.Kind.values},
+            **{f"m{i}": Count("id", filter=Q(raised_at__lt=end) & (open_now | Q(closed_at__gte=end)))
+               for i, (_month, end) in enumerate(ends)}).order_by()
+    open_by_kind, trend = {}, {}
+    for row in rows:
+        open_by_kind[row["area"]] = {kind: row[f"open_{kind}"] for kind in Warning.Kind.values if row[f"open_{kind}"]}
+        trend[row["area"]] = [row[f"m{i}"] for i in range(len(ends))]
+    return open_by_kind, trend
+
+
+def completion_trend(communes, ends):
+    """Per area, at each month's end: items completed today whose evidence had been accepted by then. One query."""
     from evidence.models import Evidence
 
-    ends = month_ends(today, count)
+    plans = live_plans().filter(area__in=communes).values("pk")
     accepted = Evidence.objects.filter(status=Evidence.Status.ACCEPTED).filter(
-        Q(task__plan__area__in=area_ids, task__status=COMPLETED, task__plan__in=live_plans().values("pk"))
-        | Q(indicator__plan__area__in=area_ids, indicator__status=COMPLETED,
-            indicator__plan__in=live_plans().values("pk")))
-    completed = accepted.annotate(area=Coalesce(F("task__plan__area"), F("indicator__plan__area"))).values(
-        "area").annotate(**{
-            f"m{i}": Count("task", distinct=True, filter=Q(reviewed_at__lt=end))
-            + Count("indicator", distinct=True, filter=Q(reviewed_at__lt=end))
-            for i, (_month, end) in enumerate(ends)}).order_by()
-    warnings, key = area_warnings(area_ids)
-    open_then = warnings.annotate(area=key).values("area").annotate(**{
-        f"m{i}": Count("id", filter=Q(raised_at__lt=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end)))
-        for i, (_month, end) in enumerate(ends)}).order_by()
-    trends = {}
-    for name, rows in (("completed", completed), ("warnings", open_then)):
-        for row in rows:
-            trends.setdefault(row["area"], {})[name] = [row[f"m{i}"] for i in range(len(ends))]
-    zeros = [0] * len(ends)
-    return [month for month, _end in ends], {
-        area: {"completed": t.get("completed", zeros), "warnings": t.get("warnings", zeros)} for area, t in trends.items()}
+        Q(task__plan__in=plans, task__status=COMPLETED) | Q(indicator__plan__in=plans, indicator__status=COMPLETED))
+    rows = accepted.annotate(area=Coalesce(F("task__plan__area"), F("indicator__plan__area"))).values("area").annotate(
+        **{f"m{i}": Count("task", distinct=True, filter=Q(reviewed_at__lt=end))
+           + Count("indicator", distinct=True, filter=Q(reviewed_at__lt=end))
+           for i, (_month, end) in enumerate(ends)}).order_by()
+    return {row["area"]: [row[f"m{i}"] for i in range(len(ends))] for row in rows}
 
 
-def trend_series(trends, area_ids, items):
-    """Completion (%) and open warnings month by month over the given areas, with `items` as the denominator."""
-    count = len(next(iter(trends.values()))["completed"]) if trends else 0
-    completed, warnings = [0] * count, [0] * count
-    for area in area_ids:
-        for i, n in enumerate(trends.get(area, {}).get("completed", [])):
-            completed[i] += n
-        for i, n in enumerate(trends.get(area, {}).get("warnings", [])):
-            warnings[i] += n
+def trend_series(rows):
+    """Completion (%) and open warnings month by month over the rows' areas."""
+    count = len(rows[0].trend["completed"]) if rows else 0
+    items = sum(row.items for row in rows)
+    completed = [sum(row.trend["completed"][i] for row in rows) for i in range(count)]
+    warnings = [sum(row.trend["warnings"][i] for row in rows) for i in range(count)]
     return [round(100 * n / items) if items else 0 for n in completed], warnings
 
 

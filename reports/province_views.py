@@ -14,7 +14,7 @@ from tasks.models import Task
 from .charts import trend_charts
 from .scorecards import officer_scorecards, scorecard_areas, scorecard_workbook, unit_scorecards
 from .province import (
-    area_for, area_items, commune_rows, commune_tasks_carrying_out, followed_down, monthly_trends, sort_rows,
+    area_for, area_items, commune_rows, commune_tasks_carrying_out, followed_down, month_ends, sort_rows,
     total_row, trend_series, unit_rows,
 )
 
@@ -44,8 +44,8 @@ def province_dashboard_view(request):
     sort = request.GET.get("sort", "rank")
     page = Paginator(sort_rows(rows, sort), COMMUNES_PER_PAGE).get_page(request.GET.get("page"))
     total = total_row(rows, province)
-    months, trends = monthly_trends([row.subject.pk for row in rows], today=today)
-    completion, warnings = trend_series(trends, trends.keys(), total.items)
+    completion, warnings = trend_series(rows)
+    months = [month for month, _end in month_ends(today)]
     return render(request, "reports/province_dashboard.html", {
         "province": province, "provinces": provinces, "page": page, "total": total, "sort": sort,
         "charts": _charts(months, completion, warnings),
@@ -59,10 +59,10 @@ def commune_view(request, slug):
     if area is None:
         raise Http404
     today = timezone.localdate()
-    commune = commune_rows([area], today=today)[0]
+    commune = commune_rows(Area.objects.filter(pk=area.pk), today=today)[0]
     units = sort_rows(unit_rows(area, today=today), request.GET.get("sort", "rank"))
-    months, trends = monthly_trends([area.pk], today=today)
-    completion, warnings = trend_series(trends, [area.pk], commune.items)
+    completion, warnings = trend_series([commune])
+    months = [month for month, _end in month_ends(today)]
     return render(request, "reports/commune.html", {
         "area": area, "commune": commune, "units": units, "sort": request.GET.get("sort", "rank"),
         "charts": _charts(months, completion, warnings),

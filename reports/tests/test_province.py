@@ -198,13 +198,12 @@ def test_units_of_a_commune(fixture):
 
 
 def test_trends_month_by_month(fixture):
-    ids = list(fixture.areas[k].pk for k in "ABC")
-    months, trends = selectors.monthly_trends(ids, today=TODAY)
-    assert months[0] == d(2025, 12) and months[-1] == d(2026, 11)
-    a = fixture.areas["A"].pk
-    assert trends[a]["completed"] == [0] * 6 + [1] * 6  # accepted on 10 June
-    assert trends[a]["warnings"] == [0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 2, 2]
-    completion, warnings = selectors.trend_series(trends, ids, 9)
+    rows = _rows(fixture)
+    assert [month for month, _end in selectors.month_ends(TODAY)][::11] == [d(2025, 12), d(2026, 11)]
+    a = rows["xa-a"]
+    assert a.trend["completed"] == [0] * 6 + [1] * 6  # accepted on 10 June
+    assert a.trend["warnings"] == [0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 2, 2]
+    completion, warnings = selectors.trend_series(list(rows.values()))  # 9 items in the province
     assert completion == [0] * 6 + [11] * 3 + [22] * 3
     assert warnings == [0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 3, 3]
 
