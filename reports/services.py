@@ -84,7 +84,9 @@ def _reporting_conditions(today, holding):
                                           year__gte=today.year - 2)
                     .values_list("area_id", "plan_id", "kind", "year", "period_number"))
     offices = {}
-    for area_id, unit_id in Unit.objects.order_by("area", "-is_culture_social_office", "id").values_list("area", "id"):
+    # A collective name ("Các cơ quan, đơn vị, phòng ban liên quan") prepares nothing itself.
+    units = Unit.objects.filter(is_placeholder=False).order_by("area", "-is_culture_social_office", "id")
+    for area_id, unit_id in units.values_list("area", "id"):
         offices.setdefault(area_id, unit_id)
     rules = (ReportingRule.objects.filter(is_active=True).exclude(kind=ReportKind.AD_HOC)
              .values_list("area_id", "plan_id", "kind", "cutoff_day", "deadline_day", "deadline_month_offset"))

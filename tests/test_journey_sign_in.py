@@ -42,7 +42,7 @@ def test_wrong_passwords_lock_then_a_reset_email_sets_a_new_password(demo, live_
     assert officer.check_password("Mat-khau-moi-2026")
     # the e-mailed link proved who they are: the lockout is lifted, the new password signs in
     sign_in(page, "phulam-officer", "Mat-khau-moi-2026")
-    assert "Việc của tôi" in page.locator("nav").inner_text()
+    assert "Việc của tôi" in page.get_by_role("navigation", name="Điều hướng chính").inner_text()
 
 
 def test_an_officer_changes_their_password(demo, live_server, page, sign_in, django_user_model):

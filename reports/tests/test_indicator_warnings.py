@@ -55,7 +55,13 @@ def test_a_collective_name_gets_no_reporting_warning(demo):
     police = Unit.objects.get(area__slug="phu-lam", name="Công an xã")
     task = Task.objects.filter(plan__slug="phu-lam-55kh").exclude(status=ItemStatus.COMPLETED).first()
     task.lead_units.set([placeholder, police])
+    # Even in an area whose only units are collective names and the police, the report falls to a real unit.
+    Unit.objects.filter(area__slug="phu-lam").exclude(pk__in=[placeholder.pk, police.pk]).update(
+        is_culture_social_office=False)
+    Unit.objects.filter(pk=placeholder.pk).update(is_culture_social_office=True)
     warnings_raise(today=D(2026, 11, 23))
-    addressed = set(Warning.objects.filter(kind=Warning.Kind.MONTHLY_REPORT_MISSING, closed_at__isnull=True)
+    addressed = set(Warning.objects.filter(kind__in=[Warning.Kind.REPORT_DUE, Warning.Kind.REPORT_LATE],
+                                           closed_at__isnull=True, unit__area__slug="phu-lam")
                     .values_list("unit_id", flat=True))
-    assert police.pk in addressed and placeholder.pk not in addressed
+    assert addressed and placeholder.pk not in addressed
+    assert not Warning.objects.filter(unit=placeholder).exists()

@@ -48,7 +48,7 @@ def draft(user, area="phu-lam", kind="quarterly", year=TODAY.year, number=QUARTE
 
 @pytest.fixture
 def known_figures(users):
-    """Phú Lâm: 64 tasks (2 completed with accepted evidence), 25 indicators (3 met, 1 not met), one difficulty."""
+    """Phú Lâm: 65 tasks (2 completed with accepted evidence), 25 indicators (3 met, 1 not met), one difficulty."""
     Task.objects.filter(plan__slug="phu-lam-55kh", ordinal__in=["1", "2"]).update(status=ItemStatus.COMPLETED,
                                                                                 progress=100)
     indicators = Indicator.objects.filter(plan__slug="phu-lam-55kh").order_by("position")
@@ -74,7 +74,7 @@ def test_a_draft_freezes_the_figures_and_the_documents_say_them(users, known_fig
     report = draft(users["phulam-leader"])
     totals = report.snapshot["totals"]
     assert (totals["tasks"], totals["tasks_completed"], totals["indicators"], totals["indicators_met"],
-            totals["indicators_not_met"]) == (64, 2, 25, 3, 1)
+            totals["indicators_not_met"]) == (65, 2, 25, 3, 1)
     assert report.status == "draft" and report.number is None and report.pdf and report.docx
     report = run_jobs(report_issue(report_id=report.pk, user=users["phulam-leader"]))
     assert report.number == 1 and report.reference == "01/BC-UBND" and report.is_on_time
@@ -90,7 +90,7 @@ def test_a_draft_freezes_the_figures_and_the_documents_say_them(users, known_fig
                         "IV. Ý KIẾN CHỈ ĐẠO ĐÃ TRẢ LỜI", "V. ĐIỀU CHỈNH SỐ LIỆU CỦA KỲ ĐÃ KHÓA",
                         "PHỤ LỤC I", "KẾT QUẢ THỰC HIỆN NHIỆM VỤ", "PHỤ LỤC II", "KẾT QUẢ THỰC HIỆN CHỈ TIÊU"):
             assert section in text, section
-        assert "Tổng số nhiệm vụ: 64, trong đó hoàn thành (minh chứng đã được chấp nhận): 2." in text
+        assert "Tổng số nhiệm vụ: 65, trong đó hoàn thành (minh chứng đã được chấp nhận): 2." in text
         assert "Tổng số chỉ tiêu: 25, trong đó đạt: 3, chưa đạt: 1." in text
         assert "Thiếu chuyên gia thẩm định" in text and "Đề nghị Sở KH&CN hỗ trợ" in text
         assert "Đã trình dự thảo đề án" in text
