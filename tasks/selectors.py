@@ -94,8 +94,9 @@ def _scoped(model, user, role, pk):
 
 def _filtered(queryset, *, plan, section, status, query, text_field):
     if plan:  # a plan's slug (from a link) or words of its number, title, issuer or area, typed in the search field
+        number = plan.split("/")[0].strip()
         queryset = queryset.filter(
-            Q(plan__slug=plan) | Q(plan__number__iexact=plan.split("/")[0]) | Q(plan__title__icontains=plan)
+            Q(plan__slug=plan) | (Q(plan__number__iexact=number) if number else Q()) | Q(plan__title__icontains=plan)
             | Q(plan__issuer__icontains=plan) | Q(plan__area__name__icontains=plan))
     if section:
         queryset = queryset.filter(section_id=section)

@@ -2,6 +2,7 @@
 
     python -m tests.bench_officers load    # 50 officers on gunicorn (3 workers, as docker-compose.yml), 60 s
     python -m tests.bench_officers phone   # a paced walk of the plain update on a 390x844 phone
+    python -m tests.bench_officers pages   # the plan page at 1,000 items, the task page with a long history
     python -m tests.bench_officers all
 
 Both run against a throw-away PostgreSQL database made from DATABASE_URL, and a gunicorn bound to
@@ -370,16 +371,81 @@ def _phone_walk(browser, url, officer):
     return counts
 
 
+def bench_pages():
+    """The plan page with 1,000 tasks and 1,000 indicators, and the task page with a long history, in-process."""
+    import datetime
+
+    from django.db.models import Max
+    from django.test import Client
+    from django.utils import timezone
+
+    from indicators.models import Indicator
+    from plans.models import Area, Plan, Section, Unit
+    from tasks.models import Task
+
+    area = Area.objects.create(kind="commune", name="Bench pages", slug="bench-pages")
+    units = [Unit.objects.create(area=area, name=name, slug=f"bench-pages-{i}") for i, name in
+             enumerate(["Phòng Văn hóa - Xã hội", "Phòng Kinh tế"])]
+    plan = Plan.objects.create(slug="bench-pages-plan", area=area, issuer="UBND", title="Bench", status="draft")
+    sections = Section.objects.bulk_create(
+        [Section(plan=plan, number=f"{i}.", title=f"Nhóm {i}", position=i) for i in range(1, 6)])
+    tasks = Task.objects.bulk_create([
+        Task(plan=plan, section=sections[i % 5], position=i, ordinal=str(i), title=f"Nhiệm vụ {i} " + "nội dung " * 12,
+             product="Báo cáo", timeline_text="Năm 2026", starts_on=datetime.date(2026, 1, 1),
+             ends_on=datetime.date(2026, 12, 31), progress=i % 100) for i in range(1000)])
+    indicators = Indicator.objects.bulk_create([
+        Indicator(plan=plan, section=sections[i % 5], position=i, ordinal=str(i), content=f"Chỉ tiêu {i}",
+                  unit_of_measure="%", target_text="≥ 80", target_comparator=">=", target_value=80)
+        for i in range(1000)])
+    Task.lead_units.through.objects.bulk_create([Task.lead_units.through(task=t, unit=units[0]) for t in tasks])
+    Task.support_units.through.objects.bulk_create([Task.support_units.through(task=t, unit=units[1]) for t in tasks])
+    Indicator.lead_units.through.objects.bulk_create(
+        [Indicator.lead_units.through(indicator=i, unit=units[0]) for i in indicators])
+    History = Task.history.model
+    now, task = timezone.now(), tasks[0]
+    start = (History.objects.aggregate(n=Max("history_id"))["n"] or 0) + 1
+    History.objects.bulk_create([
+        History(history_id=start + m, id=task.id, plan_id=plan.id, section_id=task.section_id, position=task.position,
+                ordinal=task.ordinal, title=task.title, timeline_text=task.timeline_text, status=task.status,
+                progress=m, version=m + 1, history_date=now - datetime.timedelta(days=30 * (60 - m)),
+                history_type="+" if m == 0 else "~") for m in range(60)])
+    reader = get_user_model().objects.create_user("bench-pages-reader", password="x", role="leader")
+    reader.units.set(units[:1])
+    client = Client()
+    client.force_login(reader)
+    settings.ALLOWED_HOSTS = ["*"]
+    for label, path in (("plan page, 1,000 tasks and 1,000 indicators", f"/plans/{plan.slug}/"),
+                        ("task page, 60 history rows (20 a page)", f"/tasks/{task.pk}/")):
+        executed = []
+
+        def count(execute, sql, params, many, context):
+            executed.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            size = len(client.get(path).content)
+        query_count = len(executed)
+        durations = []
+        for _ in range(7):
+            started = time.perf_counter()
+            client.get(path)
+            durations.append(time.perf_counter() - started)
+        print(f"{label}: {statistics.median(durations) * 1000:.0f} ms median over 7, {query_count} queries, "
+              f"{size / 1024:.0f} KB")
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["load", "phone", "all"], nargs="?", default="all")
+    parser.add_argument("what", choices=["pages", "load", "phone", "all"], nargs="?", default="all")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("the officers' benchmarks need PostgreSQL: set DATABASE_URL")
     settings.DEBUG = False
     old_name, database_url, officers = database_create()
-    connection.close()  # the gunicorn workers hold the connections now
     try:
+        if args.what in ("pages", "all"):
+            bench_pages()
+        connection.close()  # the gunicorn workers hold the connections now
         if args.what in ("load", "all"):
             bench_load(database_url, officers)
         if args.what in ("phone", "all"):

@@ -83,3 +83,21 @@ def test_sections_of_the_chosen_plan_filter_the_list(client, users):
     page = client.get(f"/tasks/my-work/?plan=phu-lam-55kh&section={section.pk}")
     assert section in page.context["sections"]
     assert {row.item.section_id for row in page.context["page"]} == {section.pk}
+
+
+def test_the_plan_filter_is_a_search_field_not_a_list_of_every_plan(client, users):
+    client.force_login(users["phulam-officer"])
+    response = client.get("/tasks/my-work/?plan=Kế hoạch số 55-KH")
+    assert 'name="plan" value="Kế hoạch số 55-KH"' in response.content.decode()
+    assert '<select name="plan"' not in response.content.decode()
+    plans = {row.item.plan.slug for row in response.context["page"]}
+    assert plans == {"phu-lam-55kh"}
+    assert client.get("/tasks/my-work/?plan=Nghị quyết số 11").context["page"].paginator.count == 0  # not their plan
+    assert client.get("/tasks/my-work/?plan=/KH-UBND").context["page"].paginator.count == 0
+
+
+def test_the_plan_list_finds_an_area_by_name(client, users):
+    client.force_login(users["dongnai-leader"])
+    response = client.get("/?area=Phú Lâm")
+    assert {plan.area.name for plan in response.context["page"]} == {"Phú Lâm"}
+    assert '<select name="area"' not in response.content.decode()
