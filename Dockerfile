@@ -1,11 +1,11 @@
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
-# WeasyPrint's Pango and HarfBuzz, fonts that carry Vietnamese, gettext for compilemessages,
+# WeasyPrint's Pango and HarfBuzz, fonts that carry Vietnamese (Liberation Serif for reports), gettext,
 # pg_dump/pg_restore for `manage.py backup` and `restore`.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-      fonts-noto-core fonts-dejavu-core gettext postgresql-client \
+      fonts-noto-core fonts-dejavu-core fonts-liberation gettext postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -6,26 +6,32 @@ and leave a record to retry instead of a spinner that never ends.
 """
 import logging
 
+from celery import current_app
 from django.db import transaction
 from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
 # What a broker (or result backend) that is down or unreachable raises when publishing.
-BROKER_ERRORS = (OperationalError, ConnectionError, TimeoutError, OSError)
+BROKER_ERRORS = (OperationalError, RedisError, ConnectionError, TimeoutError, OSError)
 
 
 def enqueue(job, *args, **kwargs):
-    """Publish `job` now; True if the broker accepted it, False (logged) if it is unreachable.
+    """Publish `job` (a Celery task, or its registered name) now; True if the broker accepted it,
+    False (logged) if it is unreachable.
 
     The broker timeouts and the publish retry policy in settings bound how long this takes.
     Jobs enqueued this way keep their state in the database, not in Celery's result store,
     so the web process never subscribes to (and waits on) the result backend.
     """
     try:
-        job.apply_async(args=args, kwargs=kwargs, ignore_result=True)
+        if isinstance(job, str):
+            current_app.send_task(job, args=args, kwargs=kwargs, ignore_result=True)
+        else:
+            job.apply_async(args=args, kwargs=kwargs, ignore_result=True)
     except BROKER_ERRORS:
-        logger.warning("broker refused job %s", job.name, exc_info=True)
+        logger.warning("broker refused job %s", getattr(job, "name", job), exc_info=True)
         return False
     return True
 

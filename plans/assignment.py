@@ -384,14 +384,14 @@ def assignment_workbook(plan, *, rows_for=None, title=None):
     (the demo workbook), or None to leave the item out."""
     from openpyxl import Workbook
 
-    from .appendix.exports import _put
+    from .appendix.exports import write_cell
 
     book = Workbook()
     sheet = book.active
     sheet.title = "Phân công"
-    _put(sheet, 1, 1, title or f"PHÂN CÔNG NHIỆM VỤ – {plan.reference} – {plan.issuer}", bold=True)
+    write_cell(sheet, 1, 1, title or f"PHÂN CÔNG NHIỆM VỤ – {plan.reference} – {plan.issuer}", bold=True)
     for column, text in enumerate(HEADER, start=1):
-        _put(sheet, 3, column, text, bold=True)
+        write_cell(sheet, 3, column, text, bold=True)
     sections = {section.pk: section for section in plan.sections.all()}
     items = sorted(
         [*Indicator.objects.filter(plan=plan).select_related("officer").prefetch_related("lead_units", "support_units"),
@@ -407,11 +407,11 @@ def assignment_workbook(plan, *, rows_for=None, title=None):
             current_section = item.section_id
             if item.section_id:
                 row += 1
-                _put(sheet, row, 1, sections[item.section_id].number, bold=True)
-                _put(sheet, row, 2, sections[item.section_id].title, bold=True)
+                write_cell(sheet, row, 1, sections[item.section_id].number, bold=True)
+                write_cell(sheet, row, 2, sections[item.section_id].title, bold=True)
         row += 1
         for column, value in enumerate([item.ordinal, item.title, *cells], start=1):
-            _put(sheet, row, column, value)
+            write_cell(sheet, row, column, value)
     for letter, width in zip("ABCDEFGH", (8, 60, 28, 28, 20, 30, 16, 20)):
         sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, IndicatorReport
 from plans.models import Area, ItemStatus, Plan
+from plans.selectors import clears_share_by
 from tasks.models import ProgressUpdate, Task, TimelineKind
 from tasks.schedule import expected_progress_sql
 from tasks.selectors import BEHIND_SHARE, EARLIEST_WARNING_SHARE
@@ -231,6 +232,7 @@ class Row:
     rank: int = 0
     health: str = Health.GREEN
     trend: list = field(default_factory=list)
+    clears: dict = field(default_factory=dict)  # items naming all six clears ("6 rõ"), communes only
 
     @property
     def health_label(self):
@@ -266,6 +268,7 @@ EMPTY_FIGURES = {"updates_due": 0, "items": 0, "tasks": 0, "indicators": 0, "com
 EMPTY_REPORTING = {"due": 0, "made": 0, "on_time": 0, "completeness": None, "timeliness": None}
 
 SORTS = {
+    "clears": lambda r: (-(r.clears.get("percent") or 0), r.rank),
     "rank": lambda r: r.rank,
     "name": lambda r: str(r.subject.name),
     "completion": lambda r: (-r.completion, r.rank),
@@ -309,9 +312,12 @@ def commune_rows(communes, *, today):
     completed_trend = completion_trend(within, ends)
     rows = _ranked_rows(subjects, tasks=tasks, indicators=indicators, key="plan__area", warnings=warnings, today=today)
     zeros = [0] * len(ends)
+    clears = clears_share_by(live_plans().filter(area__in=within).values("pk"))
     for row in rows:
         row.trend = {"completed": completed_trend.get(row.subject.pk, zeros),
                      "warnings": warnings_trend.get(row.subject.pk, zeros)}
+        clear, items = clears.get(row.subject.pk, (0, 0))
+        row.clears = {"clear": clear, "items": items, "percent": _share(clear, items)}
     return rows
 
 

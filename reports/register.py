@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from config.jobs import enqueue
 from plans.access import can_answer_difficulty, can_prepare_report, can_receive_report
 from plans.models import Area, Plan, Unit
 
@@ -373,9 +374,7 @@ def job_start(*, report, action, user):
 def job_enqueue(job_id):
     from .jobs import build_report
 
-    try:
-        build_report.apply_async((job_id,), retry=False)
-    except Exception:  # the broker is down or unreachable: say so on the record, keep it retryable
+    if not enqueue(build_report, job_id):  # the broker is down or unreachable: say so on the record, keep it retryable
         ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
             status=ReportJob.Status.FAILED, message=str(BROKER_DOWN), finished_at=timezone.now())
 

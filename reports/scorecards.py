@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from evidence.models import Evidence
 from indicators.models import Indicator
 from plans.models import Area, ItemStatus, Unit
-from plans.appendix.exports import _put  # the appendix export's cell writer: formula-like text stays text
+from plans.appendix.exports import write_cell  # the appendix export's cell writer: formula-like text stays text
 from tasks.models import Task
 
 from .province import RECURRING, live_plans, reporting_timeliness, reporting_window
@@ -205,12 +205,12 @@ def scorecard_workbook(*, units, officers, title):
                [_row(c, c.subject.get_full_name() or c.subject.username) for c in officers]))
     for sheet, name, headers, rows in sheets:
         sheet.title = name
-        _put(sheet, 1, 1, title, bold=True)
+        write_cell(sheet, 1, 1, title, bold=True)
         for column, header in enumerate(headers, start=1):
-            _put(sheet, 3, column, str(header), bold=True)
+            write_cell(sheet, 3, column, str(header), bold=True)
         for r, values in enumerate(rows, start=4):
             for column, value in enumerate(values, start=1):
-                _put(sheet, r, column, value)
+                write_cell(sheet, r, column, value)
         sheet.freeze_panes = "A4"
         for letter, width in zip("ABCDEFGHIJKLMNO", [8, 8, 24, 36, 28] + [12] * 10):
             sheet.column_dimensions[letter].width = width

@@ -20,7 +20,8 @@ WIDTHS = {INDICATORS: [6, 60, 12, 18, 36, 30], "tasks": [6, 60, 30, 36, 30, 20]}
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
 
 
-def _put(sheet, row, column, value, *, bold=False):
+def write_cell(sheet, row, column, value, *, bold=False):
+    """Write a cell of an exported workbook: wrapped, and formula-like text kept as text."""
     cell = sheet.cell(row=row, column=column, value=value)
     if safe_text(value):
         cell.data_type = "s"
@@ -44,15 +45,15 @@ def appendix_workbook(kind, plan=None):
     width = len(headers)
     first, second = TITLES[kind]
     for row, text in enumerate([first, second], start=1):
-        _put(sheet, row, 1, text, bold=True).alignment = Alignment(horizontal="center")
+        write_cell(sheet, row, 1, text, bold=True).alignment = Alignment(horizontal="center")
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
     subtitle = (_("(Kèm theo Kế hoạch số %(reference)s của %(issuer)s)") % {"reference": plan.reference, "issuer": plan.issuer}
                 if plan else _("(Mẫu nhập phụ lục: giữ nguyên dòng tiêu đề, mỗi nhóm một dòng “I. Tên nhóm”)"))
-    _put(sheet, 3, 1, subtitle).alignment = Alignment(horizontal="center")
+    write_cell(sheet, 3, 1, subtitle).alignment = Alignment(horizontal="center")
     sheet.merge_cells(start_row=3, start_column=1, end_row=3, end_column=width)
     header_row = 5
     for column, (title, size) in enumerate(zip(headers, WIDTHS[kind]), start=1):
-        _put(sheet, header_row, column, title, bold=True)
+        write_cell(sheet, header_row, column, title, bold=True)
         sheet.column_dimensions[chr(64 + column)].width = size
     if plan is not None:
         _write_items(sheet, kind, plan, header_row + 1, width)
@@ -72,7 +73,7 @@ def _write_items(sheet, kind, plan, row, width):
             if item.section is not None:
                 number = item.section.number.rstrip(".") or ROMAN[groups % len(ROMAN)]
                 groups += 1
-                _put(sheet, row, 1, f"{number}. {item.section.title}", bold=True)
+                write_cell(sheet, row, 1, f"{number}. {item.section.title}", bold=True)
                 sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
                 row += 1
         if kind == INDICATORS:
@@ -82,5 +83,5 @@ def _write_items(sheet, kind, plan, row, width):
             values = [item.ordinal, item.title, _units(item.lead_units.all()), _units(item.support_units.all()),
                       item.product, item.timeline_text]
         for column, value in enumerate(values, start=1):
-            _put(sheet, row, column, value or None)
+            write_cell(sheet, row, column, value or None)
         row += 1

@@ -20,6 +20,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import jobs
+
 from ..models import AppendixImport
 from ..text import upload_display_name
 from .preview import appendix_preview, item_model
@@ -48,12 +50,7 @@ def enqueue(record, job, user_id=None):
 
 
 def send(import_id, job, token):
-    from celery import current_app
-
-    try:
-        current_app.send_task(job, args=[import_id, token], retry=False, ignore_result=True)
-    except Exception:  # kombu raises OperationalError, redis ConnectionError, socket errors...
-        logger.warning("broker unavailable for appendix import %s", import_id, exc_info=True)
+    if not jobs.enqueue(job, import_id, token):
         AppendixImport.objects.filter(pk=import_id, run_token=token).update(message=_(
             "Hàng đợi xử lý nền đang tạm ngừng, tệp đã được lưu và sẽ được xử lý tự động khi hàng đợi hoạt động "
             "lại. Bạn cũng có thể bấm “Thử lại”."))

@@ -38,3 +38,18 @@ def test_the_province_leader_sees_each_commune_with_completion_counted_from_acce
     call_command("generate_scale_data", communes=3, province="dong-nai", stdout=open("/dev/null", "w"))
     rows, more = _rows(client)
     assert len(rows) == 5 and more == queries  # more communes, same queries
+
+
+def test_the_dashboard_shows_the_share_of_items_naming_all_six_clears(client, users):
+    from indicators.models import Indicator
+
+    client.force_login(users["daiphuoc-leader"])
+    assert _rows(client)[0]["dai-phuoc"].clears == {"clear": 0, "items": 50, "percent": 0}
+    target = Indicator.objects.filter(plan__slug="dai-phuoc-2026").first()
+    target.lead_units.set(users["daiphuoc-officer"].units.all())
+    Indicator.objects.filter(pk=target.pk).update(officer=users["daiphuoc-officer"], product="Báo cáo",
+                                                  authority="Chủ tịch UBND xã")
+    assert _rows(client)[0]["dai-phuoc"].clears == {"clear": 1, "items": 50, "percent": 2}
+    page = client.get("/reports/?sort=clears").content.decode()
+    assert "Đủ 6 rõ" in page and "2%" in page
+    assert client.get("/reports/communes/dai-phuoc/?sort=clears").status_code == 200  # units have no such column
