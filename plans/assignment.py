@@ -257,6 +257,14 @@ class _People:
 
 
 
+def assignment_sheets(data, name):
+    """{sheet title: rows of cell text} of an uploaded workbook (xlsx, xls, ods), through the appendix import's
+    readers and safety checks; hidden sheets are never read."""
+    from .appendix.readers import read_sheets
+
+    return {sheet.title: sheet.rows for sheet in read_sheets(data, name) if not sheet.hidden}
+
+
 def assignment_preview(*, plan, sheets):
     """What the workbook would change, item by item, and its errors by sheet row; writes nothing.
 
@@ -357,11 +365,22 @@ def assignment_apply_preview(*, plan, user, preview, reason=""):
         Change(key=row["key"], version=row["version"], values=row["values"]) for row in preview["changes"]])
 
 
+@transaction.atomic
+def assignment_import_confirm(*, record, user, reason=""):
+    """Apply an uploaded workbook's preview once: the record is claimed first, so a second confirm
+    (a double click, two admins) finds it applied and changes nothing."""
+    from .models import AssignmentImport
+
+    claimed = AssignmentImport.objects.filter(pk=record.pk, status=AssignmentImport.Status.PREVIEWED).update(
+        status=AssignmentImport.Status.DONE)
+    if not claimed:
+        raise ValidationError(_("Bảng phân công này đã được áp dụng hoặc không còn áp dụng được."))
+    return assignment_apply_preview(plan=record.plan, user=user, preview=record.summary, reason=reason)
+
+
 def assignment_workbook_apply(*, plan, user, data, name, reason=""):
     """Read, check and apply a workbook in one go (load_demo, the shell); all or nothing."""
-    from .workbooks import read_rows
-
-    preview = assignment_preview(plan=plan, sheets=read_rows(data, name))
+    preview = assignment_preview(plan=plan, sheets=assignment_sheets(data, name))
     if preview["errors"]:
         raise ValidationError([f"{error['row']}: {error['message']}" for error in preview["errors"]])
     return assignment_apply_preview(plan=plan, user=user, preview=preview, reason=reason) if preview["changes"] else 0

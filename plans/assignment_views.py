@@ -5,15 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .assignment import (
-    FIELDS, Change, assignment_apply_preview, assignment_officers, assignment_preview, assignment_save,
-    assignment_units, assignment_workbook, current_values, item_key,
+    FIELDS, Change, assignment_import_confirm, assignment_officers, assignment_preview, assignment_save,
+    assignment_sheets, assignment_units, assignment_workbook, current_values, item_key,
 )
 from .clears import CLEARS
 from .forms import AssignmentUploadForm
@@ -21,7 +20,6 @@ from .models import AssignmentImport, Plan
 from .selectors import plan_clears_summary, plan_item_keys, plan_items_hydrate
 from .text import upload_display_name
 from .views import _editable_plan, _xlsx_response
-from .workbooks import read_rows
 
 ITEMS_PER_PAGE = 50
 _ONLY_ADMINS = _("Chỉ quản trị của địa bàn mới được phân công nhiệm vụ của kế hoạch này.")
@@ -139,7 +137,7 @@ def assignment_upload_view(request, slug):
         name = upload_display_name(upload)
         try:
             data = upload.read()
-            preview = assignment_preview(plan=plan, sheets=read_rows(data, name))
+            preview = assignment_preview(plan=plan, sheets=assignment_sheets(data, name))
         except ValidationError as error:
             form.add_error("file", error.messages)
         else:
@@ -171,17 +169,12 @@ def assignment_import_view(request, slug, pk):
 @require_POST
 def assignment_import_confirm_view(request, slug, pk):
     record = _assignment_import(request.user, slug, pk)
-    if record.status != AssignmentImport.Status.PREVIEWED:
-        raise Http404
     try:
-        changed = assignment_apply_preview(plan=record.plan, user=request.user, preview=record.summary,
-                                           reason=request.POST.get("reason", ""))
+        changed = assignment_import_confirm(record=record, user=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
         return redirect("plans:assignment_import", slug=slug, pk=pk)
-    record.status = AssignmentImport.Status.DONE
-    record.save(update_fields=["status"])
     messages.success(request, _("Đã áp dụng bảng phân công: %(count)s mục được cập nhật.") % {"count": changed})
     return redirect("plans:assignment", slug=slug)
 

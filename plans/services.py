@@ -342,10 +342,6 @@ def legal_document_save(*, user, document=None, area=None, values):
     return _saved(document, user=user, reason="")
 
 
-def _section_in(plan, section_id):
-    return plan.sections.get(pk=section_id) if section_id else None
-
-
 @transaction.atomic
 def section_save(*, user, plan, section=None, values, reason=""):
     """Add a heading at the end of the plan, or change one; its parent must be a heading of the same plan."""

@@ -301,6 +301,7 @@ def _plan_item(plan, kind, pk):
 
 @login_required
 def item_form_view(request, slug, kind, pk=None):
+    kind = _kind(kind)
     plan = _editable_plan(request.user, slug)
     item = _plan_item(plan, kind, pk) if pk else None
     form = ITEM_FORMS[kind](request.POST or None, instance=item, plan=plan,

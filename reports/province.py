@@ -19,7 +19,7 @@ from plans.models import Area, ItemStatus, Plan
 from plans.selectors import clears_share_by
 from tasks.models import ProgressUpdate, Task, TimelineKind
 from tasks.schedule import expected_progress_sql
-from tasks.selectors import BEHIND_SHARE, EARLIEST_WARNING_SHARE
+from tasks.selectors import BEHIND_SHARE, EARLIEST_WARNING_SHARE, is_behind
 
 from .models import Warning
 
@@ -39,7 +39,7 @@ class Health:
 
 def health(*, progress, expected, overdue):
     """Red: an item overdue or progress under half of the schedule; yellow: behind; green: on track."""
-    if overdue or (expected and (progress or 0) < BEHIND_SHARE * expected):
+    if overdue or is_behind(actual=progress or 0, expected=expected):
         return Health.RED
     if expected and (progress or 0) < expected:
         return Health.YELLOW

@@ -9,7 +9,7 @@ from evidence.models import Evidence
 from evidence.services import evidence_inspect_all, evidence_store, files_removed_on_failure, item_status_after_evidence
 from plans.access import can_comment, can_report
 from plans.models import ItemStatus
-from plans.services import item_lock, month_start, text_lengths_check
+from plans.services import REASON_MAX, item_lock, month_start, text_lengths_check
 from reports.register import period_lock_check, period_lock_record
 
 from .models import Comment, ProgressUpdate, Task
@@ -50,8 +50,8 @@ def task_progress_report(*, task_id, user, version, progress, period, achievemen
             task.status = item_status_after_evidence(task)
         task.version += 1
         task._history_user = user
-        # The history keeps 100 characters of the reason; the update itself keeps all of it.
-        task._change_reason = (Truncator(reason.strip()).chars(100)
+        # The history keeps REASON_MAX characters of the reason; the update itself keeps all of it.
+        task._change_reason = (Truncator(reason.strip()).chars(REASON_MAX)
                                or _("Báo cáo tiến độ tháng %(period)s") % {"period": f"{period:%m/%Y}"})
         task.save()
     return update

@@ -43,7 +43,8 @@ def test_rows_match_by_section_and_any_spelling_of_the_ordinal(client, users):
     assert "Phòng Văn hóa - Xã hội" in page and "Chủ tịch UBND xã" in page
     assert not _indicator("1.1.", "(1)").lead_units.exists()  # nothing written before the confirm
 
-    response = client.post(f"{response['Location']}confirm/")
+    confirm = f"{response['Location']}confirm/"
+    response = client.post(confirm)
     assert response.status_code == 302
     first = _indicator("1.1.", "(1)")
     assert [u.name for u in first.lead_units.all()] == ["Phòng Văn hóa - Xã hội"]
@@ -53,6 +54,11 @@ def test_rows_match_by_section_and_any_spelling_of_the_ordinal(client, users):
     task = Task.objects.get(plan__slug=PLAN, section__number="1.", ordinal="1")
     assert [u.name for u in task.lead_units.all()] == ["Phòng Kinh tế"]
     assert AssignmentImport.objects.get().status == AssignmentImport.Status.DONE
+    # A second confirm (a double click, another admin) is told so and writes nothing more.
+    versions = _indicator("1.1.", "(1)").history.count()
+    response = client.post(confirm, follow=True)
+    assert "đã được áp dụng" in response.content.decode()
+    assert _indicator("1.1.", "(1)").history.count() == versions
 
 
 def test_unknown_units_and_unmatched_rows_are_errors_by_row_and_nothing_is_written(client, users):
@@ -72,8 +78,9 @@ def test_unknown_units_and_unmatched_rows_are_errors_by_row_and_nothing_is_writt
                                           "Trang “Phụ lục”, dòng 9"]
     assert "Phòng Tài nguyên" in errors[0][1] and "không tìm thấy mục 9" in errors[1][1]
     assert "phulam-officer" in errors[2][1]
-    response = client.post(f"/plans/{PLAN}/assignment/import/{record.pk}/confirm/")
-    assert response.status_code == 404
+    response = client.post(f"/plans/{PLAN}/assignment/import/{record.pk}/confirm/", follow=True)
+    assert "không còn áp dụng được" in response.content.decode()
+    assert AssignmentImport.objects.get().status == AssignmentImport.Status.INVALID
     assert not Indicator.lead_units.through.objects.filter(indicator__plan__slug=PLAN).exists()
 
 
@@ -101,7 +108,7 @@ def test_the_export_reads_back_as_no_change(client, users):
     client.force_login(users["daiphuoc-admin"])
     exported = client.get(f"/plans/{PLAN}/assignment/export.xlsx").content
     from plans.assignment import assignment_preview
-    from plans.workbooks import read_rows
+    from plans.assignment import assignment_sheets
 
-    preview = assignment_preview(plan=Plan.objects.get(slug=PLAN), sheets=read_rows(exported))
+    preview = assignment_preview(plan=Plan.objects.get(slug=PLAN), sheets=assignment_sheets(exported, "phan-cong.xlsx"))
     assert preview["errors"] == [] and preview["changes"] == []

@@ -100,7 +100,7 @@ class Province:
         IndicatorReport.objects.filter(pk=report.pk).update(created_at=at(2026, 3, 30))
         # Warnings: A has an overdue task and a unit that missed October; one behind warning closed in May; B behind.
         Warning.objects.create(kind="overdue", task=self.tasks["A2"], raised_at=at(2026, 7, 1))
-        Warning.objects.create(kind="monthly_report_missing", unit=self.units["U2"], period=d(2026, 10),
+        Warning.objects.create(kind="report_late", unit=self.units["U2"], period=d(2026, 10),
                                raised_at=at(2026, 10, 26))
         Warning.objects.create(kind="behind_schedule", task=self.tasks["A3"], raised_at=at(2026, 3, 1),
                                closed_at=at(2026, 5, 1, 0))
@@ -165,7 +165,7 @@ def test_each_commune_has_its_figures_colour_and_rank(fixture):
     assert a.progress == pytest.approx((100 + 40 + 80) / 3)
     assert a.expected == pytest.approx((YEAR_SHARE + 100 + 90) / 3)
     assert (a.overdue, a.met, a.health) == (2, 1, "red")
-    assert a.warnings == {"overdue": 1, "monthly_report_missing": 1}
+    assert a.warnings == {"overdue": 1, "report_late": 1}
     # B: 60% and 100% against 89.6%: behind but above half: yellow.
     assert (b.tasks, b.completed, b.completion, b.overdue, b.health) == (2, 1, 50, 0, "yellow")
     assert b.progress == pytest.approx(80) and b.expected == pytest.approx(YEAR_SHARE)
@@ -192,7 +192,7 @@ def test_units_of_a_commune(fixture):
     u1, u2 = rows["u1"], rows["u2"]
     assert (u1.items, u1.completed, u1.completion, u1.met, u1.health, u1.rank) == (3, 1, 33, 1, "green", 1)
     assert (u2.items, u2.completed, u2.overdue, u2.health, u2.rank) == (2, 0, 2, "red", 2)
-    assert u1.warnings == {} and u2.warnings == {"overdue": 1, "monthly_report_missing": 1}
+    assert u1.warnings == {} and u2.warnings == {"overdue": 1, "report_late": 1}
     assert (u1.reporting["due"], u1.reporting["made"], u1.reporting["on_time"]) == (25, 5, 3)
     assert (u2.reporting["due"], u2.reporting["made"], u2.reporting["on_time"]) == (9, 1, 1)
 
