@@ -87,8 +87,9 @@ def _bench(province_slug, Area, Unit, report_snapshot_take, report_draft, report
     communes = list(province.children.order_by("slug"))
     office = Unit.objects.get_or_create(area=province, name="Sở Khoa học và Công nghệ",
                                         defaults={"slug": f"{province_slug}-so-khcn"})[0]
-    province_leader = User.objects.create_user(f"{province_slug}-leader", password="x", role="leader")
-    province_leader.units.set([office])
+    # The province dashboard's bench may have made this leader already.
+    province_leader = User.objects.get_or_create(username=f"{province_slug}-leader", defaults={"role": "leader"})[0]
+    province_leader.units.add(office)
     today = timezone.localdate()
     quarter = (today.month - 1) // 3 + 1
 
