@@ -2,9 +2,11 @@
 from collections import defaultdict
 
 from django.core.paginator import Paginator
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-ACTIONS = {"+": _("Tạo mới"), "~": _("Cập nhật"), "-": _("Xóa")}
+# A context of their own: the same words are buttons elsewhere ("Cập nhật" = Update, "Xóa" = Delete).
+ACTIONS = {"+": pgettext_lazy("history", "Tạo mới"), "~": pgettext_lazy("history", "Cập nhật"),
+           "-": pgettext_lazy("history", "Xóa")}
 _SKIPPED = {"version"}
 HISTORY_PER_PAGE = 20
 
