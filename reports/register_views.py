@@ -233,8 +233,9 @@ def difficulty_answer_view(request, pk):
 
 @login_required
 def rule_list_view(request):
-    areas = Area.objects.filter(pk__in=request.user.area_ids) if not request.user.is_superuser else Area.objects.all()
-    areas = [area for area in areas.order_by("kind", "name") if can_edit_reporting_rules(request.user, area)]
+    # The areas the user administers: their own and, for a province admin, its communes.
+    areas = [area for area in Area.objects.administered_by(request.user).order_by("kind", "name")
+             if can_edit_reporting_rules(request.user, area)]
     if not areas:
         raise PermissionDenied(_("Chỉ quản trị của địa bàn mới được xem và sửa chế độ báo cáo."))
     blocks = [{"area": area, "rules": [(rule, ReportingRuleForm(instance=rule, prefix=f"rule{rule.pk}",

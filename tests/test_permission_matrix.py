@@ -688,3 +688,89 @@ def test_report_details_edit(client, users, username, allowed):
         assert response.status_code in (403, 404)
     else:
         assert report.jobs.get().action == "render"
+
+
+# The report register's other steps: refreshing a draft, uploading the signed copy, retrying a job, answering a
+# difficulty, the reporting rules. Another commune's users get 404 (or 403) and nothing changes.
+
+REPORT_STEP_USERS = [("phulam-leader", True), ("phulam-officer", False), ("daiphuoc-leader", False),
+                     ("daiphuoc-admin", False), ("dantien-admin", False)]
+
+
+@pytest.mark.parametrize("username, allowed", REPORT_STEP_USERS)
+def test_report_refresh(client, users, username, allowed):
+    report = _report(users)
+    client.force_login(users[username])
+    response = client.post(f"/reports/register/{report.pk}/refresh/")
+    assert report.jobs.exists() is allowed
+    if not allowed:
+        assert response.status_code in (403, 404)
+
+
+@pytest.mark.parametrize("username, allowed", REPORT_STEP_USERS)
+def test_report_signed_copy_upload(client, users, username, allowed):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    report = _report(users, issue=True)
+    client.force_login(users[username])
+    response = client.post(f"/reports/register/{report.pk}/upload-signed/",
+                           {"file": SimpleUploadedFile("da-ky.pdf", files.pdf_bytes(), content_type="application/pdf")})
+    report.refresh_from_db()
+    assert bool(report.signed_file) is allowed
+    if not allowed:
+        assert response.status_code in (403, 404)
+
+
+@pytest.mark.parametrize("username, allowed", REPORT_STEP_USERS)
+def test_report_job_retry(client, users, username, allowed):
+    from reports.models import ReportJob
+
+    report = _report(users)
+    failed = ReportJob.objects.create(report=report, action="render", status=ReportJob.Status.FAILED, message="x",
+                                      requested_by=users["phulam-leader"])
+    client.force_login(users[username])
+    response = client.post(f"/reports/register/jobs/{failed.pk}/retry/")
+    assert (report.jobs.count() == 2) is allowed
+    if not allowed:
+        assert response.status_code in (403, 404)
+
+
+@pytest.mark.parametrize("username, allowed", REPORT_STEP_USERS + [("dongnai-leader", True)])
+def test_difficulty_answer(client, users, username, allowed):
+    from plans.models import Area
+    from reports.models import Difficulty
+
+    difficulty = Difficulty.objects.create(area=Area.objects.get(slug="phu-lam"), difficulties="Thiếu kinh phí",
+                                           raised_at=timezone.now())
+    client.force_login(users[username])
+    response = client.post(f"/reports/difficulties/{difficulty.pk}/answer/",
+                           {"answer": "Đã bố trí kinh phí", "status": "answered"})
+    difficulty.refresh_from_db()
+    assert (difficulty.status == Difficulty.Status.ANSWERED) is allowed
+    if not allowed:
+        assert response.status_code in (403, 404) and difficulty.answer == ""
+
+
+@pytest.mark.parametrize("username, allowed", [
+    ("phulam-admin", True), ("dongnai-admin", True), ("phulam-leader", False), ("phulam-officer", False),
+    ("daiphuoc-admin", False), ("dantien-admin", False),
+])
+def test_reporting_rule_edit(client, users, username, allowed):
+    from plans.models import Area
+    from reports.models import ReportingRule
+    from reports.register import reporting_rules_ensure
+
+    reporting_rules_ensure(Area.objects.get(slug="phu-lam"))
+    rule = ReportingRule.objects.get(area__slug="phu-lam", kind="quarterly", plan=None)
+    client.force_login(users[username])
+    prefix = f"rule{rule.pk}"
+    response = client.post(f"/reports/rules/{rule.pk}/", {
+        f"{prefix}-recipient_unit": rule.recipient_unit_id or "", f"{prefix}-addressee": rule.addressee,
+        f"{prefix}-cutoff_day": rule.cutoff_day, f"{prefix}-deadline_day": 5,
+        f"{prefix}-deadline_month_offset": rule.deadline_month_offset, f"{prefix}-is_active": "on"})
+    rule.refresh_from_db()
+    assert (rule.deadline_day == 5) is allowed
+    rules_page = client.get("/reports/rules/")  # another commune's admin sees only their own area's rules
+    assert (rules_page.status_code == 200 and f'name="{prefix}-deadline_day"' in rules_page.content.decode()) is allowed
+    if not allowed:
+        assert response.status_code in (403, 404)
