@@ -12,3 +12,10 @@ def file_response(content, *, filename, content_type, inline=False):
     response["Content-Disposition"] = content_disposition_header(not inline, filename)
     response["Cache-Control"] = NO_STORE
     return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(data, filename):
+    return file_response(data, filename=filename, content_type=XLSX)

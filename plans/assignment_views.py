@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.downloads import xlsx_response
+
 from .assignment import (
     FIELDS, Change, assignment_import_confirm, assignment_officers, assignment_preview, assignment_save,
     assignment_sheets, assignment_units, assignment_workbook, current_values, item_key,
@@ -19,7 +21,7 @@ from .forms import AssignmentUploadForm
 from .models import AssignmentImport, Plan
 from .selectors import plan_clears_summary, plan_item_keys, plan_items_hydrate
 from .text import upload_display_name
-from .views import _editable_plan, _xlsx_response
+from .views import _editable_plan
 
 ITEMS_PER_PAGE = 50
 _ONLY_ADMINS = _("Chỉ quản trị của địa bàn mới được phân công nhiệm vụ của kế hoạch này.")
@@ -182,4 +184,4 @@ def assignment_import_confirm_view(request, slug, pk):
 @login_required
 def assignment_export_view(request, slug):
     plan = _editable_plan(request.user, slug, _ONLY_ADMINS)
-    return _xlsx_response(assignment_workbook(plan), f"phan-cong-{plan.slug}.xlsx")
+    return xlsx_response(assignment_workbook(plan), f"phan-cong-{plan.slug}.xlsx")

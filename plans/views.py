@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.downloads import file_response
+from config.downloads import xlsx_response
 
 from .access import portal_admin_required
 from .appendix import INDICATORS, TASKS
@@ -157,29 +157,24 @@ def appendix_errors_view(request, slug, pk):
     if not (record.errors_file or record.file):
         raise Http404
     name = f"loi-{record.original_name.rsplit('.', 1)[0]}.xlsx"
-    return _xlsx_response(errors_workbook(record), name)
+    return xlsx_response(errors_workbook(record), name)
 
 
 @login_required
 def appendix_export_view(request, slug, kind):
     plan = get_object_or_404(Plan.objects.visible_to(request.user), slug=slug)
-    return _xlsx_response(appendix_workbook(_kind(kind), plan), f"{plan.slug}-{kind}.xlsx")
+    return xlsx_response(appendix_workbook(_kind(kind), plan), f"{plan.slug}-{kind}.xlsx")
 
 
 @login_required
 def appendix_template_view(request, kind):
-    return _xlsx_response(appendix_workbook(_kind(kind)), f"mau-{kind}.xlsx")
+    return xlsx_response(appendix_workbook(_kind(kind)), f"mau-{kind}.xlsx")
 
 
 def _kind(kind):
     if kind not in (INDICATORS, TASKS):
         raise Http404
     return kind
-
-
-def _xlsx_response(data, filename):
-    return file_response(data, filename=filename,
-                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 # Plan administration for admins of the area: thin views over plans/services.py.

@@ -2,12 +2,12 @@
 unit scorecards. Each view starts from the areas the user follows (`Area.objects.communes_visible_to`)."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from config.downloads import xlsx_response
 from plans.models import Area, ItemStatus, Plan, Unit
 from tasks.models import Task
 
@@ -159,7 +159,4 @@ def scorecards_xlsx_view(request):
     title = _("Bảng điểm thi đua năm %(year)s – %(place)s") % {"year": year, "place": place}
     data = scorecard_workbook(units=unit_scorecards(areas, year=year, today=today),
                               officers=officer_scorecards(areas, year=year, today=today), title=title)
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"bang-diem-thi-dua-{year}-{place.slug if place else 'tat-ca'}.xlsx")
-    return response
+    return xlsx_response(data, f"bang-diem-thi-dua-{year}-{place.slug if place else 'tat-ca'}.xlsx")
