@@ -7,7 +7,7 @@ import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,8 +51,14 @@ def reporting_rules_ensure(area):
     return list(area.reporting_rules.select_related("plan", "recipient_unit").order_by("plan", "kind"))
 
 
-def reporting_rules_defaults_create(*, area_ids=None):
-    """Default rules for every area (or those given) that has none, in a fixed number of queries."""
+def reporting_rules_defaults_create(*, area_ids=None, attempts=3):
+    """Default rules for every area (or those given) that has none, in a fixed number of queries.
+
+    Two runs at once (the warnings job and a page) may both find an area without rules: the
+    later one's insert fails on the unique constraints, rolls back and starts again, finding
+    fewer areas. Not `ignore_conflicts`: simple-history would then look the rows up again
+    with one OR-condition per rule, minutes at national scale.
+    """
     areas = Area.objects.filter(reporting_rules__isnull=True)
     if area_ids is not None:
         areas = areas.filter(pk__in=area_ids)
@@ -92,7 +98,13 @@ def reporting_rules_defaults_create(*, area_ids=None):
                     deadline_day=day, deadline_month_offset=offset,
                     addressee=_("Ủy ban nhân dân %(kind)s %(name)s") % {"kind": area.get_kind_display().lower(),
                                                                         "name": area.name}))
-    bulk_create_with_history(rules, ReportingRule, ignore_conflicts=True)
+    try:
+        with transaction.atomic():
+            bulk_create_with_history(rules, ReportingRule)
+    except IntegrityError:
+        if attempts <= 1:
+            raise
+        reporting_rules_defaults_create(area_ids=area_ids, attempts=attempts - 1)
 
 
 def reporting_rule_update(*, rule_id, user, data):

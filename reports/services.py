@@ -126,34 +126,39 @@ def warnings_raise(*, today=None):
         for warning_id, kind, task_id, indicator_id, unit_id, period in Warning.objects.filter(closed_at__isnull=True)
         .values_list("id", "kind", "task_id", "indicator_id", "unit_id", "period").iterator(chunk_size=BATCH)
     }
-    new = [Warning(kind=kind, task_id=task_id, indicator_id=indicator_id, unit_id=unit_id, period=period,
-                   raised_at=now, details=holding[key])
-           for key in holding.keys() - open_warnings.keys()
-           for kind, task_id, indicator_id, unit_id, period in [key]]
+    new = [(*key, holding[key]) for key in holding.keys() - open_warnings.keys()]
     cleared = [open_warnings[key] for key in open_warnings.keys() - holding.keys()]
     with transaction.atomic():
-        raised = _insert_skipping_open(new)
+        raised = _insert_skipping_open(new, raised_at=now)
         for start in range(0, len(cleared), BATCH):
             Warning.objects.filter(id__in=cleared[start:start + BATCH], closed_at__isnull=True).update(closed_at=now)
     return {"raised": raised, "closed": len(cleared), "open": len(holding), "today": today.isoformat()}
 
 
-def _insert_skipping_open(warnings):
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING: how many were really inserted.
+def _insert_skipping_open(rows, *, raised_at):
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING: how many of `rows` were really inserted.
 
-    A warning another run raised meanwhile hits the open-warning unique constraint and is
-    skipped; bulk_create(ignore_conflicts=True) cannot tell how many were.
+    `rows` are (kind, task_id, indicator_id, unit_id, period, details). A warning another run raised
+    meanwhile hits the open-warning unique constraint and is skipped; bulk_create(ignore_conflicts=True)
+    cannot tell how many were. Values go in as tuples, not model instances: a national first run
+    inserts tens of thousands.
     """
-    fields = [f for f in Warning._meta.concrete_fields if not f.primary_key]
+    names = ("kind", "task", "indicator", "unit", "period", "raised_at", "details")
+    fields = [Warning._meta.get_field(name) for name in names]
+    period_field, raised_field, details_field = fields[4:]
+    raised = raised_field.get_db_prep_save(raised_at, connection)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    size = min(BATCH, connection.ops.bulk_batch_size(fields, warnings) or BATCH)
+    size = min(BATCH, connection.ops.bulk_batch_size(fields, rows) or BATCH)
     inserted = 0
     with connection.cursor() as cursor:
-        for start in range(0, len(warnings), size):
-            batch = warnings[start:start + size]
-            params = [f.get_db_prep_save(getattr(w, f.attname), connection) for w in batch for f in fields]
+        for start in range(0, len(rows), size):
+            batch = rows[start:start + size]
+            params = []
+            for kind, task_id, indicator_id, unit_id, period, details in batch:
+                params += [kind, task_id, indicator_id, unit_id, period_field.get_db_prep_save(period, connection),
+                           raised, details_field.get_db_prep_save(details, connection)]
             cursor.execute(f"INSERT INTO {quote(Warning._meta.db_table)} ({columns}) VALUES "
                            f"{', '.join([row] * len(batch))} ON CONFLICT DO NOTHING RETURNING 1", params)
             inserted += len(cursor.fetchall())

@@ -69,6 +69,38 @@ def test_the_default_rules_follow_the_seed_plans(users):
     assert ReportingRule.objects.filter(area__slug="phu-lam", plan__slug="phu-lam-55kh", kind="half_year").exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_default_rules_another_run_created_meanwhile_stand_and_the_rest_are_made_with_history(users, monkeypatch):
+    """Two runs find the same areas without rules; the later insert fails, rolls back and tries the rest again."""
+    from reports import register
+
+    ReportingRule.objects.all().delete()
+    original = register.bulk_create_with_history
+    phu_lam = Area.objects.get(slug="phu-lam")
+
+    def other_run():  # its own connection: committed before this run inserts, as a real race
+        try:
+            ReportingRule.objects.create(area=phu_lam, kind="quarterly", cutoff_day=5, deadline_day=6)
+        finally:
+            connection.close()
+
+    def another_run_got_there_first(rules, model, **kwargs):
+        monkeypatch.setattr(register, "bulk_create_with_history", original)
+        thread = threading.Thread(target=other_run)
+        thread.start()
+        thread.join()
+        return original(rules, model, **kwargs)
+
+    monkeypatch.setattr(register, "bulk_create_with_history", another_run_got_there_first)
+    register.reporting_rules_defaults_create()
+    phu_lam_rules = ReportingRule.objects.filter(area=phu_lam)
+    assert list(phu_lam_rules.values_list("kind", "deadline_day")) == [("quarterly", 6)]  # the other run's rule
+    others = ReportingRule.objects.exclude(area=phu_lam)
+    assert set(others.values_list("area__slug", flat=True)) == set(
+        Area.objects.exclude(pk=phu_lam.pk).values_list("slug", flat=True))
+    assert ReportingRule.history.filter(id__in=others.values("pk"), history_type="+").count() == others.count()
+
+
 @pytest.mark.django_db
 def test_a_draft_freezes_the_figures_and_the_documents_say_them(users, known_figures):
     report = draft(users["phulam-leader"])

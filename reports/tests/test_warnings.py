@@ -145,9 +145,9 @@ def test_two_concurrent_runs_never_duplicate_an_open_warning(demo, monkeypatch):
 
     original = services._insert_skipping_open
 
-    def insert_after_both_decided(warnings):
+    def insert_after_both_decided(*args, **kwargs):
         barrier.wait()
-        return original(warnings)
+        return original(*args, **kwargs)
 
     monkeypatch.setattr(services, "_insert_skipping_open", insert_after_both_decided)
     results, errors = [], []
@@ -210,9 +210,9 @@ def test_raised_counts_only_the_rows_really_inserted(users, monkeypatch):
     tasks = _make_tasks()
     original = services._insert_skipping_open
 
-    def another_run_got_there_first(warnings):
+    def another_run_got_there_first(*args, **kwargs):
         Warning.objects.create(kind=Warning.Kind.OVERDUE, task=tasks["overdue"], raised_at=timezone.now())
-        return original(warnings)
+        return original(*args, **kwargs)
 
     monkeypatch.setattr(services, "_insert_skipping_open", another_run_got_there_first)
     result = warnings_raise(today=TODAY)
