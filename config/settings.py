@@ -266,6 +266,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30.0,
         "options": {"expires": 25},
     },
+    # The province dashboards computed slowly enough to be kept (reports.province_figures): new figures.
+    "refresh-province-figures": {
+        "task": "reports.refresh_kept_province_figures",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
     "send-warning-digests": {
         "task": "reports.send_warning_digests",
         "schedule": crontab(hour=env_int("WARNINGS_HOUR", 5) + 1, minute=30),

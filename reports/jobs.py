@@ -5,6 +5,7 @@ from celery import shared_task
 from django.conf import settings
 
 from .documents import report_job_run
+from .province_figures import province_figures_refresh, province_figures_refresh_kept
 from .services import warning_digest_send, warning_run_execute, warnings_raise
 
 
@@ -29,3 +30,14 @@ def send_warning_digests():
              soft_time_limit=settings.REPORT_JOB_SOFT_TIME_LIMIT, time_limit=settings.REPORT_JOB_TIME_LIMIT)
 def build_report(job_id):
     return report_job_run(job_id)
+
+
+@shared_task(name="reports.refresh_province_figures", acks_late=True)
+def refresh_province_figures(province_id, today=None):
+    return province_figures_refresh(province_id=province_id,
+                                    today=datetime.date.fromisoformat(today) if today else None)
+
+
+@shared_task(name="reports.refresh_kept_province_figures", acks_late=True)
+def refresh_kept_province_figures():
+    return province_figures_refresh_kept()

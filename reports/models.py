@@ -115,6 +115,30 @@ class WarningRun(models.Model):
         return self.state in self.ACTIVE
 
 
+class ProvinceFigures(models.Model):
+    """The province dashboard's figures per commune, kept where computing them is slow.
+
+    At thousands of communes computing them takes seconds; the leader's page then reads the
+    last computation, with its time shown, while a job computes the next
+    (reports.province_figures). A province computed quickly keeps none: its page is always live.
+    """
+
+    province = models.OneToOneField("plans.Area", on_delete=models.CASCADE, related_name="+",
+                                    verbose_name=_("tỉnh"))
+    day = models.DateField(_("ngày tính lộ trình"))
+    computed_at = models.DateTimeField(_("số liệu lúc"))
+    seconds = models.FloatField(_("thời gian tính (giây)"))
+    communes = models.JSONField(_("số liệu các xã"), default=dict)  # commune pk → commune_figures' values
+    refresh_requested_at = models.DateTimeField(_("yêu cầu tính lại lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("số liệu tổng quan của tỉnh")
+        verbose_name_plural = _("số liệu tổng quan của tỉnh")
+
+    def __str__(self):
+        return f"{self.province} ({self.computed_at:%d/%m/%Y %H:%M})"
+
+
 class ReportKind(models.TextChoices):
     MONTHLY = "monthly", _("Báo cáo tháng")
     QUARTERLY = "quarterly", _("Báo cáo quý")

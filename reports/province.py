@@ -302,30 +302,58 @@ def sort_rows(rows, sort):
     return sorted(rows, key=key, reverse=descending)
 
 
-def commune_rows(communes, *, today):
-    """One row per commune of the `communes` queryset, ranked, with its trends: six grouped queries in all."""
-    subjects = list(communes)
-    within = communes.values("pk")
-    tasks, indicators = _area_items(within)
+def commune_figures(communes, *, today):
+    """{commune pk: its figures as plain values}: what a commune's row shows, in six grouped queries whatever
+    the number of communes (`communes`: a queryset of area pks). JSON-safe, so a snapshot can keep it."""
+    tasks, indicators = _area_items(communes)
     ends = month_ends(today)
-    warnings, warnings_trend = warning_figures(within, ends)
-    completed_trend = completion_trend(within, ends)
-    rows = _ranked_rows(subjects, tasks=tasks, indicators=indicators, key="plan__area", warnings=warnings, today=today)
+    warnings, warnings_trend = warning_figures(communes, ends)
+    completed_trend = completion_trend(communes, ends)
+    figures, reporting = _group_figures(tasks=tasks, indicators=indicators, key="plan__area", today=today)
+    clears = clears_share_by(live_plans().filter(area__in=communes).values("pk"))
     zeros = [0] * len(ends)
-    clears = clears_share_by(live_plans().filter(area__in=within).values("pk"))
-    for row in rows:
-        row.trend = {"completed": completed_trend.get(row.subject.pk, zeros),
-                     "warnings": warnings_trend.get(row.subject.pk, zeros)}
-        clear, items = clears.get(row.subject.pk, (0, 0))
-        row.clears = {"clear": clear, "items": items, "percent": _share(clear, items)}
-    return rows
+    found = set(figures) | set(warnings) | set(warnings_trend) | set(completed_trend) | set(clears)
+    result = {}
+    for pk in found - {None}:
+        clear, items = clears.get(pk, (0, 0))
+        result[pk] = {
+            "figures": figures.get(pk, EMPTY_FIGURES), "warnings": warnings.get(pk, {}),
+            "reporting": reporting.get(pk, EMPTY_REPORTING),
+            "trend": {"completed": completed_trend.get(pk, zeros), "warnings": warnings_trend.get(pk, zeros)},
+            "clears": {"clear": clear, "items": items, "percent": _share(clear, items)},
+        }
+    return result
 
 
-def _ranked_rows(subjects, *, tasks, indicators, key, warnings, today):
+def commune_rows_from(subjects, figures):
+    """The communes `subjects` as ranked rows, from `commune_figures` (live or kept in a snapshot)."""
+    zeros = [0] * TREND_MONTHS
+    empty = {"figures": EMPTY_FIGURES, "warnings": {}, "reporting": EMPTY_REPORTING,
+             "trend": {"completed": zeros, "warnings": zeros}, "clears": {"clear": 0, "items": 0, "percent": None}}
+    rows = []
+    for subject in subjects:
+        values = figures.get(subject.pk, empty)
+        rows.append(Row(subject=subject, figures=values["figures"], warnings=values["warnings"],
+                        reporting=values["reporting"], health=values["figures"]["health"], trend=values["trend"],
+                        clears=values["clears"]))
+    return rank_rows(rows)
+
+
+def commune_rows(communes, *, today):
+    """One row per commune of the `communes` queryset, ranked, with its trends, computed now."""
+    return commune_rows_from(list(communes), commune_figures(communes.values("pk"), today=today))
+
+
+def _group_figures(*, tasks, indicators, key, today):
     window = reporting_window(today)
     figures = item_figures(tasks=tasks, indicators=indicators, key=key, today=today, window=window)
     reporting = reporting_timeliness(tasks=tasks, indicators=indicators, key=key, window=window,
                                      due={group: row["updates_due"] for group, row in figures.items()})
+    return figures, reporting
+
+
+def _ranked_rows(subjects, *, tasks, indicators, key, warnings, today):
+    figures, reporting = _group_figures(tasks=tasks, indicators=indicators, key=key, today=today)
     rows = [Row(subject=subject, figures=figures.get(subject.pk, EMPTY_FIGURES), warnings=warnings.get(subject.pk, {}),
                 reporting=reporting.get(subject.pk, EMPTY_REPORTING), health=figures.get(subject.pk, EMPTY_FIGURES)["health"])
             for subject in subjects]
@@ -375,7 +403,10 @@ def unit_rows(area, *, today):
 
 # Trends -----------------------------------------------------------------------------------------------------
 
-def month_ends(today, count=12):
+TREND_MONTHS = 12
+
+
+def month_ends(today, count=TREND_MONTHS):
     """The last `count` months (oldest first) as (first day, the moment the month ends; today for this month)."""
     months, month = [], today.replace(day=1)
     for _i in range(count):

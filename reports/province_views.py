@@ -14,9 +14,10 @@ from tasks.models import Task
 from .charts import trend_charts
 from .scorecards import officer_scorecards, scorecard_areas, scorecard_workbook, unit_scorecards
 from .province import (
-    area_for, area_items, commune_rows, commune_tasks_carrying_out, followed_down, month_ends, sort_rows,
-    total_row, trend_series, unit_rows,
+    area_for, area_items, commune_figures, commune_rows, commune_rows_from, commune_tasks_carrying_out, followed_down,
+    month_ends, sort_rows, total_row, trend_series, unit_rows,
 )
+from .province_figures import Figures, province_figures
 
 COMMUNES_PER_PAGE = 50
 ITEMS_PER_PAGE = 50
@@ -40,14 +41,18 @@ def province_dashboard_view(request):
     province, provinces = _province(request.user, request.GET.get("province", ""))
     today = timezone.localdate()
     communes = Area.objects.communes_visible_to(request.user).filter(parent=province).order_by("name")
-    rows = commune_rows(communes, today=today)
+    if province is not None and (request.user.is_superuser or province.pk in request.user.area_ids):
+        figures = province_figures(province, today=today)  # the whole province: kept where that is slow
+    else:  # a commune's people: their commune only
+        figures = Figures(commune_figures(communes.values("pk"), today=today))
+    rows = commune_rows_from(list(communes), figures.communes)
     sort = request.GET.get("sort", "rank")
     page = Paginator(sort_rows(rows, sort), COMMUNES_PER_PAGE).get_page(request.GET.get("page"))
     total = total_row(rows, province)
     completion, warnings = trend_series(rows)
     months = [month for month, _end in month_ends(today)]
     return render(request, "reports/province_dashboard.html", {
-        "province": province, "provinces": provinces, "page": page, "total": total, "sort": sort,
+        "province": province, "provinces": provinces, "page": page, "total": total, "sort": sort, "figures": figures,
         "charts": _charts(months, completion, warnings),
         "plans": Plan.objects.visible_to(request.user).filter(area=province).order_by("slug") if province else [],
     })

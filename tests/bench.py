@@ -145,10 +145,17 @@ def bench_province_dashboard(province_slug):
         _, seconds = timed(lambda: client.get(url), repeat=5)
         _, bare = timed(lambda: client.get("/bench/bare/"), repeat=7)
         commune_page = client.get(f"/reports/communes/{province.children.order_by('name').first().slug}/")
+    from reports.province_figures import province_figures_compute
+
+    _figures, compute = timed(lambda: province_figures_compute(province, today=timezone.localdate()), repeat=3)
+    kept = response.context["figures"].computed_at is not None
     print(f"province dashboard, {communes} communes: {seconds * 1000:.0f} ms median, "
           f"{query_count} queries ({query_ms:.0f} ms in the database), {len(response.content) / 1024:.0f} KB of HTML "
           f"(page 1 of {response.context['page'].paginator.num_pages}); bare Django view {bare * 1000:.1f} ms; "
           f"ratio {seconds / bare:.0f}x; a commune's page {len(commune_page.content) / 1024:.0f} KB")
+    print(f"  figures {'kept, computed by a job' if kept else 'computed in the request'}: computing every "
+          f"commune's figures takes {compute * 1000:.0f} ms median"
+          + (" (the first visit of the day waits for it)" if kept else ""))
 
 
 def bench_assignment():

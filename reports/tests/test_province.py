@@ -333,3 +333,66 @@ def test_the_same_chart_renders_into_a_pdf():
     pdf = HTML(string=f"<html><body>{completion}{warnings}</body></html>").write_pdf()
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Tỷ lệ hoàn thành" in text and "Cảnh báo đang mở" in text and "12/26" in text
+
+
+def _commune_c(response):
+    return {row.subject.slug: row for row in response.context["page"]}["xa-c"]
+
+
+def test_a_slow_province_shows_kept_figures_with_their_time_and_asks_a_job_for_new_ones(
+        client, fixture, monkeypatch, django_capture_on_commit_callbacks):
+    from reports import province_figures as kept_figures
+    from reports.jobs import refresh_province_figures
+    from reports.models import ProvinceFigures
+
+    client.force_login(fixture.users["leader"])
+    live = client.get("/reports/")
+    assert _commune_c(live).progress == pytest.approx(52.5) and not ProvinceFigures.objects.exists()
+    assert "Số liệu toàn tỉnh tính lúc" not in live.content.decode()  # quick to compute: always live
+    monkeypatch.setattr(kept_figures, "SLOW_S", 0)  # as if computing took seconds (thousands of communes)
+    client.get("/reports/")
+    kept = ProvinceFigures.objects.get(province=fixture.province)
+    Task.objects.filter(pk=fixture.tasks["C2"].pk).update(progress=15)
+    with django_capture_on_commit_callbacks() as callbacks:
+        fresh = client.get("/reports/")
+    html = fresh.content.decode()
+    assert _commune_c(fresh).progress == pytest.approx(52.5) and callbacks == []
+    assert f"Số liệu toàn tỉnh tính lúc {timezone.localtime(kept.computed_at):%H:%M %d/%m/%Y}" in html
+    assert "Đang tính lại" not in html
+    # Older than FRESH_FOR: still shown at once, with a job asked for new figures, once.
+    ProvinceFigures.objects.filter(pk=kept.pk).update(
+        computed_at=kept.computed_at - kept_figures.FRESH_FOR - datetime.timedelta(seconds=1))
+    with django_capture_on_commit_callbacks() as callbacks:
+        stale = client.get("/reports/")
+        again = client.get("/reports/")
+    assert len(callbacks) == 1 and _commune_c(stale).progress == pytest.approx(52.5)
+    assert "Đang tính lại" in stale.content.decode() and "Đang tính lại" in again.content.decode()
+    refresh_province_figures(fixture.province.pk, TODAY.isoformat())  # what the job does
+    after = client.get("/reports/")
+    assert _commune_c(after).progress == pytest.approx(12.5) and "Đang tính lại" not in after.content.decode()
+    # Yesterday's kept figures are never shown: schedules move with the day.
+    ProvinceFigures.objects.update(day=TODAY - datetime.timedelta(days=1))
+    Task.objects.filter(pk=fixture.tasks["C2"].pk).update(progress=35)
+    assert _commune_c(client.get("/reports/")).progress == pytest.approx(22.5)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_kept_figures_are_computed_again_by_a_real_worker(client, monkeypatch, celery_worker):
+    import time
+
+    from reports import province_figures as kept_figures
+    from reports.models import ProvinceFigures
+
+    fixture = Province()
+    monkeypatch.setattr(kept_figures, "SLOW_S", 0)
+    client.force_login(fixture.users["leader"])
+    client.get("/reports/")
+    old = ProvinceFigures.objects.get().computed_at - kept_figures.FRESH_FOR - datetime.timedelta(seconds=1)
+    ProvinceFigures.objects.update(computed_at=old)
+    Task.objects.filter(pk=fixture.tasks["C2"].pk).update(progress=15)
+    assert "Đang tính lại" in client.get("/reports/").content.decode()
+    deadline = time.monotonic() + 30
+    while ProvinceFigures.objects.get().computed_at == old and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _commune_c(client.get("/reports/")).progress == pytest.approx(12.5)
