@@ -26,10 +26,9 @@ def enqueue(job, *args, **kwargs):
     so the web process never subscribes to (and waits on) the result backend.
     """
     try:
-        if isinstance(job, str):
-            current_app.send_task(job, args=args, kwargs=kwargs, ignore_result=True)
-        else:
-            job.apply_async(args=args, kwargs=kwargs, ignore_result=True)
+        if isinstance(job, str):  # by name: the registered job, so that eager mode (no broker) runs it here
+            job = current_app.tasks[job]
+        job.apply_async(args=args, kwargs=kwargs, ignore_result=True)
     except BROKER_ERRORS:
         logger.warning("broker refused job %s", getattr(job, "name", job), exc_info=True)
         return False

@@ -116,11 +116,11 @@ class WarningRun(models.Model):
 
 
 class ProvinceFigures(models.Model):
-    """The province dashboard's figures per commune, kept where computing them is slow.
+    """The province dashboard's figures per commune, kept for a province of thousands of communes.
 
-    At thousands of communes computing them takes seconds; the leader's page then reads the
-    last computation, with its time shown, while a job computes the next
-    (reports.province_figures). A province computed quickly keeps none: its page is always live.
+    There computing them takes seconds; the leader's page reads the last computation, with its
+    time shown, while a job computes the next (reports.province_figures). A province of ordinary
+    size keeps none: its page is always live.
     """
 
     province = models.OneToOneField("plans.Area", on_delete=models.CASCADE, related_name="+",

@@ -454,10 +454,9 @@ def completion_trend(communes, ends):
 
 def trend_series(rows):
     """Completion (%) and open warnings month by month over the rows' areas."""
-    count = len(rows[0].trend["completed"]) if rows else 0
     items = sum(row.items for row in rows)
-    completed = [sum(row.trend["completed"][i] for row in rows) for i in range(count)]
-    warnings = [sum(row.trend["warnings"][i] for row in rows) for i in range(count)]
+    completed = [sum(month) for month in zip(*(row.trend["completed"] for row in rows))]
+    warnings = [sum(month) for month in zip(*(row.trend["warnings"] for row in rows))]
     return [round(100 * n / items) if items else 0 for n in completed], warnings
 
 

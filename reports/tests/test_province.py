@@ -348,8 +348,8 @@ def test_a_slow_province_shows_kept_figures_with_their_time_and_asks_a_job_for_n
     client.force_login(fixture.users["leader"])
     live = client.get("/reports/")
     assert _commune_c(live).progress == pytest.approx(52.5) and not ProvinceFigures.objects.exists()
-    assert "Số liệu toàn tỉnh tính lúc" not in live.content.decode()  # quick to compute: always live
-    monkeypatch.setattr(kept_figures, "SLOW_S", 0)  # as if computing took seconds (thousands of communes)
+    assert "Số liệu toàn tỉnh tính lúc" not in live.content.decode()  # an ordinary province: always live
+    monkeypatch.setattr(kept_figures, "KEPT_FROM_COMMUNES", 3)  # as if it had thousands of communes
     client.get("/reports/")
     kept = ProvinceFigures.objects.get(province=fixture.province)
     Task.objects.filter(pk=fixture.tasks["C2"].pk).update(progress=15)
@@ -374,6 +374,13 @@ def test_a_slow_province_shows_kept_figures_with_their_time_and_asks_a_job_for_n
     ProvinceFigures.objects.update(day=TODAY - datetime.timedelta(days=1))
     Task.objects.filter(pk=fixture.tasks["C2"].pk).update(progress=35)
     assert _commune_c(client.get("/reports/")).progress == pytest.approx(22.5)
+    # The beat's sweep computes stale kept figures again, and drops them once the province is of ordinary size.
+    from reports.jobs import refresh_kept_province_figures
+
+    monkeypatch.setattr(kept_figures, "KEPT_FROM_COMMUNES", 500)
+    assert refresh_kept_province_figures() == 0 and ProvinceFigures.objects.exists()  # fresh: left alone
+    ProvinceFigures.objects.update(day=TODAY - datetime.timedelta(days=1))
+    assert refresh_kept_province_figures() == 1 and not ProvinceFigures.objects.exists()
 
 
 @pytest.mark.worker
@@ -385,7 +392,7 @@ def test_kept_figures_are_computed_again_by_a_real_worker(client, monkeypatch, c
     from reports.models import ProvinceFigures
 
     fixture = Province()
-    monkeypatch.setattr(kept_figures, "SLOW_S", 0)
+    monkeypatch.setattr(kept_figures, "KEPT_FROM_COMMUNES", 3)
     client.force_login(fixture.users["leader"])
     client.get("/reports/")
     old = ProvinceFigures.objects.get().computed_at - kept_figures.FRESH_FOR - datetime.timedelta(seconds=1)
