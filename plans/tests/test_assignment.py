@@ -195,3 +195,18 @@ def test_the_property_and_the_list_annotation_judge_every_seed_item_alike():
             annotated = [key for key in CLEARS if not getattr(item, f"clear_{key}")]
             assert missing_keys(item) == annotated, (model.__name__, item.pk)
             assert item.all_clear is (not annotated) and item.clears_count == 6 - len(annotated)
+    # The dashboard's per-area share counts the same items as clear.
+    from plans.models import Plan
+    from plans.selectors import clears_share_by
+
+    from django.contrib.auth import get_user_model
+
+    task = Task.objects.filter(lead_units__is_placeholder=False).first()
+    Task.objects.filter(pk=task.pk).update(officer=get_user_model().objects.first(), product="Báo cáo",
+                                           authority="Chủ tịch UBND xã", title=task.title or "Việc")
+    clear = {}
+    for model in (Task, Indicator):
+        for item in model.objects.select_related("plan").prefetch_related("lead_units"):
+            done, total = clear.get(item.plan.area_id, (0, 0))
+            clear[item.plan.area_id] = (done + (not missing_keys(item)), total + 1)
+    assert clears_share_by(Plan.objects.values("pk")) == clear and any(done for done, _total in clear.values())
