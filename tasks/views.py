@@ -30,6 +30,11 @@ def _visible_task(user, pk):
         Task.objects.visible_to(user).select_related("plan__area", "section", "officer", "carries_out")
         .prefetch_related("lead_units", "support_units"), pk=pk)
 
+def _reportable_task(user, pk):
+    """The task as the report form needs it: its plan's area and lead units are what can_report reads."""
+    return get_object_or_404(Task.objects.visible_to(user).select_related("plan__area").prefetch_related("lead_units"),
+                             pk=pk)
+
 @login_required
 def my_work_view(request):
     kind = "indicators" if request.GET.get("kind") == "indicators" else "tasks"
@@ -68,7 +73,7 @@ def task_detail_view(request, pk):
 
 @login_required
 def task_report_view(request, pk):
-    task = _visible_task(request.user, pk)
+    task = _reportable_task(request.user, pk)
     if not can_report(request.user, task):
         raise PermissionDenied(_("Chỉ cán bộ của cơ quan chủ trì mới được cập nhật tiến độ nhiệm vụ này."))
     status = 200
