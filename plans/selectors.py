@@ -100,10 +100,15 @@ def plan_item_history(plan, *, limit=30):
                          "reason": record.history_change_reason or "", "removed": record.history_type == "-",
                          "label": f"{getattr(record, 'ordinal', '') or getattr(record, 'number', '')} "
                                   f"{getattr(record, text)}".strip(),
-                         "url": None if record.history_type == "-" or model is Section else
-                         reverse(f"{model._meta.app_label}:{model._meta.model_name}_detail", args=[record.id])})
+                         "url": None if record.history_type == "-" or model is Section else (model, record.id)})
     rows.sort(key=lambda row: row["date"], reverse=True)
-    return rows[:limit]
+    rows = rows[:limit]
+    # Links only for the rows kept: up to three times `limit` records are read, a third of them shown.
+    for row in rows:
+        if row["url"]:
+            model, pk = row["url"]
+            row["url"] = reverse(f"{model._meta.app_label}:{model._meta.model_name}_detail", args=[pk])
+    return rows
 
 
 # The assignment table and the six clears ("6 rõ") of a plan's items.
