@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from evidence.models import Evidence
+from plans.models import ItemStatus
 
 _EVIDENCE = {  # the latest evidence's status: its badge's class and label
     Evidence.Status.ACCEPTED: ("issued", gettext_lazy("Đã chấp nhận")),
@@ -31,12 +32,19 @@ def work_rows_cells(rows):
     labels = {"plan": _("Kế hoạch"), "progress": _("Tiến độ / lộ trình"), "deadline": _("Hạn"),
               "updated": _("Cập nhật gần nhất"), "evidence": _("Minh chứng"), "warnings": _("Cảnh báo"),
               "bar": _("Tiến độ"), "lead": _("Chủ trì"), "support": _("Phối hợp (chỉ xem, góp ý)")}
+    # Once per page, not per row: status labels (get_FOO_display hashes every lazy choice) and each plan's cell.
+    statuses = {value: str(label) for value, label in ItemStatus.choices}
+    plans = {}
     for row in rows:
         item, warnings = row.item, row.warnings
+        plan = item.plan
+        if plan.pk not in plans:
+            plans[plan.pk] = format_html('{} · {}<div class="muted">{}</div>', plan.reference, plan.area,
+                                         Truncator(plan.title).words(8, truncate=" …"))
         # A cell without warnings keeps the blank its template left (portal.css has `td:empty` rules).
         row.cells = format_html(
             '<tr>\n  <td class="c-title"><a href="{}">{}. {}</a>\n    <div class="muted">{} · {}</div></td>\n'
-            '  <td class="c-plan" data-label="{}">{} · {}<div class="muted">{}</div></td>\n'
+            '  <td class="c-plan" data-label="{}">{}</td>\n'
             '  <td class="c-progress" data-label="{}">{}</td>\n'
             '  <td class="c-deadline" data-label="{}">{}</td>\n'
             '  <td class="c-updated" data-label="{}">{}</td>\n'
@@ -44,8 +52,8 @@ def work_rows_cells(rows):
             '  <td class="c-warnings{}" data-label="{}">{}</td>\n'
             '  <td class="c-action">{}</td>\n</tr>',
             item.get_absolute_url(), item.ordinal, Truncator(item.title).words(24, truncate=" …"),
-            labels["lead"] if row.is_lead else labels["support"], item.get_status_display(),
-            labels["plan"], item.plan.reference, item.plan.area, Truncator(item.plan.title).words(8, truncate=" …"),
+            labels["lead"] if row.is_lead else labels["support"], statuses.get(item.status, item.status),
+            labels["plan"], plans[plan.pk],
             labels["progress"], _progress(row, labels),
             labels["deadline"], _deadline(row),
             labels["updated"], date_format(timezone.localtime(row.last_update), "d/m/Y H:i") if row.last_update else "—",
