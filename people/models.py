@@ -22,16 +22,22 @@ class User(AbstractUser):
 
     @cached_property
     def _unit_and_area_ids(self):
-        return list(self.units.order_by().values_list("id", "area_id"))  # one query for both, on every page
+        # One query for all three, on every page.
+        return list(self.units.order_by().values_list("id", "area_id", "area__parent_id"))
 
     @cached_property
     def unit_ids(self):
-        return frozenset(unit_id for unit_id, _area_id in self._unit_and_area_ids)
+        return frozenset(unit_id for unit_id, _area_id, _parent_id in self._unit_and_area_ids)
 
     @cached_property
     def area_ids(self):
         """Areas the user works in: those of their units."""
-        return frozenset(area_id for _unit_id, area_id in self._unit_and_area_ids)
+        return frozenset(area_id for _unit_id, area_id, _parent_id in self._unit_and_area_ids)
+
+    @cached_property
+    def parent_area_ids(self):
+        """The areas just above the user's own: a commune officer's province."""
+        return frozenset(parent_id for _unit_id, _area_id, parent_id in self._unit_and_area_ids if parent_id)
 
     @property
     def is_portal_admin(self):

@@ -76,3 +76,20 @@ def with_clears(queryset):
         count = count + Cast(f"clear_{key}", IntegerField())
     return queryset.annotate(clears_count=count).annotate(
         all_clear=ExpressionWrapper(Q(clears_count=len(CLEARS)), output_field=BooleanField()))
+
+
+def named_in_values(model, plan):
+    """For each item of `plan`, whether it names each clear (in `CLEARS` order), judged from plain values.
+
+    The conditions of `_conditions`, as SQL evaluates them (text compared with "", not stripped). Two light
+    queries and a loop cost a third of compiling `with_clears` for one plan (8 ms of the plan page);
+    `with_clears` stays for filtering lists and for many plans at once.
+    """
+    item = model._meta.model_name
+    real_lead = set(model.lead_units.through.objects.filter(**{f"{item}__plan": plan}, unit__is_placeholder=False)
+                    .values_list(f"{item}_id", flat=True))
+    for pk, officer_id, text, timeline, end, product, authority in (
+            model.objects.filter(plan=plan).order_by().values_list(
+                "pk", "officer_id", model.TEXT_FIELD, "timeline_text", model.END_FIELD, "product", "authority")):
+        yield (officer_id is not None, text != "", timeline != "" or end is not None, pk in real_lead,
+               product != "", authority != "")

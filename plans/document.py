@@ -6,6 +6,7 @@ A plan holds up to a thousand tasks and as many indicators; rendering each row t
 """
 from collections import defaultdict
 
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
@@ -40,10 +41,11 @@ def _warning_marks(plan):
     from reports.models import Warning
 
     marks = defaultdict(list)
-    for warning in Warning.objects.filter(closed_at__isnull=True).filter(task__plan=plan).order_by("-raised_at"):
-        marks[("task", warning.task_id)].append(warning)
-    for warning in Warning.objects.filter(closed_at__isnull=True).filter(indicator__plan=plan).order_by("-raised_at"):
-        marks[("indicator", warning.indicator_id)].append(warning)
+    # One query for both kinds: a warning is on a task or on an indicator, never both (a constraint says so).
+    for warning in (Warning.objects.filter(closed_at__isnull=True)
+                    .filter(Q(task__plan=plan) | Q(indicator__plan=plan)).order_by("-raised_at")):
+        key = ("task", warning.task_id) if warning.task_id else ("indicator", warning.indicator_id)
+        marks[key].append(warning)
     return {key: render_to_string("inc/warning_marks.html", {"warnings": found}) for key, found in marks.items()}
 
 

@@ -20,7 +20,7 @@ from .forms import (ITEM_FORMS, AppendixUploadForm, LegalDocumentForm, PlanForm,
                     add_service_errors)
 from .history import history_rows
 from .models import AppendixImport, LegalDocument, Plan
-from .selectors import (plan_clears_summary, plan_document, plan_item_history, plan_list, plan_structure,
+from .selectors import (plan_clears, plan_document, plan_item_history, plan_list, plan_structure,
                         plan_with_references)
 from .services import (StaleVersion, item_delete, item_model, item_move, item_save, legal_document_save, plan_issue,
                        plan_save, section_move, section_save)
@@ -47,7 +47,7 @@ def plan_detail_view(request, slug):
         raise Http404
     return render(request, "plans/plan_detail.html", {
         "plan": plan, "rows": plan_document(plan), "history": history_rows(plan, limit=20),
-        "clears": plan_clears_summary([plan.pk]).get(plan.pk),
+        "clears": plan_clears(plan),
         "can_edit": Plan.objects.editable_by(request.user).filter(pk=plan.pk).exists(),
         "item_history": plan_item_history(plan, limit=20),
     })

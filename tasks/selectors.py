@@ -166,8 +166,9 @@ def work_rows_hydrate(rows):
         ids = [row.pk for row in rows if row.kind == kind]
         if not ids:
             continue
-        items = model.objects.filter(pk__in=ids).select_related("plan__area", "section").prefetch_related(
-            "lead_units", "support_units", open_warnings())
+        # Only what a row shows (tasks/inc/work_row.html): its plan and open warnings; the row already
+        # knows whether the user's unit leads it, so the units are not loaded.
+        items = model.objects.filter(pk__in=ids).select_related("plan__area").prefetch_related(open_warnings())
         found = {item.pk: item for item in items}
         for row in rows:
             if row.kind == kind:

@@ -18,6 +18,7 @@ from plans.services import StaleVersion
 
 from .forms import CommentForm, ProgressReportForm
 from .models import Task
+from .rows import work_rows_cells
 from .schedule import task_expected_progress
 from .selectors import my_indicator_rows, my_task_rows, plan_sections, work_rows_hydrate
 from .services import task_comment_add, task_progress_report
@@ -29,6 +30,11 @@ def _visible_task(user, pk):
     return get_object_or_404(
         Task.objects.visible_to(user).select_related("plan__area", "section", "officer", "carries_out")
         .prefetch_related("lead_units", "support_units"), pk=pk)
+
+def _reportable_task(user, pk):
+    """The task as the report form needs it: its plan's area and lead units are what can_report reads."""
+    return get_object_or_404(Task.objects.visible_to(user).select_related("plan__area").prefetch_related("lead_units"),
+                             pk=pk)
 
 @login_required
 def my_work_view(request):
@@ -44,7 +50,7 @@ def my_work_view(request):
     select = my_indicator_rows if kind == "indicators" else my_task_rows
     rows = select(request.user, today=timezone.localdate(), **filters)
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    work_rows_hydrate(page.object_list)
+    work_rows_cells(work_rows_hydrate(page.object_list))
     return render(request, "tasks/my_work.html", {
         "kind": kind, "page": page, "filters": filters, "within": within,
         "sections": plan_sections(request.user, filters["plan"]),
@@ -68,7 +74,7 @@ def task_detail_view(request, pk):
 
 @login_required
 def task_report_view(request, pk):
-    task = _visible_task(request.user, pk)
+    task = _reportable_task(request.user, pk)
     if not can_report(request.user, task):
         raise PermissionDenied(_("Chỉ cán bộ của cơ quan chủ trì mới được cập nhật tiến độ nhiệm vụ này."))
     status = 200
@@ -126,7 +132,7 @@ def _work_row_response(request, pk, *, form=None, saved="", status=200):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse("tasks:task_detail", args=[pk])
         return response
-    row = work_rows_hydrate(rows)[0]
+    row = work_rows_cells(work_rows_hydrate(rows))[0]
     return render(request, "tasks/inc/work_row.html", {
         "row": row, "form": form, "saved": saved, "task": row.item, "expected": row.expected,
     }, status=status)

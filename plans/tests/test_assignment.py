@@ -196,10 +196,9 @@ def test_the_property_and_the_list_annotation_judge_every_seed_item_alike():
             assert missing_keys(item) == annotated, (model.__name__, item.pk)
             assert item.all_clear is (not annotated) and item.clears_count == 6 - len(annotated)
     # The dashboard's per-area share counts the same items as clear.
-    from plans.models import Plan
-    from plans.selectors import clears_share_by
-
     from django.contrib.auth import get_user_model
+
+    from plans.selectors import clears_share_by
 
     task = Task.objects.filter(lead_units__is_placeholder=False).first()
     Task.objects.filter(pk=task.pk).update(officer=get_user_model().objects.first(), product="Báo cáo",
@@ -210,3 +209,13 @@ def test_the_property_and_the_list_annotation_judge_every_seed_item_alike():
             done, total = clear.get(item.plan.area_id, (0, 0))
             clear[item.plan.area_id] = (done + (not missing_keys(item)), total + 1)
     assert clears_share_by(Plan.objects.values("pk")) == clear and any(done for done, _total in clear.values())
+
+
+def test_the_plan_pages_count_of_clears_agrees_with_the_annotated_summary():
+    from plans.selectors import plan_clears, plan_clears_summary
+
+    task = Task.objects.filter(plan__slug="phu-lam-55kh").first()
+    task.lead_units.set([Unit.objects.get(area__slug="phu-lam", name="Các cơ quan, đơn vị, phòng ban liên quan")])
+    Task.objects.filter(pk=task.pk).update(product="", authority="Chủ tịch UBND", timeline_text="", ends_on=None)
+    for plan in Plan.objects.all():
+        assert plan_clears(plan) == plan_clears_summary([plan.pk]).get(plan.pk), plan.slug
