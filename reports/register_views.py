@@ -207,7 +207,7 @@ def completeness_view(request):
     return render(request, "reports/completeness.html", {
         "province": province, "provinces": provinces, "kind": kind, "year": year, "number": number,
         "period": period, "kinds": [c for c in ReportKind.choices if c[0] != ReportKind.AD_HOC],
-        "rows": completeness(province=province, kind=kind, year=year, number=number, today=today),
+        "rows": completeness(user=request.user, province=province, kind=kind, year=year, number=number, today=today),
     })
 
 

@@ -69,20 +69,20 @@ def draft_choices(user, today):
 
 def inbox(user):
     """Reports sent to an office the user belongs to (or to the area above theirs), newest first."""
-    if user.is_superuser:
-        reports = Report.objects.exclude(status=Report.Status.DRAFT)
-    else:
-        reports = Report.objects.exclude(status=Report.Status.DRAFT).filter(
+    # Within `visible_to` as well, so the inbox never lists a report its page would refuse.
+    reports = Report.objects.visible_to(user).exclude(status=Report.Status.DRAFT)
+    if not user.is_superuser:
+        reports = reports.filter(
             Q(recipient_unit__in=user.unit_ids)
             | (Q(area__parent__in=user.area_ids) if user.role in ("leader", "admin") else Q(pk__in=[])))
     return reports.select_related("area", "recipient_unit").order_by("status", "-issued_at")
 
 
-def completeness(*, province, kind, year, number, today):
+def completeness(*, user, province, kind, year, number, today):
     """Per commune of the province: on time, late, returned or missing for one period."""
     communes = list(province.children.order_by("name"))
     reports = {}
-    for report in (Report.objects.filter(area__in=communes, plan__isnull=True, kind=kind, year=year,
+    for report in (Report.objects.visible_to(user).filter(area__in=communes, plan__isnull=True, kind=kind, year=year,
                                          period_number=number).order_by("area", "status", "-issued_at")):
         if report.status != Report.Status.DRAFT:
             reports.setdefault(report.area_id, report)
