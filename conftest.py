@@ -39,6 +39,10 @@ def _load_demo():
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the seed plans once; each test's transaction rolls back what it changes."""
+    from django.db import connection
+
+    if os.environ.get("CI") and connection.vendor != "postgresql":
+        pytest.exit("CI must run the tests on PostgreSQL: set DATABASE_URL, as `make test` does", returncode=2)
     with django_db_blocker.unblock():
         with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
             _load_demo()

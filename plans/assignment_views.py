@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from config.downloads import xlsx_response
@@ -24,7 +25,7 @@ from .text import upload_display_name
 from .views import _editable_plan
 
 ITEMS_PER_PAGE = 50
-_ONLY_ADMINS = _("Chỉ quản trị của địa bàn mới được phân công nhiệm vụ của kế hoạch này.")
+_ONLY_ADMINS = gettext_lazy("Chỉ quản trị của địa bàn mới được phân công nhiệm vụ của kế hoạch này.")
 
 
 def _filters(request):

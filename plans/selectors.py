@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from config.numbers import percent
 from indicators.models import Indicator
 from tasks.models import Task
 
@@ -195,7 +196,7 @@ def _clears_count(entry, all_clear, named):
 
 
 def _clears_share(entry):
-    entry["share"] = round(100 * entry["all_clear"] / entry["total"]) if entry["total"] else None
+    entry["share"] = percent(entry["all_clear"], entry["total"])
     return entry
 
 

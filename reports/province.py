@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, IndicatorReport
+from config.numbers import percent
 from plans.models import Area, ItemStatus, Plan
 from plans.selectors import clears_share_by
 from tasks.models import ProgressUpdate, Task, TimelineKind
@@ -140,13 +141,9 @@ def reporting_timeliness(*, tasks, indicators, key, window, due=None):
     for row in figures.values():
         row["made"] = min(row["made"], row["due"])
         row["on_time"] = min(row["on_time"], row["made"])
-        row["completeness"] = _share(row["made"], row["due"])
-        row["timeliness"] = _share(row["on_time"], row["due"])
+        row["completeness"] = percent(row["made"], row["due"])
+        row["timeliness"] = percent(row["on_time"], row["due"])
     return figures
-
-
-def _share(part, whole):
-    return round(100 * part / whole) if whole else None
 
 
 # Figures per group -------------------------------------------------------------------------------------------
@@ -189,7 +186,7 @@ def item_figures(*, tasks, indicators, key, today, window=None):
         row["items"] = row["tasks"] + row["indicators"]
         row["completed"] = row["tasks_completed"] + row["indicators_completed"]
         row["overdue"] = row["tasks_overdue"] + row["indicators_overdue"]
-        row["completion"] = _share(row["completed"], row["items"]) or 0
+        row["completion"] = percent(row["completed"], row["items"]) or 0
         row["health"] = health(progress=row.get("progress"), expected=row.get("expected"), overdue=row["overdue"])
     return figures
 
@@ -320,7 +317,7 @@ def commune_figures(communes, *, today):
             "figures": figures.get(pk, EMPTY_FIGURES), "warnings": warnings.get(pk, {}),
             "reporting": reporting.get(pk, EMPTY_REPORTING),
             "trend": {"completed": completed_trend.get(pk, zeros), "warnings": warnings_trend.get(pk, zeros)},
-            "clears": {"clear": clear, "items": items, "percent": _share(clear, items)},
+            "clears": {"clear": clear, "items": items, "percent": percent(clear, items)},
         }
     return result
 
@@ -378,11 +375,11 @@ def total_row(rows, subject):
             reporting[name] += row.reporting[name]
         for kind, n in row.warnings.items():
             warnings[kind] = warnings.get(kind, 0) + n
-    figures["completion"] = _share(figures["completed"], figures["items"]) or 0
+    figures["completion"] = percent(figures["completed"], figures["items"]) or 0
     figures["progress"] = progress_weight / weight if weight else None
     figures["expected"] = expected_weight / weight if weight else None
-    reporting["completeness"] = _share(reporting["made"], reporting["due"])
-    reporting["timeliness"] = _share(reporting["on_time"], reporting["due"])
+    reporting["completeness"] = percent(reporting["made"], reporting["due"])
+    reporting["timeliness"] = percent(reporting["on_time"], reporting["due"])
     row = Row(subject=subject, figures=figures, warnings=warnings, reporting=reporting)
     row.health = figures["health"] = health(progress=figures["progress"], expected=figures["expected"],
                                             overdue=figures["overdue"])
@@ -457,7 +454,7 @@ def trend_series(rows):
     items = sum(row.items for row in rows)
     completed = [sum(month) for month in zip(*(row.trend["completed"] for row in rows))]
     warnings = [sum(month) for month in zip(*(row.trend["warnings"] for row in rows))]
-    return [round(100 * n / items) if items else 0 for n in completed], warnings
+    return [percent(n, items) or 0 for n in completed], warnings
 
 
 # Items of a commune or unit ---------------------------------------------------------------------------------

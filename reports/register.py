@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from config.jobs import enqueue
@@ -373,7 +374,7 @@ def period_lock_record(*, reports, update, user):
 
 # Jobs: a record with a state, then the Celery job enqueued after commit.
 
-BROKER_DOWN = _("Không gửi được yêu cầu tới hàng đợi xử lý (máy chủ hàng đợi không phản hồi). "
+BROKER_DOWN = gettext_lazy("Không gửi được yêu cầu tới hàng đợi xử lý (máy chủ hàng đợi không phản hồi). "
                 "Yêu cầu đã được lưu: hãy bấm “Thử lại” sau ít phút.")
 
 

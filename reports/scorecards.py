@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from config.numbers import percent
 from evidence.models import Evidence
 from indicators.models import Indicator
 from plans.models import Area, ItemStatus, Unit
@@ -87,20 +88,17 @@ class Scorecard:
     rank_in_area: int = 0
     rank: int = 0
 
-    def _rate(self, part, whole):
-        return round(100 * part / whole) if whole else None
-
     @property
     def on_time_rate(self):
-        return self._rate(self.on_time, self.due)
+        return percent(self.on_time, self.due)
 
     @property
     def first_review_rate(self):
-        return self._rate(self.first_accepted, self.reviewed)
+        return percent(self.first_accepted, self.reviewed)
 
     @property
     def updates_rate(self):
-        return self._rate(self.updates_on_time, self.updates_due)
+        return percent(self.updates_on_time, self.updates_due)
 
     @property
     def score(self):

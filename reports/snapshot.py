@@ -10,6 +10,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from config.numbers import percent
 from evidence.models import Evidence
 from indicators.models import Indicator
 from plans.models import Area, ItemStatus, Plan
@@ -104,7 +105,7 @@ def _totals(tasks, indicators, warnings):
         "indicators_not_met": sum(1 for i in indicators if i["met"] is False),
         "evidence_accepted": evidence["accepted"], "evidence_pending": evidence["pending"],
         "evidence_rejected": evidence["rejected"], "warnings": warnings,
-        "completion": round(100 * (completed_tasks + completed_indicators) / items) if items else 0,
+        "completion": percent(completed_tasks + completed_indicators, items) or 0,
     }
 
 
@@ -236,8 +237,7 @@ def _live_figures(area_ids, window):
         totals[row["area"]]["warnings"] = row["n"]
     for figures in totals.values():
         items = figures["tasks"] + figures["indicators"]
-        figures["completion"] = round(100 * (figures["tasks_completed"] + figures["indicators_completed"]) / items) \
-            if items else 0
+        figures["completion"] = percent(figures["tasks_completed"] + figures["indicators_completed"], items) or 0
     difficulties_collect(area_ids, window)
     by_area = defaultdict(list)
     for d in (Difficulty.objects.filter(area__in=area_ids, status=Difficulty.Status.OPEN)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from plans.access import can_comment, can_report
@@ -24,7 +25,8 @@ from .selectors import my_indicator_rows, my_task_rows, plan_sections, work_rows
 from .services import task_comment_add, task_progress_report
 
 ROWS_PER_PAGE = 25
-DEADLINE_WINDOWS = [(30, _("30 ngày tới")), (90, _("90 ngày tới")), (365, _("12 tháng tới"))]
+DEADLINE_WINDOWS = [(30, gettext_lazy("30 ngày tới")), (90, gettext_lazy("90 ngày tới")),
+                    (365, gettext_lazy("12 tháng tới"))]
 
 def _visible_task(user, pk):
     return get_object_or_404(

@@ -774,3 +774,61 @@ def test_reporting_rule_edit(client, users, username, allowed):
     assert (rules_page.status_code == 200 and f'name="{prefix}-deadline_day"' in rules_page.content.decode()) is allowed
     if not allowed:
         assert response.status_code in (403, 404)
+
+
+# Pages and downloads of one commune's items, asked for by another commune's people: refused, nothing changed.
+
+def _phu_lam_indicator():
+    return Indicator.objects.filter(plan__slug="phu-lam-55kh").order_by("position").first()
+
+
+@pytest.mark.parametrize("username", ["daiphuoc-officer", "daiphuoc-reviewer", "dantien-admin"])
+def test_another_communes_item_pages_and_downloads_are_refused(client, users, pending_evidence, username):
+    task, indicator = _task(), _phu_lam_indicator()
+    client.force_login(users[username])
+    for url in ("/plans/phu-lam-55kh/", f"/tasks/{task.pk}/", f"/indicators/{indicator.pk}/",
+                f"/indicators/{indicator.pk}/report/", f"/evidence/{pending_evidence.pk}/preview/",
+                "/plans/phu-lam-55kh/import/", "/plans/phu-lam-55kh/export/tasks.xlsx",
+                "/plans/phu-lam-55kh/export/indicators.xlsx"):
+        assert client.get(url).status_code in (403, 404), url
+    version = indicator.version
+    response = client.post(f"/indicators/{indicator.pk}/report/", {
+        "version": version, "period": timezone.localdate().strftime("%Y-%m"), "value": "99"})
+    indicator.refresh_from_db()
+    assert response.status_code in (403, 404) and indicator.version == version
+    assert not indicator.reports.exists()
+
+
+@pytest.mark.parametrize("username", ["daiphuoc-officer", "dantien-admin"])
+def test_another_communes_appendix_import_steps_are_refused(client, users, finished_import, username):
+    from plans.models import AppendixImport
+
+    client.force_login(users[username])
+    slug, pk = finished_import.plan.slug, finished_import.pk
+    for url in (f"/plans/{slug}/import/{pk}/", f"/plans/{slug}/import/{pk}/errors.xlsx"):
+        assert client.get(url).status_code in (403, 404), url
+    for url in (f"/plans/{slug}/import/{pk}/confirm/", f"/plans/{slug}/import/{pk}/units/"):
+        assert client.post(url, {}).status_code in (403, 404), url
+    assert AppendixImport.objects.get(pk=pk).status == "done" and finished_import.plan.tasks.count() == 2
+
+
+def test_warning_and_register_lists_hold_only_the_users_areas(client, users):
+    from reports.models import Warning
+    from reports.services import warnings_raise
+
+    warnings_raise()
+    phu_lam = Area.objects.get(slug="phu-lam")
+    assert Warning.objects.filter(task__plan__area=phu_lam).exists()
+    report = _report(users, issue=True)
+    link = f"/reports/register/{report.pk}/"
+    client.force_login(users["phulam-leader"])
+    assert link in client.get("/reports/register/").content.decode()  # listed where it belongs
+    client.force_login(users["daiphuoc-officer"])
+    listed = client.get("/reports/warnings/?area=phu-lam")
+    assert listed.status_code in (200, 404)
+    if listed.status_code == 200:
+        assert not any(w.task and w.task.plan.area_id == phu_lam.pk for w in listed.context["page"])
+    for url in ("/reports/register/", "/reports/register/inbox/"):
+        response = client.get(url)
+        assert response.status_code in (200, 403, 404), url
+        assert link not in response.content.decode(), url
