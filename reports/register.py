@@ -124,9 +124,9 @@ def reporting_rule_update(*, rule_id, user, data):
 
 
 def _signer(area):
-    plan = Plan.objects.filter(area=area).exclude(signer_name="").order_by("-issued_year", "-id").first()
     if area.kind == Area.Kind.PROVINCE:
         return "", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+    plan = Plan.objects.filter(area=area).exclude(signer_name="").order_by("-issued_year", "-id").first()
     return (plan.signer_name if plan else ""), "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
 
 

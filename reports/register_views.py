@@ -254,7 +254,7 @@ def rule_edit_view(request, pk):
     rule = get_object_or_404(ReportingRule.objects.select_related("area"), pk=pk)
     if not can_edit_reporting_rules(request.user, rule.area):
         raise Http404
-    form = ReportingRuleForm(request.POST, instance=ReportingRule.objects.get(pk=pk), prefix=f"rule{pk}",
+    form = ReportingRuleForm(request.POST, instance=rule, prefix=f"rule{pk}",
                              units=_recipient_units(rule.area))
     if form.is_valid():
         try:

@@ -107,6 +107,8 @@ def report_difficulties(report, user):
     rows = list(Difficulty.objects.filter(area=report.area_id).filter(
         Q(report=report) | Q(raised_at__date__range=(report.window_start, report.window_end))
         | Q(status=Difficulty.Status.OPEN)).select_related("area", "unit", "task", "answered_by").order_by("raised_at"))
+    # Every row is of the report's area, and the answer depends on the area alone: asked once, not per row.
+    allowed = bool(rows) and bool(can_answer_difficulty(user, rows[0]))
     for row in rows:
-        row.can_answer = can_answer_difficulty(user, row)
+        row.can_answer = allowed
     return rows
