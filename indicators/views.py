@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,20 +20,23 @@ from .services import indicator_direction_set, indicator_value_report
 
 
 def _visible_indicator(user, pk):
-    return get_object_or_404(
-        Indicator.objects.visible_to(user).select_related("plan__area", "section", "contributes_to", "officer")
-        .prefetch_related("lead_units", "support_units"), pk=pk)
+    try:
+        return (Indicator.objects.select_related("section", "contributes_to", "officer").get_visible(user, pk)
+                .units_load())
+    except Indicator.DoesNotExist:
+        raise Http404 from None
 
 
 @login_required
 def indicator_detail_view(request, pk):
     indicator = _visible_indicator(request.user, pk)
+    can_edit = Plan.objects.editable_by(request.user).filter(pk=indicator.plan_id).exists()
     return render(request, "indicators/indicator_detail.html", {
         "indicator": indicator, "history": history_rows(indicator),
         "reports": indicator.reports.select_related("author")[:50],
         "evidence": indicator.evidence.select_related("uploaded_by", "reviewed_by").order_by("-uploaded_at"),
-        "can_report": can_report(request.user, indicator), "cascade": cascade_panel(indicator, request.user),
-        "can_edit": Plan.objects.editable_by(request.user).filter(pk=indicator.plan_id).exists(),
+        "can_report": can_report(request.user, indicator),
+        "cascade": cascade_panel(indicator, request.user, can_edit=can_edit), "can_edit": can_edit,
         "directions": Direction.choices,
     })
 

@@ -88,8 +88,16 @@ def named_in_values(model, plan):
     item = model._meta.model_name
     real_lead = set(model.lead_units.through.objects.filter(**{f"{item}__plan": plan}, unit__is_placeholder=False)
                     .values_list(f"{item}_id", flat=True))
-    for pk, officer_id, text, timeline, end, product, authority in (
-            model.objects.filter(plan=plan).order_by().values_list(
-                "pk", "officer_id", model.TEXT_FIELD, "timeline_text", model.END_FIELD, "product", "authority")):
-        yield (officer_id is not None, text != "", timeline != "" or end is not None, pk in real_lead,
-               product != "", authority != "")
+    for pk, *values in model.objects.filter(plan=plan).order_by().values_list("pk", *named_fields(model)):
+        yield named(*values, real_lead=pk in real_lead)
+
+
+def named_fields(model):
+    """The values `named` judges, for `values_list`: officer, text, timeline, end date, product, authority."""
+    return ("officer_id", model.TEXT_FIELD, "timeline_text", model.END_FIELD, "product", "authority")
+
+
+def named(officer_id, text, timeline, end, product, authority, *, real_lead):
+    """Whether an item names each clear (in `CLEARS` order), from its plain values, as `_conditions` in SQL."""
+    return (officer_id is not None, text != "", timeline != "" or end is not None, real_lead,
+            product != "", authority != "")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Indicator
 from tasks.models import Task
 
+from .clears import named, named_fields
 from .models import ItemStatus
 
 _PK = 999999937  # stands for an item's id in a URL reversed once per page
@@ -27,13 +28,16 @@ def _url(name):
     return lambda pk: base.replace(str(_PK), str(pk))
 
 
-def _unit_names(model, field, plan):
+def _unit_names(model, field, plan, real=None):
+    """{item id: its units' names}; `real` (a set), when given, gets the ids of items naming a real unit."""
     through = getattr(model, field).through
     item = model._meta.model_name
     names = defaultdict(list)
-    for item_id, name in (through.objects.filter(**{f"{item}__plan": plan}).order_by("unit__name")
-                          .values_list(f"{item}_id", "unit__name")):
+    for item_id, name, placeholder in (through.objects.filter(**{f"{item}__plan": plan}).order_by("unit__name")
+                                       .values_list(f"{item}_id", "unit__name", "unit__is_placeholder")):
         names[item_id].append(name)
+        if real is not None and not placeholder:
+            real.add(item_id)
     return {item_id: "; ".join(found) for item_id, found in names.items()}
 
 
@@ -50,19 +54,24 @@ def _warning_marks(plan):
 
 
 def plan_rows(plan):
-    """{section id: {"indicators": rows html, "tasks": rows html}}, each in document order."""
+    """{section id: {"indicators": rows html, "tasks": rows html}}, each in document order, and for every item
+    whether it names each of the six clears (`clears.named`), judged from the same queries."""
     labels = {"unit_of_measure": _("Đơn vị tính"), "target": _("Kết quả"), "lead_unit": _("Đơn vị chủ trì"),
               "lead": _("Cơ quan chủ trì"), "support": _("Cơ quan phối hợp"), "product": _("Sản phẩm"),
               "timeline": _("Thời gian thực hiện"), "progress": _("Tiến độ"), "status": _("Trạng thái")}
     statuses = {value: str(label) for value, label in ItemStatus.choices}
     marks = _warning_marks(plan)
     rows = defaultdict(lambda: {"indicators": [], "tasks": []})
+    clears = []
 
     indicator_url = _url("indicators:indicator_detail")
-    indicator_leads = _unit_names(Indicator, "lead_units", plan)
-    for pk, section_id, ordinal, content, unit_of_measure, target, status in (
+    real_lead = set()
+    indicator_leads = _unit_names(Indicator, "lead_units", plan, real_lead)
+    for pk, section_id, ordinal, content, unit_of_measure, target, status, *values in (
             plan.indicators.order_by("position").values_list(
-                "pk", "section_id", "ordinal", "content", "unit_of_measure", "target_text", "status")):
+                "pk", "section_id", "ordinal", "content", "unit_of_measure", "target_text", "status",
+                *named_fields(Indicator))):
+        clears.append(named(*values, real_lead=pk in real_lead))
         rows[section_id]["indicators"].append(format_html(
             '<tr><td>{}</td><td><a href="{}">{}</a></td><td data-label="{}">{}</td><td data-label="{}">{}</td>'
             '<td data-label="{}">{}</td><td data-label="{}">{} {}</td></tr>',
@@ -71,11 +80,14 @@ def plan_rows(plan):
             labels["status"], statuses.get(status, status), marks.get(("indicator", pk), "")))
 
     task_url = _url("tasks:task_detail")
-    task_leads = _unit_names(Task, "lead_units", plan)
+    real_lead = set()
+    task_leads = _unit_names(Task, "lead_units", plan, real_lead)
     task_supports = _unit_names(Task, "support_units", plan)
-    for pk, section_id, ordinal, title, product, timeline, progress in (
+    for pk, section_id, ordinal, progress, *values in (
             plan.tasks.order_by("position").values_list(
-                "pk", "section_id", "ordinal", "title", "product", "timeline_text", "progress")):
+                "pk", "section_id", "ordinal", "progress", *named_fields(Task))):
+        clears.append(named(*values, real_lead=pk in real_lead))
+        _officer, title, timeline, _end, product, _authority = values
         rows[section_id]["tasks"].append(format_html(
             '<tr><td>{}</td><td><a href="{}">{}</a></td><td data-label="{}">{}</td><td data-label="{}">{}</td>'
             '<td data-label="{}">{}</td><td data-label="{}">{}</td><td data-label="{}"><span class="progress">'
@@ -86,4 +98,4 @@ def plan_rows(plan):
             labels["timeline"], timeline or "—", labels["progress"], progress, labels["progress"], progress, progress,
             marks.get(("task", pk), "")))
     return {section_id: {kind: mark_safe("".join(html)) for kind, html in found.items()}  # noqa: S308 - escaped above
-            for section_id, found in rows.items()}
+            for section_id, found in rows.items()}, clears

@@ -45,16 +45,17 @@ def plan_list(user, *, area=None, status=None, query=None):
 
 
 def plan_document(plan):
-    """The plan's sections in order, each with its indicator and task rows, in a fixed number of queries."""
+    """The plan's sections in order, each with its indicator and task rows, in a fixed number of queries, and
+    the plan's six clears (as `plan_clears`) judged from the rows' own values."""
     from .document import plan_rows
 
-    rows = plan_rows(plan)
+    rows, named = plan_rows(plan)
     document = []
     if None in rows:
         document.append({"section": None, **rows[None]})
     for section in plan.sections.order_by("position"):
         document.append({"section": section, **rows.get(section.id, {"indicators": "", "tasks": ""})})
-    return document
+    return document, _clears_of(named)
 
 
 def plan_structure(plan):
@@ -173,10 +174,13 @@ def plan_clears(plan):
     plain values (`clears.named_in_values`), which costs a third of compiling the annotated queries."""
     from .clears import named_in_values
 
+    return _clears_of(named for model in (Indicator, Task) for named in named_in_values(model, plan))
+
+
+def _clears_of(named_items):
     entry = _clears_entry()
-    for model in (Indicator, Task):
-        for named in named_in_values(model, plan):
-            _clears_count(entry, all(named), named)
+    for named in named_items:
+        _clears_count(entry, all(named), named)
     return _clears_share(entry) if entry["total"] else None
 
 

@@ -20,7 +20,7 @@ from .forms import (ITEM_FORMS, AppendixUploadForm, LegalDocumentForm, PlanForm,
                     add_service_errors)
 from .history import history_rows
 from .models import AppendixImport, LegalDocument, Plan
-from .selectors import (plan_clears, plan_document, plan_item_history, plan_list, plan_structure,
+from .selectors import (plan_document, plan_item_history, plan_list, plan_structure,
                         plan_with_references)
 from .services import (StaleVersion, item_delete, item_model, item_move, item_save, legal_document_save, plan_issue,
                        plan_save, section_move, section_save)
@@ -45,9 +45,9 @@ def plan_detail_view(request, slug):
         plan = plan_with_references(Plan.objects.visible_to(request.user), slug)
     except Plan.DoesNotExist:
         raise Http404
+    rows, clears = plan_document(plan)
     return render(request, "plans/plan_detail.html", {
-        "plan": plan, "rows": plan_document(plan), "history": history_rows(plan, limit=20),
-        "clears": plan_clears(plan),
+        "plan": plan, "rows": rows, "history": history_rows(plan, limit=20), "clears": clears,
         "can_edit": Plan.objects.editable_by(request.user).filter(pk=plan.pk).exists(),
         "item_history": plan_item_history(plan, limit=20),
     })

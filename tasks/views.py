@@ -2,8 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,14 +29,17 @@ DEADLINE_WINDOWS = [(30, gettext_lazy("30 ngày tới")), (90, gettext_lazy("90 
                     (365, gettext_lazy("12 tháng tới"))]
 
 def _visible_task(user, pk):
-    return get_object_or_404(
-        Task.objects.visible_to(user).select_related("plan__area", "section", "officer", "carries_out")
-        .prefetch_related("lead_units", "support_units"), pk=pk)
+    try:
+        return Task.objects.select_related("section", "officer", "carries_out").get_visible(user, pk).units_load()
+    except Task.DoesNotExist:
+        raise Http404 from None
 
 def _reportable_task(user, pk):
     """The task as the report form needs it: its plan's area and lead units are what can_report reads."""
-    return get_object_or_404(Task.objects.visible_to(user).select_related("plan__area").prefetch_related("lead_units"),
-                             pk=pk)
+    try:
+        return Task.objects.get_visible(user, pk).units_load(["lead_units"])
+    except Task.DoesNotExist:
+        raise Http404 from None
 
 @login_required
 def my_work_view(request):
@@ -62,6 +65,7 @@ def my_work_view(request):
 @login_required
 def task_detail_view(request, pk):
     task = _visible_task(request.user, pk)
+    can_edit = Plan.objects.editable_by(request.user).filter(pk=task.plan_id).exists()
     return render(request, "tasks/task_detail.html", {
         "task": task, "history": history_page(task, request.GET.get("history_page")),
         "expected": task_expected_progress(task, timezone.localdate()),
@@ -69,9 +73,9 @@ def task_detail_view(request, pk):
         "evidence": task.evidence.select_related("uploaded_by", "reviewed_by").order_by("-uploaded_at"),
         "comments": task.comments.select_related("author"),
         "can_report": can_report(request.user, task), "can_comment": can_comment(request.user, task),
-        "can_edit": Plan.objects.editable_by(request.user).filter(pk=task.plan_id).exists(),
-        "comment_form": CommentForm(), "warnings": task.warnings.filter(closed_at__isnull=True),
-        "cascade": cascade_panel(task, request.user),
+        "can_edit": can_edit, "comment_form": CommentForm(),
+        "warnings": task.warnings.filter(closed_at__isnull=True),
+        "cascade": cascade_panel(task, request.user, can_edit=can_edit),
     })
 
 @login_required

@@ -212,10 +212,13 @@ def test_the_property_and_the_list_annotation_judge_every_seed_item_alike():
 
 
 def test_the_plan_pages_count_of_clears_agrees_with_the_annotated_summary():
-    from plans.selectors import plan_clears, plan_clears_summary
+    from plans.selectors import plan_clears, plan_clears_summary, plan_document
 
     task = Task.objects.filter(plan__slug="phu-lam-55kh").first()
     task.lead_units.set([Unit.objects.get(area__slug="phu-lam", name="Các cơ quan, đơn vị, phòng ban liên quan")])
     Task.objects.filter(pk=task.pk).update(product="", authority="Chủ tịch UBND", timeline_text="", ends_on=None)
     for plan in Plan.objects.all():
         assert plan_clears(plan) == plan_clears_summary([plan.pk]).get(plan.pk), plan.slug
+        # The plan page judges the clears from its rows' own values: the same figures.
+        assert plan_document(plan)[1] == plan_clears(plan), plan.slug
+    assert plan_clears(task.plan)["missing"]["product"] and plan_clears(task.plan)["missing"]["responsibility"]
