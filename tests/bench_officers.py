@@ -3,6 +3,7 @@
     python -m tests.bench_officers load    # 50 officers on gunicorn (3 workers, as docker-compose.yml), 60 s
     python -m tests.bench_officers phone   # a paced walk of the plain update on a 390x844 phone
     python -m tests.bench_officers pages   # the plan page at 1,000 items, the task page with a long history
+    python -m tests.bench_officers cpu     # server CPU a page, one gunicorn worker, requests one after another
     python -m tests.bench_officers all
 
 Both run against a throw-away PostgreSQL database made from DATABASE_URL, and a gunicorn bound to
@@ -81,6 +82,21 @@ def stored_updates():
     from tasks.models import ProgressUpdate
 
     return ProgressUpdate.objects.filter(task__plan__area__parent__slug="bench-officers").count()
+
+
+def reference_ms():
+    """CPU time of a fixed pure-Python loop, best of three: how fast this machine runs Python right now.
+
+    The shared 2-core machine these benchmarks run on has been seen to run the same code at speeds 1.7 times
+    apart from one minute to the next; CPU figures printed beside this one can be compared across runs.
+    """
+    best = float("inf")
+    for _ in range(3):
+        started, total = time.process_time(), 0
+        for number in range(1_000_000):
+            total += number % 7
+        best = min(best, time.process_time() - started)
+    return best * 1000
 
 
 # gunicorn, as the compose file runs it, on this machine's loopback.
@@ -242,6 +258,7 @@ async def _load(server, officers):
 
 
 def bench_load(database_url, officers):
+    reference_before = reference_ms()
     before = stored_updates()
     server = Server(database_url)
     try:
@@ -275,6 +292,8 @@ def bench_load(database_url, officers):
           f"(other work on the machine slows every figure above)")
     print(f"  server CPU: {cpu:.1f} s over {len(after)} requests = {cpu / max(len(after), 1) * 1000:.1f} ms a request "
           f"(gunicorn workers' utime+stime from /proc)")
+    print(f"  machine speed: reference loop {reference_before:.0f} ms before the run, {reference_ms():.0f} ms after "
+          f"(lower is faster; CPU figures scale with it)")
 
 
 # Server CPU a page: one gunicorn worker, one officer, the same request many times in a row.
@@ -319,6 +338,7 @@ async def _cpu_by_page(server, officer):
 
 
 def bench_cpu(database_url, officer):
+    reference_before = reference_ms()
     server = Server(database_url, workers=1)
     try:
         figures, saved = asyncio.run(_cpu_by_page(server, officer))
@@ -331,6 +351,8 @@ def bench_cpu(database_url, officer):
     loop = ("my work", "task page", "report form", "save", "plan page")
     print(f"  the load run's loop averages {sum(figures[name] for name in loop) / len(loop) * 1000:.1f} ms a request "
           f"(goal under 20 ms); saves answered {saved[302]} redirects of {CPU_REPEATS}")
+    print(f"  machine speed: reference loop {reference_before:.0f} ms before, {reference_ms():.0f} ms after "
+          f"(lower is faster; CPU figures scale with it)")
 
 
 # The paced phone walk: what a person does, counted, with a fixed cost per tap, swipe and keystroke.
