@@ -2,14 +2,15 @@
 
 A plan holds up to a thousand tasks and as many indicators; rendering each row through the template engine
 (includes, filters, a URL per row) cost most of the page's time, so the rows are formatted here, escaped by
-`format_html`, from plain values read in a fixed number of queries. The template lays out the rest of the page.
+`html.escape` (what `format_html` does to a plain value, without its per-argument checks), from plain values
+read in a fixed number of queries. The template lays out the rest of the page.
 """
 from collections import defaultdict
+from html import escape
 
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -23,7 +24,8 @@ from .models import ItemStatus
 _PK = 999999937  # stands for an item's id in a URL reversed once per page
 
 
-def _url(name):
+def reverse_for_ids(name):
+    """`reverse(name, args=[pk])` as a function of pk, reversed once: a page with many rows links each of them."""
     base = reverse(name, args=[_PK])
     return lambda pk: base.replace(str(_PK), str(pk))
 
@@ -56,15 +58,16 @@ def _warning_marks(plan):
 def plan_rows(plan):
     """{section id: {"indicators": rows html, "tasks": rows html}}, each in document order, and for every item
     whether it names each of the six clears (`clears.named`), judged from the same queries."""
-    labels = {"unit_of_measure": _("Đơn vị tính"), "target": _("Kết quả"), "lead_unit": _("Đơn vị chủ trì"),
-              "lead": _("Cơ quan chủ trì"), "support": _("Cơ quan phối hợp"), "product": _("Sản phẩm"),
-              "timeline": _("Thời gian thực hiện"), "progress": _("Tiến độ"), "status": _("Trạng thái")}
-    statuses = {value: str(label) for value, label in ItemStatus.choices}
+    labels = {key: escape(label) for key, label in (
+        ("unit_of_measure", _("Đơn vị tính")), ("target", _("Kết quả")), ("lead_unit", _("Đơn vị chủ trì")),
+        ("lead", _("Cơ quan chủ trì")), ("support", _("Cơ quan phối hợp")), ("product", _("Sản phẩm")),
+        ("timeline", _("Thời gian thực hiện")), ("progress", _("Tiến độ")), ("status", _("Trạng thái")))}
+    statuses = {value: escape(str(label)) for value, label in ItemStatus.choices}
     marks = _warning_marks(plan)
     rows = defaultdict(lambda: {"indicators": [], "tasks": []})
     clears = []
 
-    indicator_url = _url("indicators:indicator_detail")
+    indicator_url = reverse_for_ids("indicators:indicator_detail")
     real_lead = set()
     indicator_leads = _unit_names(Indicator, "lead_units", plan, real_lead)
     for pk, section_id, ordinal, content, unit_of_measure, target, status, *values in (
@@ -72,14 +75,15 @@ def plan_rows(plan):
                 "pk", "section_id", "ordinal", "content", "unit_of_measure", "target_text", "status",
                 *named_fields(Indicator))):
         clears.append(named(*values, real_lead=pk in real_lead))
-        rows[section_id]["indicators"].append(format_html(
-            '<tr><td>{}</td><td><a href="{}">{}</a></td><td data-label="{}">{}</td><td data-label="{}">{}</td>'
-            '<td data-label="{}">{}</td><td data-label="{}">{} {}</td></tr>',
-            ordinal, indicator_url(pk), content, labels["unit_of_measure"], unit_of_measure,
-            labels["target"], target or "—", labels["lead_unit"], indicator_leads.get(pk, "—"),
-            labels["status"], statuses.get(status, status), marks.get(("indicator", pk), "")))
+        rows[section_id]["indicators"].append(
+            f'<tr><td>{escape(ordinal)}</td><td><a href="{indicator_url(pk)}">{escape(content)}</a></td>'
+            f'<td data-label="{labels["unit_of_measure"]}">{escape(unit_of_measure)}</td>'
+            f'<td data-label="{labels["target"]}">{escape(target or "—")}</td>'
+            f'<td data-label="{labels["lead_unit"]}">{escape(indicator_leads.get(pk, "—"))}</td>'
+            f'<td data-label="{labels["status"]}">{statuses.get(status) or escape(status)} '
+            f'{marks.get(("indicator", pk), "")}</td></tr>')
 
-    task_url = _url("tasks:task_detail")
+    task_url = reverse_for_ids("tasks:task_detail")
     real_lead = set()
     task_leads = _unit_names(Task, "lead_units", plan, real_lead)
     task_supports = _unit_names(Task, "support_units", plan)
@@ -88,14 +92,16 @@ def plan_rows(plan):
                 "pk", "section_id", "ordinal", "progress", *named_fields(Task))):
         clears.append(named(*values, real_lead=pk in real_lead))
         _officer, title, timeline, _end, product, _authority = values
-        rows[section_id]["tasks"].append(format_html(
-            '<tr><td>{}</td><td><a href="{}">{}</a></td><td data-label="{}">{}</td><td data-label="{}">{}</td>'
-            '<td data-label="{}">{}</td><td data-label="{}">{}</td><td data-label="{}"><span class="progress">'
-            '<progress value="{}" max="100" aria-label="{}">{}%</progress> <span class="figure">{}%</span></span> {}'
-            '</td></tr>',
-            ordinal, task_url(pk), Truncator(title).words(40), labels["lead"], task_leads.get(pk, "—"),
-            labels["support"], task_supports.get(pk, "—"), labels["product"], product or "—",
-            labels["timeline"], timeline or "—", labels["progress"], progress, labels["progress"], progress, progress,
-            marks.get(("task", pk), "")))
+        words = title.split()
+        title = " ".join(words) if len(words) <= 40 else Truncator(title).words(40)
+        rows[section_id]["tasks"].append(
+            f'<tr><td>{escape(ordinal)}</td><td><a href="{task_url(pk)}">{escape(title)}</a></td>'
+            f'<td data-label="{labels["lead"]}">{escape(task_leads.get(pk, "—"))}</td>'
+            f'<td data-label="{labels["support"]}">{escape(task_supports.get(pk, "—"))}</td>'
+            f'<td data-label="{labels["product"]}">{escape(product or "—")}</td>'
+            f'<td data-label="{labels["timeline"]}">{escape(timeline or "—")}</td>'
+            f'<td data-label="{labels["progress"]}"><span class="progress"><progress value="{progress}" max="100" '
+            f'aria-label="{labels["progress"]}">{progress}%</progress> <span class="figure">{progress}%</span></span> '
+            f'{marks.get(("task", pk), "")}</td></tr>')
     return {section_id: {kind: mark_safe("".join(html)) for kind, html in found.items()}  # noqa: S308 - escaped above
             for section_id, found in rows.items()}, clears

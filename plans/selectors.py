@@ -1,7 +1,7 @@
 """Querysets shaped for the pages that read plans."""
 from collections import defaultdict
 
-from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -76,12 +76,14 @@ def plan_structure(plan):
     return rows
 
 
-def plan_with_references(queryset, slug):
-    return (
-        queryset.select_related("area", "area__parent", "implements_plan", "replaces")
-        .prefetch_related("implements", "legal_basis", Prefetch("implementing_plans", queryset=Plan.objects.only("slug", "number", "symbol", "issuer", "implements_plan_id")))
-        .get(slug=slug)
-    )
+def plan_with_references(user, slug):
+    """The plan `slug` with what its page cites, if `user` sees it (`Plan.is_visible_to`), else DoesNotExist."""
+    plan = Plan.objects.select_related("area", "area__parent", "implements_plan", "replaces").get(slug=slug)
+    if not plan.is_visible_to(user):
+        raise Plan.DoesNotExist
+    prefetch_related_objects([plan], "implements", "legal_basis", Prefetch(
+        "implementing_plans", queryset=Plan.objects.only("slug", "number", "symbol", "issuer", "implements_plan_id")))
+    return plan
 
 
 def plan_units(plan):
@@ -94,15 +96,16 @@ def plan_item_history(plan, *, limit=30):
     kinds = [(Section, _("Mục"), "title"), (Indicator, _("Chỉ tiêu"), "content"), (Task, _("Nhiệm vụ"), "title")]
     rows = []
     for model, label, text in kinds:
-        records = (model.history.filter(plan_id=plan.pk).select_related("history_user")
-                   .order_by("-history_date", "-history_id")[:limit])
-        for record in records:
-            rows.append({"date": record.history_date, "user": record.history_user, "kind": label,
-                         "action": ACTIONS.get(record.history_type, record.history_type),
-                         "reason": record.history_change_reason or "", "removed": record.history_type == "-",
-                         "label": f"{getattr(record, 'ordinal', '') or getattr(record, 'number', '')} "
-                                  f"{getattr(record, text)}".strip(),
-                         "url": None if record.history_type == "-" or model is Section else (model, record.id)})
+        # Plain values, not history records: each record is a whole copy of its item, and only these are shown.
+        records = (model.history.filter(plan_id=plan.pk).order_by("-history_date", "-history_id")
+                   .values_list("history_date", "history_type", "history_change_reason", "id",
+                                "ordinal" if model is not Section else "number", text, "history_user__first_name",
+                                "history_user__last_name", "history_user__username")[:limit])
+        for date, kind, reason, pk, number, words, first_name, last_name, username in records:
+            rows.append({"date": date, "who": f"{first_name or ''} {last_name or ''}".strip() or username, "kind": label,
+                         "action": ACTIONS.get(kind, kind), "reason": reason or "", "removed": kind == "-",
+                         "label": f"{number or ''} {words}".strip(),
+                         "url": None if kind == "-" or model is Section else (model, pk)})
     rows.sort(key=lambda row: row["date"], reverse=True)
     rows = rows[:limit]
     # Links only for the rows kept: up to three times `limit` records are read, a third of them shown.

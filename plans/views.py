@@ -42,7 +42,7 @@ def plan_list_view(request):
 @login_required
 def plan_detail_view(request, slug):
     try:
-        plan = plan_with_references(Plan.objects.visible_to(request.user), slug)
+        plan = plan_with_references(request.user, slug)
     except Plan.DoesNotExist:
         raise Http404
     rows, clears = plan_document(plan)

@@ -2,15 +2,16 @@
 
 Through the template engine each row (two includes, a dozen translations, filters, two URLs) cost about
 3,000 Python calls, three quarters of the page; as on the plan page (plans/document.py), the cells are
-formatted here with `format_html` from the hydrated rows. tasks/inc/work_row.html lays the row out around
-them (its id, class and inline form), so the page and an htmx refresh of one row give the same markup.
+formatted here from the hydrated rows, every value escaped with `html.escape` (what `format_html` does to a
+plain value, without its per-argument checks) and URLs reversed once a page. tasks/inc/work_row.html lays the
+row out around them (its id, class and inline form), so the page and an htmx refresh of one row give the same
+markup.
 """
+from html import escape
+
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from evidence.models import Evidence
+from plans.document import reverse_for_ids
 from plans.models import ItemStatus
 
 _EVIDENCE = {  # the latest evidence's status: its badge's class and label
@@ -28,57 +30,66 @@ _EVIDENCE = {  # the latest evidence's status: its badge's class and label
 
 
 def work_rows_cells(rows):
-    """Set `cells` on each hydrated row: the HTML of its <tr>, escaped by `format_html`."""
-    labels = {"plan": _("Kế hoạch"), "progress": _("Tiến độ / lộ trình"), "deadline": _("Hạn"),
-              "updated": _("Cập nhật gần nhất"), "evidence": _("Minh chứng"), "warnings": _("Cảnh báo"),
-              "bar": _("Tiến độ"), "lead": _("Chủ trì"), "support": _("Phối hợp (chỉ xem, góp ý)")}
-    # Once per page, not per row: status labels (get_FOO_display hashes every lazy choice) and each plan's cell.
-    statuses = {value: str(label) for value, label in ItemStatus.choices}
+    """Set `cells` on each hydrated row: the HTML of its <tr>, every value escaped."""
+    labels = {key: escape(label) for key, label in (
+        ("plan", _("Kế hoạch")), ("progress", _("Tiến độ / lộ trình")), ("deadline", _("Hạn")),
+        ("updated", _("Cập nhật gần nhất")), ("evidence", _("Minh chứng")), ("warnings", _("Cảnh báo")),
+        ("bar", _("Tiến độ")), ("lead", _("Chủ trì")), ("support", _("Phối hợp (chỉ xem, góp ý)")))}
+    # Once per page, not per row: status labels (get_FOO_display hashes every lazy choice), each plan's cell, the
+    # URLs (reversed once, the item's id put in) and the fixed words.
+    statuses = {value: escape(str(label)) for value, label in ItemStatus.choices}
+    words = {key: escape(text) for key, text in (
+        ("update", _("Cập nhật")), ("report", _("Báo cáo")), ("met", _("Đạt chỉ tiêu")), ("not_met", _("Chưa đạt")),
+        ("no_schedule", _("Chưa có lộ trình")))}
+    evidence = {status: f'<span class="badge {badge}">{escape(str(label))}</span>'
+                for status, (badge, label) in _EVIDENCE.items()}
+    urls = {name: reverse_for_ids(name) for name in ("tasks:task_detail", "indicators:indicator_detail", "tasks:task_report",
+                                          "indicators:indicator_report")}
     plans = {}
     for row in rows:
         item, warnings = row.item, row.warnings
         plan = item.plan
         if plan.pk not in plans:
-            plans[plan.pk] = format_html('{} · {}<div class="muted">{}</div>', plan.reference, plan.area,
-                                         Truncator(plan.title).words(8, truncate=" …"))
+            plans[plan.pk] = (f'{escape(plan.reference)} · {escape(str(plan.area))}<div class="muted">'
+                              f'{escape(Truncator(plan.title).words(8, truncate=" …"))}</div>')
+        task = row.kind == "task"
+        detail = urls["tasks:task_detail" if task else "indicators:indicator_detail"](item.pk)
+        updated = dateformat.format(timezone.localtime(row.last_update), "d/m/Y H:i") if row.last_update else "—"
         # A cell without warnings keeps the blank its template left (portal.css has `td:empty` rules).
-        row.cells = format_html(
-            '<tr>\n  <td class="c-title"><a href="{}">{}. {}</a>\n    <div class="muted">{} · {}</div></td>\n'
-            '  <td class="c-plan" data-label="{}">{}</td>\n'
-            '  <td class="c-progress" data-label="{}">{}</td>\n'
-            '  <td class="c-deadline" data-label="{}">{}</td>\n'
-            '  <td class="c-updated" data-label="{}">{}</td>\n'
-            '  <td class="c-evidence" data-label="{}">{}</td>\n'
-            '  <td class="c-warnings{}" data-label="{}">{}</td>\n'
-            '  <td class="c-action">{}</td>\n</tr>',
-            item.get_absolute_url(), item.ordinal, Truncator(item.title).words(24, truncate=" …"),
-            labels["lead"] if row.is_lead else labels["support"], statuses.get(item.status, item.status),
-            labels["plan"], plans[plan.pk],
-            labels["progress"], _progress(row, labels),
-            labels["deadline"], _deadline(row),
-            labels["updated"], date_format(timezone.localtime(row.last_update), "d/m/Y H:i") if row.last_update else "—",
-            labels["evidence"], _evidence(row.evidence_status),
-            "" if warnings else " empty", labels["warnings"],
-            render_to_string("inc/warning_marks.html", {"warnings": warnings}) if warnings else "\n",
-            _action(row))
+        marks = render_to_string("inc/warning_marks.html", {"warnings": warnings}) if warnings else "\n"
+        row.cells = mark_safe(  # noqa: S308 - every value below is escaped
+            f'<tr>\n  <td class="c-title"><a href="{detail}">{escape(item.ordinal)}. '
+            f'{escape(Truncator(item.title).words(24, truncate=" …"))}</a>\n'
+            f'    <div class="muted">{labels["lead"] if row.is_lead else labels["support"]} · '
+            f'{statuses.get(item.status) or escape(item.status)}</div></td>\n'
+            f'  <td class="c-plan" data-label="{labels["plan"]}">{plans[plan.pk]}</td>\n'
+            f'  <td class="c-progress" data-label="{labels["progress"]}">{_progress(row, labels, words)}</td>\n'
+            f'  <td class="c-deadline" data-label="{labels["deadline"]}">{_deadline(row)}</td>\n'
+            f'  <td class="c-updated" data-label="{labels["updated"]}">{updated}</td>\n'
+            f'  <td class="c-evidence" data-label="{labels["evidence"]}">'
+            f'{evidence.get(row.evidence_status, _NO_EVIDENCE)}</td>\n'
+            f'  <td class="c-warnings{"" if warnings else " empty"}" data-label="{labels["warnings"]}">{marks}</td>\n'
+            f'  <td class="c-action">{_action(row, urls, words)}</td>\n</tr>')
     return rows
 
 
-def _progress(row, labels):
+_NO_EVIDENCE = '<span class="muted">—</span>'
+
+
+def _progress(row, labels, words):
     item = row.item
     if row.kind == "task":
         value = item.progress or 0
-        schedule = (_("Lộ trình: %(expected)s%%") % {"expected": row.expected} if row.expected is not None
-                    else _("Chưa có lộ trình"))
-        return format_html('<span class="progress"><progress value="{}" max="100" aria-label="{}">{}%</progress> '
-                           '<span class="figure">{}%</span></span>\n      <div class="muted">{}</div>\n    ',
-                           value, labels["bar"], value, floatformat(value, 0), schedule)
+        schedule = (escape(_("Lộ trình: %(expected)s%%") % {"expected": row.expected}) if row.expected is not None
+                    else words["no_schedule"])
+        return (f'<span class="progress"><progress value="{value}" max="100" aria-label="{labels["bar"]}">{value}%'
+                f'</progress> <span class="figure">{value}%</span></span>\n      <div class="muted">{schedule}</div>\n    ')
     met = ""
     if item.is_met:
-        met = format_html('<div class="ok">{}</div>', _("Đạt chỉ tiêu"))
+        met = f'<div class="ok">{words["met"]}</div>'
     elif item.is_met is False:
-        met = format_html('<div class="warning">{}</div>', _("Chưa đạt"))
-    return format_html("{} / {}\n      {}", floatformat(item.current_value, "-2") or "—", item.target_text or "—", met)
+        met = f'<div class="warning">{words["not_met"]}</div>'
+    return f'{escape(floatformat(item.current_value, "-2") or "—")} / {escape(item.target_text or "—")}\n      {met}'
 
 
 def _deadline(row):
@@ -90,21 +101,14 @@ def _deadline(row):
         left = ngettext("còn %(days)s ngày", "còn %(days)s ngày", row.days_left) % {"days": row.days_left}
     else:
         left = ""
-    return format_html('{}<div class="muted">{}</div>', date_format(row.deadline, "d/m/Y"), left)
+    return f'{dateformat.format(row.deadline, "d/m/Y")}<div class="muted">{escape(left)}</div>'
 
 
-def _evidence(status):
-    if status not in _EVIDENCE:
-        return mark_safe('<span class="muted">—</span>')
-    return format_html('<span class="badge {}">{}</span>', *_EVIDENCE[status])
-
-
-def _action(row):
+def _action(row, urls, words):
     if not row.is_lead:
         return ""
     if row.kind == "task":
-        url = reverse("tasks:task_report", args=[row.item.pk])
-        return format_html('<a class="button small update" href="{}" hx-get="{}" hx-target="#form-task-{}">{}</a>',
-                           url, url, row.item.pk, _("Cập nhật"))
-    return format_html('<a class="button small update" href="{}">{}</a>',
-                       reverse("indicators:indicator_report", args=[row.item.pk]), _("Báo cáo"))
+        url = urls["tasks:task_report"](row.item.pk)
+        return (f'<a class="button small update" href="{url}" hx-get="{url}" hx-target="#form-task-{row.item.pk}">'
+                f'{words["update"]}</a>')
+    return f'<a class="button small update" href="{urls["indicators:indicator_report"](row.item.pk)}">{words["report"]}</a>'
