@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "people.context_processors.unread_notifications",
             ],
+            "builtins": ["config.layout_tags"],
         },
     },
 ]

@@ -61,6 +61,7 @@ def test_500_renders_without_a_user_or_session():
     response = defaults.server_error(request)
     page = response.content.decode()
     assert response.status_code == 500 and "Lỗi hệ thống (500)" in page and 'class="topbar"' in page
+    assert 'css/portal' in page and '<a class="brand" href="/">' in page  # the layout's links need no request
 
 
 def test_evidence_download_name_cannot_inject_header_parameters(client, users, evidence):
