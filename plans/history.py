@@ -16,7 +16,8 @@ HISTORY_PER_PAGE = 20
 
 
 def history_rows(instance, *, limit=50):
-    """Newest first: when, who, what, and each changed field with its value before and after."""
+    """Newest first: when, who (`user_id` and `who`), what, and each changed field with its value before and
+    after."""
     records = list(_records(instance)[: limit + 1])
     return _rows(instance, records, limit)
 
@@ -32,37 +33,50 @@ def history_page(instance, number, *, per_page=HISTORY_PER_PAGE):
 
 
 def _records(instance):
-    return instance.history.select_related("history_user").order_by("-history_date", "-history_id")
+    """The history as plain values: a record is a whole copy of its item, and only the fields compared (those
+    simple-history's `diff_against` compares) and the author's name are read."""
+    return (instance.history.order_by("-history_date", "-history_id")
+            .values("history_id", "history_date", "history_type", "history_change_reason", "history_user_id",
+                    "history_user__first_name", "history_user__last_name", "history_user__username",
+                    *_compared(instance.history.model)))
+
+
+def _compared(history_model):
+    m2m = {field.name for field in history_model._history_m2m_fields}
+    return [field.name for field in history_model.tracked_fields
+            if field.editable and field.name not in m2m and field.name not in _SKIPPED]
 
 
 def _rows(instance, records, limit):
-    m2m_fields = _m2m_fields(records)
-    m2m_values = _m2m_values(records, m2m_fields)
+    history_model = instance.history.model
+    m2m_fields = [instance._meta.get_field(field.name) for field in history_model._history_m2m_fields]
+    m2m_values = _m2m_values(history_model, records, m2m_fields)
     names = _m2m_names(m2m_fields, m2m_values)
-    excluded = [field.name for field in m2m_fields]
+    compared = [(name, instance._meta.get_field(name)) for name in _compared(history_model)]
     rows = []
     for newer, older in zip(records, records[1:] + [None]):
         if len(rows) == limit:
             break
         changes = []
         if older is not None:
-            for change in newer.diff_against(older, excluded_fields=excluded).changes:
-                if change.field in _SKIPPED:
-                    continue
-                field = instance._meta.get_field(change.field)
-                changes.append({"field": field.verbose_name, "old": _display(field, change.old),
-                                "new": _display(field, change.new)})
+            for name, field in compared:
+                if newer[name] != older[name]:
+                    changes.append({"field": field.verbose_name, "old": _display(field, older[name]),
+                                    "new": _display(field, newer[name])})
             for field in m2m_fields:
-                old, new = m2m_values[field.name][older.history_id], m2m_values[field.name][newer.history_id]
+                old, new = m2m_values[field.name][older["history_id"]], m2m_values[field.name][newer["history_id"]]
                 if old != new:
                     changes.append({"field": field.verbose_name, "old": _names(names[field.name], old),
                                     "new": _names(names[field.name], new)})
             changes.sort(key=lambda change: str(change["field"]))
+        who = (f"{newer['history_user__first_name'] or ''} {newer['history_user__last_name'] or ''}".strip()
+               or newer["history_user__username"]) if newer["history_user_id"] else None
         row = {
-            "date": newer.history_date,
-            "user": newer.history_user,
-            "action": ACTIONS.get(newer.history_type, newer.history_type),
-            "reason": newer.history_change_reason or "",
+            "date": newer["history_date"],
+            "user_id": newer["history_user_id"],
+            "who": who,
+            "action": ACTIONS.get(newer["history_type"], newer["history_type"]),
+            "reason": newer["history_change_reason"] or "",
             "changes": changes,
         }
         row["html"] = _row_html(row)
@@ -75,31 +89,22 @@ def _row_html(row):
     the template engine spent more on them than on the rest of the page. Values are shown as text, cut at
     120 characters, as the template's `truncatechars` did."""
     date = timezone.localtime(row["date"])
-    user = row["user"]
-    who = (user.get_full_name() or user.username) if user else _("Hệ thống")
     reason = format_html(" — {}", row["reason"]) if row["reason"] else ""
     changes = format_html_join("", "<li>{}: <del>{}</del> → <ins>{}</ins></li>", (
         (capfirst(str(change["field"])), Truncator(str(change["old"])).chars(120),
          Truncator(str(change["new"])).chars(120)) for change in row["changes"]))
     return format_html('<li><time datetime="{}">{}</time> · <strong>{}</strong> · {}{}{}</li>',
-                       dateformat.format(date, "c"), dateformat.format(date, "d/m/Y H:i"), who, row["action"], reason,
-                       format_html("<ul>{}</ul>", changes) if changes else "")
+                       dateformat.format(date, "c"), dateformat.format(date, "d/m/Y H:i"), row["who"] or _("Hệ thống"),
+                       row["action"], reason, format_html("<ul>{}</ul>", changes) if changes else "")
 
 
-def _m2m_fields(records):
-    if not records:
-        return []
-    model = records[0].instance_type
-    return [model._meta.get_field(field.name) for field in records[0]._history_m2m_fields]
-
-
-def _m2m_values(records, m2m_fields):
+def _m2m_values(history_model, records, m2m_fields):
     """For each many-to-many field, the related ids each history record held: one query per field."""
     values = {}
-    ids = [record.history_id for record in records]
+    ids = [record["history_id"] for record in records]
     for field in m2m_fields:
         held = defaultdict(set)
-        through = getattr(records[0], field.name).model
+        through = getattr(history_model, field.name).model
         target = field.m2m_reverse_field_name()
         for history_id, related_id in through.objects.filter(history_id__in=ids).values_list("history_id", target):
             held[history_id].add(related_id)

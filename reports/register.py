@@ -351,9 +351,11 @@ def difficulty_answer(*, difficulty_id, user, answer, status):
 
 def locked_reports(*, task, period):
     """The issued reports whose period holds this month: the area's, or the task's plan's own."""
+    # Newest first, without Report's own ordering by area (a join through every area, on every save).
     return list(Report.objects.filter(Q(area=task.plan.area_id, plan__isnull=True) | Q(plan=task.plan_id),
                                       status__in=(Report.Status.ISSUED, Report.Status.RECEIVED),
-                                      first_month__lte=period, last_month__gte=period))
+                                      first_month__lte=period, last_month__gte=period)
+                .order_by("-year", "-first_month", "-id"))
 
 
 def period_lock_check(*, task, period, reason):

@@ -64,7 +64,7 @@ def test_plan_changes_are_shown_with_who_and_when(client, users):
     plan.save()
     client.force_login(users["phulam-officer"])
     history = client.get(f"/plans/{plan.slug}/").context["history"]
-    assert history[0]["user"] == users["phulam-admin"]
+    assert history[0]["user_id"] == users["phulam-admin"].pk
     assert any(change["new"] == "Chủ tịch" for change in history[0]["changes"])
 
 

@@ -99,7 +99,7 @@ def test_an_issued_plans_item_changes_only_with_a_reason_shown_in_its_history(us
     issued.refresh_from_db()
     assert issued.title == "Số hóa toàn bộ hồ sơ" and issued.ends_on.year == 2027 and issued.version == 2
     latest = history_rows(issued)[0]
-    assert latest["reason"] == "Theo Thông báo 12/TB-UBND" and latest["user"] == admin
+    assert latest["reason"] == "Theo Thông báo 12/TB-UBND" and latest["user_id"] == admin.pk
     changed = {str(change["field"]) for change in latest["changes"]}
     assert {"nhiệm vụ", "thời gian thực hiện", "đơn vị chủ trì"} <= changed
     assert issued.history.count() == 2  # one record for the edit, units included
