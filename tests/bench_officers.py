@@ -84,19 +84,46 @@ def stored_updates():
     return ProgressUpdate.objects.filter(task__plan__area__parent__slug="bench-officers").count()
 
 
-def reference_ms():
-    """CPU time of a fixed pure-Python loop, best of three: how fast this machine runs Python right now.
+REFERENCE_LOOP = """
+import sys, time
+def once():
+    started, total = time.process_time(), 0
+    for number in range(1_000_000):
+        total += number % 7
+    return (time.process_time() - started) * 1000
+if sys.argv[1] == "once":
+    print(min(once() for _ in range(3)))
+else:
+    while True:
+        print(once(), flush=True)
+        time.sleep(2)
+"""
 
-    The shared 2-core machine these benchmarks run on has been seen to run the same code at speeds 1.7 times
-    apart from one minute to the next; CPU figures printed beside this one can be compared across runs.
+
+def reference_ms():
+    """CPU time of a fixed pure-Python loop (best of three, in a process of its own): how fast this machine
+    runs Python right now.
+
+    The 2-core virtual machine these benchmarks run on has run the same code at speeds 1.7 to 1.9 times apart:
+    fast at rest, slow after a minute of load (its host rations the CPU), and CPU time counted inside the
+    machine grows with it. CPU figures printed beside this one can be compared across runs.
     """
-    best = float("inf")
-    for _ in range(3):
-        started, total = time.process_time(), 0
-        for number in range(1_000_000):
-            total += number % 7
-        best = min(best, time.process_time() - started)
-    return best * 1000
+    return float(subprocess.run([sys.executable, "-c", REFERENCE_LOOP, "once"], capture_output=True, text=True,
+                                check=True).stdout)
+
+
+class ReferenceSampler:
+    """The reference loop once every 2 s while a load runs (about 3% of one core), to see the machine's speed
+    during the run, not only before and after it."""
+
+    def __enter__(self):
+        self.process = subprocess.Popen([sys.executable, "-c", REFERENCE_LOOP, "every"], stdout=subprocess.PIPE,
+                                        text=True)
+        return self
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.samples = [float(line) for line in self.process.communicate(timeout=10)[0].split()]
 
 
 # gunicorn, as the compose file runs it, on this machine's loopback.
@@ -262,7 +289,8 @@ def bench_load(database_url, officers):
     before = stored_updates()
     server = Server(database_url)
     try:
-        log, counts, signed, elapsed, cpu = asyncio.run(_load(server, officers))
+        with ReferenceSampler() as during:
+            log, counts, signed, elapsed, cpu = asyncio.run(_load(server, officers))
     finally:
         server.stop()
     saved = stored_updates() - before
@@ -292,8 +320,14 @@ def bench_load(database_url, officers):
           f"(other work on the machine slows every figure above)")
     print(f"  server CPU: {cpu:.1f} s over {len(after)} requests = {cpu / max(len(after), 1) * 1000:.1f} ms a request "
           f"(gunicorn workers' utime+stime from /proc)")
-    print(f"  machine speed: reference loop {reference_before:.0f} ms before the run, {reference_ms():.0f} ms after "
-          f"(lower is faster; CPU figures scale with it)")
+    speed, after_run = statistics.median(during.samples) if during.samples else float("nan"), reference_ms()
+    fastest = min([reference_before, after_run, *during.samples])
+    per_request = cpu / max(len(after), 1) * 1000
+    print(f"  machine speed: reference loop {reference_before:.0f} ms before the run, {speed:.0f} ms during it "
+          f"(median of {len(during.samples)}), {after_run:.0f} ms after (lower is faster; CPU counted inside this "
+          f"machine grows with it)")
+    print(f"  server CPU in reference loops: {per_request / speed:.2f} a request; at the fastest this machine ran "
+          f"during the bench (reference {fastest:.0f} ms): {per_request * fastest / speed:.1f} ms a request")
 
 
 # Server CPU a page: one gunicorn worker, one officer, the same request many times in a row.
