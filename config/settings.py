@@ -98,6 +98,7 @@ TEMPLATES = [
         },
     },
 ]
+FORM_RENDERER = "config.form_renderer.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
