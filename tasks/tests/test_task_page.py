@@ -63,3 +63,25 @@ def test_history_rows_show_unit_changes_by_name(client, users):
     history = response.context["history"].object_list
     changes = [change for row in history for change in row["changes"] if str(change["field"]) == "đơn vị phối hợp"]
     assert changes and unit.name in changes[0]["new"] and unit.name not in changes[0]["old"]
+
+
+def test_history_reads_unit_names_only_when_units_changed(client, users):
+    officer = users["phulam-officer"]
+    client.force_login(officer)
+    task = _task()
+    for progress in range(1, 23):  # a first page of history with no change of units
+        task.refresh_from_db()
+        task_progress_report(task_id=task.pk, user=officer, version=task.version, progress=progress,
+                             period=timezone.localdate().replace(day=1), achievements="Đã làm", difficulties="-",
+                             proposals="-")
+
+    def unit_name_reads():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/tasks/{task.pk}/").status_code == 200
+        return [q["sql"] for q in queries if q["sql"].startswith('SELECT "plans_unit"."id"')
+                and 'WHERE "plans_unit"."id" IN' in q["sql"]]
+
+    reads = unit_name_reads()
+    assert reads == [], reads
+    task.support_units.add(Unit.objects.filter(area=task.plan.area).exclude(pk__in=task.lead_units.all()).first())
+    assert len(unit_name_reads()) == 1

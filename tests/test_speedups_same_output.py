@@ -1,0 +1,78 @@
+"""Speed-ups that must not change what they produce: the form renderer and the PostgreSQL operations."""
+import re
+
+import pytest
+from django.db import connection
+from django.db.backends.postgresql.operations import DatabaseOperations as DjangoOperations
+from django.test import override_settings
+
+from people.models import User
+from plans.models import Plan
+from tasks.models import Task
+
+pytestmark = pytest.mark.django_db
+
+DJANGO_RENDERER = "django.forms.renderers.DjangoTemplates"
+
+
+def _as_shown(html):
+    """The page's tags, in order, and its text with each run of white space as one space: Jinja2's widget
+    templates leave line breaks where Django's leave a space or nothing (between a select's options, around a
+    radio's label), which no browser shows."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    html = re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
+    return re.findall(r"<[^>]+>", html), re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def _pages(client, users):
+    task = Task.objects.filter(plan__slug="phu-lam-55kh").order_by("pk").first()
+    plan = Plan.objects.get(slug="phu-lam-55kh")
+    pages = []
+    client.force_login(users["phulam-officer"])
+    form = client.get(f"/tasks/{task.pk}/report/")
+    pages.append(form)
+    # A refused save: the form again, with its errors.
+    pages.append(client.post(f"/tasks/{task.pk}/report/", {
+        "progress": "150", "achievements": "", "version": form.context["form"]["version"].value(),
+        "period": form.context["form"]["period"].value()}))
+    client.force_login(users["phulam-admin"])
+    pages += [client.get(f"/plans/{plan.slug}/edit/"), client.get(f"/plans/{plan.slug}/tasks/new/"),
+              client.get("/manage/people/new/")]
+    client.force_login(users["admin"])
+    pages += [client.get("/admin/people/user/add/"), client.get(f"/admin/tasks/task/{task.pk}/change/"),
+              client.post("/admin/people/user/add/", {"username": "", "password1": "a", "password2": "b"})]
+    return [_as_shown(page.content.decode()) for page in pages]
+
+
+def test_the_form_renderer_gives_the_html_of_djangos_own(client, users):
+    ours = _pages(client, users)
+    with override_settings(FORM_RENDERER=DJANGO_RENDERER):
+        djangos = _pages(client, users)
+    assert len(ours) == 8
+    for (our_tags, our_text), (django_tags, django_text) in zip(ours, djangos):
+        assert our_tags == django_tags
+        assert our_text == django_text
+    assert all(any(tag.startswith("<input") for tag in tags) for tags, _text in ours)
+    assert any('class="errorlist' in tag for tags, _text in ours for tag in tags)
+
+
+def test_the_postgresql_operations_compile_the_sql_of_djangos_own(users):
+    if connection.vendor != "postgresql":
+        pytest.skip("the portal's own operations are PostgreSQL's")
+    user = users["phulam-officer"]
+    querysets = [
+        Task.objects.filter(plan__area__parent__slug="dong-nai", lead_units__name__icontains="văn hóa"),
+        Task.objects.select_related("plan__area", "officer").filter(support_units__area__kind="commune"),
+        Task.history.filter(plan_id=1).values("history_user__username", "plan__slug"),
+        Plan.objects.visible_to(user).filter(implements_plan__area__name__startswith="Đồng"),
+        User.objects.filter(units__area__parent__isnull=False).values_list("units__area__parent_id"),
+    ]
+    ours = [str(queryset.query) for queryset in querysets]
+    operations, connection.ops = connection.ops, DjangoOperations(connection)
+    try:
+        djangos = [str(queryset.query) for queryset in querysets]
+    finally:
+        connection.ops = operations
+    assert type(operations).__module__ == "config.postgresql.base"
+    assert ours == djangos and all("JOIN" in sql for sql in ours)
+
