@@ -96,6 +96,16 @@ def _row_html(row):
                        format_html("<ul>{}</ul>", changes) if changes else "")
 
 
+def item_change_html(row):
+    """One row of plans/inc/item_history.html (`plan_item_history`): an item's change, its label cut at 16
+    words as the template's `truncatewords` did."""
+    label = Truncator(row["label"]).words(16, truncate=" …")
+    return format_html("<li>{} {} {}{}</li>", change_head(row["date"], row["who"], row["action"]),
+                       str(row["kind"]).lower(),
+                       format_html('<a href="{}">{}</a>', row["url"], label) if row["url"] else label,
+                       format_html(" — {}", row["reason"]) if row["reason"] else "")
+
+
 def change_head(date, who, action):
     """When, who (or the system) and what, as every history row starts."""
     date = timezone.localtime(date)

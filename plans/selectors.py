@@ -4,15 +4,13 @@ from collections import defaultdict
 from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from config.numbers import percent
 from indicators.models import Indicator
 from tasks.models import Task
 
-from .history import ACTIONS, change_head
+from .history import ACTIONS, item_change_html
 from .models import Plan, Section, Unit
 
 
@@ -115,16 +113,8 @@ def plan_item_history(plan, *, limit=30):
         if row["url"]:
             model, pk = row["url"]
             row["url"] = reverse(f"{model._meta.app_label}:{model._meta.model_name}_detail", args=[pk])
-        row["html"] = _item_change_html(row)
+        row["html"] = item_change_html(row)
     return rows
-
-
-def _item_change_html(row):
-    """One row of plans/inc/item_history.html, formatted here like the history rows (plans/history.py)."""
-    label = Truncator(row["label"]).words(16, truncate=" …")
-    return format_html("<li>{} {} {}{}</li>", change_head(row["date"], row["who"], row["action"]), str(row["kind"]).lower(),
-                       format_html('<a href="{}">{}</a>', row["url"], label) if row["url"] else label,
-                       format_html(" — {}", row["reason"]) if row["reason"] else "")
 
 
 # The assignment table and the six clears ("6 rõ") of a plan's items.

@@ -76,3 +76,21 @@ def test_the_postgresql_operations_compile_the_sql_of_djangos_own(users):
     assert type(operations).__module__ == "config.postgresql.base"
     assert ours == djangos and all("JOIN" in sql for sql in ours)
 
+
+
+def test_the_postgresql_operations_cast_where_djangos_own_do(users):
+    """Joins between columns of different types get the cast Django's operations give them, asked twice (the
+    second answer comes from the kept one)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the portal's own operations are PostgreSQL's")
+    pairs = [(Task._meta.get_field("plan"), Plan._meta.get_field("id")),
+             (Plan._meta.get_field("slug"), Task._meta.get_field("id")),
+             (Task._meta.get_field("title"), Plan._meta.get_field("slug"))]
+    django_operations = DjangoOperations(connection)
+    for _ in range(2):
+        for lhs, rhs in pairs:
+            ours = connection.ops.prepare_join_on_clause("lhs", lhs, "rhs", rhs)
+            djangos = django_operations.prepare_join_on_clause("lhs", lhs, "rhs", rhs)
+            assert repr(ours) == repr(djangos)
+    assert "Cast" in repr(connection.ops.prepare_join_on_clause("lhs", pairs[1][0], "rhs", pairs[1][1]))
+    assert "Cast" not in repr(connection.ops.prepare_join_on_clause("lhs", pairs[0][0], "rhs", pairs[0][1]))

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from indicators.models import Indicator
 from plans.assignment import Change, assignment_save
+from plans.clears import missing_keys
 from plans.models import Plan, Unit
 from tasks.models import Task
 
@@ -218,8 +219,6 @@ def test_the_plan_pages_count_of_clears_agrees_with_the_annotated_summary():
     task.lead_units.set([Unit.objects.get(area__slug="phu-lam", name="Các cơ quan, đơn vị, phòng ban liên quan")])
     # A product of spaces names nothing, in SQL (the summary), on the plan page and on the item's own page.
     Task.objects.filter(pk=task.pk).update(product="   ", authority="Chủ tịch UBND", timeline_text="", ends_on=None)
-    from plans.clears import missing_keys
-
     assert "product" in missing_keys(Task.objects.prefetch_related("lead_units").get(pk=task.pk))
     for plan in Plan.objects.all():
         assert plan_clears(plan) == plan_clears_summary([plan.pk]).get(plan.pk), plan.slug
