@@ -158,14 +158,17 @@ class Server:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
         return [int(pid) for pid in children]
 
-    def cpu_seconds(self):
-        """User plus system CPU time of gunicorn's workers, read from /proc."""
+    def cpu_times(self):
+        """User and system (kernel) CPU time of gunicorn's workers, read from /proc."""
         ticks = os.sysconf("SC_CLK_TCK")
-        total = 0
+        user = system = 0
         for pid in self.workers():
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / ticks
+            user, system = user + int(fields[11]), system + int(fields[12])  # utime, stime
+        return user / ticks, system / ticks
+
+    def cpu_seconds(self):
+        return sum(self.cpu_times())
 
     def stop(self):
         self.process.terminate()
@@ -277,10 +280,11 @@ async def _load(server, officers):
     people = [Officer(server.port, name, log, random.Random(index)) for index, name in enumerate(officers)]
     signed = await asyncio.gather(*(person.sign_in(ARRIVALS_S * index / len(people))
                                     for index, person in enumerate(people)))
-    cpu_before, started = server.cpu_seconds(), time.monotonic()
+    cpu_before, started = server.cpu_times(), time.monotonic()
     deadline = started + DURATION_S
     await asyncio.gather(*(person.work(deadline, counts) for person in people if person.signed_in))
-    elapsed, cpu = time.monotonic() - started, server.cpu_seconds() - cpu_before
+    elapsed = time.monotonic() - started
+    cpu = [now - before for now, before in zip(server.cpu_times(), cpu_before)]
     return log, counts, sum(signed), elapsed, cpu
 
 
@@ -290,7 +294,7 @@ def bench_load(database_url, officers):
     server = Server(database_url)
     try:
         with ReferenceSampler() as during:
-            log, counts, signed, elapsed, cpu = asyncio.run(_load(server, officers))
+            log, counts, signed, elapsed, (cpu_user, cpu_system) = asyncio.run(_load(server, officers))
     finally:
         server.stop()
     saved = stored_updates() - before
@@ -318,8 +322,10 @@ def bench_load(database_url, officers):
           f"accepted saves stored)")
     print(f"  machine load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
           f"(other work on the machine slows every figure above)")
+    cpu = cpu_user + cpu_system
     print(f"  server CPU: {cpu:.1f} s over {len(after)} requests = {cpu / max(len(after), 1) * 1000:.1f} ms a request "
-          f"(gunicorn workers' utime+stime from /proc)")
+          f"(gunicorn workers' utime+stime from /proc), of which in the kernel (sockets, files) "
+          f"{cpu_system / max(len(after), 1) * 1000:.1f} ms")
     speed, after_run = statistics.median(during.samples) if during.samples else float("nan"), reference_ms()
     fastest = min([reference_before, after_run, *during.samples])
     per_request = cpu / max(len(after), 1) * 1000
