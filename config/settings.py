@@ -119,7 +119,7 @@ LOGIN_REDIRECT_URL = "plans:plan_list"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses sign-ins while a username or address is locked out
-    "django.contrib.auth.backends.ModelBackend",
+    "people.auth.UserBackend",  # Django's ModelBackend, reading the user and the bell's count in one query
 ]
 # Sign-in throttling (django-axes): after this many wrong passwords for one username, or from one
 # address, sign-in is refused (even with the right password) until the cool-off has passed.
@@ -212,6 +212,7 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 
 # Security: strict by default whenever DEBUG is off (manage.py check --deploy is clean).
+SESSION_ENGINE = "config.sessions"  # Django's database sessions, read with SQL compiled once
 SESSION_COOKIE_HTTPONLY = True
 # Signed-in sessions end after this much inactivity (config.middleware.SignedInMiddleware).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_HOURS", 8) * 60 * 60

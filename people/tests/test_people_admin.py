@@ -94,8 +94,8 @@ def test_the_people_list_keeps_its_query_count_as_people_grow(client, users):
     for index in range(25):
         person = User.objects.create(username=f"dp-{index}", role="officer")
         person.units.set(units[index % len(units):][:2])
-    # session, user, the admin's areas, count, unread notifications, unit filter choices, the page, its people's units
-    assert few == _queries(client, "/manage/people/") == 8
+    # session, user with the bell's count, the admin's areas, count, unit filter choices, the page, its people's units
+    assert few == _queries(client, "/manage/people/") == 7
 
 
 def test_the_units_list_keeps_its_query_count_as_units_grow(client, users):
