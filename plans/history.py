@@ -1,9 +1,11 @@
 """Change history of any model with django-simple-history, as rows a person can read."""
+import unicodedata
 from collections import defaultdict
+from html import escape
 
 from django.core.paginator import Paginator
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -88,30 +90,36 @@ def _row_html(row):
     """One row of `inc/history.html`, formatted here: a page shows twenty of them, each with its changes, and
     the template engine spent more on them than on the rest of the page. Values are shown as text, cut at
     120 characters, as the template's `truncatechars` did."""
-    reason = format_html(" — {}", row["reason"]) if row["reason"] else ""
-    changes = format_html_join("", "<li>{}: <del>{}</del> → <ins>{}</ins></li>", (
-        (capfirst(str(change["field"])), Truncator(str(change["old"])).chars(120),
-         Truncator(str(change["new"])).chars(120)) for change in row["changes"]))
-    return format_html("<li>{}{}{}</li>", change_head(row["date"], row["who"], row["action"]), reason,
-                       format_html("<ul>{}</ul>", changes) if changes else "")
+    reason = f" — {escape(row['reason'])}" if row["reason"] else ""
+    changes = "".join(
+        f"<li>{escape(capfirst(str(change['field'])))}: <del>{escape(_cut(str(change['old'])))}</del> → "
+        f"<ins>{escape(_cut(str(change['new'])))}</ins></li>" for change in row["changes"])
+    return mark_safe(f"<li>{change_head(row['date'], row['who'], row['action'])}{reason}"
+                     f"{f'<ul>{changes}</ul>' if changes else ''}</li>")
+
+
+def _cut(text, length=120):
+    """`Truncator(text).chars(length)`, which gives short texts back NFC-normalized, without its cost for them."""
+    normalized = unicodedata.normalize("NFC", text)
+    return normalized if len(normalized) <= length else Truncator(text).chars(length)
 
 
 def item_change_html(row):
     """One row of plans/inc/item_history.html (`plan_item_history`): an item's change, its label cut at 16
     words as the template's `truncatewords` did."""
-    label = Truncator(row["label"]).words(16, truncate=" …")
-    return format_html("<li>{} {} {}{}</li>", change_head(row["date"], row["who"], row["action"]),
-                       str(row["kind"]).lower(),
-                       format_html('<a href="{}">{}</a>', row["url"], label) if row["url"] else label,
-                       format_html(" — {}", row["reason"]) if row["reason"] else "")
+    label = escape(Truncator(row["label"]).words(16, truncate=" …"))
+    link = f'<a href="{escape(row["url"])}">{label}</a>' if row["url"] else label
+    reason = f" — {escape(row['reason'])}" if row["reason"] else ""
+    return mark_safe(f"<li>{change_head(row['date'], row['who'], row['action'])} {escape(str(row['kind']).lower())} "
+                     f"{link}{reason}</li>")
 
 
 def change_head(date, who, action):
     """When, who (or the system) and what, as every history row starts."""
     date = timezone.localtime(date)
     # The template filters `date:"c"` and `date:"d/m/Y H:i"` say the same; strftime costs a tenth.
-    return format_html('<time datetime="{}">{}</time> · <strong>{}</strong> · {}', date.isoformat(),
-                       date.strftime("%d/%m/%Y %H:%M"), who or _("Hệ thống"), action)
+    return (f'<time datetime="{date.isoformat()}">{date.strftime("%d/%m/%Y %H:%M")}</time> · '
+            f'<strong>{escape(who or _("Hệ thống"))}</strong> · {escape(str(action))}')
 
 
 def _m2m_values(history_model, records, m2m_fields):
