@@ -69,19 +69,19 @@ def topbar(context):
 def _menu(language, reviews, administers, operates):
     """The main menu, and the bell's link up to its count, for one language and kind of user."""
     def link(name, words):
-        return f'<a href="{page_url(name)}">{escape(gettext(words))}</a>'
+        return f'<a href="{page_url(name)}">{escape(words)}</a>'
 
+    # Each word a literal of its own gettext call, outside f-strings, for makemessages to find.
     with override(language):
-        always = [link("tasks:my_work", "Việc của tôi"), link("plans:plan_list", "Kế hoạch"),
-                  link("reports:dashboard", "Tổng quan"), link("reports:warning_list", "Cảnh báo"),
-                  link("reports:report_list", "Báo cáo")]
-        optional = [link("evidence:review_queue", "Thẩm định minh chứng") if reviews else "",
-                    link("plans:manage", "Quản trị") if administers else "",
-                    link("admin:index", "Quản trị hệ thống") if operates else ""]
-        return (f'\n  <nav aria-label="{escape(gettext("Điều hướng chính"))}">\n    '
-                + "\n    ".join(always + optional) + '\n  </nav>\n  <div class="who">\n'
-                f'    <a class="bell" href="{page_url("people:notifications")}" title="{escape(gettext("Thông báo"))}">'
-                f'{escape(gettext("Thông báo"))}')
+        links = [link("tasks:my_work", gettext("Việc của tôi")), link("plans:plan_list", gettext("Kế hoạch")),
+                 link("reports:dashboard", gettext("Tổng quan")), link("reports:warning_list", gettext("Cảnh báo")),
+                 link("reports:report_list", gettext("Báo cáo")),
+                 link("evidence:review_queue", gettext("Thẩm định minh chứng")) if reviews else "",
+                 link("plans:manage", gettext("Quản trị")) if administers else "",
+                 link("admin:index", gettext("Quản trị hệ thống")) if operates else ""]
+        navigation, notices = escape(gettext("Điều hướng chính")), escape(gettext("Thông báo"))
+    return (f'\n  <nav aria-label="{navigation}">\n    ' + "\n    ".join(links) + '\n  </nav>\n  <div class="who">\n'
+            f'    <a class="bell" href="{page_url("people:notifications")}" title="{notices}">{notices}')
 
 
 @cache

@@ -9,8 +9,8 @@ from collections import defaultdict
 from html import escape
 
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -30,6 +30,16 @@ def reverse_for_ids(name):
     return lambda pk: base.replace(str(_PK), str(pk))
 
 
+def person_name(user):
+    """`{{ user.get_full_name|default:user.username }}`, as rows show their author."""
+    return user.get_full_name() or user.username
+
+
+def minute_text(moment):
+    """`{{ moment|date:"d/m/Y H:i" }}` (local time) without the template filter's cost; "" for None."""
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
 def _unit_names(model, field, plan, real=None):
     """{item id: its units' names}; `real` (a set), when given, gets the ids of items naming a real unit."""
     through = getattr(model, field).through
@@ -44,6 +54,7 @@ def _unit_names(model, field, plan, real=None):
 
 
 def _warning_marks(plan):
+    from reports.marks import warning_marks_html
     from reports.models import Warning
 
     marks = defaultdict(list)
@@ -52,7 +63,7 @@ def _warning_marks(plan):
                     .filter(Q(task__plan=plan) | Q(indicator__plan=plan)).order_by("-raised_at")):
         key = ("task", warning.task_id) if warning.task_id else ("indicator", warning.indicator_id)
         marks[key].append(warning)
-    return {key: render_to_string("inc/warning_marks.html", {"warnings": found}) for key, found in marks.items()}
+    return {key: warning_marks_html(found) for key, found in marks.items()}
 
 
 def plan_rows(plan):

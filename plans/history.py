@@ -117,9 +117,10 @@ def item_change_html(row):
 def change_head(date, who, action):
     """When, who (or the system) and what, as every history row starts."""
     date = timezone.localtime(date)
+    who = who or _("Hệ thống")  # outside the f-string, for makemessages to find
     # The template filters `date:"c"` and `date:"d/m/Y H:i"` say the same; strftime costs a tenth.
     return (f'<time datetime="{date.isoformat()}">{date.strftime("%d/%m/%Y %H:%M")}</time> · '
-            f'<strong>{escape(who or _("Hệ thống"))}</strong> · {escape(str(action))}')
+            f'<strong>{escape(who)}</strong> · {escape(str(action))}')
 
 
 def _m2m_values(history_model, records, m2m_fields):

@@ -9,8 +9,7 @@ markup.
 """
 from html import escape
 
-from django.template.defaultfilters import floatformat
-from django.template.loader import render_to_string
+from django.template.defaultfilters import floatformat, linebreaksbr
 from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -19,8 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from evidence.models import Evidence
-from plans.document import reverse_for_ids
+from plans.document import minute_text, person_name, reverse_for_ids
 from plans.models import ItemStatus
+from reports.marks import warning_marks_html
 
 _EVIDENCE = {  # the latest evidence's status: its badge's class and label
     Evidence.Status.ACCEPTED: ("issued", gettext_lazy("Đã chấp nhận")),
@@ -56,7 +56,7 @@ def work_rows_cells(rows):
         detail = urls["tasks:task_detail" if task else "indicators:indicator_detail"](item.pk)
         updated = dateformat.format(timezone.localtime(row.last_update), "d/m/Y H:i") if row.last_update else "—"
         # A cell without warnings keeps the blank its template left (portal.css has `td:empty` rules).
-        marks = render_to_string("inc/warning_marks.html", {"warnings": warnings}) if warnings else "\n"
+        marks = warning_marks_html(warnings) if warnings else "\n"
         row.cells = mark_safe(  # noqa: S308 - every value below is escaped
             f'<tr>\n  <td class="c-title"><a href="{detail}">{escape(item.ordinal)}. '
             f'{escape(Truncator(item.title).words(24, truncate=" …"))}</a>\n'
@@ -112,3 +112,36 @@ def _action(row, urls, words):
         return (f'<a class="button small update" href="{url}" hx-get="{url}" hx-target="#form-task-{row.item.pk}">'
                 f'{words["update"]}</a>')
     return f'<a class="button small update" href="{urls["indicators:indicator_report"](row.item.pk)}">{words["report"]}</a>'
+
+
+# The task page's lists: its progress reports and comments, formatted here for the same reason as the rows
+# above (tasks/task_detail.html lays them out).
+
+def update_rows_html(updates):
+    """The task's progress reports, newest first as given, or the line that says there is none."""
+    words = {key: escape(text) for key, text in (
+        ("difficulties", _("Khó khăn, vướng mắc")), ("proposals", _("Kiến nghị")), ("reason", _("Lý do điều chỉnh")))}
+    rows = []
+    for update in updates:
+        extras = "".join(
+            f"\n      <div><em>{words[name]}:</em> {escape(text)}</div>" if text else "\n      "
+            for name, text in (("difficulties", update.difficulties), ("proposals", update.proposals),
+                               ("reason", update.reason)))
+        period = _("kỳ %(period)s") % {"period": update.period.strftime("%m/%Y")}
+        rows.append(
+            f"\n    <li><time>{minute_text(update.created_at)}</time> · <strong>{escape(person_name(update.author))}</strong>"
+            f"\n      · {period}: {update.progress_before}% → <strong>{update.progress_after}%</strong>"
+            f"\n      <div>{linebreaksbr(update.achievements, autoescape=True)}</div>{extras}</li>\n  ")
+    if not rows:
+        none = escape(_("Chưa có báo cáo tiến độ."))  # outside the f-string, for makemessages to find
+        return mark_safe(f'<li class="muted">{none}</li>')
+    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
+
+
+def comment_rows_html(comments):
+    """The task's comments, oldest first as given, or the line that says there is none."""
+    rows = "".join(f"<li><strong>{escape(person_name(comment.author))}</strong> · {minute_text(comment.created_at)}: "
+                   f"{escape(comment.body)}</li>" for comment in comments)
+    none = escape(_("Chưa có ý kiến."))  # outside the f-string, for makemessages to find
+    return mark_safe(rows or f'<li class="muted">{none}</li>')  # noqa: S308
+

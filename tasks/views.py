@@ -10,16 +10,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from evidence.rows import evidence_rows_html
 from plans.access import can_comment, can_report
 from plans.cascade import cascade_panel
 from plans.forms import add_service_errors
 from plans.history import history_page
 from plans.models import ItemStatus, Plan
 from plans.services import StaleVersion
+from reports.marks import warning_marks_html
 
 from .forms import CommentForm, ProgressReportForm
 from .models import Task
-from .rows import work_rows_cells
+from .rows import comment_rows_html, update_rows_html, work_rows_cells
 from .schedule import task_expected_progress
 from .selectors import my_indicator_rows, my_task_rows, plan_sections, work_rows_hydrate
 from .services import task_comment_add, task_progress_report
@@ -69,12 +71,13 @@ def task_detail_view(request, pk):
     return render(request, "tasks/task_detail.html", {
         "task": task, "history": history_page(task, request.GET.get("history_page")),
         "expected": task_expected_progress(task, timezone.localdate()),
-        "updates": task.updates.select_related("author")[:50],
-        "evidence": task.evidence.select_related("uploaded_by", "reviewed_by").order_by("-uploaded_at"),
-        "comments": task.comments.select_related("author"),
+        "update_rows": update_rows_html(task.updates.select_related("author")[:50]),
+        "evidence_rows": evidence_rows_html(
+            task.evidence.select_related("uploaded_by", "reviewed_by").order_by("-uploaded_at")),
+        "comment_rows": comment_rows_html(task.comments.select_related("author")),
         "can_report": can_report(request.user, task), "can_comment": can_comment(request.user, task),
         "can_edit": can_edit, "comment_form": CommentForm(),
-        "warnings": task.warnings.filter(closed_at__isnull=True),
+        "warning_marks": warning_marks_html(task.warnings.filter(closed_at__isnull=True)),
         "cascade": cascade_panel(task, request.user, can_edit=can_edit),
     })
 

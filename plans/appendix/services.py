@@ -212,7 +212,10 @@ def target_label(values):
 def timeline_label(starts_on, ends_on):
     if not starts_on and not ends_on:
         return _("chưa rõ thời hạn")
-    return f"{starts_on:%d/%m/%Y} – {ends_on:%d/%m/%Y}" if starts_on and ends_on else f"{_('đến')} {ends_on:%d/%m/%Y}"
+    if starts_on and ends_on:
+        return f"{starts_on:%d/%m/%Y} – {ends_on:%d/%m/%Y}"
+    until = _("đến")  # outside the f-string, for makemessages to find
+    return f"{until} {ends_on:%d/%m/%Y}"
 
 
 def _row_json(part, row):
@@ -224,7 +227,8 @@ def _row_json(part, row):
     if part.kind == INDICATORS:
         parsed = f"{v.get('target_text', '')} → {target_label(v)}"
         if v.get("deadline"):
-            parsed += f"; {_('hạn')} {v['deadline']:%d/%m/%Y}"
+            due = _("hạn")  # outside the f-string, for makemessages to find
+            parsed += f"; {due} {v['deadline']:%d/%m/%Y}"
     else:
         parsed = (f"{v.get('timeline_text', '')} → {timeline_label(v.get('starts_on'), v.get('ends_on'))} "
                   f"({TimelineKind(v['timeline_kind']).label})")
