@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from .history import HistoricalRecords
 from .querysets import AreaQuerySet, LegalDocumentQuerySet, PlanItemQuerySet, PlanQuerySet, UnitQuerySet
 from .text import name_key
 

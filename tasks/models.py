@@ -3,8 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from plans.history import HistoricalRecords
 from plans.models import COMMENT_MAX_LENGTH, REPORT_TEXT_MAX_LENGTH, ItemStatus, PlanItem
 
 

@@ -162,3 +162,34 @@ def test_history_values_are_cut_as_truncator_cuts_them():
     texts = ["", "ngắn", "e\u0301" * 119, "e\u0301" * 121, "x" * 120, "x" * 121, "Sản phẩm " * 20, "a\u0301" * 200]
     assert [_cut(text) for text in texts] == [Truncator(text).chars(120) for text in texts]
     assert _cut("e\u0301") == "\u00e9"  # short texts come back NFC-normalized, as Truncator gives them
+
+
+def _history_links(record):
+    """{field: sorted through-table rows} a history record holds."""
+    links = {}
+    for field in record._history_m2m_fields:
+        rows = getattr(record, field.name).all().values_list(*[f.attname for f in field.remote_field.through._meta.fields])
+        links[field.name] = sorted(rows)
+    return links
+
+
+def test_a_saves_history_links_are_the_rows_simple_history_writes(users):
+    import simple_history.models
+    from django.db.models.signals import post_save
+
+    from plans.history import HistoricalRecords
+
+    task = Task.objects.filter(lead_units__isnull=False, support_units__isnull=False).distinct().first()
+    task.support_units.add(*Task.objects.exclude(pk=task.pk).first().lead_units.all())
+    task.title += " (sửa)"
+    task.save()
+    record = task.history.order_by("-history_id").first()
+    ours = _history_links(record)
+    assert all(ours.values()) and ours["lead_units"] == sorted(task.lead_units.through.objects.filter(task=task)
+                                                               .values_list("id", "task_id", "unit_id"))
+    (records,) = [receiver.__self__ for receivers in post_save._live_receivers(Task) for receiver in receivers
+                  if isinstance(getattr(receiver, "__self__", None), HistoricalRecords)]
+    for field in record._history_m2m_fields:
+        getattr(record, field.name).all().delete()
+    simple_history.models.HistoricalRecords.create_historical_record_m2ms(records, record, task)
+    assert _history_links(record) == ours
