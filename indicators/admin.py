@@ -1,9 +1,8 @@
 from django.contrib import admin
 from import_export import resources
 from import_export.admin import ExportMixin
+from simple_history.admin import SimpleHistoryAdmin
 
-from plans.admin import ScopedAdmin
-from plans.models import Plan
 
 from .models import Indicator
 
@@ -17,7 +16,7 @@ class IndicatorResource(resources.ModelResource):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ExportMixin, ScopedAdmin):
+class IndicatorAdmin(ExportMixin, SimpleHistoryAdmin):
     resource_classes = [IndicatorResource]
     list_display = ["ordinal", "content", "plan", "target_text", "status"]
     list_filter = ["status", "plan"]
@@ -25,5 +24,3 @@ class IndicatorAdmin(ExportMixin, ScopedAdmin):
     filter_horizontal = ["lead_units", "support_units"]
     raw_id_fields = ["contributes_to"]
 
-    def scope(self, queryset, user):
-        return queryset.filter(plan__in=Plan.objects.editable_by(user).values("pk"))

@@ -7,19 +7,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from .appendix.admin import AppendixImportMixin
 from .models import AppendixImport, Area, LegalDocument, Plan, Section, Unit, UnitAlias
 
-
-class ScopedAdmin(SimpleHistoryAdmin):
-    """Admin pages show and change only what the scope rules let the user change."""
-
-    def get_queryset(self, request):
-        return self.scope(super().get_queryset(request), request.user)
-
-    def scope(self, queryset, user):
-        return queryset if user.is_superuser else queryset.none()
+# Only superusers enter the admin (config/admin.py): they see and change everything, so no admin here narrows
+# its lists by the scope rules the portal's pages apply.
 
 
 @admin.register(Area)
-class AreaAdmin(ScopedAdmin):
+class AreaAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "parent"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -31,7 +24,7 @@ class UnitAliasInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(ScopedAdmin):
+class UnitAdmin(SimpleHistoryAdmin):
     list_display = ["name", "area", "is_culture_social_office", "is_placeholder"]
     list_filter = ["area"]
     search_fields = ["name", "aliases__alias"]
@@ -40,20 +33,11 @@ class UnitAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["area"] if obj else []  # a unit never moves to another area
 
-    def scope(self, queryset, user):
-        if user.is_superuser:
-            return queryset
-        return queryset.filter(area__in=user.area_ids) if user.is_portal_admin else queryset.none()
-
 
 @admin.register(LegalDocument)
-class LegalDocumentAdmin(ScopedAdmin):
+class LegalDocumentAdmin(SimpleHistoryAdmin):
     list_display = ["reference", "kind", "issuer", "issued_on"]
     search_fields = ["reference", "title", "issuer"]
-
-    def scope(self, queryset, user):
-        # Shared documents, and those another area's plans cite, are changed by a superuser only.
-        return queryset.editable_by(user)
 
 
 class SectionInline(admin.TabularInline):
@@ -63,16 +47,13 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(AppendixImportMixin, ScopedAdmin):
+class PlanAdmin(AppendixImportMixin, SimpleHistoryAdmin):
     list_display = ["reference", "issuer", "area", "status"]
     list_filter = ["status", "area"]
     search_fields = ["title", "number", "issuer"]
     filter_horizontal = ["implements", "legal_basis"]
     inlines = [SectionInline]
     readonly_fields = ["appendices"]
-
-    def scope(self, queryset, user):
-        return queryset.editable_by(user)
 
     @admin.display(description=_("Phụ lục"))
     def appendices(self, plan):

@@ -1,9 +1,8 @@
 from django.contrib import admin
 from import_export import resources
 from import_export.admin import ExportMixin
+from simple_history.admin import SimpleHistoryAdmin
 
-from plans.admin import ScopedAdmin
-from plans.models import Plan
 
 from .models import Task
 
@@ -17,7 +16,7 @@ class TaskResource(resources.ModelResource):
 
 
 @admin.register(Task)
-class TaskAdmin(ExportMixin, ScopedAdmin):
+class TaskAdmin(ExportMixin, SimpleHistoryAdmin):
     resource_classes = [TaskResource]
     list_display = ["ordinal", "title", "plan", "status", "progress"]
     list_filter = ["status", "timeline_kind", "plan"]
@@ -25,5 +24,3 @@ class TaskAdmin(ExportMixin, ScopedAdmin):
     filter_horizontal = ["lead_units", "support_units"]
     raw_id_fields = ["carries_out", "officer"]
 
-    def scope(self, queryset, user):
-        return queryset.filter(plan__in=Plan.objects.editable_by(user).values("pk"))
