@@ -223,8 +223,11 @@ _SECTION_NUMBER = re.compile(r"^([IVXLC]+|\d+(?:\.\d+)*)\.?$")
 
 
 def normal_ordinal(text):
-    """`1`, `1.`, `(1)` and `1)` are one ordinal; so are `a)` and `a`."""
-    return clean_cell(text).strip().strip("().").strip().lower()
+    """`1`, `01`, `1.`, `(1)` and `1)` are one ordinal; so are `a)` and `a`, and `1.2` and `01.2`."""
+    return _LEADING_ZEROS.sub("", clean_cell(text).strip().strip("().").strip().lower())
+
+
+_LEADING_ZEROS = re.compile(r"^0+(?=\d)")  # an office's "06" (a cell formatted 00) is item 6
 
 
 def _header(rows):

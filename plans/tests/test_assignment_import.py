@@ -30,7 +30,7 @@ def test_rows_match_by_section_and_any_spelling_of_the_ordinal(client, users):
         ["1", "", "Phòng Văn hóa - Xã hội", "", "daiphuoc-officer", "Báo cáo", "đến cuối năm 2026", "Chủ tịch UBND xã"],
         ["(2)", "", "Phòng VH-XH"],
         ["1.2."],
-        ["6)", "", "Phòng Kinh tế", "", "Cán bộ Phòng Kinh tế xã Đại Phước"],
+        ["06)", "", "Phòng Kinh tế", "", "Cán bộ Phòng Kinh tế xã Đại Phước"],  # a leading zero, as Excel keeps "06"
         ["II.", "NHIỆM VỤ TRỌNG TÂM NĂM 2026"],
         ["1.", "Về cơ chế, chính sách phát triển khoa học, công nghệ và đổi mới sáng tạo"],
         ["1.", "Phối hợp...", "Phòng Kinh tế"],
