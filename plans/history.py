@@ -109,7 +109,9 @@ def _cut(text, length=120):
 def item_change_html(row):
     """One row of plans/inc/item_history.html (`plan_item_history`): an item's change, its label cut at 16
     words as the template's `truncatewords` did."""
-    label = escape(Truncator(row["label"]).words(16, truncate=" …"))
+    words = row["label"].split()
+    # What Truncator(label).words(16, truncate=" …") gives, without its cost for the labels it leaves whole.
+    label = escape(" ".join(words) if len(words) <= 16 else Truncator(row["label"]).words(16, truncate=" …"))
     link = f'<a href="{escape(row["url"])}">{label}</a>' if row["url"] else label
     reason = f" — {escape(row['reason'])}" if row["reason"] else ""
     return mark_safe(f"<li>{change_head(row['date'], row['who'], row['action'])} {escape(str(row['kind']).lower())} "

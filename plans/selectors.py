@@ -3,13 +3,13 @@ from collections import defaultdict
 
 from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from config.numbers import percent
 from indicators.models import Indicator
 from tasks.models import Task
 
+from .document import reverse_for_ids
 from .history import ACTIONS, item_change_html
 from .models import Plan, Section, Unit
 
@@ -109,10 +109,11 @@ def plan_item_history(plan, *, limit=30):
     rows.sort(key=lambda row: row["date"], reverse=True)
     rows = rows[:limit]
     # Links only for the rows kept: up to three times `limit` records are read, a third of them shown.
+    urls = {model: reverse_for_ids(f"{model._meta.app_label}:{model._meta.model_name}_detail") for model in (Indicator, Task)}
     for row in rows:
         if row["url"]:
             model, pk = row["url"]
-            row["url"] = reverse(f"{model._meta.app_label}:{model._meta.model_name}_detail", args=[pk])
+            row["url"] = urls[model](pk)
         row["html"] = item_change_html(row)
     return rows
 
