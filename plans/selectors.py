@@ -1,7 +1,8 @@
 """Querysets shaped for the pages that read plans."""
 from collections import defaultdict
 
-from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import (Avg, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value,
+                              prefetch_related_objects)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -94,18 +95,22 @@ def plan_units(plan):
 def plan_item_history(plan, *, limit=30):
     """The latest changes to a plan's headings, indicators and tasks, removed ones included, newest first."""
     kinds = [(Section, _("Mục"), "title"), (Indicator, _("Chỉ tiêu"), "content"), (Task, _("Nhiệm vụ"), "title")]
+    # Plain values, not history records (each record is a whole copy of its item, and only these are shown): the
+    # latest `limit` of each kind, in one query.
+    parts = [model.history.filter(plan_id=plan.pk).order_by("-history_date", "-history_id").annotate(part=Value(index))
+             .values_list("part", "history_id", "history_date", "history_type", "history_change_reason", "id",
+                          "ordinal" if model is not Section else "number", text, "history_user__first_name",
+                          "history_user__last_name", "history_user__username")[:limit]
+             for index, (model, _label, text) in enumerate(kinds)]
+    # In the order the kinds were read one by one before: by kind, then newest first.
+    records = sorted(parts[0].union(*parts[1:], all=True), key=lambda record: (record[0], -record[1]))
     rows = []
-    for model, label, text in kinds:
-        # Plain values, not history records: each record is a whole copy of its item, and only these are shown.
-        records = (model.history.filter(plan_id=plan.pk).order_by("-history_date", "-history_id")
-                   .values_list("history_date", "history_type", "history_change_reason", "id",
-                                "ordinal" if model is not Section else "number", text, "history_user__first_name",
-                                "history_user__last_name", "history_user__username")[:limit])
-        for date, kind, reason, pk, number, words, first_name, last_name, username in records:
-            rows.append({"date": date, "who": f"{first_name or ''} {last_name or ''}".strip() or username, "kind": label,
-                         "action": ACTIONS.get(kind, kind), "reason": reason or "", "removed": kind == "-",
-                         "label": f"{number or ''} {words}".strip(),
-                         "url": None if kind == "-" or model is Section else (model, pk)})
+    for part, _history_id, date, kind, reason, pk, number, words, first_name, last_name, username in records:
+        model, label, _text = kinds[part]
+        rows.append({"date": date, "who": f"{first_name or ''} {last_name or ''}".strip() or username, "kind": label,
+                     "action": ACTIONS.get(kind, kind), "reason": reason or "", "removed": kind == "-",
+                     "label": f"{number or ''} {words}".strip(),
+                     "url": None if kind == "-" or model is Section else (model, pk)})
     rows.sort(key=lambda row: row["date"], reverse=True)
     rows = rows[:limit]
     # Links only for the rows kept: up to three times `limit` records are read, a third of them shown.
