@@ -143,16 +143,17 @@ def _m2m_values(history_model, records, m2m_fields):
 
 def _m2m_names(m2m_fields, m2m_values, records):
     """The names of the related objects shown: those of the fields that changed between two of `records`, one
-    query per such field (a task's units seldom change: most pages need none)."""
-    names = {}
+    query per related model (a task's lead and support units are one; they seldom change: most pages need none)."""
     ids = [record["history_id"] for record in records]
+    wanted = defaultdict(set)
     for field in m2m_fields:
         held = m2m_values[field.name]
-        changed = [(held[newer], held[older]) for newer, older in zip(ids, ids[1:]) if held[newer] != held[older]]
-        wanted = set().union(*(newer | older for newer, older in changed))
-        found = field.related_model.objects.in_bulk(wanted) if wanted else {}
-        names[field.name] = {pk: str(obj) for pk, obj in found.items()}
-    return names
+        for newer, older in zip(ids, ids[1:]):
+            if held[newer] != held[older]:
+                wanted[field.related_model] |= held[newer] | held[older]
+    found = {model: {pk: str(obj) for pk, obj in model.objects.order_by().in_bulk(pks).items()}
+             for model, pks in wanted.items()}
+    return {field.name: found.get(field.related_model, {}) for field in m2m_fields}
 
 
 def _names(names, ids):

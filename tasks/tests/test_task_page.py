@@ -85,3 +85,8 @@ def test_history_reads_unit_names_only_when_units_changed(client, users):
     assert reads == [], reads
     task.support_units.add(Unit.objects.filter(area=task.plan.area).exclude(pk__in=task.lead_units.all()).first())
     assert len(unit_name_reads()) == 1
+    # Lead and support units both changed on the page: their names are still read in one query.
+    task.lead_units.add(Unit.objects.filter(area=task.plan.area).exclude(pk__in=task.lead_units.all())
+                        .exclude(pk__in=task.support_units.all()).first())
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert len(unit_name_reads()) == 1 and page.count("<del>") >= 2
