@@ -10,7 +10,7 @@ markup.
 from html import escape
 
 from django.template.defaultfilters import floatformat, linebreaksbr
-from django.utils import dateformat, timezone
+from django.utils import dateformat
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -54,7 +54,7 @@ def work_rows_cells(rows):
                               f'{escape(Truncator(plan.title).words(8, truncate=" …"))}</div>')
         task = row.kind == "task"
         detail = urls["tasks:task_detail" if task else "indicators:indicator_detail"](item.pk)
-        updated = dateformat.format(timezone.localtime(row.last_update), "d/m/Y H:i") if row.last_update else "—"
+        updated = minute_text(row.last_update) or "—"
         # A cell without warnings keeps the blank its template left (portal.css has `td:empty` rules).
         marks = warning_marks_html(warnings) if warnings else "\n"
         row.cells = mark_safe(  # noqa: S308 - every value below is escaped
@@ -132,10 +132,8 @@ def update_rows_html(updates):
             f"\n    <li><time>{minute_text(update.created_at)}</time> · <strong>{escape(person_name(update.author))}</strong>"
             f"\n      · {period}: {update.progress_before}% → <strong>{update.progress_after}%</strong>"
             f"\n      <div>{linebreaksbr(update.achievements, autoescape=True)}</div>{extras}</li>\n  ")
-    if not rows:
-        none = escape(_("Chưa có báo cáo tiến độ."))  # outside the f-string, for makemessages to find
-        return mark_safe(f'<li class="muted">{none}</li>')
-    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
+    none = escape(_("Chưa có báo cáo tiến độ."))  # outside the f-string, for makemessages to find
+    return mark_safe("".join(rows) or f'<li class="muted">{none}</li>')  # noqa: S308 - every value above is escaped
 
 
 def comment_rows_html(comments):
