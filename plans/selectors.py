@@ -96,11 +96,14 @@ def plan_item_history(plan, *, limit=30):
     """The latest changes to a plan's headings, indicators and tasks, removed ones included, newest first."""
     kinds = [(Section, _("Mục"), "title"), (Indicator, _("Chỉ tiêu"), "content"), (Task, _("Nhiệm vụ"), "title")]
     # Plain values, not history records (each record is a whole copy of its item, and only these are shown): the
-    # latest `limit` of each kind, in one query.
-    parts = [model.history.filter(plan_id=plan.pk).order_by("-history_date", "-history_id").annotate(part=Value(index))
+    # latest `limit` of each kind, in one query. Each kind's latest are picked in a subquery of its own part, since
+    # SQLite refuses LIMIT and ORDER BY on the parts of a UNION themselves; PostgreSQL reads it the same way.
+    parts = [model.history.filter(history_id__in=model.history.filter(plan_id=plan.pk)
+                                  .order_by("-history_date", "-history_id").values("history_id")[:limit])
+             .order_by().annotate(part=Value(index))
              .values_list("part", "history_id", "history_date", "history_type", "history_change_reason", "id",
                           "ordinal" if model is not Section else "number", text, "history_user__first_name",
-                          "history_user__last_name", "history_user__username")[:limit]
+                          "history_user__last_name", "history_user__username")
              for index, (model, _label, text) in enumerate(kinds)]
     # In the order the kinds were read one by one before: by kind, then newest first.
     records = sorted(parts[0].union(*parts[1:], all=True), key=lambda record: (record[0], -record[1]))
