@@ -53,66 +53,95 @@ def _unit_names(model, field, plan, real=None):
     return {item_id: "; ".join(found) for item_id, found in names.items()}
 
 
-def _warning_marks(plan):
-    from reports.marks import warning_marks_html
+def _open_warnings(plan):
     from reports.models import Warning
 
-    marks = defaultdict(list)
+    found = defaultdict(list)
     # One query for both kinds: a warning is on a task or on an indicator, never both (a constraint says so).
     for warning in (Warning.objects.filter(closed_at__isnull=True)
                     .filter(Q(task__plan=plan) | Q(indicator__plan=plan)).order_by("-raised_at")):
         key = ("task", warning.task_id) if warning.task_id else ("indicator", warning.indicator_id)
-        marks[key].append(warning)
-    return {key: warning_marks_html(found) for key, found in marks.items()}
+        found[key].append(warning)
+    return found
 
 
-def plan_rows(plan):
-    """{section id: {"indicators": rows html, "tasks": rows html}}, each in document order, and for every item
-    whether it names each of the six clears (`clears.named`), judged from the same queries."""
-    labels = {key: escape(label) for key, label in (
-        ("unit_of_measure", _("Đơn vị tính")), ("target", _("Kết quả")), ("lead_unit", _("Đơn vị chủ trì")),
-        ("lead", _("Cơ quan chủ trì")), ("support", _("Cơ quan phối hợp")), ("product", _("Sản phẩm")),
-        ("timeline", _("Thời gian thực hiện")), ("progress", _("Tiến độ")), ("status", _("Trạng thái")))}
-    statuses = {value: escape(str(label)) for value, label in ItemStatus.choices}
-    marks = _warning_marks(plan)
-    rows = defaultdict(lambda: {"indicators": [], "tasks": []})
-    clears = []
+class PlanRows:
+    """A plan's indicator and task rows by section, in document order, read in a fixed number of queries, and for
+    every item whether it names each of the six clears (`clears.named`, in `clears`), judged from the same values.
 
-    indicator_url = reverse_for_ids("indicators:indicator_detail")
-    real_lead = set()
-    indicator_leads = _unit_names(Indicator, "lead_units", plan, real_lead)
-    for pk, section_id, ordinal, content, unit_of_measure, target, status, *values in (
-            plan.indicators.order_by("position").values_list(
-                "pk", "section_id", "ordinal", "content", "unit_of_measure", "target_text", "status",
-                *named_fields(Indicator))):
-        clears.append(named(*values, real_lead=pk in real_lead))
-        rows[section_id]["indicators"].append(
+    Rows are kept as plain values; only those a page shows are formatted (`html`): a plan of 2,000 items shows
+    one section at a time.
+    """
+
+    def __init__(self, plan):
+        self.sections = defaultdict(lambda: {"indicators": [], "tasks": []})
+        self.clears = []
+        self._warnings = _open_warnings(plan)
+        real_lead = set()
+        self._indicator_leads = _unit_names(Indicator, "lead_units", plan, real_lead)
+        for pk, section_id, ordinal, content, unit_of_measure, target, status, *values in (
+                plan.indicators.order_by("position").values_list(
+                    "pk", "section_id", "ordinal", "content", "unit_of_measure", "target_text", "status",
+                    *named_fields(Indicator))):
+            self.clears.append(named(*values, real_lead=pk in real_lead))
+            self.sections[section_id]["indicators"].append((pk, ordinal, content, unit_of_measure, target, status))
+        real_lead = set()
+        self._task_leads = _unit_names(Task, "lead_units", plan, real_lead)
+        self._task_supports = _unit_names(Task, "support_units", plan)
+        for pk, section_id, ordinal, progress, *values in (
+                plan.tasks.order_by("position").values_list(
+                    "pk", "section_id", "ordinal", "progress", *named_fields(Task))):
+            self.clears.append(named(*values, real_lead=pk in real_lead))
+            _officer, title, timeline, _end, product, _authority = values
+            self.sections[section_id]["tasks"].append((pk, ordinal, title, progress, product, timeline))
+
+    def count(self, section_id):
+        """(indicators, tasks) of a section (None: the items under no heading)."""
+        found = self.sections.get(section_id)
+        return (len(found["indicators"]), len(found["tasks"])) if found else (0, 0)
+
+    def html(self, section_id, start=0, stop=None):
+        """{"indicators": rows html, "tasks": rows html} of a section's items `start` to `stop` (indicators first,
+        then tasks, as the page lays them out)."""
+        found = self.sections.get(section_id, {"indicators": [], "tasks": []})
+        indicators = found["indicators"][start:stop]
+        tasks = found["tasks"][max(start - len(found["indicators"]), 0):
+                               None if stop is None else max(stop - len(found["indicators"]), 0)]
+        labels = {key: escape(label) for key, label in (
+            ("unit_of_measure", _("Đơn vị tính")), ("target", _("Kết quả")), ("lead_unit", _("Đơn vị chủ trì")),
+            ("lead", _("Cơ quan chủ trì")), ("support", _("Cơ quan phối hợp")), ("product", _("Sản phẩm")),
+            ("timeline", _("Thời gian thực hiện")), ("progress", _("Tiến độ")), ("status", _("Trạng thái")))}
+        statuses = {value: escape(str(label)) for value, label in ItemStatus.choices}
+        marks = self._marks
+        indicator_url = reverse_for_ids("indicators:indicator_detail")
+        html = [
             f'<tr><td>{escape(ordinal)}</td><td><a href="{indicator_url(pk)}">{escape(content)}</a></td>'
             f'<td data-label="{labels["unit_of_measure"]}">{escape(unit_of_measure)}</td>'
             f'<td data-label="{labels["target"]}">{escape(target or "—")}</td>'
-            f'<td data-label="{labels["lead_unit"]}">{escape(indicator_leads.get(pk, "—"))}</td>'
+            f'<td data-label="{labels["lead_unit"]}">{escape(self._indicator_leads.get(pk, "—"))}</td>'
             f'<td data-label="{labels["status"]}">{statuses.get(status) or escape(status)} '
-            f'{marks.get(("indicator", pk), "")}</td></tr>')
+            f'{marks("indicator", pk)}</td></tr>'
+            for pk, ordinal, content, unit_of_measure, target, status in indicators]
+        rows = {"indicators": mark_safe("".join(html)) if html else ""}  # noqa: S308 - escaped above
+        task_url = reverse_for_ids("tasks:task_detail")
+        html = []
+        for pk, ordinal, title, progress, product, timeline in tasks:
+            words = title.split()
+            title = " ".join(words) if len(words) <= 40 else Truncator(title).words(40)
+            html.append(
+                f'<tr><td>{escape(ordinal)}</td><td><a href="{task_url(pk)}">{escape(title)}</a></td>'
+                f'<td data-label="{labels["lead"]}">{escape(self._task_leads.get(pk, "—"))}</td>'
+                f'<td data-label="{labels["support"]}">{escape(self._task_supports.get(pk, "—"))}</td>'
+                f'<td data-label="{labels["product"]}">{escape(product or "—")}</td>'
+                f'<td data-label="{labels["timeline"]}">{escape(timeline or "—")}</td>'
+                f'<td data-label="{labels["progress"]}"><span class="progress"><progress value="{progress}" '
+                f'max="100" aria-label="{labels["progress"]}">{progress}%</progress> <span class="figure">'
+                f'{progress}%</span></span> {marks("task", pk)}</td></tr>')
+        rows["tasks"] = mark_safe("".join(html)) if html else ""  # noqa: S308 - escaped above
+        return rows
 
-    task_url = reverse_for_ids("tasks:task_detail")
-    real_lead = set()
-    task_leads = _unit_names(Task, "lead_units", plan, real_lead)
-    task_supports = _unit_names(Task, "support_units", plan)
-    for pk, section_id, ordinal, progress, *values in (
-            plan.tasks.order_by("position").values_list(
-                "pk", "section_id", "ordinal", "progress", *named_fields(Task))):
-        clears.append(named(*values, real_lead=pk in real_lead))
-        _officer, title, timeline, _end, product, _authority = values
-        words = title.split()
-        title = " ".join(words) if len(words) <= 40 else Truncator(title).words(40)
-        rows[section_id]["tasks"].append(
-            f'<tr><td>{escape(ordinal)}</td><td><a href="{task_url(pk)}">{escape(title)}</a></td>'
-            f'<td data-label="{labels["lead"]}">{escape(task_leads.get(pk, "—"))}</td>'
-            f'<td data-label="{labels["support"]}">{escape(task_supports.get(pk, "—"))}</td>'
-            f'<td data-label="{labels["product"]}">{escape(product or "—")}</td>'
-            f'<td data-label="{labels["timeline"]}">{escape(timeline or "—")}</td>'
-            f'<td data-label="{labels["progress"]}"><span class="progress"><progress value="{progress}" max="100" '
-            f'aria-label="{labels["progress"]}">{progress}%</progress> <span class="figure">{progress}%</span></span> '
-            f'{marks.get(("task", pk), "")}</td></tr>')
-    return {section_id: {kind: mark_safe("".join(html)) for kind, html in found.items()}  # noqa: S308 - escaped above
-            for section_id, found in rows.items()}, clears
+    def _marks(self, kind, pk):
+        from reports.marks import warning_marks_html
+
+        found = self._warnings.get((kind, pk))
+        return warning_marks_html(found) if found else ""

@@ -1,6 +1,7 @@
 """Querysets shaped for the pages that read plans."""
 from collections import defaultdict
 
+from django.core.paginator import Paginator
 from django.db.models import (Avg, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value,
                               prefetch_related_objects)
 from django.db.models.functions import Coalesce
@@ -45,18 +46,43 @@ def plan_list(user, *, area=None, status=None, query=None):
     return plans.order_by("area__parent_id", "area__name", "-issued_year", "slug")
 
 
-def plan_document(plan):
-    """The plan's sections in order, each with its indicator and task rows, in a fixed number of queries, and
-    the plan's six clears (as `plan_clears`) judged from the rows' own values."""
-    from .document import plan_rows
+# A plan of more items than this shows one section at a time, the others folded with their counts: 2,000 items
+# shown at once are 900 KB of HTML. The open section shows this many items at a time.
+FOLD_ABOVE_ITEMS = 300
+SECTION_PAGE_ITEMS = 300
 
-    rows, named = plan_rows(plan)
+
+def plan_document(plan, *, section=None, page=None):
+    """The plan's sections in order, each with its indicator and task rows and their counts, in a fixed number of
+    queries, and the plan's six clears (as `plan_clears`) judged from the rows' own values.
+
+    A plan of more than `FOLD_ABOVE_ITEMS` items is folded: only the section named by `section` (a section's id,
+    0 for the items under no heading) is open, or else the first holding items; a long section is paged
+    (`page`, `SECTION_PAGE_ITEMS` a page). Each entry: section, key (for the URL), indicator_count, task_count,
+    open, indicators, tasks (rows html, empty when folded) and, when folded, page (a Paginator page).
+    """
+    from .document import PlanRows
+
+    rows = PlanRows(plan)
+    sections = ([None] if None in rows.sections else []) + list(plan.sections.order_by("position"))
+    folded = len(rows.clears) > FOLD_ABOVE_ITEMS
+    keys = [0 if found is None else found.pk for found in sections]
+    holding = [key for key, found in zip(keys, sections) if sum(rows.count(found and found.pk))]
+    chosen = int(section) if str(section or "").isdigit() and int(section) in keys else None
+    open_key = chosen if chosen is not None else (holding[0] if holding else None)
     document = []
-    if None in rows:
-        document.append({"section": None, **rows[None]})
-    for section in plan.sections.order_by("position"):
-        document.append({"section": section, **rows.get(section.id, {"indicators": "", "tasks": ""})})
-    return document, _clears_of(named)
+    for key, found in zip(keys, sections):
+        section_id = found and found.pk
+        indicators, tasks = rows.count(section_id)
+        entry = {"section": found, "key": key, "indicator_count": indicators, "task_count": tasks,
+                 "open": not folded or key == open_key, "indicators": "", "tasks": ""}
+        if entry["open"] and not folded:
+            entry.update(rows.html(section_id))
+        elif entry["open"]:
+            entry["page"] = Paginator(range(indicators + tasks), SECTION_PAGE_ITEMS).get_page(page)
+            entry.update(rows.html(section_id, entry["page"].object_list.start, entry["page"].object_list.stop))
+        document.append(entry)
+    return {"sections": document, "folded": folded}, _clears_of(rows.clears)
 
 
 def plan_structure(plan):

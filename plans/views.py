@@ -45,7 +45,7 @@ def plan_detail_view(request, slug):
         plan = plan_with_references(request.user, slug)
     except Plan.DoesNotExist:
         raise Http404
-    rows, clears = plan_document(plan)
+    rows, clears = plan_document(plan, section=request.GET.get("section"), page=request.GET.get("page"))
     return render(request, "plans/plan_detail.html", {
         "plan": plan, "rows": rows, "history": history_rows(plan, limit=20), "clears": clears,
         "can_edit": Plan.objects.editable_by(request.user).filter(pk=plan.pk).exists(),

@@ -205,6 +205,7 @@ def main():
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from tests.bench_import import bench as bench_import
+        from tests.bench_plan_page import bench as bench_plan_page
         from tests.bench_reports import bench as bench_reports
 
         # Warnings first, over the generated province alone; then its reports; then pages; then imports, which add rows.
@@ -224,6 +225,7 @@ def main():
             return
         bench_my_work()
         bench_assignment()
+        bench_plan_page()
         db = connection.settings_dict
         bench_import(f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
                      sizes=(46, 10_000, 100_000) if not args.quick else (46, 1000))
