@@ -69,15 +69,17 @@ def carrying_out(item, user):
 
 def plan_coverage(plan, user):
     """For a province plan: its items no commune carries out, and for each group of items the communes
-    that carry out none of it. Counts only the commune items the user can see; a fixed number of queries.
+    that carry out none of it. Counts only the commune items of plans `Plan.objects.results_for(user)` shows (a
+    commune's staff: their own plans and other communes' issued ones); a fixed number of queries.
     """
     communes = list(Area.objects.filter(parent=plan.area_id).order_by("name"))
     uncovered, carried, holding = [], defaultdict(set), set()  # carried: section id -> commune ids
+    shown = Plan.objects.results_for(user).values("pk")
     for model, field in LINK_FIELD.items():
         items = list(model.objects.filter(plan=plan).select_related("section").order_by("position"))
         holding |= {item.section_id for item in items}
         covered = set()
-        for higher_id, section_id, area_id in model.objects.visible_to(user).filter(
+        for higher_id, section_id, area_id in model.objects.filter(plan__in=shown).filter(
                 **{f"{field}__plan": plan}).values_list(f"{field}_id", f"{field}__section_id", "plan__area_id"):
             covered.add(higher_id)
             carried[section_id].add(area_id)

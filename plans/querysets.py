@@ -35,6 +35,17 @@ class PlanQuerySet(models.QuerySet):
         own = user.area_ids
         return self.filter(Q(area__in=own) | Q(area__parent__in=own)).distinct()
 
+    def results_for(self, user):
+        """Plans whose existence and coverage a province plan's pages may show the user: those of their own area
+        and of the communes they follow (drafts included), and elsewhere only issued plans, as public results
+        show them. A commune never learns of another commune's draft."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        own = user.area_ids
+        return self.filter(Q(area__in=own) | Q(area__parent__in=own) | ~Q(status="draft"))
+
 
 class PlanItemQuerySet(models.QuerySet):
     """Indicators and tasks are visible exactly where their plan is."""

@@ -104,12 +104,14 @@ def plan_structure(plan):
 
 
 def plan_with_references(user, slug):
-    """The plan `slug` with what its page cites, if `user` sees it (`Plan.is_visible_to`), else DoesNotExist."""
+    """The plan `slug` with what its page cites, if `user` sees it (`Plan.is_visible_to`), else DoesNotExist;
+    the plans implementing it as far as `Plan.objects.results_for(user)` shows them."""
     plan = Plan.objects.select_related("area", "area__parent", "implements_plan", "replaces").get(slug=slug)
     if not plan.is_visible_to(user):
         raise Plan.DoesNotExist
     prefetch_related_objects([plan], "implements", "legal_basis", Prefetch(
-        "implementing_plans", queryset=Plan.objects.only("slug", "number", "symbol", "issuer", "implements_plan_id")))
+        "implementing_plans", queryset=Plan.objects.results_for(user).only(
+            "slug", "number", "symbol", "issuer", "implements_plan_id")))
     return plan
 
 

@@ -832,3 +832,41 @@ def test_warning_and_register_lists_hold_only_the_users_areas(client, users):
         response = client.get(url)
         assert response.status_code in (200, 403, 404), url
         assert link not in response.content.decode(), url
+
+
+# Security pass (issue 21): on a province plan's pages a commune sees another commune's plans only once issued.
+@pytest.fixture
+def dai_phuoc_carries_out_182():
+    """Đại Phước's plan implements the province's plan 182, one of its tasks carrying out one of 182's; Phú Lâm's
+    plan implementing 182 stays a draft."""
+    from plans.models import Plan
+
+    plan = Plan.objects.get(slug="dai-phuoc-2026")
+    Plan.objects.filter(pk=plan.pk).update(implements_plan=Plan.objects.get(slug="dong-nai-182"))
+    higher = Task.objects.filter(plan__slug="dong-nai-182").order_by("position").first()
+    Task.objects.filter(pk=plan.tasks.order_by("position").first().pk).update(carries_out=higher)
+    return plan
+
+
+@pytest.mark.parametrize("dai_phuoc_issued", [False, True])
+@pytest.mark.parametrize("username, sees_phu_lam, sees_dai_phuoc", [
+    ("dongnai-leader", True, True),      # the province follows its communes, drafts included
+    ("phulam-officer", True, "issued"),  # its own draft; Đại Phước's plan once issued
+    ("daiphuoc-officer", False, True),   # its own plan; never Phú Lâm's draft
+])
+def test_province_plan_pages_show_other_communes_plans_once_issued(client, users, dai_phuoc_carries_out_182,
+                                                                   dai_phuoc_issued, username, sees_phu_lam,
+                                                                   sees_dai_phuoc):
+    from plans.models import Plan
+
+    if dai_phuoc_issued:
+        Plan.objects.filter(pk=dai_phuoc_carries_out_182.pk).update(status="issued", number="3")
+    expected = {"phu-lam-11nq": sees_phu_lam,
+                "dai-phuoc-2026": dai_phuoc_issued if sees_dai_phuoc == "issued" else sees_dai_phuoc}
+    client.force_login(users[username])
+    page = client.get("/plans/dong-nai-182/")
+    listed = {plan.slug for plan in page.context["plan"].implementing_plans.all()}
+    assert listed == {slug for slug, seen in expected.items() if seen}
+    coverage = client.get("/plans/dong-nai-182/coverage/")
+    carrying = {area.slug for group in coverage.context["groups"] for area in group["carrying"]}
+    assert carrying == {slug.rsplit("-", 1)[0] for slug, seen in expected.items() if seen}
