@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
@@ -17,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from config.jobs import enqueue
 from plans.access import can_answer_difficulty, can_prepare_report, can_receive_report
 from plans.models import Area, Plan, Unit
+from plans.services import REASON_MAX
 
 from .models import Difficulty, LockedPeriodChange, Report, ReportingRule, ReportJob, ReportKind
 from .periods import period_label, period_of, rule_period
@@ -278,7 +280,8 @@ def report_receive(*, report_id, user, accept, comment=""):
         report.status = Report.Status.RECEIVED if accept else Report.Status.RETURNED
         report.handled_by, report.handled_at, report.return_comment = user, timezone.now(), comment[:2000]
         report._history_user = user
-        report._change_reason = comment or _("Tiếp nhận")
+        # The report keeps the whole comment; the history's reason column holds REASON_MAX characters.
+        report._change_reason = Truncator(comment).chars(REASON_MAX) or _("Tiếp nhận")
         report.save()
         if accept:
             _notify_area(report, _("Báo cáo %(number)s đã được tiếp nhận.") % {"number": report.reference})
