@@ -10,6 +10,7 @@ class ReturnForm(forms.Form):
 
 class SignedCopyForm(forms.Form):
     file = forms.FileField(label=_("Bản đã ký (PDF)"))
+    as_scan = forms.BooleanField(label=_("Bản quét của văn bản giấy đã ký (không có chữ ký số)"), required=False)
 
 
 class DifficultyAnswerForm(forms.Form):

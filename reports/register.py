@@ -291,20 +291,28 @@ def report_receive(*, report_id, user, accept, comment=""):
     return report
 
 
-def report_signed_upload(*, report_id, user, upload):
-    """Attach the signed copy (scanned or digitally signed PDF) of an issued report."""
+SIGNED_UPLOADS_KEPT = 50  # the log of uploads and verdicts on the report; the history keeps every one anyway
+
+
+def report_signed_upload(*, report_id, user, upload, as_scan=False):
+    """Keep the signed copy of an issued report: verified only when its signature covers the issued PDF itself.
+
+    A copy without a digital signature is kept only when the user says it is a scan, and then never as verified.
+    A refused copy replaces nothing; every upload and its verdict is logged on the report and in its history.
+    Once the recipient has received the report, a copy already kept is replaced only after they return it.
+    """
     from evidence.models import Evidence
     from evidence.validation import inspect_upload
 
-    from .signatures import signature_inspect
+    from .signatures import UNSIGNED, VERIFIED, signature_inspect, verdict_text
 
     inspected = inspect_upload(upload)
     if inspected.kind != Evidence.Kind.PDF:
         raise ValidationError(_("Bản đã ký phải là tệp PDF."))
     upload.seek(0)
     data = upload.read()
-    signature = signature_inspect(data)
-    stored = None
+    digest = hashlib.sha256(data).hexdigest()
+    stored, refusal = None, None
     try:
         with transaction.atomic():
             report = _report_for_update(report_id)
@@ -312,17 +320,41 @@ def report_signed_upload(*, report_id, user, upload):
                 raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được tải lên bản đã ký."))
             if report.status == Report.Status.DRAFT:
                 raise ValidationError(_("Hãy ban hành báo cáo trước khi tải lên bản đã ký."))
-            report.signed_file.save("signed.pdf", ContentFile(data), save=False)
-            stored = report.signed_file.name
-            report.signed_sha256 = hashlib.sha256(data).hexdigest()
-            report.signed_by, report.signed_at, report.signature = user, timezone.now(), signature
+            if report.status == Report.Status.RECEIVED and report.signed_file:
+                raise ValidationError(_("Cơ quan nhận đã tiếp nhận báo cáo cùng bản đã ký: muốn thay bản đã ký, "
+                                        "cơ quan nhận phải trả lại báo cáo trước."))
+            found = signature_inspect(data, report.pdf_sha256)
+            verdict = found["verdict"]
+            kept = verdict == VERIFIED or (verdict == UNSIGNED and as_scan)
+            if verdict == UNSIGNED and not as_scan:
+                refusal = _("%(verdict)s Nếu đây là bản quét của văn bản giấy đã ký, hãy chọn “Bản quét” để lưu "
+                            "(bản quét không được coi là đã xác minh).") % {"verdict": verdict_text(verdict)}
+            elif not kept:
+                refusal = _("Không lưu bản đã ký: %(verdict)s") % {"verdict": verdict_text(verdict)}
+            entry = {"at": timezone.localtime().strftime("%d/%m/%Y %H:%M"), "by": user.get_full_name() or user.username,
+                     "sha256": digest, "name": str(getattr(upload, "name", ""))[:120],
+                     "verdict": "scan" if kept and verdict == UNSIGNED else verdict, "kept": kept}
+            uploads = [*report.signature.get("uploads", []), entry][-SIGNED_UPLOADS_KEPT:]
+            if kept:
+                report.signed_file.save("signed.pdf", ContentFile(data), save=False)
+                stored = report.signed_file.name
+                report.signed_sha256 = digest
+                report.signed_by, report.signed_at = user, timezone.now()
+                report.signature = {**found, "scan": verdict == UNSIGNED, "uploads": uploads}
+                report._change_reason = (_("Tải lên bản quét (chưa xác minh chữ ký)") if verdict == UNSIGNED
+                                         else _("Tải lên bản đã ký số, đã xác minh"))
+            else:
+                report.signature = {**report.signature, "uploads": uploads}
+                report._change_reason = Truncator(_("Từ chối bản đã ký: %(verdict)s") % {
+                    "verdict": verdict_text(verdict)}).chars(REASON_MAX)
             report._history_user = user
-            report._change_reason = _("Tải lên bản đã ký")
             report.save()
     except BaseException:
         if stored:
             report.signed_file.storage.delete(stored)
         raise
+    if refusal:  # raised once the refusal is in the history
+        raise ValidationError(refusal)
     return report
 
 

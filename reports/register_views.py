@@ -145,8 +145,11 @@ def report_signed_view(request, pk):
     if upload is None:
         messages.error(request, _("Hãy chọn tệp PDF đã ký."))
         return redirect("reports:report_detail", pk)
-    return _step(request, pk, lambda: register.report_signed_upload(report_id=pk, user=request.user, upload=upload),
-                 _("Đã lưu bản đã ký."))
+    as_scan = request.POST.get("as_scan") in ("on", "1", "true")
+    return _step(request, pk, lambda: register.report_signed_upload(report_id=pk, user=request.user, upload=upload,
+                                                                    as_scan=as_scan),
+                 _("Đã lưu bản quét (chưa xác minh chữ ký).") if as_scan else
+                 _("Đã lưu bản đã ký: chữ ký số bao trùm đúng bản đã ban hành."))
 
 
 @login_required
