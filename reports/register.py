@@ -3,7 +3,9 @@
 Every entry point (views, jobs, the shell) calls these; each checks permission, locks and writes
 in one transaction, and leaves history through django-simple-history.
 """
+import datetime
 import hashlib
+import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -22,6 +24,8 @@ from plans.services import REASON_MAX
 
 from .models import Difficulty, LockedPeriodChange, Report, ReportingRule, ReportJob, ReportKind
 from .periods import period_label, period_of, rule_period
+
+logger = logging.getLogger(__name__)
 
 # The communes' quarterly report to the province's Department of Science and Technology is due
 # before the 10th of the quarter's last month (province plan 182, III.3); the department reports
@@ -356,6 +360,43 @@ def report_signed_upload(*, report_id, user, upload, as_scan=False):
     if refusal:  # raised once the refusal is in the history
         raise ValidationError(refusal)
     return report
+
+
+class StoredFileAltered(Exception):
+    """A report's stored file no longer has the SHA-256 recorded for it."""
+
+
+STORED_FILE_HASHES = {"pdf": "pdf_sha256", "docx": "docx_sha256", "signed_file": "signed_sha256"}
+
+
+def report_file_read(*, report, field):
+    """The bytes of a report's stored file, checked against the SHA-256 recorded for it.
+
+    A file changed on disk is never served as the report: StoredFileAltered is raised, the area's admins and the
+    operators are notified (once a day per file) and the error is logged."""
+    from django.contrib.auth import get_user_model
+
+    from people.models import Notification
+    from people.services import notify
+
+    stored = getattr(report, field)
+    with stored.open("rb") as handle:
+        data = handle.read()
+    recorded = getattr(report, STORED_FILE_HASHES[field])
+    actual = hashlib.sha256(data).hexdigest()
+    if not recorded or actual == recorded:
+        return data
+    logger.error("report %s: stored %s %s has SHA-256 %s, recorded %s", report.pk, field, stored.name, actual,
+                 recorded)
+    message = _("Tệp %(file)s của báo cáo %(number)s (%(area)s) đã bị thay đổi trên máy chủ (SHA-256 không khớp): "
+                "tệp không được tải xuống; hãy kiểm tra và khôi phục từ bản sao lưu.") % {
+        "file": stored.name.rsplit("/", 1)[-1], "number": report.reference, "area": report.area}
+    if not Notification.objects.filter(message=message, created_at__gte=timezone.now() - datetime.timedelta(days=1)
+                                       ).exists():
+        users = get_user_model().objects.filter(
+            Q(is_superuser=True) | Q(units__area=report.area_id, role="admin"), is_active=True).distinct()
+        notify(recipients=list(users), message=message, url=report.get_absolute_url())
+    raise StoredFileAltered(message)
 
 
 def difficulty_answer(*, difficulty_id, user, answer, status):

@@ -1,4 +1,6 @@
 """Pages of the report register: list, report, inbox, completeness, answers, reporting rules."""
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -176,7 +178,11 @@ def report_file_view(request, pk, kind):
         raise Http404
     name = f"bao-cao-{report.area.slug}-{report.kind}-{report.year}-{report.period_number}"
     name += "-da-ky" if kind == "signed" else ("" if report.number else "-du-thao")
-    response = FileResponse(stored.open("rb"), as_attachment=True, filename=f"{name}.{suffix}",
+    try:
+        data = register.report_file_read(report=report, field=field)
+    except register.StoredFileAltered:
+        return render(request, "reports/report_file_altered.html", {"report": report}, status=500)
+    response = FileResponse(io.BytesIO(data), as_attachment=True, filename=f"{name}.{suffix}",
                             content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
