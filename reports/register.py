@@ -3,6 +3,7 @@
 Every entry point (views, jobs, the shell) calls these; each checks permission, locks and writes
 in one transaction, and leaves history through django-simple-history.
 """
+import calendar
 import datetime
 import hashlib
 import logging
@@ -425,22 +426,32 @@ def difficulty_answer(*, difficulty_id, user, answer, status):
     return difficulty
 
 
-def locked_reports(*, task, period):
-    """The issued reports whose period holds this month: the area's, or the task's plan's own."""
+def update_day(period, today):
+    """The day an update speaks for: today for the current month, the month's last day for an earlier one."""
+    last = period.replace(day=calendar.monthrange(period.year, period.month)[1])
+    return min(today, last)
+
+
+def locked_reports(*, item, period, today):
+    """The issued reports whose window (from the day after the previous cut-off to the cut-off) holds the day
+    the update speaks for: the area's, or the item's plan's own. An update dated after a report's cut-off
+    belongs to the next period and is locked by none."""
+    day = update_day(period, today)
     # Newest first, without Report's own ordering by area (a join through every area, on every save).
-    return list(Report.objects.filter(Q(area=task.plan.area_id, plan__isnull=True) | Q(plan=task.plan_id),
+    return list(Report.objects.filter(Q(area=item.plan.area_id, plan__isnull=True) | Q(plan=item.plan_id),
                                       status__in=(Report.Status.ISSUED, Report.Status.RECEIVED),
-                                      first_month__lte=period, last_month__gte=period)
+                                      window_start__lte=day, window_end__gte=day)
                 .order_by("-year", "-first_month", "-id"))
 
 
-def period_lock_check(*, task, period, reason):
-    """A change to a locked period needs a reason; returns the reports that lock it."""
-    reports = locked_reports(task=task, period=period)
+def period_lock_check(*, item, period, reason, today=None):
+    """A change inside a period already reported needs a reason; returns the reports that lock it."""
+    reports = locked_reports(item=item, period=period, today=today or timezone.localdate())
     if reports and not reason.strip():
+        report = reports[0]
         raise ValidationError({"reason": _(
-            "Kỳ %(period)s đã khóa vì báo cáo %(report)s đã ban hành: hãy nêu lý do điều chỉnh.") % {
-                "period": f"{period:%m/%Y}", "report": reports[0].reference}})
+            "Số liệu đến ngày %(cutoff)s đã khóa vì báo cáo %(report)s đã ban hành: hãy nêu lý do điều chỉnh.") % {
+                "cutoff": f"{report.window_end:%d/%m/%Y}", "report": report.reference}})
     return reports
 
 

@@ -6,7 +6,7 @@ same forever, and the province's consolidated report reads its communes' snapsho
 import datetime
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from config.numbers import percent
@@ -138,11 +138,42 @@ def _previous_issue(report):
 def _late_changes(report, since):
     changes = (LockedPeriodChange.objects.filter(report__area=report.area_id, created_at__gt=since)
                .exclude(report=report).select_related("report", "progress_update__task", "author"))
-    return [{"report": c.report.reference, "period": c.progress_update.period.strftime("%m/%Y"),
+    rows = [{"report": c.report.reference, "period": c.progress_update.period.strftime("%m/%Y"),
              "item": str(c.progress_update.task)[:300], "progress_before": c.progress_update.progress_before,
              "progress_after": c.progress_update.progress_after, "reason": c.reason,
              "author": c.author.get_full_name() or c.author.username, "at": c.created_at.date().isoformat()}
             for c in changes]
+    return rows + _late_indicator_changes(report, since)
+
+
+def _late_indicator_changes(report, since):
+    """Indicator figures entered since the previous report for a day an issued report had already covered.
+
+    Their reason is the history's change reason of the save that recorded them (the first one after it)."""
+    from indicators.models import IndicatorReport
+
+    from .register import update_day
+
+    locking = list(Report.objects.filter(area=report.area_id, status__in=LIVE, issued_at__isnull=False)
+                   .exclude(pk=report.pk).order_by("-issued_at"))
+    if not locking:
+        return []
+    reason = Subquery(Indicator.history.model.objects.filter(id=OuterRef("indicator_id"),
+                                                             history_date__gte=OuterRef("created_at"))
+                      .order_by("history_date").values("history_change_reason")[:1])
+    rows = []
+    for figure in (IndicatorReport.objects.filter(indicator__plan__area=report.area_id, created_at__gt=since)
+                   .select_related("indicator", "author").annotate(reason=reason).order_by("created_at")):
+        day = update_day(figure.period, timezone.localtime(figure.created_at).date())
+        locked = next((r for r in locking if r.issued_at < figure.created_at and r.window_start <= day <= r.window_end
+                       and r.plan_id in (None, figure.indicator.plan_id)), None)
+        if locked:
+            value = figure.qualitative_state or (None if figure.value is None else f"{figure.value.normalize():f}")
+            rows.append({"report": locked.reference, "period": figure.period.strftime("%m/%Y"),
+                         "item": str(figure.indicator)[:300], "value": value, "reason": figure.reason or "",
+                         "author": figure.author.get_full_name() or figure.author.username,
+                         "at": figure.created_at.date().isoformat()})
+    return rows
 
 
 def snapshot_gather(report, *, today=None):
