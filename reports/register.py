@@ -230,8 +230,63 @@ def report_number_allocate(*, area_id, year):
         return cursor.fetchone()[0]
 
 
-def report_issue(*, report_id, user):
-    """Give the draft its number, lock its period, send it to the focal office and render the final files."""
+REPORT_NUMBER_MAX = 99999
+
+
+def report_number_next(*, area_id, year):
+    """The number the area's counter gives next in a year (what the issue form offers)."""
+    from .models import ReportNumber
+
+    last = ReportNumber.objects.filter(area=area_id, year=year).values_list("last", flat=True).first() or 0
+    return last + 1
+
+
+def _report_number_take(report, year, number):
+    """The clerk's number from the office's register, or the counter's next: unique per issuer and year.
+
+    A clerk's number past the counter moves the counter on, so the next number taken never collides."""
+    if number is None:
+        return report_number_allocate(area_id=report.area_id, year=year)
+    if not 1 <= number <= REPORT_NUMBER_MAX:
+        raise ValidationError({"number": _("Số văn bản phải từ 1 đến %(max)s.") % {"max": REPORT_NUMBER_MAX}})
+    taken = (Report.objects.filter(area=report.area_id, number_year=year, number=number).exclude(pk=report.pk)
+             .order_by().first())
+    if taken:
+        raise ValidationError({"number": _("Số %(number)s/%(symbol)s năm %(year)s đã cấp cho báo cáo “%(subject)s”: "
+                                           "hãy kiểm tra lại sổ đăng ký văn bản đi.") % {
+            "number": f"{number:02d}", "symbol": report.symbol, "year": year, "subject": taken.subject[:120]}})
+    table = connection.ops.quote_name("reports_reportnumber")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (area_id, year, last) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (area_id, year) DO UPDATE SET last = GREATEST({table}.last, EXCLUDED.last)",
+            [report.area_id, year, number])
+    return number
+
+
+def report_number_next_set(*, area, year, next_number, user):
+    """The admin sets the counter's next number, as the office's register stands; never onto a number in use."""
+    from plans.access import can_edit_reporting_rules
+
+    from .models import ReportNumber
+
+    if not can_edit_reporting_rules(user, area):
+        raise PermissionDenied(_("Chỉ quản trị của địa bàn mới được đặt số báo cáo tiếp theo."))
+    if not 1 <= next_number <= REPORT_NUMBER_MAX:
+        raise ValidationError({"next_number": _("Số tiếp theo phải từ 1 đến %(max)s.") % {"max": REPORT_NUMBER_MAX}})
+    with transaction.atomic():
+        highest = (Report.objects.filter(area=area, number_year=year).order_by("-number")
+                   .values_list("number", flat=True).first()) or 0
+        if next_number <= highest:
+            raise ValidationError({"next_number": _(
+                "Số %(number)s năm %(year)s đã dùng: số tiếp theo phải lớn hơn %(highest)s.") % {
+                    "number": next_number, "year": year, "highest": highest}})
+        ReportNumber.objects.update_or_create(area=area, year=year, defaults={"last": next_number - 1})
+
+
+def report_issue(*, report_id, user, number=None):
+    """Give the draft its number (the clerk's, or the counter's next), lock its period, send it to the focal
+    office and render the final files."""
     from people.services import notify
 
     with transaction.atomic():
@@ -244,7 +299,7 @@ def report_issue(*, report_id, user):
             raise ValidationError(_("Báo cáo chưa có số liệu: hãy chờ lấy số liệu xong rồi ban hành."))
         now = timezone.now()
         report.number_year = timezone.localdate().year
-        report.number = report_number_allocate(area_id=report.area_id, year=report.number_year)
+        report.number = _report_number_take(report, report.number_year, number)
         report.status, report.issued_by, report.issued_at = Report.Status.ISSUED, user, now
         report.is_on_time = report.deadline is None or timezone.localdate() <= report.deadline
         # The draft's files go: the issued ones, with the number, are rendered by the job below.
@@ -253,7 +308,12 @@ def report_issue(*, report_id, user):
         transaction.on_commit(lambda: [report.pdf.storage.delete(name) for name in drafts])
         report._history_user = user
         report._change_reason = _("Ban hành")
-        report.save()
+        try:
+            with transaction.atomic():  # a savepoint: another issue may have taken the same number meanwhile
+                report.save()
+        except IntegrityError:
+            raise ValidationError({"number": _("Số %(number)s vừa được cấp cho báo cáo khác: hãy nhập số khác.") % {
+                "number": f"{report.number:02d}"}}) from None
         job_start(report=report, action=ReportJob.Action.RENDER, user=user)
         if report.recipient_unit_id:
             notify(recipients=list(report.recipient_unit.members.all()), url=report.get_absolute_url(),
