@@ -17,7 +17,7 @@ from plans.models import Area, Plan, Unit
 from . import register
 from .forms import (DifficultyAnswerForm, IssueForm, NextNumberForm, ReportDetailsForm, ReportingRuleForm, ReturnForm,
                     SignedCopyForm)
-from .models import Difficulty, Report, ReportingRule, ReportJob, ReportKind
+from .models import Difficulty, Report, ReportingRule, ReportJob, ReportKind, ReportNumber
 from .selectors import completeness, draft_choices, inbox, report_difficulties, report_list
 
 
@@ -256,11 +256,12 @@ def rule_list_view(request):
     if not areas:
         raise PermissionDenied(_("Chỉ quản trị của địa bàn mới được xem và sửa chế độ báo cáo."))
     year = timezone.localdate().year
+    last = dict(ReportNumber.objects.filter(area__in=[a.id for a in areas], year=year).values_list("area", "last"))
     blocks = [{"area": area, "rules": [(rule, ReportingRuleForm(instance=rule, prefix=f"rule{rule.pk}",
                                                                  units=_recipient_units(area)))
                                        for rule in register.reporting_rules_ensure(area)],
                "number_form": NextNumberForm(prefix=f"area{area.pk}", initial={
-                   "next_number": register.report_number_next(area_id=area.id, year=year)})} for area in areas]
+                   "next_number": last.get(area.id, 0) + 1})} for area in areas]
     return render(request, "reports/rule_list.html", {"blocks": blocks, "year": year})
 
 

@@ -48,3 +48,23 @@ def test_the_clerk_enters_the_registers_number_or_takes_the_counters_next(client
     assert report_number_next(area_id=area.pk, year=TODAY.year) == 120
     third = report_issue(report_id=_draft(leader, kind="annual", number=1).pk, user=leader)
     assert third.reference == "120/BC-UBND"
+
+
+def test_the_report_page_costs_a_fixed_number_of_queries(client, users, django_assert_num_queries):
+    leader = users["phulam-leader"]
+    report = _draft(leader)
+    client.force_login(leader)
+    client.get(f"/reports/register/{report.pk}/")  # the session and the user read once
+    with django_assert_num_queries(DRAFT_PAGE_QUERIES):
+        assert client.get(f"/reports/register/{report.pk}/").status_code == 200
+    report = report_issue(report_id=report.pk, user=leader)
+    signature = {"verdict": "scan", "scan": True, "uploads": [{"at": "01/12/2026 08:00", "by": "Văn thư", "sha256": "0" * 64,
+                                                             "verdict": v, "kept": False} for v in ("altered",) * 30]}
+    Report.objects.filter(pk=report.pk).update(signature=signature)
+    with django_assert_num_queries(ISSUED_PAGE_QUERIES):
+        page = client.get(f"/reports/register/{report.pk}/").content.decode()
+    assert page.count("Từ chối: bị sửa sau khi ký") == 30
+
+
+DRAFT_PAGE_QUERIES = 9  # the counter's next number read once
+ISSUED_PAGE_QUERIES = 8  # however many uploads the log holds
