@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evidence.forms import EvidenceSlotsMixin
 from plans.models import REPORT_TEXT_MAX_LENGTH
+from plans.services import REASON_MAX
 from tasks.forms import MonthField
 
 from .models import IndicatorReport
@@ -16,6 +17,8 @@ class IndicatorReportForm(EvidenceSlotsMixin, forms.Form):
                                           choices=[("", "—")] + IndicatorReport.QualitativeState.choices)
     description = forms.CharField(label=_("Mô tả kết quả"), required=False, max_length=REPORT_TEXT_MAX_LENGTH,
                                   widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Lý do (nếu sửa số liệu của kỳ đã báo cáo)"), required=False,
+                             max_length=REASON_MAX)
 
     def __init__(self, *args, indicator, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,16 +10,23 @@ from evidence.models import Evidence
 from evidence.services import evidence_inspect_all, evidence_store, files_removed_on_failure, item_status_after_evidence
 from plans.access import can_report
 from plans.models import ItemStatus
-from plans.services import item_lock, month_start, text_lengths_check
+from plans.services import REASON_MAX, item_lock, month_start, text_lengths_check
+from reports.register import period_lock_check
 
 from .models import Indicator, IndicatorReport
 from .targets import target_is_met
 
 
 def indicator_value_report(*, indicator_id, user, version, period, value=None, qualitative_state="",
-                           description="", uploads=()):
-    """Record the month's figure; a target reported met counts as completed once its evidence is accepted."""
+                           description="", uploads=(), reason=""):
+    """Record the month's figure; a target reported met counts as completed once its evidence is accepted.
+
+    A figure inside a period already reported needs a reason (kept as the history's change reason, so at most
+    REASON_MAX characters) and is flagged on the next report."""
     text_lengths_check(IndicatorReport, description=description)
+    reason = reason.strip()
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": _("Lý do tối đa %(max)s ký tự.") % {"max": REASON_MAX}})
     inspected = evidence_inspect_all(list(uploads))
     today = timezone.localdate()
     with files_removed_on_failure() as stored, transaction.atomic():
@@ -34,6 +41,7 @@ def indicator_value_report(*, indicator_id, user, version, period, value=None, q
             errors["uploads"] = _("Chỉ tiêu báo cáo đạt phải kèm tệp minh chứng.")
         if errors:
             raise ValidationError(errors)
+        period_lock_check(item=indicator, period=month_start(period), reason=reason, today=today)
         report = IndicatorReport.objects.create(
             indicator=indicator, author=user, period=month_start(period), value=value,
             qualitative_state=qualitative_state if indicator.is_qualitative else "",
@@ -51,7 +59,7 @@ def indicator_value_report(*, indicator_id, user, version, period, value=None, q
             indicator.status = ItemStatus.IN_PROGRESS
         indicator.version += 1
         indicator._history_user = user
-        indicator._change_reason = _("Báo cáo kết quả tháng %(period)s") % {"period": f"{period:%m/%Y}"}
+        indicator._change_reason = reason or _("Báo cáo kết quả tháng %(period)s") % {"period": f"{period:%m/%Y}"}
         indicator.save()
     return report
 

@@ -74,7 +74,7 @@ def indicator_report_view(request, pk):
                 indicator_value_report(
                     indicator_id=indicator.pk, user=request.user, version=data["version"], period=data["period"],
                     value=data.get("value"), qualitative_state=data.get("qualitative_state", ""),
-                    description=data["description"], uploads=form.uploads())
+                    description=data["description"], uploads=form.uploads(), reason=data["reason"])
             except StaleVersion as stale:
                 indicator, status = stale.current, 409
                 form = IndicatorReportForm(initial={"version": stale.current.version, "period": data["period"]},

@@ -8,8 +8,18 @@ class ReturnForm(forms.Form):
     comment = forms.CharField(label=_("Lý do trả lại"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class IssueForm(forms.Form):
+    number = forms.IntegerField(label=_("Số văn bản (theo sổ đăng ký văn bản đi)"), required=False, min_value=1,
+                                max_value=99999)
+
+
+class NextNumberForm(forms.Form):
+    next_number = forms.IntegerField(label=_("Số báo cáo tiếp theo"), min_value=1, max_value=99999)
+
+
 class SignedCopyForm(forms.Form):
     file = forms.FileField(label=_("Bản đã ký (PDF)"))
+    as_scan = forms.BooleanField(label=_("Bản quét của văn bản giấy đã ký (không có chữ ký số)"), required=False)
 
 
 class DifficultyAnswerForm(forms.Form):

@@ -3,13 +3,17 @@
 Every entry point (views, jobs, the shell) calls these; each checks permission, locks and writes
 in one transaction, and leaves history through django-simple-history.
 """
+import calendar
+import datetime
 import hashlib
+import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
@@ -17,9 +21,12 @@ from simple_history.utils import bulk_create_with_history
 from config.jobs import enqueue
 from plans.access import can_answer_difficulty, can_prepare_report, can_receive_report
 from plans.models import Area, Plan, Unit
+from plans.services import REASON_MAX
 
 from .models import Difficulty, LockedPeriodChange, Report, ReportingRule, ReportJob, ReportKind
 from .periods import period_label, period_of, rule_period
+
+logger = logging.getLogger(__name__)
 
 # The communes' quarterly report to the province's Department of Science and Technology is due
 # before the 10th of the quarter's last month (province plan 182, III.3); the department reports
@@ -223,8 +230,63 @@ def report_number_allocate(*, area_id, year):
         return cursor.fetchone()[0]
 
 
-def report_issue(*, report_id, user):
-    """Give the draft its number, lock its period, send it to the focal office and render the final files."""
+REPORT_NUMBER_MAX = 99999
+
+
+def report_number_next(*, area_id, year):
+    """The number the area's counter gives next in a year (what the issue form offers)."""
+    from .models import ReportNumber
+
+    last = ReportNumber.objects.filter(area=area_id, year=year).values_list("last", flat=True).first() or 0
+    return last + 1
+
+
+def _report_number_take(report, year, number):
+    """The clerk's number from the office's register, or the counter's next: unique per issuer and year.
+
+    A clerk's number past the counter moves the counter on, so the next number taken never collides."""
+    if number is None:
+        return report_number_allocate(area_id=report.area_id, year=year)
+    if not 1 <= number <= REPORT_NUMBER_MAX:
+        raise ValidationError({"number": _("Số văn bản phải từ 1 đến %(max)s.") % {"max": REPORT_NUMBER_MAX}})
+    taken = (Report.objects.filter(area=report.area_id, number_year=year, number=number).exclude(pk=report.pk)
+             .order_by().first())
+    if taken:
+        raise ValidationError({"number": _("Số %(number)s/%(symbol)s năm %(year)s đã cấp cho báo cáo “%(subject)s”: "
+                                           "hãy kiểm tra lại sổ đăng ký văn bản đi.") % {
+            "number": f"{number:02d}", "symbol": report.symbol, "year": year, "subject": taken.subject[:120]}})
+    table = connection.ops.quote_name("reports_reportnumber")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (area_id, year, last) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (area_id, year) DO UPDATE SET last = GREATEST({table}.last, EXCLUDED.last)",
+            [report.area_id, year, number])
+    return number
+
+
+def report_number_next_set(*, area, year, next_number, user):
+    """The admin sets the counter's next number, as the office's register stands; never onto a number in use."""
+    from plans.access import can_edit_reporting_rules
+
+    from .models import ReportNumber
+
+    if not can_edit_reporting_rules(user, area):
+        raise PermissionDenied(_("Chỉ quản trị của địa bàn mới được đặt số báo cáo tiếp theo."))
+    if not 1 <= next_number <= REPORT_NUMBER_MAX:
+        raise ValidationError({"next_number": _("Số tiếp theo phải từ 1 đến %(max)s.") % {"max": REPORT_NUMBER_MAX}})
+    with transaction.atomic():
+        highest = (Report.objects.filter(area=area, number_year=year).order_by("-number")
+                   .values_list("number", flat=True).first()) or 0
+        if next_number <= highest:
+            raise ValidationError({"next_number": _(
+                "Số %(number)s năm %(year)s đã dùng: số tiếp theo phải lớn hơn %(highest)s.") % {
+                    "number": next_number, "year": year, "highest": highest}})
+        ReportNumber.objects.update_or_create(area=area, year=year, defaults={"last": next_number - 1})
+
+
+def report_issue(*, report_id, user, number=None):
+    """Give the draft its number (the clerk's, or the counter's next), lock its period, send it to the focal
+    office and render the final files."""
     from people.services import notify
 
     with transaction.atomic():
@@ -237,7 +299,7 @@ def report_issue(*, report_id, user):
             raise ValidationError(_("Báo cáo chưa có số liệu: hãy chờ lấy số liệu xong rồi ban hành."))
         now = timezone.now()
         report.number_year = timezone.localdate().year
-        report.number = report_number_allocate(area_id=report.area_id, year=report.number_year)
+        report.number = _report_number_take(report, report.number_year, number)
         report.status, report.issued_by, report.issued_at = Report.Status.ISSUED, user, now
         report.is_on_time = report.deadline is None or timezone.localdate() <= report.deadline
         # The draft's files go: the issued ones, with the number, are rendered by the job below.
@@ -246,7 +308,12 @@ def report_issue(*, report_id, user):
         transaction.on_commit(lambda: [report.pdf.storage.delete(name) for name in drafts])
         report._history_user = user
         report._change_reason = _("Ban hành")
-        report.save()
+        try:
+            with transaction.atomic():  # a savepoint: another issue may have taken the same number meanwhile
+                report.save()
+        except IntegrityError:
+            raise ValidationError({"number": _("Số %(number)s vừa được cấp cho báo cáo khác: hãy nhập số khác.") % {
+                "number": f"{report.number:02d}"}}) from None
         job_start(report=report, action=ReportJob.Action.RENDER, user=user)
         if report.recipient_unit_id:
             notify(recipients=list(report.recipient_unit.members.all()), url=report.get_absolute_url(),
@@ -278,7 +345,8 @@ def report_receive(*, report_id, user, accept, comment=""):
         report.status = Report.Status.RECEIVED if accept else Report.Status.RETURNED
         report.handled_by, report.handled_at, report.return_comment = user, timezone.now(), comment[:2000]
         report._history_user = user
-        report._change_reason = comment or _("Tiếp nhận")
+        # The report keeps the whole comment; the history's reason column holds REASON_MAX characters.
+        report._change_reason = Truncator(comment).chars(REASON_MAX) or _("Tiếp nhận")
         report.save()
         if accept:
             _notify_area(report, _("Báo cáo %(number)s đã được tiếp nhận.") % {"number": report.reference})
@@ -288,20 +356,28 @@ def report_receive(*, report_id, user, accept, comment=""):
     return report
 
 
-def report_signed_upload(*, report_id, user, upload):
-    """Attach the signed copy (scanned or digitally signed PDF) of an issued report."""
+SIGNED_UPLOADS_KEPT = 50  # the log of uploads and verdicts on the report; the history keeps every one anyway
+
+
+def report_signed_upload(*, report_id, user, upload, as_scan=False):
+    """Keep the signed copy of an issued report: verified only when its signature covers the issued PDF itself.
+
+    A copy without a digital signature is kept only when the user says it is a scan, and then never as verified.
+    A refused copy replaces nothing; every upload and its verdict is logged on the report and in its history.
+    Once the recipient has received the report, a copy already kept is replaced only after they return it.
+    """
     from evidence.models import Evidence
     from evidence.validation import inspect_upload
 
-    from .signatures import signature_inspect
+    from .signatures import UNSIGNED, VERIFIED, signature_inspect, verdict_text
 
     inspected = inspect_upload(upload)
     if inspected.kind != Evidence.Kind.PDF:
         raise ValidationError(_("Bản đã ký phải là tệp PDF."))
     upload.seek(0)
     data = upload.read()
-    signature = signature_inspect(data)
-    stored = None
+    digest = hashlib.sha256(data).hexdigest()
+    stored, refusal = None, None
     try:
         with transaction.atomic():
             report = _report_for_update(report_id)
@@ -309,18 +385,79 @@ def report_signed_upload(*, report_id, user, upload):
                 raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được tải lên bản đã ký."))
             if report.status == Report.Status.DRAFT:
                 raise ValidationError(_("Hãy ban hành báo cáo trước khi tải lên bản đã ký."))
-            report.signed_file.save("signed.pdf", ContentFile(data), save=False)
-            stored = report.signed_file.name
-            report.signed_sha256 = hashlib.sha256(data).hexdigest()
-            report.signed_by, report.signed_at, report.signature = user, timezone.now(), signature
+            if report.status == Report.Status.RECEIVED and report.signed_file:
+                raise ValidationError(_("Cơ quan nhận đã tiếp nhận báo cáo cùng bản đã ký: muốn thay bản đã ký, "
+                                        "cơ quan nhận phải trả lại báo cáo trước."))
+            found = signature_inspect(data, report.pdf_sha256)
+            verdict = found["verdict"]
+            kept = verdict == VERIFIED or (verdict == UNSIGNED and as_scan)
+            if verdict == UNSIGNED and not as_scan:
+                refusal = _("%(verdict)s Nếu đây là bản quét của văn bản giấy đã ký, hãy chọn “Bản quét” để lưu "
+                            "(bản quét không được coi là đã xác minh).") % {"verdict": verdict_text(verdict)}
+            elif not kept:
+                refusal = _("Không lưu bản đã ký: %(verdict)s") % {"verdict": verdict_text(verdict)}
+            entry = {"at": timezone.localtime().strftime("%d/%m/%Y %H:%M"), "by": user.get_full_name() or user.username,
+                     "sha256": digest, "name": str(getattr(upload, "name", ""))[:120],
+                     "verdict": "scan" if kept and verdict == UNSIGNED else verdict, "kept": kept}
+            uploads = [*report.signature.get("uploads", []), entry][-SIGNED_UPLOADS_KEPT:]
+            if kept:
+                report.signed_file.save("signed.pdf", ContentFile(data), save=False)
+                stored = report.signed_file.name
+                report.signed_sha256 = digest
+                report.signed_by, report.signed_at = user, timezone.now()
+                report.signature = {**found, "scan": verdict == UNSIGNED, "uploads": uploads}
+                report._change_reason = (_("Tải lên bản quét (chưa xác minh chữ ký)") if verdict == UNSIGNED
+                                         else _("Tải lên bản đã ký số, đã xác minh"))
+            else:
+                report.signature = {**report.signature, "uploads": uploads}
+                report._change_reason = Truncator(_("Từ chối bản đã ký: %(verdict)s") % {
+                    "verdict": verdict_text(verdict)}).chars(REASON_MAX)
             report._history_user = user
-            report._change_reason = _("Tải lên bản đã ký")
             report.save()
     except BaseException:
         if stored:
             report.signed_file.storage.delete(stored)
         raise
+    if refusal:  # raised once the refusal is in the history
+        raise ValidationError(refusal)
     return report
+
+
+class StoredFileAltered(Exception):
+    """A report's stored file no longer has the SHA-256 recorded for it."""
+
+
+STORED_FILE_HASHES = {"pdf": "pdf_sha256", "docx": "docx_sha256", "signed_file": "signed_sha256"}
+
+
+def report_file_read(*, report, field):
+    """The bytes of a report's stored file, checked against the SHA-256 recorded for it.
+
+    A file changed on disk is never served as the report: StoredFileAltered is raised, the area's admins and the
+    operators are notified (once a day per file) and the error is logged."""
+    from django.contrib.auth import get_user_model
+
+    from people.models import Notification
+    from people.services import notify
+
+    stored = getattr(report, field)
+    with stored.open("rb") as handle:
+        data = handle.read()
+    recorded = getattr(report, STORED_FILE_HASHES[field])
+    actual = hashlib.sha256(data).hexdigest()
+    if not recorded or actual == recorded:
+        return data
+    logger.error("report %s: stored %s %s has SHA-256 %s, recorded %s", report.pk, field, stored.name, actual,
+                 recorded)
+    message = _("Tệp %(file)s của báo cáo %(number)s (%(area)s) đã bị thay đổi trên máy chủ (SHA-256 không khớp): "
+                "tệp không được tải xuống; hãy kiểm tra và khôi phục từ bản sao lưu.") % {
+        "file": stored.name.rsplit("/", 1)[-1], "number": report.reference, "area": report.area}
+    if not Notification.objects.filter(message=message, created_at__gte=timezone.now() - datetime.timedelta(days=1)
+                                       ).exists():
+        users = get_user_model().objects.filter(
+            Q(is_superuser=True) | Q(units__area=report.area_id, role="admin"), is_active=True).distinct()
+        notify(recipients=list(users), message=message, url=report.get_absolute_url())
+    raise StoredFileAltered(message)
 
 
 def difficulty_answer(*, difficulty_id, user, answer, status):
@@ -349,22 +486,32 @@ def difficulty_answer(*, difficulty_id, user, answer, status):
     return difficulty
 
 
-def locked_reports(*, task, period):
-    """The issued reports whose period holds this month: the area's, or the task's plan's own."""
+def update_day(period, today):
+    """The day an update speaks for: today for the current month, the month's last day for an earlier one."""
+    last = period.replace(day=calendar.monthrange(period.year, period.month)[1])
+    return min(today, last)
+
+
+def locked_reports(*, item, period, today):
+    """The issued reports whose window (from the day after the previous cut-off to the cut-off) holds the day
+    the update speaks for: the area's, or the item's plan's own. An update dated after a report's cut-off
+    belongs to the next period and is locked by none."""
+    day = update_day(period, today)
     # Newest first, without Report's own ordering by area (a join through every area, on every save).
-    return list(Report.objects.filter(Q(area=task.plan.area_id, plan__isnull=True) | Q(plan=task.plan_id),
+    return list(Report.objects.filter(Q(area=item.plan.area_id, plan__isnull=True) | Q(plan=item.plan_id),
                                       status__in=(Report.Status.ISSUED, Report.Status.RECEIVED),
-                                      first_month__lte=period, last_month__gte=period)
+                                      window_start__lte=day, window_end__gte=day)
                 .order_by("-year", "-first_month", "-id"))
 
 
-def period_lock_check(*, task, period, reason):
-    """A change to a locked period needs a reason; returns the reports that lock it."""
-    reports = locked_reports(task=task, period=period)
+def period_lock_check(*, item, period, reason, today=None):
+    """A change inside a period already reported needs a reason; returns the reports that lock it."""
+    reports = locked_reports(item=item, period=period, today=today or timezone.localdate())
     if reports and not reason.strip():
+        report = reports[0]
         raise ValidationError({"reason": _(
-            "Kỳ %(period)s đã khóa vì báo cáo %(report)s đã ban hành: hãy nêu lý do điều chỉnh.") % {
-                "period": f"{period:%m/%Y}", "report": reports[0].reference}})
+            "Số liệu đến ngày %(cutoff)s đã khóa vì báo cáo %(report)s đã ban hành: hãy nêu lý do điều chỉnh.") % {
+                "cutoff": f"{report.window_end:%d/%m/%Y}", "report": report.reference}})
     return reports
 
 

@@ -1,4 +1,6 @@
 """Pages of the report register: list, report, inbox, completeness, answers, reporting rules."""
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,8 +15,9 @@ from plans.access import can_edit_reporting_rules, can_prepare_report, can_recei
 from plans.models import Area, Plan, Unit
 
 from . import register
-from .forms import DifficultyAnswerForm, ReportDetailsForm, ReportingRuleForm, ReturnForm, SignedCopyForm
-from .models import Difficulty, Report, ReportingRule, ReportJob, ReportKind
+from .forms import (DifficultyAnswerForm, IssueForm, NextNumberForm, ReportDetailsForm, ReportingRuleForm, ReturnForm,
+                    SignedCopyForm)
+from .models import Difficulty, Report, ReportingRule, ReportJob, ReportKind, ReportNumber
 from .selectors import completeness, draft_choices, inbox, report_difficulties, report_list
 
 
@@ -85,6 +88,8 @@ def report_detail_view(request, pk):
         "history": report.history.select_related("history_user").order_by("-history_date")[:20],
         "return_form": ReturnForm(), "signed_form": SignedCopyForm(), "answer_form": DifficultyAnswerForm(),
         "details_form": ReportDetailsForm(instance=report),
+        "next_number": (register.report_number_next(area_id=report.area_id, year=timezone.localdate().year)
+                        if report.status == Report.Status.DRAFT else None),
         "totals": report.snapshot.get("totals", {}), "communes": report.snapshot.get("communes"),
     })
 
@@ -125,7 +130,12 @@ def report_details_view(request, pk):
 @login_required
 @require_POST
 def report_issue_view(request, pk):
-    return _step(request, pk, lambda: register.report_issue(report_id=pk, user=request.user),
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("reports:report_detail", pk)
+    return _step(request, pk, lambda: register.report_issue(report_id=pk, user=request.user,
+                                                            number=form.cleaned_data["number"]),
                  _("Đã ban hành báo cáo và gửi tới cơ quan nhận."))
 
 
@@ -145,8 +155,11 @@ def report_signed_view(request, pk):
     if upload is None:
         messages.error(request, _("Hãy chọn tệp PDF đã ký."))
         return redirect("reports:report_detail", pk)
-    return _step(request, pk, lambda: register.report_signed_upload(report_id=pk, user=request.user, upload=upload),
-                 _("Đã lưu bản đã ký."))
+    as_scan = request.POST.get("as_scan") in ("on", "1", "true")
+    return _step(request, pk, lambda: register.report_signed_upload(report_id=pk, user=request.user, upload=upload,
+                                                                    as_scan=as_scan),
+                 _("Đã lưu bản quét (chưa xác minh chữ ký).") if as_scan else
+                 _("Đã lưu bản đã ký: chữ ký số bao trùm đúng bản đã ban hành."))
 
 
 @login_required
@@ -173,7 +186,11 @@ def report_file_view(request, pk, kind):
         raise Http404
     name = f"bao-cao-{report.area.slug}-{report.kind}-{report.year}-{report.period_number}"
     name += "-da-ky" if kind == "signed" else ("" if report.number else "-du-thao")
-    response = FileResponse(stored.open("rb"), as_attachment=True, filename=f"{name}.{suffix}",
+    try:
+        data = register.report_file_read(report=report, field=field)
+    except register.StoredFileAltered:
+        return render(request, "reports/report_file_altered.html", {"report": report}, status=500)
+    response = FileResponse(io.BytesIO(data), as_attachment=True, filename=f"{name}.{suffix}",
                             content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
@@ -238,10 +255,34 @@ def rule_list_view(request):
              if can_edit_reporting_rules(request.user, area)]
     if not areas:
         raise PermissionDenied(_("Chỉ quản trị của địa bàn mới được xem và sửa chế độ báo cáo."))
+    year = timezone.localdate().year
+    last = dict(ReportNumber.objects.filter(area__in=[a.id for a in areas], year=year).values_list("area", "last"))
     blocks = [{"area": area, "rules": [(rule, ReportingRuleForm(instance=rule, prefix=f"rule{rule.pk}",
                                                                  units=_recipient_units(area)))
-                                       for rule in register.reporting_rules_ensure(area)]} for area in areas]
-    return render(request, "reports/rule_list.html", {"blocks": blocks})
+                                       for rule in register.reporting_rules_ensure(area)],
+               "number_form": NextNumberForm(prefix=f"area{area.pk}", initial={
+                   "next_number": last.get(area.id, 0) + 1})} for area in areas]
+    return render(request, "reports/rule_list.html", {"blocks": blocks, "year": year})
+
+
+@login_required
+@require_POST
+def report_number_next_view(request, area_id):
+    area = get_object_or_404(Area, pk=area_id)
+    if not can_edit_reporting_rules(request.user, area):
+        raise Http404
+    form = NextNumberForm(request.POST, prefix=f"area{area.pk}")
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("reports:rule_list")
+    try:
+        register.report_number_next_set(area=area, year=timezone.localdate().year,
+                                        next_number=form.cleaned_data["next_number"], user=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Đã đặt số báo cáo tiếp theo của %(area)s.") % {"area": area})
+    return redirect("reports:rule_list")
 
 
 def _recipient_units(area):

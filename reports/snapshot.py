@@ -6,18 +6,17 @@ same forever, and the province's consolidated report reads its communes' snapsho
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from config.numbers import percent
-from evidence.models import Evidence
 from indicators.models import Indicator
 from plans.models import Area, ItemStatus, Plan
 from tasks.models import ProgressUpdate, Task
 from tasks.schedule import expected_progress
 
-from .models import Difficulty, LockedPeriodChange, Report, Warning
+from .as_of import area_figures, day_end, evidence_state, evidence_then, items_then, warnings_open
+from .models import Difficulty, LockedPeriodChange, Report
 from .periods import add_months
 
 LIVE = (Report.Status.ISSUED, Report.Status.RECEIVED)
@@ -27,67 +26,56 @@ def _units(item):
     return "; ".join(unit.name for unit in item.lead_units.all())
 
 
-def _evidence_counts(field, ids):
-    counts = defaultdict(lambda: defaultdict(int))
-    for item_id, status, n in (Evidence.objects.filter(**{f"{field}__in": ids}).values_list(field, "status")
-                               .annotate(n=Count("id")).order_by()):
-        counts[item_id][status] = n
-    return counts
-
-
-def _evidence_state(counts):
-    if counts.get(Evidence.Status.ACCEPTED):
-        return "accepted"
-    if counts.get(Evidence.Status.PENDING):
-        return "pending"
-    if counts.get(Evidence.Status.REJECTED):
-        return "rejected"
-    return "none"
-
-
 def _plans(report):
     plans = Plan.objects.filter(pk=report.plan_id) if report.plan_id else Plan.objects.filter(area=report.area_id)
     return list(plans.exclude(status=Plan.Status.REPLACED).order_by("slug"))
 
 
+def _status_label(model, status):
+    return str(dict(model._meta.get_field("status").flatchoices).get(status, status))
+
+
 def _tasks(plan_ids, cutoff, window):
-    progress_then = Coalesce(Subquery(
-        ProgressUpdate.objects.filter(task=OuterRef("pk"), created_at__date__lte=cutoff)
-        .order_by("-created_at", "-id").values("progress_after")[:1]), 0)
     tasks = list(Task.objects.filter(plan__in=plan_ids).select_related("section").prefetch_related("lead_units")
-                 .annotate(progress_then=progress_then).order_by("plan", "position"))
+                 .order_by("plan", "position"))
+    then = items_then(Task.objects.filter(plan__in=plan_ids), ["status", "progress"], cutoff)
     results = defaultdict(list)
     for task_id, achievements in (ProgressUpdate.objects.filter(task__plan__in=plan_ids,
                                                                 created_at__date__range=window)
                                   .order_by("created_at", "id").values_list("task_id", "achievements")):
         results[task_id].append(achievements)
-    evidence = _evidence_counts("task_id", [t.id for t in tasks])
+    evidence = evidence_then("task_id", [t.id for t in tasks], cutoff)
     rows = defaultdict(list)
     for task in tasks:
         expected = expected_progress(timeline_kind=task.timeline_kind, starts_on=task.starts_on,
                                      ends_on=task.ends_on, today=cutoff)
+        status = then[task.id]["status"]
         rows[task.plan_id].append({
             "section": str(task.section) if task.section_id else "", "ordinal": task.ordinal, "title": task.title,
-            "lead": _units(task), "timeline": task.timeline_text, "progress": task.progress_then,
-            "expected": expected, "status": task.status, "status_label": str(task.get_status_display()),
-            "evidence": _evidence_state(evidence[task.id]), "results": results.get(task.id, []),
+            "lead": _units(task), "timeline": task.timeline_text, "progress": then[task.id]["progress"],
+            "expected": expected, "status": status, "status_label": _status_label(Task, status),
+            "evidence": evidence_state(evidence[task.id]), "results": results.get(task.id, []),
         })
     return rows
 
 
-def _indicators(plan_ids):
+def _indicators(plan_ids, cutoff):
     indicators = list(Indicator.objects.filter(plan__in=plan_ids).select_related("section")
                       .prefetch_related("lead_units").order_by("plan", "position"))
-    evidence = _evidence_counts("indicator_id", [i.id for i in indicators])
+    then = items_then(Indicator.objects.filter(plan__in=plan_ids), ["status", "current_value", "is_met"], cutoff)
+    evidence = evidence_then("indicator_id", [i.id for i in indicators], cutoff)
     rows = defaultdict(list)
     for indicator in indicators:
+        figures = then[indicator.id]
+        value = figures["current_value"]
         rows[indicator.plan_id].append({
             "section": str(indicator.section) if indicator.section_id else "", "ordinal": indicator.ordinal,
             "content": indicator.content, "unit_of_measure": indicator.unit_of_measure,
             "target": indicator.target_text, "lead": _units(indicator),
-            "current": None if indicator.current_value is None else f"{indicator.current_value.normalize():f}",
-            "met": indicator.is_met, "status": indicator.status, "status_label": str(indicator.get_status_display()),
-            "evidence": _evidence_state(evidence[indicator.id]),
+            "current": None if value is None else f"{value.normalize():f}",
+            "met": figures["is_met"], "status": figures["status"],
+            "status_label": _status_label(Indicator, figures["status"]),
+            "evidence": evidence_state(evidence[indicator.id]),
         })
     return rows
 
@@ -103,14 +91,15 @@ def _totals(tasks, indicators, warnings):
         "tasks": len(tasks), "tasks_completed": completed_tasks, "indicators": len(indicators),
         "indicators_completed": completed_indicators, "indicators_met": sum(1 for i in indicators if i["met"]),
         "indicators_not_met": sum(1 for i in indicators if i["met"] is False),
+        "indicators_no_data": sum(1 for i in indicators if i["met"] is None),
         "evidence_accepted": evidence["accepted"], "evidence_pending": evidence["pending"],
         "evidence_rejected": evidence["rejected"], "warnings": warnings,
         "completion": percent(completed_tasks + completed_indicators, items) or 0,
     }
 
 
-def _warnings(area_id, plan_ids):
-    rows = (Warning.objects.filter(closed_at__isnull=True)
+def _warnings(area_id, plan_ids, cutoff):
+    rows = (warnings_open(cutoff)
             .filter(Q(task__plan__in=plan_ids) | Q(indicator__plan__in=plan_ids) | Q(unit__area=area_id))
             .select_related("task", "indicator", "unit").order_by("kind", "id"))
     return [{"kind": w.kind, "label": str(w.get_kind_display()), "item": str(w.task or w.indicator or w.unit)[:300],
@@ -128,11 +117,16 @@ def difficulties_collect(area_ids, window):
         for u in updates], ignore_conflicts=True)
 
 
-def _difficulty_row(d):
+def _difficulty_row(d, end=None):
+    """A difficulty as it stood at `end`: one answered later reads as still open, without the answer."""
+    if end is not None and (d.answered_at is None or d.answered_at >= end):
+        status, answer, answered_by = Difficulty.Status.OPEN, "", ""
+    else:
+        status, answer = d.status, d.answer
+        answered_by = d.answered_by.get_full_name() if d.answered_by_id else ""
     return {"id": d.id, "unit": d.unit.name if d.unit_id else "", "item": str(d.task)[:300] if d.task_id else "",
-            "difficulties": d.difficulties, "proposals": d.proposals, "status": d.status,
-            "status_label": str(d.get_status_display()), "answer": d.answer,
-            "answered_by": d.answered_by.get_full_name() if d.answered_by_id else ""}
+            "difficulties": d.difficulties, "proposals": d.proposals, "status": status,
+            "status_label": _status_label(Difficulty, status), "answer": answer, "answered_by": answered_by}
 
 
 def _previous_issue(report):
@@ -144,11 +138,42 @@ def _previous_issue(report):
 def _late_changes(report, since):
     changes = (LockedPeriodChange.objects.filter(report__area=report.area_id, created_at__gt=since)
                .exclude(report=report).select_related("report", "progress_update__task", "author"))
-    return [{"report": c.report.reference, "period": c.progress_update.period.strftime("%m/%Y"),
+    rows = [{"report": c.report.reference, "period": c.progress_update.period.strftime("%m/%Y"),
              "item": str(c.progress_update.task)[:300], "progress_before": c.progress_update.progress_before,
              "progress_after": c.progress_update.progress_after, "reason": c.reason,
              "author": c.author.get_full_name() or c.author.username, "at": c.created_at.date().isoformat()}
             for c in changes]
+    return rows + _late_indicator_changes(report, since)
+
+
+def _late_indicator_changes(report, since):
+    """Indicator figures entered since the previous report for a day an issued report had already covered.
+
+    Their reason is the history's change reason of the save that recorded them (the first one after it)."""
+    from indicators.models import IndicatorReport
+
+    from .register import update_day
+
+    locking = list(Report.objects.filter(area=report.area_id, status__in=LIVE, issued_at__isnull=False)
+                   .exclude(pk=report.pk).order_by("-issued_at"))
+    if not locking:
+        return []
+    reason = Subquery(Indicator.history.model.objects.filter(id=OuterRef("indicator_id"),
+                                                             history_date__gte=OuterRef("created_at"))
+                      .order_by("history_date").values("history_change_reason")[:1])
+    rows = []
+    for figure in (IndicatorReport.objects.filter(indicator__plan__area=report.area_id, created_at__gt=since)
+                   .select_related("indicator", "author").annotate(reason=reason).order_by("created_at")):
+        day = update_day(figure.period, timezone.localtime(figure.created_at).date())
+        locked = next((r for r in locking if r.issued_at < figure.created_at and r.window_start <= day <= r.window_end
+                       and r.plan_id in (None, figure.indicator.plan_id)), None)
+        if locked:
+            value = figure.qualitative_state or (None if figure.value is None else f"{figure.value.normalize():f}")
+            rows.append({"report": locked.reference, "period": figure.period.strftime("%m/%Y"),
+                         "item": str(figure.indicator)[:300], "value": value, "reason": figure.reason or "",
+                         "author": figure.author.get_full_name() or figure.author.username,
+                         "at": figure.created_at.date().isoformat()})
+    return rows
 
 
 def snapshot_gather(report, *, today=None):
@@ -159,15 +184,17 @@ def snapshot_gather(report, *, today=None):
     plans = _plans(report)
     plan_ids = [p.id for p in plans]
     difficulties_collect([report.area_id], window)
-    tasks, indicators = _tasks(plan_ids, cutoff, window), _indicators(plan_ids)
-    warnings = _warnings(report.area_id, plan_ids)
+    end = day_end(cutoff)
+    tasks, indicators = _tasks(plan_ids, cutoff, window), _indicators(plan_ids, cutoff)
+    warnings = _warnings(report.area_id, plan_ids, cutoff)
     all_tasks = [t for p in plans for t in tasks[p.id]]
     all_indicators = [i for p in plans for i in indicators[p.id]]
     since = _previous_issue(report)
-    difficulties = (Difficulty.objects.filter(area=report.area_id)
-                    .filter(Q(raised_at__date__range=window) | Q(status=Difficulty.Status.OPEN))
+    # Raised in the window, or raised before it and still unanswered at the cut-off.
+    difficulties = (Difficulty.objects.filter(area=report.area_id, raised_at__lt=end)
+                    .filter(Q(raised_at__date__gte=window[0]) | Q(answered_at__isnull=True) | Q(answered_at__gte=end))
                     .select_related("unit", "task", "answered_by").order_by("unit__name", "raised_at"))
-    directions = (Difficulty.objects.filter(area=report.area_id, answered_at__gt=since)
+    directions = (Difficulty.objects.filter(area=report.area_id, answered_at__gt=since, answered_at__lt=end)
                   .select_related("unit", "task", "answered_by").order_by("answered_at"))
     snapshot = {
         "taken_at": timezone.now().isoformat(), "cutoff": cutoff.isoformat(),
@@ -176,7 +203,7 @@ def snapshot_gather(report, *, today=None):
                    "tasks": tasks[p.id], "indicators": indicators[p.id]} for p in plans],
         "totals": _totals(all_tasks, all_indicators, len(warnings)),
         "warnings": warnings,
-        "difficulties": [_difficulty_row(d) for d in difficulties],
+        "difficulties": [_difficulty_row(d, end) for d in difficulties],
         "directions": [_difficulty_row(d) for d in directions],
         "late_changes": _late_changes(report, since),
         "communes": None,
@@ -217,30 +244,14 @@ def communes_gather(report, window):
 
 
 def _live_figures(area_ids, window):
-    """Grouped figures per commune straight from the plans, for communes that have not reported."""
-    totals = defaultdict(lambda: {"tasks": 0, "tasks_completed": 0, "indicators": 0, "indicators_completed": 0,
-                                  "indicators_met": 0, "warnings": 0, "completion": 0})
-    completed = Count("id", filter=Q(status=ItemStatus.COMPLETED))
-    for row in (Task.objects.filter(plan__area__in=area_ids).exclude(plan__status=Plan.Status.REPLACED)
-                .values("plan__area").annotate(n=Count("id"), done=completed).order_by()):
-        totals[row["plan__area"]].update(tasks=row["n"], tasks_completed=row["done"])
-    for row in (Indicator.objects.filter(plan__area__in=area_ids).exclude(plan__status=Plan.Status.REPLACED)
-                .values("plan__area").annotate(n=Count("id"), done=completed, met=Count("id", filter=Q(is_met=True)))
-                .order_by()):
-        totals[row["plan__area"]].update(indicators=row["n"], indicators_completed=row["done"], indicators_met=row["met"])
-    warnings = (Warning.objects.filter(closed_at__isnull=True)
-                .filter(Q(task__plan__area__in=area_ids) | Q(indicator__plan__area__in=area_ids)
-                        | Q(unit__area__in=area_ids))
-                .annotate(area=Coalesce("task__plan__area", "indicator__plan__area", "unit__area"))
-                .values("area").annotate(n=Count("id")).order_by())
-    for row in warnings:
-        totals[row["area"]]["warnings"] = row["n"]
-    for figures in totals.values():
-        items = figures["tasks"] + figures["indicators"]
-        figures["completion"] = percent(figures["tasks_completed"] + figures["indicators_completed"], items) or 0
+    """Figures per commune at the cut-off straight from the plans, for communes that have not reported."""
+    cutoff = window[1]
+    end = day_end(cutoff)
+    totals = area_figures(area_ids, as_of=cutoff)
     difficulties_collect(area_ids, window)
     by_area = defaultdict(list)
-    for d in (Difficulty.objects.filter(area__in=area_ids, status=Difficulty.Status.OPEN)
+    for d in (Difficulty.objects.filter(area__in=area_ids, raised_at__lt=end)
+              .filter(Q(answered_at__isnull=True) | Q(answered_at__gte=end))
               .select_related("unit", "task", "answered_by").order_by("raised_at")):
-        by_area[d.area_id].append(_difficulty_row(d))
+        by_area[d.area_id].append(_difficulty_row(d, end))
     return {"totals": totals, "difficulties": by_area}

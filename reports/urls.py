@@ -31,4 +31,5 @@ urlpatterns = [
     path("difficulties/<int:pk>/answer/", register_views.difficulty_answer_view, name="difficulty_answer"),
     path("rules/", register_views.rule_list_view, name="rule_list"),
     path("rules/<int:pk>/", register_views.rule_edit_view, name="rule_edit"),
+    path("rules/numbers/<int:area_id>/", register_views.report_number_next_view, name="report_number_next"),
 ]

@@ -33,7 +33,7 @@ def task_progress_report(*, task_id, user, version, progress, period, achievemen
             raise PermissionDenied(_("Chỉ cán bộ của cơ quan chủ trì mới được cập nhật tiến độ nhiệm vụ này."))
         _check_update(task, progress=progress, period=period, today=today, achievements=achievements,
                       difficulties=difficulties, proposals=proposals, reason=reason, has_new_evidence=bool(inspected))
-        locking_reports = period_lock_check(task=task, period=month_start(period), reason=reason)
+        locking_reports = period_lock_check(item=task, period=month_start(period), reason=reason, today=today)
         update = ProgressUpdate.objects.create(
             task=task, author=user, period=month_start(period), progress_before=task.progress, progress_after=progress,
             achievements=achievements.strip(), difficulties=difficulties.strip(), proposals=proposals.strip(),

@@ -105,6 +105,10 @@ def _bench(province_slug, Area, Unit, report_snapshot_take, report_draft, report
     first = report_draft(user=leaders[communes[0].id], area=communes[0], kind="quarterly", year=today.year,
                          number=quarter)
     _print("a commune's quarterly report", _run(first.pk))
+    past_year, past_quarter = (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
+    past = report_draft(user=leaders[communes[1].id], area=communes[1], kind="quarterly", year=past_year,
+                        number=past_quarter)
+    _print("a commune's report for the past quarter (figures read from history at its cut-off)", _run(past.pk))
 
     started = time.perf_counter()
     reported = communes[: len(communes) // 2]

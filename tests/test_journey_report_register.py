@@ -42,6 +42,7 @@ def test_a_quarterly_report_travels_from_phu_lam_to_the_department(demo, live_se
     signed = tmp_path / "ban-da-ky.pdf"
     signed.write_bytes(pdf)
     page.set_input_files("#id_signed", str(signed))
+    page.check("#id_as_scan")  # the unsigned PDF, kept as a scan of the paper copy
     page.click("#upload-signed")
     assert "Bản quét, không có chữ ký số" in page.locator("#signature").inner_text()
 

@@ -714,7 +714,8 @@ def test_report_signed_copy_upload(client, users, username, allowed):
     report = _report(users, issue=True)
     client.force_login(users[username])
     response = client.post(f"/reports/register/{report.pk}/upload-signed/",
-                           {"file": SimpleUploadedFile("da-ky.pdf", files.pdf_bytes(), content_type="application/pdf")})
+                           {"file": SimpleUploadedFile("da-ky.pdf", files.pdf_bytes(), content_type="application/pdf"),
+                            "as_scan": "on"})
     report.refresh_from_db()
     assert bool(report.signed_file) is allowed
     if not allowed:

@@ -178,6 +178,14 @@ def _warnings_appendix(snapshot):
             "rows": [{"cells": [w["label"], w["item"], w["raised"]]} for w in snapshot["warnings"]]}
 
 
+def _late_change_line(change):
+    if "value" in change:  # an indicator's figure
+        return _("- Kỳ %(period)s (báo cáo %(report)s), chỉ tiêu %(item)s: kết quả %(value)s, lý do: %(reason)s "
+                 "(%(author)s, %(at)s).") % change
+    return _("- Kỳ %(period)s (báo cáo %(report)s), %(item)s: %(progress_before)s%% → %(progress_after)s%%, lý do: "
+             "%(reason)s (%(author)s, %(at)s).") % change
+
+
 def document_build(report):
     """The document's parts, in order, as plain strings and tables."""
     snapshot = report.snapshot
@@ -190,9 +198,8 @@ def document_build(report):
     sections.append((_("Ý KIẾN CHỈ ĐẠO ĐÃ TRẢ LỜI"),
                      [_difficulty_line(row, f"{row['unit']}: " if row["unit"] else "") for row in snapshot["directions"]]
                      or [_("Không có.")]))
-    sections.append((_("ĐIỀU CHỈNH SỐ LIỆU CỦA KỲ ĐÃ KHÓA"), [
-        _("- Kỳ %(period)s (báo cáo %(report)s), %(item)s: %(progress_before)s%% → %(progress_after)s%%, lý do: %(reason)s "
-          "(%(author)s, %(at)s).") % change for change in snapshot["late_changes"]] or [_("Không có.")]))
+    sections.append((_("ĐIỀU CHỈNH SỐ LIỆU CỦA KỲ ĐÃ KHÓA"),
+                     [_late_change_line(change) for change in snapshot["late_changes"]] or [_("Không có.")]))
     appendices = [_task_appendix(snapshot), _indicator_appendix(snapshot)]
     if communes is not None:
         appendices.append(_communes_appendix(communes))

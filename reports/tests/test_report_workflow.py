@@ -203,22 +203,24 @@ def test_a_digitally_signed_copy_shows_its_signer_and_that_it_verifies(client, u
     with pytest.raises(ValidationError):  # not a PDF
         report_signed_upload(report_id=report.pk, user=users["phulam-leader"],
                              upload=SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100))
-    report_signed_upload(report_id=report.pk, user=users["phulam-leader"],
-                         upload=SimpleUploadedFile("sua.pdf", tampered))
+    with pytest.raises(ValidationError):  # altered after signing: refused, the verified copy stays
+        report_signed_upload(report_id=report.pk, user=users["phulam-leader"],
+                             upload=SimpleUploadedFile("sua.pdf", tampered))
     report.refresh_from_db()
-    assert not report.signature.get("verifies", False)
+    assert report.signature["verifies"]
 
 
 def test_a_scanned_copy_is_kept_with_its_hash(users):
     from tests import files
 
-    report = issued(users["phulam-leader"])
+    report = issued(users["phulam-leader"], render=True)
     data = files.pdf_bytes()
-    report_signed_upload(report_id=report.pk, user=users["phulam-leader"], upload=SimpleUploadedFile("scan.pdf", data))
+    report_signed_upload(report_id=report.pk, user=users["phulam-leader"], upload=SimpleUploadedFile("scan.pdf", data),
+                         as_scan=True)
     report.refresh_from_db()
     import hashlib
 
-    assert report.signed_sha256 == hashlib.sha256(data).hexdigest() and report.signature == {}
+    assert report.signed_sha256 == hashlib.sha256(data).hexdigest() and report.signature["scan"]
     with pytest.raises(PermissionDenied):
         report_signed_upload(report_id=report.pk, user=users["phulam-officer"], upload=SimpleUploadedFile("s.pdf", data))
 
