@@ -77,6 +77,17 @@ def notify(*, recipients, message, url=""):
         transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
 
 
+def notices_create(notices):
+    """Notices in the bell only, in one INSERT: `notices` are (recipient id, message, url). For notices
+    whose e-mail goes another way (the daily warnings digest)."""
+    from .models import Notification
+
+    limit = Notification._meta.get_field("message").max_length
+    Notification.objects.bulk_create([
+        Notification(recipient_id=recipient_id, message=message if len(message) <= limit else message[:limit - 1] + "…",
+                     url=url) for recipient_id, message, url in notices])
+
+
 # People of an area, for its admins (and every area for a superuser).
 
 def user_check_manageable(actor, person):
