@@ -1,21 +1,19 @@
 """config/jobs.py: jobs are sent by name from any process; a broker that is down or a job that does not
 exist costs a request a recorded failure and a sentence, never a 500 or minutes."""
-import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from celery import shared_task
 from django.conf import settings as django_settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from config.jobs import enqueue, enqueue_after_commit
 from reports.models import WarningRun
+from tests.processes import ROOT, process_env
 
 CALLS = []
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @shared_task(name="tests.record_call")
@@ -96,11 +94,8 @@ print("SENT" if sent else "REFUSED " + sent.message)
 
 
 def _web_process_enqueues(run, **environment):
-    db = connection.settings_dict
-    env = dict(os.environ, **environment,
-               DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}")
-    done = subprocess.run([sys.executable, "-c", WEB_PROCESS, str(run.pk)], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", WEB_PROCESS, str(run.pk)], cwd=ROOT, env=process_env(**environment),
+                          capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout.strip().splitlines()[-1]
 
