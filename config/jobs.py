@@ -8,6 +8,7 @@ imports every installed app's `jobs` module once, here, so the same call works i
 `manage.py` commands and in eager mode (no broker, the job runs in this process).
 """
 import datetime
+import inspect
 import logging
 import threading
 from contextlib import contextmanager
@@ -80,14 +81,19 @@ def enqueue_after_commit(name, *args, on_refused=None, **kwargs):
     """Publish the job called `name` once the current transaction commits (at once outside one).
 
     Returns the `Sent` when published at once, None when the publish waits for the commit.
-    `on_refused(message)` is called whenever the job could not be sent, with the reason.
+    `on_refused` is called whenever the job could not be sent: with the reason (a sentence for the user)
+    when it takes an argument, so a record can say why; with none when it records its own words.
     """
     outcome = {}
 
     def publish():
-        outcome["sent"] = enqueue(name, *args, **kwargs)
-        if not outcome["sent"] and on_refused is not None:
-            on_refused(outcome["sent"].message)
+        outcome["sent"] = sent = enqueue(name, *args, **kwargs)
+        if sent or on_refused is None:
+            return
+        if inspect.signature(on_refused).parameters:
+            on_refused(sent.message)
+        else:
+            on_refused()
 
     transaction.on_commit(publish)
     return outcome.get("sent")

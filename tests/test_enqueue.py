@@ -34,6 +34,9 @@ def test_after_commit_outside_a_transaction_publishes_at_once_and_calls_back_on_
     refused = []
     assert not enqueue_after_commit("tests.record_call", 2, on_refused=refused.append)
     assert len(refused) == 1 and "không phản hồi" in refused[0]
+    # A caller that records its own words takes no argument.
+    assert not enqueue_after_commit("tests.record_call", 2, on_refused=lambda: refused.append("own words"))
+    assert refused[1:] == ["own words"]
 
 
 @pytest.mark.django_db(transaction=True)
