@@ -129,3 +129,32 @@ def _any_report(users):
     today = timezone.localdate()
     return report_draft(user=users["phulam-leader"], area=Area.objects.get(slug="phu-lam"), kind="quarterly",
                         year=today.year, number=(today.month - 1) // 3 + 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_beats_while_the_job_runs_and_stops_with_it(operator, settings):
+    from config.jobs import heartbeat
+
+    settings.JOB_HEARTBEAT_TIMEOUT = 0.2  # a beat every 0.05 s
+    started = timezone.now() - timezone.timedelta(minutes=5)
+    run = WarningRun.objects.create(requested_by=operator, state=WarningRun.State.RUNNING, heartbeat_at=started)
+    with heartbeat(WarningRun.objects.filter(pk=run.pk)):
+        for _ in range(100):
+            run.refresh_from_db()
+            if run.heartbeat_at > started:
+                break
+            time.sleep(0.05)
+    assert run.heartbeat_at > started
+    last = run.heartbeat_at
+    time.sleep(0.3)
+    run.refresh_from_db()
+    assert run.heartbeat_at == last
+
+
+def test_beat_sweeps_the_jobs_every_30_seconds():
+    from config.celery import app
+    from config.jobs import job_get
+
+    entry = app.conf.beat_schedule["sweep-jobs"]
+    assert entry["task"] == "reports.sweep_jobs" and entry["schedule"] <= 30 and entry["options"]["expires"] < 30
+    assert job_get("reports.sweep_jobs").name == "reports.sweep_jobs"
