@@ -18,9 +18,6 @@ from config import jobs
 
 from ..models import Report, ReportJob
 from ..snapshot import snapshot_gather
-from .fetcher import StaticFilesFetcher, base_url
-from .layout import document_build
-from .word import docx_render
 
 logger = logging.getLogger(__name__)
 WORKER_STOPPED = gettext_lazy("Tiến trình xử lý nền bị dừng giữa chừng (máy xử lý ngừng hoạt động); không có gì "
@@ -28,8 +25,13 @@ WORKER_STOPPED = gettext_lazy("Tiến trình xử lý nền bị dừng giữa c
 NEVER_TAKEN = gettext_lazy("Không có tiến trình xử lý nền nào nhận việc này; bấm “Thử lại” để chạy lại.")
 
 
+# WeasyPrint and python-docx are imported where a document is rendered: loading them costs 1.7 s, which a web
+# process would otherwise pay on its first enqueue (config/jobs.py imports the job modules, and this one).
+
 def pdf_render(doc):
     from weasyprint import HTML
+
+    from .fetcher import StaticFilesFetcher, base_url
 
     html = render_to_string("reports/document.html", {"doc": doc})
     return HTML(string=html, base_url=base_url(), url_fetcher=StaticFilesFetcher()).write_pdf()
@@ -49,6 +51,9 @@ def report_snapshot_take(report_id):
 
 def report_files_render(report_id):
     """PDF and .docx of the report; once an issued report has its files, they never change."""
+    from .layout import document_build
+    from .word import docx_render
+
     report = Report.objects.select_related("area").get(pk=report_id)
     if report.status != Report.Status.DRAFT and report.pdf_sha256 and report.docx_sha256:
         return report
