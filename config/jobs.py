@@ -70,8 +70,8 @@ def enqueue(name, *args, **kwargs):
         result = job.apply_async(args=args, kwargs=kwargs, ignore_result=True, **({"throw": False} if eager else {}))
     except BROKER_ERRORS:
         logger.warning("broker refused job %s", name, exc_info=True)
-        return Sent(False, _("Hàng đợi xử lý nền (Redis) không phản hồi; yêu cầu đã được lưu, hãy thử lại sau ít "
-                             "phút."))
+        return Sent(False, _("Không gửi được yêu cầu tới hàng đợi xử lý nền (Redis): máy chủ hàng đợi không phản "
+                             "hồi. Yêu cầu đã được lưu, hãy thử lại sau ít phút."))
     if eager and result.failed():
         logger.error("job %s failed: %r\n%s", name, result.result, result.traceback)
     return Sent(True)
