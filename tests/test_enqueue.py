@@ -63,6 +63,22 @@ def test_a_live_broker_accepts_and_the_worker_runs_it(celery_worker):
     assert CALLS == [5]
 
 
+@shared_task(name="tests.fail")
+def fail():
+    raise RuntimeError("the job's own failure, which it records on its own record")
+
+
+def test_in_eager_mode_a_failing_job_is_logged_not_raised_into_the_request(caplog):
+    from config.celery import app
+
+    saved, app.conf.task_always_eager = app.conf.task_always_eager, True
+    try:
+        assert enqueue("tests.fail")
+    finally:
+        app.conf.task_always_eager = saved
+    assert "the job's own failure" in caplog.text
+
+
 def test_an_unknown_job_is_refused_with_a_sentence_not_an_exception():
     sent = enqueue("reports.no_such_job", 1)
     assert not sent and "reports.no_such_job" in sent.message and "quản trị hệ thống" in sent.message
