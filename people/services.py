@@ -66,10 +66,8 @@ def notify(*, recipients, message, url=""):
     from django.conf import settings
     from django.core.mail import send_mass_mail
 
-    from .models import Notification
-
     recipients = [user for user in {user.pk: user for user in recipients}.values() if user.is_active]
-    Notification.objects.bulk_create([Notification(recipient=user, message=message, url=url) for user in recipients])
+    notices_create([(user.pk, message, url) for user in recipients])
     link = f"{settings.PORTAL_URL}{url}" if url.startswith("/") else url
     mails = [(message[:120], f"{message}\n\n{link}", settings.DEFAULT_FROM_EMAIL, [user.email])
              for user in recipients if user.email]
