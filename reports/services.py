@@ -6,9 +6,9 @@ from django.core.mail import send_mass_mail
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.db.models.functions import Left
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -185,13 +185,18 @@ def _new_warnings_notify(*, raised_at):
     from people.models import User
     from people.services import notices_create
 
-    fields = ("kind", "task_id", "task__ordinal", "task__title", "task__plan__area_id", "task__lead_units",
-              "task__lead_units__is_placeholder", "indicator_id", "indicator__ordinal", "indicator__content",
+    # Texts cut in the query: a first national run reads tens of thousands of rows and names three per person.
+    rows = Warning.objects.filter(raised_at=raised_at).annotate(
+        task_text=Left("task__title", NOTICE_LABEL_CHARS + 1), indicator_text=Left("indicator__content",
+                                                                                  NOTICE_LABEL_CHARS + 1))
+    fields = ("kind", "task_id", "task__ordinal", "task_text", "task__plan__area_id", "task__lead_units",
+              "task__lead_units__is_placeholder", "indicator_id", "indicator__ordinal", "indicator_text",
               "indicator__plan__area_id", "indicator__lead_units", "indicator__lead_units__is_placeholder",
               "unit_id", "unit__name", "unit__area_id")
     warnings, units_of, areas_of = {}, defaultdict(set), defaultdict(set)
-    for row in Warning.objects.filter(raised_at=raised_at).values_list("id", *fields).iterator(chunk_size=BATCH):
-        warning_id, kind, *item = row
+    # Read whole, not through a server-side cursor: PostgreSQL plans a cursor for its first rows (nested loops
+    # over the joins), 1.1 s instead of 0.1 s for 11,000 new warnings.
+    for warning_id, kind, *item in rows.order_by().values_list("id", *fields):
         for item_id, ordinal, text, area_id, unit_id, placeholder, url_name in (
                 (*item[0:6], "tasks:task_detail"), (*item[6:12], "indicators:indicator_detail")):
             if item_id is not None:
@@ -200,7 +205,7 @@ def _new_warnings_notify(*, raised_at):
                 if unit_id is not None and not placeholder:
                     units_of[unit_id].add(warning_id)
         if item[12] is not None:  # a unit's report due or late
-            warnings[warning_id] = (kind, item[13], "reports:warning_list", None)
+            warnings[warning_id] = (kind, item[13], None, None)
             units_of[item[12]].add(warning_id)
             areas_of[item[14]].add(warning_id)
     by_person = defaultdict(set)
@@ -209,21 +214,25 @@ def _new_warnings_notify(*, raised_at):
             | Q(unit__area_id__in=areas_of.keys(), user__role=User.Role.LEADER),
             user__is_active=True).values_list("user_id", "user__role", "unit_id", "unit__area_id"):
         by_person[user_id] |= units_of[unit_id] if role == User.Role.OFFICER else areas_of[area_id]
-    kinds = dict(Warning.Kind.choices)
+    kinds = {kind: str(label) for kind, label in Warning.Kind.choices}
+    one, several = _("Cảnh báo mới: %(warnings)s"), _("%(count)s cảnh báo mới: %(warnings)s")
+    warning_list_url = reverse("reports:warning_list")
     notices = []
     for user_id, warning_ids in by_person.items():
-        named = [warnings[warning_id] for warning_id in sorted(warning_ids)]
-        labels = "; ".join(f"{kinds[kind]} – {Truncator(label).chars(NOTICE_LABEL_CHARS)}"
-                           for kind, label, _url, _id in named[:NOTICE_ITEMS])
-        if len(named) == 1:
+        named = [warnings[warning_id] for warning_id in sorted(warning_ids)[:NOTICE_ITEMS]]
+        labels = "; ".join(f"{kinds[kind]} – {_shortened(label)}" for kind, label, _url, _id in named)
+        if len(warning_ids) == 1:
             _kind, _label, url_name, item_id = named[0]
-            notices.append((user_id, _("Cảnh báo mới: %(warnings)s") % {"warnings": labels},
-                            reverse(url_name, args=[item_id] if item_id else [])))
+            notices.append((user_id, one % {"warnings": labels},
+                            reverse(url_name, args=[item_id]) if url_name else warning_list_url))
         else:
-            message = _("%(count)s cảnh báo mới: %(warnings)s") % {"count": len(named), "warnings": labels}
-            notices.append((user_id, message + ("…" if len(named) > NOTICE_ITEMS else ""),
-                            reverse("reports:warning_list")))
+            more = "…" if len(warning_ids) > NOTICE_ITEMS else ""
+            notices.append((user_id, several % {"count": len(warning_ids), "warnings": labels} + more, warning_list_url))
     notices_create(notices)
+
+
+def _shortened(label):
+    return label if len(label) <= NOTICE_LABEL_CHARS else label[:NOTICE_LABEL_CHARS - 1] + "…"
 
 
 RUN_WARNINGS_JOB = "reports.run_warnings"

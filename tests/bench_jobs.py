@@ -1,10 +1,16 @@
-"""A worker killed -9 under a warnings run, in production's layout (a Celery worker and beat on Redis): prints
-how many seconds after the kill the run shows its failure, (a) swept by beat once a worker is back and
-(b) with no worker at all, when the next press of "run now" is taken.
+"""Jobs in production's layout, printed figures.
+
+A worker killed -9 under a warnings run (a Celery worker and beat on Redis): how many seconds after the kill
+the run shows its failure, (a) swept by beat once a worker is back and (b) with no worker at all, when the next
+press of "run now" is taken. Needs a migrated database (any data); it leaves its runs failed or done.
 
     DATABASE_URL=postgres://... CELERY_BROKER_URL=redis://... python -m tests.bench_jobs
 
-Needs a migrated database (any data); it makes its runs and leaves them failed or done.
+What the bell costs a first warnings run (every warning new), on a scale data set (`manage.py
+generate_scale_data --communes 500 --province quy-mo-500`), with an officer per unit and a leader per commune
+made for it; all in a transaction rolled back:
+
+    DATABASE_URL=postgres://... python -m tests.bench_jobs --bell quy-mo-500
 """
 import os
 import signal
@@ -96,5 +102,44 @@ def main():
     app.control.purge()
 
 
+def bell(province):
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from people.models import Notification
+    from plans.models import Unit
+    from reports import services
+    from reports.models import Warning
+
+    User = get_user_model()
+    with transaction.atomic():
+        units = list(Unit.objects.filter(area__parent__slug=province).values_list("id", "area_id"))
+        officers = User.objects.bulk_create([User(username=f"bench-officer-{unit}", role="officer") for unit, _ in units])
+        first_units = {}
+        for unit, area in units:
+            first_units.setdefault(area, unit)
+        leaders = User.objects.bulk_create([User(username=f"bench-leader-{area}", role="leader") for area in first_units])
+        Member = User.units.through
+        Member.objects.bulk_create([Member(user_id=user.pk, unit_id=unit) for user, (unit, _) in zip(officers, units)]
+                                   + [Member(user_id=user.pk, unit_id=unit)
+                                      for user, unit in zip(leaders, first_units.values())])
+        notify = services._new_warnings_notify
+        for label, with_bell in (("without the bell", False), ("with the bell", True)):
+            Warning.objects.all().delete()
+            Notification.objects.all().delete()
+            services._new_warnings_notify = notify if with_bell else (lambda **kwargs: None)
+            with CaptureQueriesContext(connections["default"]) as queries:
+                started = time.perf_counter()
+                result = services.warnings_raise()
+                elapsed = time.perf_counter() - started
+            print(f"{label}: a first run over {len(units)} units {elapsed:.2f} s, {len(queries)} queries, "
+                  f"{result['raised']} warnings raised, {Notification.objects.count()} notices")
+        services._new_warnings_notify = notify
+        transaction.set_rollback(True)
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--bell"]:
+        bell(sys.argv[2])
+    else:
+        main()
