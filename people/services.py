@@ -66,15 +66,24 @@ def notify(*, recipients, message, url=""):
     from django.conf import settings
     from django.core.mail import send_mass_mail
 
-    from .models import Notification
-
     recipients = [user for user in {user.pk: user for user in recipients}.values() if user.is_active]
-    Notification.objects.bulk_create([Notification(recipient=user, message=message, url=url) for user in recipients])
+    notices_create([(user.pk, message, url) for user in recipients])
     link = f"{settings.PORTAL_URL}{url}" if url.startswith("/") else url
     mails = [(message[:120], f"{message}\n\n{link}", settings.DEFAULT_FROM_EMAIL, [user.email])
              for user in recipients if user.email]
     if mails:
         transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+
+
+def notices_create(notices):
+    """Notices in the bell only, in one INSERT: `notices` are (recipient id, message, url). For notices
+    whose e-mail goes another way (the daily warnings digest)."""
+    from .models import Notification
+
+    limit = Notification._meta.get_field("message").max_length
+    Notification.objects.bulk_create([
+        Notification(recipient_id=recipient_id, message=message if len(message) <= limit else message[:limit - 1] + "…",
+                     url=url) for recipient_id, message, url in notices])
 
 
 # People of an area, for its admins (and every area for a superuser).

@@ -4,9 +4,9 @@ import datetime
 from celery import shared_task
 from django.conf import settings
 
-from .documents import report_job_run
+from .documents import report_job_run, report_jobs_sweep
 from .province_figures import province_figures_refresh, province_figures_refresh_kept
-from .services import warning_digest_send, warning_run_execute, warnings_raise
+from .services import warning_digest_send, warning_run_execute, warning_runs_sweep, warnings_raise
 
 
 @shared_task(name="reports.raise_warnings", acks_late=True)
@@ -19,6 +19,12 @@ def raise_warnings(today=None):
 def run_warnings(run_id):
     """The "run now" button's job: one recorded run (reports.models.WarningRun)."""
     return warning_run_execute(run_id=run_id)
+
+
+@shared_task(name="reports.sweep_jobs", acks_late=True, expires=25)
+def sweep_jobs():
+    """Beat's `sweep-jobs`: warnings runs and report jobs whose worker died fail, with a retry."""
+    return {"warning_runs": warning_runs_sweep(), "report_jobs": report_jobs_sweep()}
 
 
 @shared_task(name="reports.send_warning_digests", acks_late=True)

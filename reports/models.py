@@ -94,6 +94,8 @@ class WarningRun(models.Model):
                                      related_name="+")
     requested_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
     started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    # Written every few seconds while a worker runs it (config.jobs.heartbeat): once it stops, the worker died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
     result = models.JSONField(default=dict, blank=True)  # warnings_raise's counts
     error = models.CharField(_("lỗi"), max_length=500, blank=True)
@@ -329,6 +331,8 @@ class ReportJob(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written every few seconds while a worker runs it (config.jobs.heartbeat): once it stops, the worker died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -336,11 +340,12 @@ class ReportJob(models.Model):
 
     @property
     def is_stuck(self):
-        """Running longer than the hard time limit: the worker died under it."""
-        from django.utils import timezone
+        """No worker took it, or the one running it stopped beating (killed): the page offers the retry
+        even before the sweep (reports.documents.report_jobs_sweep) records the failure."""
+        from config.jobs import job_is_lost
 
-        return (self.status == self.Status.RUNNING and self.started_at is not None
-                and (timezone.now() - self.started_at).total_seconds() > settings.REPORT_JOB_TIME_LIMIT + 60)
+        return job_is_lost(queued=self.status == self.Status.QUEUED, running=self.status == self.Status.RUNNING,
+                           sent_at=self.created_at, heartbeat_at=self.heartbeat_at or self.started_at)
 
     @property
     def can_retry(self):

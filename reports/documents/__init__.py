@@ -12,18 +12,26 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from config import jobs
 
 from ..models import Report, ReportJob
 from ..snapshot import snapshot_gather
-from .fetcher import StaticFilesFetcher, base_url
-from .layout import document_build
-from .word import docx_render
 
 logger = logging.getLogger(__name__)
+WORKER_STOPPED = gettext_lazy("Tiến trình xử lý nền bị dừng giữa chừng (máy xử lý ngừng hoạt động); không có gì "
+                              "được ghi. Bấm “Thử lại” để chạy lại.")
+NEVER_TAKEN = gettext_lazy("Không có tiến trình xử lý nền nào nhận việc này; bấm “Thử lại” để chạy lại.")
 
+
+# WeasyPrint and python-docx are imported where a document is rendered: loading them costs 1.7 s, which a web
+# process would otherwise pay on its first enqueue (config/jobs.py imports the job modules, and this one).
 
 def pdf_render(doc):
     from weasyprint import HTML
+
+    from .fetcher import StaticFilesFetcher, base_url
 
     html = render_to_string("reports/document.html", {"doc": doc})
     return HTML(string=html, base_url=base_url(), url_fetcher=StaticFilesFetcher()).write_pdf()
@@ -43,6 +51,9 @@ def report_snapshot_take(report_id):
 
 def report_files_render(report_id):
     """PDF and .docx of the report; once an issued report has its files, they never change."""
+    from .layout import document_build
+    from .word import docx_render
+
     report = Report.objects.select_related("area").get(pk=report_id)
     if report.status != Report.Status.DRAFT and report.pdf_sha256 and report.docx_sha256:
         return report
@@ -65,15 +76,17 @@ def report_files_render(report_id):
 
 
 def report_job_run(job_id):
+    now = timezone.now()
     claimed = ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
-        status=ReportJob.Status.RUNNING, started_at=timezone.now())
+        status=ReportJob.Status.RUNNING, started_at=now, heartbeat_at=now)
     if not claimed:
         return "skipped"
     job = ReportJob.objects.get(pk=job_id)
     try:
-        if job.action == ReportJob.Action.DRAFT:
-            report_snapshot_take(job.report_id)
-        report_files_render(job.report_id)
+        with jobs.heartbeat(ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING)):
+            if job.action == ReportJob.Action.DRAFT:
+                report_snapshot_take(job.report_id)
+            report_files_render(job.report_id)
     except SoftTimeLimitExceeded:
         _finish(job_id, ReportJob.Status.FAILED, _("Quá thời gian cho phép; hãy thử lại hoặc báo quản trị hệ thống."))
         raise
@@ -85,5 +98,12 @@ def report_job_run(job_id):
     return "done"
 
 
+def report_jobs_sweep(*, now=None):
+    """Fail the report jobs no worker will finish (heartbeat stopped, or never taken): the page offers
+    "Thử lại" at once, and a late delivery of their message finds nothing to claim. Returns how many."""
+    return jobs.lost_jobs_fail(ReportJob.objects.all(), state="status", sent_at="created_at", error="message",
+                               stopped=WORKER_STOPPED, never_taken=NEVER_TAKEN, now=now)
+
+
 def _finish(job_id, status, message):
-    ReportJob.objects.filter(pk=job_id).update(status=status, message=message, finished_at=timezone.now())
+    ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING).update(status=status, message=message, finished_at=timezone.now())
