@@ -183,9 +183,10 @@ _TIMELINE_COLUMNS = {Task: ["timeline_text", "starts_on", "ends_on", "timeline_k
 
 
 def _apply(changed, *, user, reason, units, plan_year):
-    """Write the changed items: their own fields in bulk with one history row each (simple-history's bulk
-    helper), then the units of those whose units changed (each such change adds its history row)."""
-    from simple_history.utils import bulk_update_with_history
+    """Write the changed items set-based: their own fields in one bulk update a model, the links of those whose
+    units changed in one delete and one insert a relation, then one history row each (simple-history's bulk
+    helper) with its units as they now stand (copied in SQL, as `HistoricalRecords` copies one record's)."""
+    from simple_history.utils import get_history_manager_for_model
 
     by_model = {}
     for item, values in changed:
@@ -207,13 +208,41 @@ def _apply(changed, *, user, reason, units, plan_year):
         for name in values:
             columns.update(_TIMELINE_COLUMNS[type(item)] if name == "timeline" else _COLUMNS.get(name, []))
     for model, (objects, columns) in by_model.items():
-        bulk_update_with_history(objects, model, sorted(columns), batch_size=500, default_user=user,
-                                 default_change_reason=reason)
-    for item, values in changed:
+        model.objects.bulk_update(objects, sorted(columns), batch_size=500)
+        owner = f"{model._meta.model_name}_id"
         for name in ("lead_units", "support_units"):
-            if name in values:
-                item._history_user, item._change_reason = user, reason
-                getattr(item, name).set([units[pk] for pk in values[name]])
+            through = getattr(model, name).through
+            touched = {item.pk: values[name] for item, values in changed if type(item) is model and name in values}
+            through.objects.filter(**{f"{owner}__in": list(touched)}).delete()
+            through.objects.bulk_create([through(**{owner: item, "unit_id": unit}) for item, chosen in touched.items()
+                                         for unit in chosen], batch_size=1000)
+        records = get_history_manager_for_model(model).bulk_history_create(
+            objects, update=True, default_user=user, default_change_reason=reason, batch_size=500)
+        _copy_unit_history(model, [record.pk for record in records])
+
+
+def _copy_unit_history(model, history_ids):
+    """The lead and support units of the history records `history_ids`, as their items now have them."""
+    from django.apps import apps
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    historical = model.history.model
+    for m2m in historical._history_m2m_fields:
+        through = getattr(model, m2m.name).through
+        m2m_history = apps.get_model(model._meta.app_label, f"{historical.__name__}_{m2m.name}")
+        columns = [quote(column.column) for column in through._meta.fields]
+        owner = quote(through._meta.get_field(model._meta.model_name).column)
+        with connection.cursor() as cursor:
+            for start in range(0, len(history_ids), 5000):
+                batch = history_ids[start:start + 5000]
+                cursor.execute(
+                    f"INSERT INTO {quote(m2m_history._meta.db_table)} ({', '.join(columns)}, "
+                    f"{quote(m2m_history._meta.get_field('history').column)}) "
+                    f"SELECT {', '.join(f't.{column}' for column in columns)}, h.history_id "
+                    f"FROM {quote(through._meta.db_table)} t JOIN {quote(historical._meta.db_table)} h "
+                    f"ON h.{quote(model._meta.pk.column)} = t.{owner} "
+                    f"WHERE h.history_id IN ({', '.join(['%s'] * len(batch))})", batch)
 
 
 # The office's own "Phân công nhiệm vụ" workbook.

@@ -257,7 +257,8 @@ def appendix_undo(*, plan, journal, user, since, reason=None, on_progress=None):
         if on_progress:
             on_progress(2, 3)
         sections = list(Section.objects.filter(pk__in=journal.get("sections", []), indicators__isnull=True,
-                                               tasks__isnull=True, children__isnull=True).values_list("pk", flat=True))
+                                               tasks__isnull=True, children__isnull=True).order_by()
+                    .values_list("pk", flat=True))
         history_copy(Section, sections, user=user, reason=reason, history_type="-")
         _raw_delete(Section, sections)
 
@@ -278,7 +279,7 @@ def _restore(model, fields, changed, *, user, reason):
             restored += [row[0] for row in cursor.fetchall()]
     history_copy(model, restored, user=user, reason=reason, history_type="~")
     present = {pk for chunk in _chunks([c[0] for c in changed])
-               for pk in model.objects.filter(pk__in=chunk).values_list("pk", flat=True)}
+               for pk in model.objects.filter(pk__in=chunk).order_by().values_list("pk", flat=True)}
     name = model._meta.model_name
     for relation, slot in ((model.lead_units.through, 2), (model.support_units.through, 3)):
         for chunk in _chunks(present):
@@ -289,7 +290,8 @@ def _restore(model, fields, changed, *, user, reason):
 def _delete_items(model, ids, *, user, reason):
     """Delete the items `ids` with what hangs on them, set-based: Django's delete() would load each item and write
     its history one by one (simple-history listens to every delete), twelve statements an item."""
-    ids = [pk for chunk in _chunks(ids) for pk in model._base_manager.filter(pk__in=chunk).values_list("pk", flat=True)]
+    ids = [pk for chunk in _chunks(ids)  # unordered: the items' ordering joins their plan and area
+           for pk in model._base_manager.filter(pk__in=chunk).order_by().values_list("pk", flat=True)]
     if not ids:
         return
     history_copy(model, ids, user=user, reason=reason, history_type="-")
