@@ -328,6 +328,9 @@ class AppendixImport(models.Model):
     # Unpacked size of the upload: a tiny one is handled inside the request, anything else by a job.
     size = models.PositiveBigIntegerField(default=0)
     errors_file = models.FileField(upload_to=import_path, max_length=200, blank=True)
+    # The sheets as the background preview read them (JSON): the confirm previews them again without reading the
+    # workbook again. Removed once imported.
+    parsed_file = models.FileField(upload_to=import_path, max_length=200, blank=True)
     # The job running for it: its Celery name, the token that lets exactly one run claim it,
     # when the broker took it, and the heartbeat its worker beats (the sweep fails it when that stops).
     job = models.CharField(max_length=64, blank=True)

@@ -8,7 +8,9 @@ update, beats a heartbeat while it runs and writes its progress on a connection 
 own, outside the import's transaction, so the page sees it move. A job whose heartbeat
 stops (its worker was killed) is marked failed by the sweep, with a retry button.
 """
+import dataclasses
 import io
+import json
 import logging
 import uuid
 
@@ -26,7 +28,7 @@ from config import jobs
 from ..models import AppendixImport
 from ..text import upload_display_name
 from .preview import appendix_preview, item_model
-from .readers import check_upload, inflated_size, read_sheets
+from .readers import Sheet, check_upload, inflated_size, read_sheets
 from .table import INDICATORS, AppendixError
 from .write import REFUSED, UndoRefused, appendix_import, appendix_undo, reported_since
 
@@ -129,20 +131,36 @@ def _start(record, job, user_id=None):
     record.refresh_from_db()
 
 
-def _load(record):
-    with record.file.open("rb") as stored:
-        sheets = read_sheets(stored.read(), record.original_name)
+def _load(record, *, keep=False):
+    """The upload's sheets and their preview against the plan as it now is. `keep` stores the sheets as read,
+    for the confirm to preview them again without reading the workbook again (half of a large preview's time)."""
+    sheets = _sheets(record)
+    if keep and not record.parsed_file:
+        # Before the preview, which consumes the rows it reads.
+        record.parsed_file.save(f"{record.original_name.rsplit('.', 1)[0]}.json",
+                                ContentFile(json.dumps([dataclasses.asdict(sheet) for sheet in sheets],
+                                                       ensure_ascii=False).encode()), save=False)
     return sheets, appendix_preview(plan=record.plan, sheets=sheets, kind=record.kind or None,
                                     unit_mapping=record.unit_mapping)
+
+
+def _sheets(record):
+    if record.parsed_file:
+        with record.parsed_file.open("rb") as stored:
+            return [Sheet(**sheet) for sheet in json.load(stored)]
+    with record.file.open("rb") as stored:
+        return read_sheets(stored.read(), record.original_name)
 
 
 def _fail(record_or_id, message, *, drop_file):
     """Mark failed; a file that cannot be imported is not kept."""
     record = record_or_id if isinstance(record_or_id, AppendixImport) else AppendixImport.objects.get(pk=record_or_id)
-    if drop_file and record.file:
-        record.file.delete(save=False)
+    if drop_file:
+        for stored in (record.file, record.parsed_file):
+            if stored:
+                stored.delete(save=False)
     AppendixImport.objects.filter(pk=record.pk).update(status=Status.FAILED, message=message, file=record.file.name or "",
-                                                       heartbeat_at=None)
+                                                       parsed_file=record.parsed_file.name or "", heartbeat_at=None)
 
 
 def import_preview_run(import_id, token, *, background=True):
@@ -153,7 +171,7 @@ def import_preview_run(import_id, token, *, background=True):
     progress = Progress(import_id, side_connection=background)
     try:
         progress.write(5)
-        _sheets, preview = _load(record)
+        _sheets, preview = _load(record, keep=background)
         progress.write(60)
         summary = preview_summary(preview)
         errors_name = ""
@@ -166,7 +184,7 @@ def import_preview_run(import_id, token, *, background=True):
         progress.close()
     AppendixImport.objects.filter(pk=import_id, run_token=token).update(
         summary=summary, kind=record.kind, status=Status.PREVIEWED, progress=100, heartbeat_at=None,
-        row_count=len(preview.rows), errors_file=errors_name, message="")
+        row_count=len(preview.rows), errors_file=errors_name, message="", parsed_file=record.parsed_file.name or "")
     return summary
 
 
@@ -269,9 +287,11 @@ def import_apply_run(import_id, token, *, background=True):
         return None
     finally:
         progress.close()
+    if record.parsed_file:
+        record.parsed_file.delete(save=False)
     AppendixImport.objects.filter(pk=import_id).update(
         status=Status.DONE, progress=100, heartbeat_at=None, imported_at=timezone.now(), journal=journal,
-        summary={**record.summary, "imported": counts})
+        summary={**record.summary, "imported": counts}, parsed_file="")
     return counts
 
 
