@@ -6,6 +6,8 @@ import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from plans import jobs  # noqa: F401  registers the jobs by name before any worker starts (see config/jobs.py)
 from plans.appendix import services, write
@@ -79,8 +81,12 @@ def test_the_undo_answers_at_once_and_the_worker_undoes_it_with_history(celery_w
     # Nothing undone inside the request: the page shows the job's state and polls.
     assert record.status == "undoing" and record.job == services.UNDO_JOB and record.queued_at is not None
     assert plan.tasks.count() == 3
-    page = client.get(f"/plans/{plan.slug}/import/{record.pk}/").content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(f"/plans/{plan.slug}/import/{record.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert "Đang hoàn tác lần nhập" in page and "hx-trigger" in page and "<progress" in page
+    # session, user, the plan (editable), the record with its plan, uploader and undoer, the plan's area: polled
+    # every second while the job runs
+    assert len(captured) == 5, [q["sql"][:80] for q in captured]
 
     gate.set()
     record = _wait(record, lambda r: r.status == "undone")

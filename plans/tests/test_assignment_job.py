@@ -4,6 +4,8 @@ import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from plans import assignment
 from plans import jobs  # noqa: F401  registers the jobs by name before any worker starts (see config/jobs.py)
@@ -68,8 +70,11 @@ def test_the_confirm_answers_at_once_and_the_worker_applies_it(celery_worker, mo
     assert record.applied_count == ROWS and _led_by_police(plan) == ROWS
     latest = Task.objects.filter(plan=plan).first().history.first()
     assert (latest.history_user, latest.history_change_reason) == (user, "Giao lại theo bảng phân công")
-    partial = client.get(response.url, HTTP_HX_REQUEST="true").content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        partial = client.get(response.url, HTTP_HX_REQUEST="true").content.decode()
     assert 'id="assignment-done"' in partial and "hx-trigger" not in partial and f"{ROWS} mục" in partial
+    # session, user, the plan (editable), the record with its plan and uploader: polled every second while it runs
+    assert len(captured) == 4, [q["sql"][:80] for q in captured]
 
 
 def test_a_failure_mid_way_applies_nothing_and_offers_a_retry(celery_worker, monkeypatch, client, uploaded):
