@@ -165,3 +165,13 @@ def test_a_worker_that_died_during_the_undo_leaves_the_import_with_a_retry(clien
     assert services.sweep_imports(now=later) == (0, 1)
     record.refresh_from_db()
     assert record.status == "done" and "Thử lại" in record.message and plan.tasks.count() == 3
+
+
+def test_with_the_broker_down_the_undo_says_so_and_the_retry_sends_it(client, second_import, settings, broker_down):
+    plan, user, record = second_import
+    _undo(client, plan, user, record, settings)
+    record.refresh_from_db()
+    assert record.status == "undoing" and "Hàng đợi xử lý nền đang tạm ngừng" in record.message
+    page = client.get(f"/plans/{plan.slug}/import/{record.pk}/").content.decode()
+    assert 'id="retry-import"' in page and "hx-trigger" not in page  # no spinner polling forever
+    assert plan.tasks.count() == 3

@@ -110,3 +110,12 @@ def test_a_worker_that_died_while_applying_leaves_a_retry(client, uploaded, sett
     assert assignment.assignment_import_sweep(now=later) == 1
     record.refresh_from_db()
     assert record.status == "failed" and "Thử lại" in record.message
+
+
+def test_with_the_broker_down_the_confirm_says_so_and_offers_a_retry(client, uploaded, broker_down):
+    plan, user, record = uploaded
+    _confirm(client, plan, record)
+    record.refresh_from_db()
+    assert record.status == "queued" and "Hàng đợi xử lý nền đang tạm ngừng" in record.message
+    page = client.get(f"/plans/{plan.slug}/assignment/import/{record.pk}/").content.decode()
+    assert 'id="assignment-retry"' in page and "hx-trigger" not in page and _led_by_police(plan) == 0
