@@ -21,7 +21,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from config import jobs
 
@@ -365,8 +365,8 @@ def import_undo_run(import_id, token, *, background=True):
     return True
 
 
-UNDO_FAILED = _lazy("Hoàn tác không thành công; lần nhập vẫn giữ nguyên, không có gì thay đổi. Bấm “Thử lại” để "
-                    "hoàn tác lại.")
+UNDO_FAILED = gettext_lazy("Hoàn tác không thành công; lần nhập vẫn giữ nguyên, không có gì thay đổi. Bấm “Thử lại” để "
+                          "hoàn tác lại.")
 
 
 def _undo_failed(import_id, message):
