@@ -8,14 +8,18 @@ version of an item (optimistic locking).
 """
 import datetime
 import io
+import logging
 import re
+import uuid
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from indicators.models import Indicator
 from tasks.models import Task, TimelineKind
@@ -24,6 +28,7 @@ from tasks.timelines import parse_timeline
 from .models import Plan, Unit
 from .text import clean_cell, fold, name_key
 
+logger = logging.getLogger(__name__)
 KINDS = {"task": Task, "indicator": Indicator}
 FIELDS = ("lead_units", "support_units", "officer", "product", "timeline", "authority")
 _DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](20\d\d)\b")
@@ -114,6 +119,11 @@ def _check(item, values, *, units, officers, plan_year):
     return errors
 
 
+def _require_reason(plan, reason, changes):
+    if plan.status != Plan.Status.DRAFT and not reason and changes:
+        raise ValidationError({"reason": _("Kế hoạch đã ban hành: hãy nêu lý do điều chỉnh phân công.")})
+
+
 @transaction.atomic
 def assignment_save(*, plan, user, changes, reason=""):
     """Apply the changes to the plan's items, all or nothing; returns how many items changed.
@@ -125,8 +135,7 @@ def assignment_save(*, plan, user, changes, reason=""):
     if not Plan.objects.editable_by(user).filter(pk=plan.pk).exists():
         raise PermissionDenied(_("Chỉ quản trị của địa bàn mới được phân công nhiệm vụ của kế hoạch này."))
     reason = reason.strip()
-    if plan.status != Plan.Status.DRAFT and not reason and changes:
-        raise ValidationError({"reason": _("Kế hoạch đã ban hành: hãy nêu lý do điều chỉnh phân công.")})
+    _require_reason(plan, reason, changes)
     wanted = {}
     for change in changes:
         kind, _sep, pk = change.key.partition("-")
@@ -174,9 +183,10 @@ _TIMELINE_COLUMNS = {Task: ["timeline_text", "starts_on", "ends_on", "timeline_k
 
 
 def _apply(changed, *, user, reason, units, plan_year):
-    """Write the changed items: their own fields in bulk with one history row each (simple-history's bulk
-    helper), then the units of those whose units changed (each such change adds its history row)."""
-    from simple_history.utils import bulk_update_with_history
+    """Write the changed items set-based: their own fields in one bulk update a model, the links of those whose
+    units changed in one delete and one insert a relation, then one history row each (simple-history's bulk
+    helper) with its units as they now stand (copied in SQL, as `HistoricalRecords` copies one record's)."""
+    from simple_history.utils import get_history_manager_for_model
 
     by_model = {}
     for item, values in changed:
@@ -198,13 +208,41 @@ def _apply(changed, *, user, reason, units, plan_year):
         for name in values:
             columns.update(_TIMELINE_COLUMNS[type(item)] if name == "timeline" else _COLUMNS.get(name, []))
     for model, (objects, columns) in by_model.items():
-        bulk_update_with_history(objects, model, sorted(columns), batch_size=500, default_user=user,
-                                 default_change_reason=reason)
-    for item, values in changed:
+        model.objects.bulk_update(objects, sorted(columns), batch_size=500)
+        owner = f"{model._meta.model_name}_id"
         for name in ("lead_units", "support_units"):
-            if name in values:
-                item._history_user, item._change_reason = user, reason
-                getattr(item, name).set([units[pk] for pk in values[name]])
+            through = getattr(model, name).through
+            touched = {item.pk: values[name] for item, values in changed if type(item) is model and name in values}
+            through.objects.filter(**{f"{owner}__in": list(touched)}).delete()
+            through.objects.bulk_create([through(**{owner: item, "unit_id": unit}) for item, chosen in touched.items()
+                                         for unit in chosen], batch_size=1000)
+        records = get_history_manager_for_model(model).bulk_history_create(
+            objects, update=True, default_user=user, default_change_reason=reason, batch_size=500)
+        _copy_unit_history(model, [record.pk for record in records])
+
+
+def _copy_unit_history(model, history_ids):
+    """The lead and support units of the history records `history_ids`, as their items now have them."""
+    from django.apps import apps
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    historical = model.history.model
+    for m2m in historical._history_m2m_fields:
+        through = getattr(model, m2m.name).through
+        m2m_history = apps.get_model(model._meta.app_label, f"{historical.__name__}_{m2m.name}")
+        columns = [quote(column.column) for column in through._meta.fields]
+        owner = quote(through._meta.get_field(model._meta.model_name).column)
+        with connection.cursor() as cursor:
+            for start in range(0, len(history_ids), 5000):
+                batch = history_ids[start:start + 5000]
+                cursor.execute(
+                    f"INSERT INTO {quote(m2m_history._meta.db_table)} ({', '.join(columns)}, "
+                    f"{quote(m2m_history._meta.get_field('history').column)}) "
+                    f"SELECT {', '.join(f't.{column}' for column in columns)}, h.history_id "
+                    f"FROM {quote(through._meta.db_table)} t JOIN {quote(historical._meta.db_table)} h "
+                    f"ON h.{quote(model._meta.pk.column)} = t.{owner} "
+                    f"WHERE h.history_id IN ({', '.join(['%s'] * len(batch))})", batch)
 
 
 # The office's own "Phân công nhiệm vụ" workbook.
@@ -368,17 +406,110 @@ def assignment_apply_preview(*, plan, user, preview, reason=""):
         Change(key=row["key"], version=row["version"], values=row["values"]) for row in preview["changes"]])
 
 
-@transaction.atomic
+# The workbook's confirm runs as a Celery job (a thousand items take seconds): the record shows its state, queued,
+# applying, done or failed with a retry. A small one is applied inside the request, as a tiny appendix is.
+APPLY_JOB = "plans.apply_assignment_import"
+INLINE_CHANGES = 50
+
+
+def assignment_upload(*, plan, user, upload):
+    """Read and preview an uploaded workbook and keep it with its preview; writes nothing to the plan."""
+    from django.core.files.base import ContentFile
+
+    from .models import AssignmentImport
+    from .text import upload_display_name
+
+    name = upload_display_name(upload)
+    data = upload.read()
+    preview = assignment_preview(plan=plan, sheets=assignment_sheets(data, name))
+    record = AssignmentImport(plan=plan, original_name=name, uploaded_by=user, created_at=timezone.now(),
+                              summary=preview, status=AssignmentImport.Status.PREVIEWED if preview["can_apply"]
+                              else AssignmentImport.Status.INVALID)
+    record.file.save(name, ContentFile(data), save=False)
+    record.save()
+    return record
+
+
 def assignment_import_confirm(*, record, user, reason=""):
-    """Apply an uploaded workbook's preview once: the record is claimed first, so a second confirm
-    (a double click, two admins) finds it applied and changes nothing."""
+    """Apply an uploaded workbook's preview once: claimed first, so a second confirm (a double click, two admins)
+    finds it taken and changes nothing; applied now when small, by a job otherwise. A failed or unsent run is
+    confirmed again the same way (its retry). Returns the record as it now stands."""
     from .models import AssignmentImport
 
-    claimed = AssignmentImport.objects.filter(pk=record.pk, status=AssignmentImport.Status.PREVIEWED).update(
-        status=AssignmentImport.Status.DONE)
+    Status = AssignmentImport.Status
+    if not Plan.objects.editable_by(user).filter(pk=record.plan_id).exists():
+        raise PermissionDenied(_("Chỉ quản trị của địa bàn mới được phân công nhiệm vụ của kế hoạch này."))
+    reason = reason.strip()[:255]
+    _require_reason(record.plan, reason, record.summary.get("changes"))
+    token = uuid.uuid4().hex
+    unsent = Q(status=Status.QUEUED) & ~Q(message="")  # the broker refused it
+    claimed = AssignmentImport.objects.filter(Q(status__in=[Status.PREVIEWED, Status.FAILED]) | unsent,
+                                              pk=record.pk).update(
+        status=Status.QUEUED, confirmed_by=user, reason=reason, run_token=token, heartbeat_at=None, message="")
     if not claimed:
         raise ValidationError(_("Bảng phân công này đã được áp dụng hoặc không còn áp dụng được."))
-    return assignment_apply_preview(plan=record.plan, user=user, preview=record.summary, reason=reason)
+    if len(record.summary.get("changes", [])) <= INLINE_CHANGES:
+        assignment_import_run(record.pk, token)
+    else:
+        _send(record.pk, token)
+    record.refresh_from_db()
+    return record
+
+
+def _send(import_id, token):
+    from config import jobs
+
+    from .models import AssignmentImport
+
+    def refused():
+        AssignmentImport.objects.filter(pk=import_id, run_token=token).update(message=_(
+            "Hàng đợi xử lý nền đang tạm ngừng; chưa có gì được ghi. Bấm “Thử lại” khi hàng đợi hoạt động lại."))
+
+    jobs.enqueue_after_commit(APPLY_JOB, import_id, token, on_refused=refused)
+
+
+def assignment_import_run(import_id, token):
+    """Apply a confirmed workbook, all or nothing; the record says what came of it. Returns the items changed."""
+    from .models import AssignmentImport
+
+    Status = AssignmentImport.Status
+    mine = AssignmentImport.objects.filter(pk=import_id, run_token=token)
+    if not mine.filter(status=Status.QUEUED, heartbeat_at__isnull=True).update(status=Status.APPLYING,
+                                                                               heartbeat_at=timezone.now()):
+        return None  # another run took it, or a redelivered message came late
+    record = AssignmentImport.objects.select_related("plan__area", "confirmed_by").get(pk=import_id)
+    try:
+        with transaction.atomic():
+            changed = assignment_apply_preview(plan=record.plan, user=record.confirmed_by, preview=record.summary,
+                                               reason=record.reason)
+            mine.update(status=Status.DONE, applied_count=changed, heartbeat_at=None)
+    except (ValidationError, PermissionDenied) as error:
+        mine.update(status=Status.FAILED, heartbeat_at=None, message=" ".join(_messages(error)))
+        return None
+    except Exception:
+        logger.exception("assignment import %s failed", import_id)
+        mine.update(status=Status.FAILED, heartbeat_at=None, message=APPLY_FAILED)
+        return None
+    return changed
+
+
+APPLY_FAILED = gettext_lazy("Áp dụng bảng phân công không thành công; chưa có gì được ghi. Bấm “Thử lại” để chạy lại.")
+
+
+def _messages(error):
+    return getattr(error, "messages", None) or [str(error)]
+
+
+def assignment_import_sweep(*, now=None):
+    """Fail runs whose worker stopped (nothing was written: one transaction), so their page offers a retry."""
+    from django.conf import settings
+
+    from .models import AssignmentImport
+
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.IMPORT_HEARTBEAT_TIMEOUT)
+    return AssignmentImport.objects.filter(status=AssignmentImport.Status.APPLYING, heartbeat_at__lt=stale).update(
+        status=AssignmentImport.Status.FAILED, heartbeat_at=None, message=APPLY_FAILED)
 
 
 def assignment_workbook_apply(*, plan, user, data, name, reason=""):

@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -14,14 +13,13 @@ from django.views.decorators.http import require_POST
 from config.downloads import xlsx_response
 
 from .assignment import (
-    FIELDS, Change, assignment_import_confirm, assignment_officers, assignment_preview, assignment_save,
-    assignment_sheets, assignment_units, assignment_workbook, current_values, item_key,
+    FIELDS, Change, assignment_import_confirm, assignment_officers, assignment_save, assignment_units,
+    assignment_upload, assignment_workbook, current_values, item_key,
 )
 from .clears import CLEARS
 from .forms import AssignmentUploadForm
 from .models import AssignmentImport, Plan
 from .selectors import plan_clears_summary, plan_item_keys, plan_items_hydrate
-from .text import upload_display_name
 from .views import _editable_plan
 
 ITEMS_PER_PAGE = 50
@@ -136,21 +134,11 @@ def assignment_upload_view(request, slug):
     plan = _editable_plan(request.user, slug, _ONLY_ADMINS)
     form = AssignmentUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        name = upload_display_name(upload)
         try:
-            data = upload.read()
-            preview = assignment_preview(plan=plan, sheets=assignment_sheets(data, name))
+            record = assignment_upload(plan=plan, user=request.user, upload=form.cleaned_data["file"])
         except ValidationError as error:
             form.add_error("file", error.messages)
         else:
-            upload.seek(0)
-            record = AssignmentImport(plan=plan, original_name=name, uploaded_by=request.user,
-                                      created_at=timezone.now(), summary=preview,
-                                      status=AssignmentImport.Status.PREVIEWED if preview["can_apply"]
-                                      else AssignmentImport.Status.INVALID)
-            record.file.save(name, upload, save=False)
-            record.save()
             return redirect("plans:assignment_import", slug=plan.slug, pk=record.pk)
     return render(request, "plans/assignment_upload.html", {"plan": plan, "form": form},
                   status=400 if form.errors else 200)
@@ -164,8 +152,10 @@ def _assignment_import(user, slug, pk):
 @login_required
 def assignment_import_view(request, slug, pk):
     record = _assignment_import(request.user, slug, pk)
-    return render(request, "plans/assignment_import.html", {"plan": record.plan, "record": record,
-                                                             "summary": record.summary})
+    context = {"plan": record.plan, "record": record, "summary": record.summary}
+    if request.htmx:  # the state block polls itself while the job is queued or running
+        return render(request, "plans/assignment_import_status.html", context)
+    return render(request, "plans/assignment_import.html", context)
 
 
 @login_required
@@ -173,12 +163,15 @@ def assignment_import_view(request, slug, pk):
 def assignment_import_confirm_view(request, slug, pk):
     record = _assignment_import(request.user, slug, pk)
     try:
-        changed = assignment_import_confirm(record=record, user=request.user, reason=request.POST.get("reason", ""))
+        record = assignment_import_confirm(record=record, user=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
         return redirect("plans:assignment_import", slug=slug, pk=pk)
-    messages.success(request, _("Đã áp dụng bảng phân công: %(count)s mục được cập nhật.") % {"count": changed})
+    if record.status != AssignmentImport.Status.DONE:  # a job applies it: its page shows how it goes
+        return redirect("plans:assignment_import", slug=slug, pk=pk)
+    messages.success(request, _("Đã áp dụng bảng phân công: %(count)s mục được cập nhật.")
+                     % {"count": record.applied_count})
     return redirect("plans:assignment", slug=slug)
 
 

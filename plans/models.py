@@ -309,6 +309,7 @@ class AppendixImport(models.Model):
         IMPORTING = "importing", _("Đang nhập")
         DONE = "done", _("Đã nhập")
         FAILED = "failed", _("Lỗi")
+        UNDOING = "undoing", _("Đang hoàn tác")
         UNDONE = "undone", _("Đã hoàn tác")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="imports")
@@ -327,6 +328,9 @@ class AppendixImport(models.Model):
     # Unpacked size of the upload: a tiny one is handled inside the request, anything else by a job.
     size = models.PositiveBigIntegerField(default=0)
     errors_file = models.FileField(upload_to=import_path, max_length=200, blank=True)
+    # The sheets as the background preview read them (JSON): the confirm previews them again without reading the
+    # workbook again. Removed once imported.
+    parsed_file = models.FileField(upload_to=import_path, max_length=200, blank=True)
     # The job running for it: its Celery name, the token that lets exactly one run claim it,
     # when the broker took it, and the heartbeat its worker beats (the sweep fails it when that stops).
     job = models.CharField(max_length=64, blank=True)
@@ -339,11 +343,17 @@ class AppendixImport(models.Model):
     imported_at = models.DateTimeField(null=True, blank=True)
     # What the import created and changed (with the history row before), for undo.
     journal = models.JSONField(default=dict, blank=True)
+    # Who asked for the undo: the undo job writes the items' history in their name.
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("lần nhập phụ lục")
         verbose_name_plural = _("các lần nhập phụ lục")
         ordering = ["-created_at"]
+
+    RUNNING = (Status.PREVIEWING, Status.IMPORTING, Status.UNDOING)
 
     def __str__(self):
         return f"{self.original_name} → {self.plan.reference}"
@@ -351,11 +361,11 @@ class AppendixImport(models.Model):
     @property
     def is_running(self):
         """A job holds it, or will once the broker takes it: the page polls."""
-        return self.status in (self.Status.PREVIEWING, self.Status.IMPORTING) and not self.message
+        return self.status in self.RUNNING and not self.message
 
     @property
     def can_retry(self):
-        waiting = self.status in (self.Status.PREVIEWING, self.Status.IMPORTING) and bool(self.message)
+        waiting = self.status in self.RUNNING and bool(self.message)
         stopped = self.status == self.Status.FAILED and bool(self.job) and bool(self.file)
         return waiting or stopped
 
@@ -366,7 +376,10 @@ class AssignmentImport(models.Model):
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("Chờ xác nhận")
         INVALID = "invalid", _("Có lỗi")
+        QUEUED = "queued", _("Đang chờ xử lý")
+        APPLYING = "applying", _("Đang áp dụng")
         DONE = "done", _("Đã áp dụng")
+        FAILED = "failed", _("Không áp dụng được")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="assignment_imports")
     file = models.FileField(upload_to=import_path, max_length=200)
@@ -377,6 +390,15 @@ class AssignmentImport(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PREVIEWED)
     # The preview: every changed item with its fields before and after, the versions read, errors by sheet row.
     summary = models.JSONField(default=dict, blank=True)
+    # The confirm, applied by a job: who confirmed and why, the token that lets one run claim it, when a worker
+    # started (the sweep fails a run whose worker died), what came of it.
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    reason = models.CharField(max_length=255, blank=True)
+    run_token = models.CharField(max_length=32, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    applied_count = models.PositiveIntegerField(null=True, blank=True)
+    message = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("lần nhập bảng phân công")

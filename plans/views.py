@@ -84,7 +84,7 @@ def appendix_upload_view(request, slug):
 
 def _import_record(user, slug, pk):
     plan = _editable_plan(user, slug)
-    return get_object_or_404(AppendixImport.objects.select_related("plan", "uploaded_by"), plan=plan, pk=pk)
+    return get_object_or_404(AppendixImport.objects.select_related("plan", "uploaded_by", "undone_by"), plan=plan, pk=pk)
 
 
 @login_required
@@ -143,11 +143,14 @@ def appendix_retry_view(request, slug, pk):
 def appendix_undo_view(request, slug, pk):
     record = _import_record(request.user, slug, pk)
     try:
-        import_undo(record, request.user)
+        record = import_undo(record, request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Đã hoàn tác lần nhập: các mục đã thêm bị xoá, các mục đã sửa trở lại như trước."))
+        if record.status == AppendixImport.Status.UNDONE:
+            messages.success(request, _("Đã hoàn tác lần nhập: các mục đã thêm bị xoá, các mục đã sửa trở lại như "
+                                        "trước."))
+    # A larger undo runs as a job: its page shows its progress, then its outcome.
     return redirect("plans:appendix_import", slug=slug, pk=pk)
 
 

@@ -239,6 +239,9 @@ def bench(database_url, sizes=(46, 10_000, 100_000)):
     seconds, grown, size, message = run("hostile", 0, database_url)
     print(f"import, hostile workbook ({int(size) // 1024} KB declaring 1 GB): refused in {float(seconds) * 1000:.0f} ms, "
           f"memory grew {grown} MB: {message}")
+    from tests.bench_undo import bench as bench_undo
+
+    bench_undo(database_url, rows=min(max(sizes), 10_000))
 
 
 if __name__ == "__main__":

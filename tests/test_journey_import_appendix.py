@@ -36,13 +36,19 @@ def test_admin_imports_both_appendices_with_preview_and_confirmation(demo, live_
     assert page.locator("table.indicators tbody tr").count() == 25
 
 
-def test_admin_imports_a_two_row_header_workbook_with_both_sheets_then_undoes_it(demo, live_server, page, sign_in,
-                                                                                 tmp_path):
+def _draft_plan_and_workbook(year, tmp_path):
+    """A draft plan of Phú Lâm for `year`, and the office's workbook of both appendices on disk."""
     area = Plan.objects.get(slug="phu-lam-55kh").area
-    plan = Plan.objects.create(slug="phu-lam-2028", area=area, issuer="UBND xã Phú Lâm", title="Kế hoạch năm 2028",
-                               issued_year=2026, status="draft")
+    plan = Plan.objects.create(slug=f"phu-lam-{year}", area=area, issuer="UBND xã Phú Lâm",
+                               title=f"Kế hoạch năm {year}", issued_year=2026, status="draft")
     path = tmp_path / "phu-luc-i-ii.xlsx"
     path.write_bytes(office_workbook())
+    return plan, path
+
+
+def test_admin_imports_a_two_row_header_workbook_with_both_sheets_then_undoes_it(demo, live_server, page, sign_in,
+                                                                                 tmp_path):
+    plan, path = _draft_plan_and_workbook(2028, tmp_path)
     sign_in(page, "phulam-admin")
     page.goto(f"{live_server.url}/plans/{plan.slug}/")
     page.get_by_role("link", name="Nhập phụ lục từ Excel").click()
@@ -66,3 +72,24 @@ def test_admin_imports_a_two_row_header_workbook_with_both_sheets_then_undoes_it
     assert plan.indicators.count() == 0 and plan.tasks.count() == 0 and plan.sections.count() == 0
     page.get_by_role("link", name="Xem kế hoạch").click()
     assert page.locator("table.tasks tbody tr").count() == 0
+
+
+@pytest.mark.worker
+def test_an_import_that_is_not_tiny_is_previewed_imported_and_undone_by_jobs_the_page_follows(
+        demo, live_server, page, sign_in, tmp_path, settings, celery_worker):
+    from plans import jobs  # noqa: F401  registers the jobs by name in this process (see config/jobs.py)
+
+    settings.IMPORT_INLINE_BYTES = 0  # every step goes to the worker; the page polls its state
+    plan, path = _draft_plan_and_workbook(2029, tmp_path)
+    sign_in(page, "phulam-admin")
+    page.goto(f"{live_server.url}/plans/{plan.slug}/import/")
+    page.locator("input[name=file]").set_input_files(str(path))
+    page.get_by_role("button", name="Tải lên và xem trước").click()
+    page.locator("#import-counts").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Xác nhận nhập").click()
+    page.get_by_text("Đã nhập: 5 dòng mới").wait_for(timeout=60_000)
+    assert plan.indicators.count() == 3 and plan.tasks.count() == 2
+    page.get_by_role("button", name="Hoàn tác lần nhập").click()
+    page.locator("#import-undone").wait_for(timeout=60_000)
+    assert "phulam-admin" in page.locator("#import-undone").inner_text()
+    assert plan.indicators.count() == 0 and plan.tasks.count() == 0 and plan.sections.count() == 0

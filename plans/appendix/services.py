@@ -8,7 +8,9 @@ update, beats a heartbeat while it runs and writes its progress on a connection 
 own, outside the import's transaction, so the page sees it move. A job whose heartbeat
 stops (its worker was killed) is marked failed by the sweep, with a retry button.
 """
+import dataclasses
 import io
+import json
 import logging
 import uuid
 
@@ -19,20 +21,24 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config import jobs
 
 from ..models import AppendixImport
 from ..text import upload_display_name
 from .preview import appendix_preview, item_model
-from .readers import check_upload, inflated_size, read_sheets
+from .readers import Sheet, check_upload, inflated_size, read_sheets
 from .table import INDICATORS, AppendixError
-from .write import UndoRefused, appendix_import, appendix_undo
+from .write import REFUSED, UndoRefused, appendix_import, appendix_undo, reported_since
 
 logger = logging.getLogger(__name__)
 Status = AppendixImport.Status
 PREVIEW_ROWS_SHOWN = 300
 PREVIEW_JOB, APPLY_JOB = "plans.preview_appendix_import", "plans.apply_appendix_import"
+UNDO_JOB = "plans.undo_appendix_import"
+# The state a record is in while each job runs for it.
+RUNNING_STATUS = {PREVIEW_JOB: Status.PREVIEWING, APPLY_JOB: Status.IMPORTING, UNDO_JOB: Status.UNDOING}
 
 
 def _messages(error):
@@ -62,7 +68,7 @@ def send(import_id, job, token):
 def claim(import_id, token):
     """Whether this run may work on the record: its token is current and no run started it yet."""
     return AppendixImport.objects.filter(pk=import_id, run_token=token, heartbeat_at__isnull=True,
-                                         status__in=[Status.PREVIEWING, Status.IMPORTING]).update(
+                                         status__in=AppendixImport.RUNNING).update(
         heartbeat_at=timezone.now(), attempts=F("attempts") + 1) == 1
 
 
@@ -117,28 +123,44 @@ def _tiny(record):
 def _start(record, job, user_id=None):
     if _tiny(record):
         token = uuid.uuid4().hex
-        AppendixImport.objects.filter(pk=record.pk).update(job=job, run_token=token, heartbeat_at=None,
+        AppendixImport.objects.filter(pk=record.pk).update(job=job, run_token=token, heartbeat_at=None, message="",
                                                            confirmed_by_id=user_id or record.confirmed_by_id)
-        (import_preview_run if job == PREVIEW_JOB else import_apply_run)(record.pk, token, background=False)
+        RUNS[job](record.pk, token, background=False)
     else:
         enqueue(record, job, user_id)
     record.refresh_from_db()
 
 
-def _load(record):
-    with record.file.open("rb") as stored:
-        sheets = read_sheets(stored.read(), record.original_name)
+def _load(record, *, keep=False):
+    """The upload's sheets and their preview against the plan as it now is. `keep` stores the sheets as read,
+    for the confirm to preview them again without reading the workbook again (half of a large preview's time)."""
+    sheets = _sheets(record)
+    if keep and not record.parsed_file:
+        # Before the preview, which consumes the rows it reads.
+        record.parsed_file.save(f"{record.original_name.rsplit('.', 1)[0]}.json",
+                                ContentFile(json.dumps([dataclasses.asdict(sheet) for sheet in sheets],
+                                                       ensure_ascii=False).encode()), save=False)
     return sheets, appendix_preview(plan=record.plan, sheets=sheets, kind=record.kind or None,
                                     unit_mapping=record.unit_mapping)
+
+
+def _sheets(record):
+    if record.parsed_file:
+        with record.parsed_file.open("rb") as stored:
+            return [Sheet(**sheet) for sheet in json.load(stored)]
+    with record.file.open("rb") as stored:
+        return read_sheets(stored.read(), record.original_name)
 
 
 def _fail(record_or_id, message, *, drop_file):
     """Mark failed; a file that cannot be imported is not kept."""
     record = record_or_id if isinstance(record_or_id, AppendixImport) else AppendixImport.objects.get(pk=record_or_id)
-    if drop_file and record.file:
-        record.file.delete(save=False)
+    if drop_file:
+        for stored in (record.file, record.parsed_file):
+            if stored:
+                stored.delete(save=False)
     AppendixImport.objects.filter(pk=record.pk).update(status=Status.FAILED, message=message, file=record.file.name or "",
-                                                       heartbeat_at=None)
+                                                       parsed_file=record.parsed_file.name or "", heartbeat_at=None)
 
 
 def import_preview_run(import_id, token, *, background=True):
@@ -149,7 +171,7 @@ def import_preview_run(import_id, token, *, background=True):
     progress = Progress(import_id, side_connection=background)
     try:
         progress.write(5)
-        _sheets, preview = _load(record)
+        _sheets, preview = _load(record, keep=background)
         progress.write(60)
         summary = preview_summary(preview)
         errors_name = ""
@@ -162,7 +184,7 @@ def import_preview_run(import_id, token, *, background=True):
         progress.close()
     AppendixImport.objects.filter(pk=import_id, run_token=token).update(
         summary=summary, kind=record.kind, status=Status.PREVIEWED, progress=100, heartbeat_at=None,
-        row_count=len(preview.rows), errors_file=errors_name, message="")
+        row_count=len(preview.rows), errors_file=errors_name, message="", parsed_file=record.parsed_file.name or "")
     return summary
 
 
@@ -265,9 +287,11 @@ def import_apply_run(import_id, token, *, background=True):
         return None
     finally:
         progress.close()
+    if record.parsed_file:
+        record.parsed_file.delete(save=False)
     AppendixImport.objects.filter(pk=import_id).update(
         status=Status.DONE, progress=100, heartbeat_at=None, imported_at=timezone.now(), journal=journal,
-        summary={**record.summary, "imported": counts})
+        summary={**record.summary, "imported": counts}, parsed_file="")
     return counts
 
 
@@ -290,33 +314,79 @@ def import_retry(record, user):
     """Run again a job that failed for want of a worker or broker (its file is still there)."""
     if not record.can_retry:
         raise ValidationError(_("Lần nhập này không thể chạy lại; hãy tải tệp lên lại."))
-    record.status = Status.IMPORTING if record.job == APPLY_JOB else Status.PREVIEWING
+    record.status = RUNNING_STATUS.get(record.job, Status.PREVIEWING)
     record.progress = 0
     record.save(update_fields=["status", "progress"])
     _start(record, record.job or PREVIEW_JOB, user.pk if record.job == APPLY_JOB else None)
 
 
 def import_undo(record, user):
-    """Undo a finished import while nothing has been reported on its items since."""
+    """Undo a finished import while nothing has been reported on its items since: now when it was tiny, as a
+    Celery job otherwise (ten thousand rows, a few seconds). Refused at once when something was reported."""
     with transaction.atomic():
         record = AppendixImport.objects.select_for_update().select_related("plan").get(pk=record.pk)
         if record.status != Status.DONE:
             raise ValidationError(_("Chỉ hoàn tác được một lần nhập đã hoàn tất."))
-        try:
-            appendix_undo(plan=record.plan, journal=record.journal, user=user, since=record.imported_at)
-        except UndoRefused as error:
-            raise ValidationError(str(error))
-        record.status = Status.UNDONE
-        record.save(update_fields=["status"])
+        if reported_since(record.journal, record.imported_at):
+            raise ValidationError(REFUSED)
+        record.status, record.progress, record.message = Status.UNDOING, 0, ""
+        record.undone_by, record.undone_at = user, timezone.now()
+        record.save(update_fields=["status", "progress", "message", "undone_by", "undone_at"])
+        _start(record, UNDO_JOB)
+    record.refresh_from_db()
     return record
+
+
+def undo_reason(record):
+    return _("Hoàn tác nhập phụ lục “%(name)s”") % {"name": record.original_name}
+
+
+def import_undo_run(import_id, token, *, background=True):
+    """Undo an import, all or nothing; refused (the import stays) when something was reported on its items
+    since. A failure leaves the import as it was, with the reason and a retry on its page."""
+    if not claim(import_id, token):
+        return None
+    record = AppendixImport.objects.select_related("plan", "undone_by").get(pk=import_id)
+    progress = Progress(import_id, side_connection=background)
+    try:
+        progress.write(5)
+        appendix_undo(plan=record.plan, journal=record.journal, user=record.undone_by, since=record.imported_at,
+                      reason=undo_reason(record), on_progress=progress)
+    except UndoRefused as error:
+        _undo_failed(import_id, str(error))
+        return None
+    except Exception:
+        logger.exception("undo of appendix import %s failed", import_id)
+        _undo_failed(import_id, UNDO_FAILED)
+        return None
+    finally:
+        progress.close()
+    AppendixImport.objects.filter(pk=import_id).update(status=Status.UNDONE, progress=100, heartbeat_at=None)
+    return True
+
+
+UNDO_FAILED = gettext_lazy("Hoàn tác không thành công; lần nhập vẫn giữ nguyên, không có gì thay đổi. Bấm “Thử lại” để "
+                          "hoàn tác lại.")
+
+
+def _undo_failed(import_id, message):
+    """The import stays done, as it is: its page says why and offers the undo again."""
+    AppendixImport.objects.filter(pk=import_id).update(status=Status.DONE, heartbeat_at=None, progress=0,
+                                                       message=message)
+
+
+RUNS = {PREVIEW_JOB: import_preview_run, APPLY_JOB: import_apply_run, UNDO_JOB: import_undo_run}
 
 
 def sweep_imports(*, now=None):
     """Send again jobs the broker never took; fail jobs whose worker stopped beating. Returns (sent, failed)."""
     now = now or timezone.now()
     stale = now - timezone.timedelta(seconds=settings.IMPORT_HEARTBEAT_TIMEOUT)
-    running = AppendixImport.objects.filter(status__in=[Status.PREVIEWING, Status.IMPORTING])
-    failed = running.filter(heartbeat_at__lt=stale).update(
+    running = AppendixImport.objects.filter(status__in=AppendixImport.RUNNING)
+    # A dead undo changed nothing (one transaction): the import is done as before, with a retry.
+    failed = running.filter(status=Status.UNDOING, heartbeat_at__lt=stale).update(
+        status=Status.DONE, heartbeat_at=None, message=UNDO_FAILED)
+    failed += running.filter(heartbeat_at__lt=stale).update(
         status=Status.FAILED, heartbeat_at=None, message=_(
             "Tiến trình xử lý nền bị dừng giữa chừng (máy xử lý ngừng hoạt động); không có dữ liệu nào được ghi. "
             "Bấm “Thử lại” để chạy lại."))

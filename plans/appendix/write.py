@@ -8,10 +8,11 @@ kept in a journal, so the import can be undone while nothing has been reported o
 import datetime
 import io
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from indicators.models import IndicatorReport
 from tasks.models import ProgressUpdate
@@ -28,6 +29,9 @@ BATCH = 2000
 
 class UndoRefused(ValueError):
     """The import cannot be undone (something was reported on its items since)."""
+
+
+REFUSED = gettext_lazy("Không thể hoàn tác: đã có báo cáo tiến độ hoặc kết quả trên các mục của lần nhập này.")
 
 
 def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None, journal=None):
@@ -152,17 +156,22 @@ def _replace_units(model, rows):
     for relation, attr in ((model.lead_units.through, "lead"), (model.support_units.through, "support")):
         for start in range(0, len(changed), BATCH):
             relation.objects.filter(**{f"{name}_id__in": changed[start:start + BATCH]}).delete()
-        links = [(row.existing_id, pk) for row in rows for pk in dict.fromkeys(u.pk for u in getattr(row, attr))]
-        if connection.vendor == "postgresql":
-            table = connection.ops.quote_name(relation._meta.db_table)
-            with connection.cursor() as cursor:
-                for start in range(0, len(links), 20_000):
-                    batch = links[start:start + 20_000]
-                    cursor.execute(f"INSERT INTO {table} ({name}_id, unit_id) SELECT * FROM unnest(%s::int[], %s::int[])",
-                                   [[item for item, _unit in batch], [unit for _item, unit in batch]])
-        else:
-            relation.objects.bulk_create([relation(**{f"{name}_id": item, "unit_id": unit}) for item, unit in links],
-                                         batch_size=5000)
+        _insert_links(relation, name, [(row.existing_id, pk) for row in rows
+                                       for pk in dict.fromkeys(u.pk for u in getattr(row, attr))])
+
+
+def _insert_links(relation, name, links):
+    """Rows (item id, unit id) of a lead or support units table: sent as two arrays on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(relation._meta.db_table)
+        with connection.cursor() as cursor:
+            for start in range(0, len(links), 20_000):
+                batch = links[start:start + 20_000]
+                cursor.execute(f"INSERT INTO {table} ({name}_id, unit_id) SELECT * FROM unnest(%s::int[], %s::int[])",
+                               [[item for item, _unit in batch], [unit for _item, unit in batch]])
+    else:
+        relation.objects.bulk_create([relation(**{f"{name}_id": item, "unit_id": unit}) for item, unit in links],
+                                     batch_size=5000)
 
 
 def insert_rows(model, rows):
@@ -210,44 +219,98 @@ def _copy_text(value):
 
 
 _REPORTS = {INDICATORS: (IndicatorReport, "indicator_id"), "tasks": (ProgressUpdate, "task_id")}
+# Ids a single statement names: few enough for SQLite's bound on parameters, so 10,000 rows take one statement.
+CHUNK = 10_000
+
+
+def _chunks(ids):
+    ids = list(ids)
+    return [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
 
 
 def reported_since(journal, since):
-    """How many reports were made on the journal's items after `since`."""
+    """How many reports were made on the journal's items after `since` (one count a kind of item)."""
     total = 0
     for kind, (model, column) in _REPORTS.items():
         ids = list(journal.get("created", {}).get(kind, [])) + [c[0] for c in journal.get("changed", {}).get(kind, [])]
-        if ids:
-            total += model.objects.filter(**{f"{column}__in": ids, "created_at__gt": since}).count()
+        for chunk in _chunks(ids):
+            total += model.objects.filter(**{f"{column}__in": chunk, "created_at__gt": since}).count()
     return total
 
 
-def appendix_undo(*, plan, journal, user, since):
-    """Remove what an import created and restore what it changed from history, in one transaction."""
-    if reported_since(journal, since):
-        raise UndoRefused(_("Không thể hoàn tác: đã có báo cáo tiến độ hoặc kết quả trên các mục của lần nhập này."))
-    reason = _("Hoàn tác lần nhập phụ lục")
+def appendix_undo(*, plan, journal, user, since, reason=None, on_progress=None):
+    """Remove what an import created and restore what it changed, in one transaction, a statement or two a model
+    whatever the number of rows: each item's history row ("-" or "~", with who and why) is copied in SQL first.
+
+    Raises UndoRefused when something was reported on the items after `since`.
+    """
+    reason = (reason or _("Hoàn tác lần nhập phụ lục"))[:100]  # simple-history's change reason holds 100
     with transaction.atomic():
+        if reported_since(journal, since):
+            raise UndoRefused(REFUSED)
         for kind, changed in journal.get("changed", {}).items():
-            model = item_model(kind)
-            name = model._meta.model_name
-            history = {h.id: h for h in model.history.filter(history_id__in=[c[1] for c in changed if c[1]])}
-            current = model.objects.select_for_update().in_bulk([c[0] for c in changed])
-            restored = []
-            for item_id, _history_id, _lead, _support in changed:
-                if item_id in current and item_id in history:
-                    for field_name in FIELDS[kind]:
-                        setattr(current[item_id], field_name, getattr(history[item_id], field_name))
-                    restored.append(current[item_id])
-            bulk_update_with_history(restored, model, FIELDS[kind], batch_size=BATCH, default_user=user,
-                                     default_change_reason=reason)
-            for relation, slot in ((model.lead_units.through, 2), (model.support_units.through, 3)):
-                relation.objects.filter(**{f"{name}_id__in": list(current)}).delete()
-                relation.objects.bulk_create([relation(**{f"{name}_id": c[0], "unit_id": unit_id})
-                                              for c in changed if c[0] in current for unit_id in c[slot]])
+            _restore(item_model(kind), FIELDS[kind], changed, user=user, reason=reason)
+        if on_progress:
+            on_progress(1, 3)
         for kind, ids in journal.get("created", {}).items():
-            for item in item_model(kind).objects.filter(pk__in=ids):
-                item._history_user = user
-                item._change_reason = reason
-                item.delete()
-        Section.objects.filter(pk__in=journal.get("sections", []), indicators__isnull=True, tasks__isnull=True).delete()
+            _delete_items(item_model(kind), ids, user=user, reason=reason)
+        if on_progress:
+            on_progress(2, 3)
+        sections = list(Section.objects.filter(pk__in=journal.get("sections", []), indicators__isnull=True,
+                                               tasks__isnull=True, children__isnull=True).order_by()
+                    .values_list("pk", flat=True))
+        history_copy(Section, sections, user=user, reason=reason, history_type="-")
+        _raw_delete(Section, sections)
+
+
+def _restore(model, fields, changed, *, user, reason):
+    """Set the changed items' fields back from the history rows the journal names, in one UPDATE … FROM, and
+    their units back to the journal's."""
+    quote = connection.ops.quote_name
+    table, historical = quote(model._meta.db_table), quote(model.history.model._meta.db_table)
+    key = quote(model._meta.pk.column)
+    assignments = ", ".join(f"{quote(model._meta.get_field(name).column)} = h.{quote(model._meta.get_field(name).column)}"
+                            for name in fields)
+    restored = []
+    with connection.cursor() as cursor:
+        for chunk in _chunks([c[1] for c in changed if c[1]]):
+            cursor.execute(f"UPDATE {table} SET {assignments} FROM {historical} h WHERE {table}.{key} = h.{key} AND "
+                           f"h.history_id IN ({', '.join(['%s'] * len(chunk))}) RETURNING {table}.{key}", chunk)
+            restored += [row[0] for row in cursor.fetchall()]
+    history_copy(model, restored, user=user, reason=reason, history_type="~")
+    present = {pk for chunk in _chunks([c[0] for c in changed])
+               for pk in model.objects.filter(pk__in=chunk).order_by().values_list("pk", flat=True)}
+    name = model._meta.model_name
+    for relation, slot in ((model.lead_units.through, 2), (model.support_units.through, 3)):
+        for chunk in _chunks(present):
+            relation.objects.filter(**{f"{name}_id__in": chunk}).delete()
+        _insert_links(relation, name, [(c[0], unit_id) for c in changed if c[0] in present for unit_id in c[slot]])
+
+
+def _delete_items(model, ids, *, user, reason):
+    """Delete the items `ids` with what hangs on them, set-based: Django's delete() would load each item and write
+    its history one by one (simple-history listens to every delete), twelve statements an item."""
+    ids = [pk for chunk in _chunks(ids)  # unordered: the items' ordering joins their plan and area
+           for pk in model._base_manager.filter(pk__in=chunk).order_by().values_list("pk", flat=True)]
+    if not ids:
+        return
+    history_copy(model, ids, user=user, reason=reason, history_type="-")
+    for relation in model._meta.related_objects:
+        for chunk in _chunks(ids):
+            related = relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": chunk})
+            if relation.on_delete is models.SET_NULL:
+                related.update(**{relation.field.name: None})
+            elif relation.on_delete is models.CASCADE:
+                related.delete()  # few or none: a report on these items refuses the undo
+            # anything else (PROTECT) is left for the database's constraint to refuse, undoing it all
+    for field in model._meta.many_to_many:
+        for chunk in _chunks(ids):
+            field.remote_field.through.objects.filter(**{f"{model._meta.model_name}_id__in": chunk}).delete()
+    _raw_delete(model, ids)
+
+
+def _raw_delete(model, ids):
+    """One DELETE of the rows `ids`, without loading them (their dependents are gone or set aside already)."""
+    for chunk in _chunks(ids):
+        queryset = model._base_manager.filter(pk__in=chunk)
+        queryset._raw_delete(queryset.db)

@@ -101,7 +101,10 @@ def test_a_preview_gone_stale_is_refused_whole(client, users):
     second.save()
     client.post(f"{response['Location']}confirm/")
     assert not Indicator.lead_units.through.objects.filter(indicator__plan__slug=PLAN).exists()
-    assert AssignmentImport.objects.get().status == AssignmentImport.Status.PREVIEWED
+    # Failed, with why on its page and a retry (which finds the same stale item until the file is uploaded again).
+    assert AssignmentImport.objects.get().status == AssignmentImport.Status.FAILED
+    page = client.get(response["Location"]).content.decode()
+    assert "Người khác vừa sửa" in page and 'id="assignment-retry"' in page
 
 
 def test_the_export_reads_back_as_no_change(client, users):
