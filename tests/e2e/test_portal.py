@@ -278,7 +278,10 @@ def test_a_commune_report_is_drafted_issued_and_received(portal, since):
     leader = signed_in(portal, "phulam-leader")
     register = leader.get("/reports/register/")
     assert register.status == 200
-    drafted = leader.submit(register, register.form(button="draft-submit"), follow=False)
+    form = register.form(button="draft-submit")
+    # The commune's own quarterly report, which goes to the province's focal office (Sở KH&CN).
+    period = next(value for value, label in form.selects["period"] if label.startswith("Xã Phú Lâm · Báo cáo quý"))
+    drafted = leader.submit(register, form, values={"period": period}, follow=False)
     assert drafted.status == 302, f"draft answered {drafted.status}:\n{traceback_summary(drafted.text)}"
     report_url = urlsplit(drafted.headers["Location"]).path
     ready = _wait(leader, report_url, lambda p: JOB_DONE.search(p.text) and 'id="issue-report"' in p.text, "drafting")
