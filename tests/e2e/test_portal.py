@@ -166,6 +166,11 @@ def traceback_summary(log):
     return "  " + "\n  ".join(frames[-4:] + [end])
 
 
+def last_said(browser):
+    """What the server logged about the browser's last request, when it answered 5xx."""
+    return traceback_summary(browser.stack.visits[-1].server_said)
+
+
 def test_the_sign_in_page_its_files_and_the_vietnamese_404(portal):
     browser = Browser(portal)
     page = browser.get("/accounts/login/")
@@ -235,7 +240,7 @@ def _upload(browser, plan_url, name, data):
     assert upload.status == 200
     form = upload.form(button="Tải lên và xem trước")
     sent = browser.post(plan_url + "import/", form.fields, files={"file": (name, data)}, follow=False)
-    assert sent.status == 302, f"{name}: upload answered {sent.status}\n{traceback_summary(sent.text)}"
+    assert sent.status == 302, f"{name}: upload answered {sent.status}\n{last_said(browser)}"
     record_url = urlsplit(sent.headers["Location"]).path
     return _wait(browser, record_url, lambda p: 'id="import-counts"' in p.text or 'class="error"' in p.text,
                  f"{name}: preview")
@@ -282,7 +287,7 @@ def test_a_commune_report_is_drafted_issued_and_received(portal, since):
     # The commune's own quarterly report, which goes to the province's focal office (Sở KH&CN).
     period = next(value for value, label in form.selects["period"] if label.startswith("Xã Phú Lâm · Báo cáo quý"))
     drafted = leader.submit(register, form, values={"period": period}, follow=False)
-    assert drafted.status == 302, f"draft answered {drafted.status}:\n{traceback_summary(drafted.text)}"
+    assert drafted.status == 302, f"draft answered {drafted.status}:\n{last_said(leader)}"
     report_url = urlsplit(drafted.headers["Location"]).path
     ready = _wait(leader, report_url, lambda p: JOB_DONE.search(p.text) and 'id="issue-report"' in p.text, "drafting")
     leader.submit(ready, ready.form(button="issue-report"))
