@@ -12,9 +12,10 @@ WORKDIR /app
 COPY pyproject.toml ./
 RUN pip install --upgrade pip && pip install '.[s3]'
 COPY . .
-RUN python manage.py compilemessages -v0 \
+# SECRET_KEY set while building, so no local key (config/settings.py) is generated into the image.
+RUN SECRET_KEY=build-only python manage.py compilemessages -v0 \
  && SECRET_KEY=build-only python manage.py collectstatic --noinput -v0 \
  && useradd --create-home portal && mkdir -p /app/media && chown portal /app/media
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30", "--access-logfile", "-"]

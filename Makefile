@@ -11,18 +11,29 @@ PORT ?= 8000
 DEBIAN_PACKAGES := python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
 	fonts-noto-core fonts-dejavu-core fonts-liberation gettext chromium postgresql-client
 
-# The test suite runs against the real services: PostgreSQL and a Celery worker on Redis.
+# The test suite runs against the real services: PostgreSQL and a Celery worker on Redis. Its end-to-end
+# stage (tests/e2e) also starts the production stack outside containers, on a database of its own
+# (DATABASE_URL's name + _e2e, made afresh) and this Redis database.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+E2E_BROKER_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: run setup system-packages test bench bench-load bench-phone migrate demo clean lint
+# The server `make run` ends with: DEBUG off (DEBUG=1 turns it on), the portal's own error pages, static files
+# from WhiteNoise. The end-to-end tests start this same command (`make serve`).
+SERVE = $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+.PHONY: run serve setup system-packages test bench bench-load bench-phone migrate demo clean lint
 
 run: setup migrate demo
 	@echo
 	@echo "  Cổng theo dõi đang chạy: http://$(HOST):$(PORT)/"
 	@echo "  Đăng nhập bằng một tài khoản demo ở trên, ví dụ phulam-officer / demo-2026"
 	@echo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(SERVE)
+
+# The server alone, on a database already set up (what `make run` ends with).
+serve:
+	$(SERVE)
 
 setup: system-packages $(VENV)/.installed
 
@@ -50,7 +61,7 @@ demo: migrate
 test: setup
 	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
-	  $(BIN)/pytest $(PYTEST_ARGS)
+	  E2E_BROKER_URL=$${E2E_BROKER_URL:-$(E2E_BROKER_URL)} $(BIN)/pytest $(PYTEST_ARGS)
 
 # Figures, printed: never timed tests. `make bench` runs them all; the officers' two can run alone.
 bench: setup
@@ -66,7 +77,7 @@ bench-phone: setup
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m tests.bench_officers phone
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles .secret_key
 
 lint: setup
 	$(BIN)/ruff check --select F,E9 --exclude .venv --exclude '*/migrations/*' .

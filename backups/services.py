@@ -25,8 +25,12 @@ MANIFEST = "manifest.json"
 MEDIA_DIR = "media"
 PG_DUMP_FILE = "database.dump"
 JSON_DUMP_FILE = "database.json"
-# Rebuilt by migrate, or worth nothing in a restored system.
+# Rebuilt by migrate, or worth nothing in a restored system. Sessions above all: their keys let whoever reads
+# the backup act as the signed-in users until the sessions expire.
 DUMPDATA_EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+PG_DUMP_EXCLUDE_DATA = ["django_session"]
+# A backup holds every account's password hash and every evidence file: for the operator's account alone.
+FOLDER_MODE, FILE_MODE = 0o700, 0o600
 
 
 class BackupError(Exception):
@@ -66,6 +70,13 @@ def _media_files():
     return sorted(path for path in root.rglob("*") if path.is_file())
 
 
+def _private(folder):
+    """The folder and all it holds readable by its owner only (copies keep their source's mode otherwise)."""
+    folder.chmod(FOLDER_MODE)
+    for path in folder.rglob("*"):
+        path.chmod(FOLDER_MODE if path.is_dir() else FILE_MODE)
+
+
 def backup_create(*, destination, as_tar=False):
     """Write a backup to `destination` (a new folder, or a .tar file); returns the manifest."""
     destination = Path(destination)
@@ -76,9 +87,11 @@ def backup_create(*, destination, as_tar=False):
                             "tệp trên đĩa."))
     with tempfile.TemporaryDirectory(dir=destination.parent if as_tar else None) as work:
         folder = Path(work) / "backup" if as_tar else destination
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+        folder.chmod(FOLDER_MODE)  # closed before anything is written into it
         if connection.vendor == "postgresql":
-            _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={folder / PG_DUMP_FILE}"])
+            _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={folder / PG_DUMP_FILE}",
+                  *(f"--exclude-table-data={table}" for table in PG_DUMP_EXCLUDE_DATA)])
             database = {"vendor": "postgresql", "file": PG_DUMP_FILE}
         else:
             call_command("dumpdata", natural_foreign=True, natural_primary=True, exclude=DUMPDATA_EXCLUDE,
@@ -94,8 +107,10 @@ def backup_create(*, destination, as_tar=False):
         manifest = {"format": 1, "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
                     "database": database, "files": files}
         (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+        _private(folder)
         if as_tar:
-            with tarfile.open(destination, "w") as archive:
+            with os.fdopen(os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE), "wb") as stream, \
+                    tarfile.open(fileobj=stream, mode="w") as archive:
                 for path in sorted(folder.rglob("*")):
                     archive.add(path, arcname=path.relative_to(folder).as_posix(), recursive=False)
     return manifest

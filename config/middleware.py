@@ -1,6 +1,7 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
@@ -29,6 +30,16 @@ def session_seen(request):
     """Mark the session active now: it is saved with a new expiry date."""
     if hasattr(request, "session"):
         request.session["last_seen"] = int(time.time())
+
+
+def _signed_in(sender, request, **kwargs):
+    session_seen(request)
+
+
+# The sign-in already writes the session: note the activity there, not in an extra write. Connected here, by a
+# function the module keeps (a lambda connected weakly is collected at once, and the signal forgets it), under
+# the dispatch_uid people/apps.py's own connect uses, so it is connected once.
+user_logged_in.connect(_signed_in, dispatch_uid="session_seen")
 
 
 class SignedInMiddleware:

@@ -34,8 +34,33 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", default=not os.environ.get("SECRET_KEY"))
-SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-dev-only-key-never-used-in-production"
+# Without SECRET_KEY the portal runs locally (`make run`): over plain HTTP on this machine, with a key of
+# its own. With it, it runs in production behind the TLS proxy, strict in every way `check --deploy` asks.
+LOCAL_RUN = not os.environ.get("SECRET_KEY")
+# Off unless asked for (`DEBUG=1 make run`): the newcomer sees the portal's own 404 and 500 pages.
+DEBUG = env_bool("DEBUG", default=False)
+
+
+def local_secret_key(path=BASE_DIR / ".secret_key"):
+    """A key generated once for this checkout and kept beside it (0600), so sessions survive a restart
+    and no key known to anyone else signs this machine's cookies and password-reset links."""
+    from django.core.management.utils import get_random_secret_key
+
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        key = get_random_secret_key()
+        try:
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as kept:
+                kept.write(key)
+        except FileExistsError:  # another process of the same run wrote it first
+            return path.read_text().strip()
+        except OSError:  # a read-only checkout: a key for this process only
+            pass
+        return key
+
+
+SECRET_KEY = env_str("SECRET_KEY") or local_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -104,6 +129,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        # A kept connection is checked before a request uses it: a restarted PostgreSQL costs no 500s.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -121,11 +148,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses sign-ins while a username or address is locked out
     "people.auth.UserBackend",  # Django's ModelBackend, reading the user and the bell's count in one query
 ]
-# Sign-in throttling (django-axes): after this many wrong passwords for one username, or from one
-# address, sign-in is refused (even with the right password) until the cool-off has passed.
+# Sign-in throttling (django-axes): after this many wrong passwords for one username from one address,
+# that username is refused from that address (even with the right password) until the cool-off has passed.
+# Neither alone: one person typing wrong passwords cannot lock an officer out everywhere, nor one office's
+# shared address lock the whole office. A username is locked from every address only after
+# SIGN_IN_USERNAME_FAILURE_LIMIT wrong passwords from all addresses together (people.auth.lockout_parameters).
 AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
+SIGN_IN_USERNAME_FAILURE_LIMIT = env_int("SIGN_IN_USERNAME_FAILURE_LIMIT", 50)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SIGN_IN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = "people.auth.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "people.views.sign_in_locked_out"
 AXES_CLIENT_IP_CALLABLE = "people.auth.client_ip"
@@ -168,10 +199,15 @@ STORAGES = {
     },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if LOCAL_RUN or DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# WhiteNoise serves the static files in every run, DEBUG or not. Run locally it finds each one where it
+# lies when asked (no collectstatic step, nothing scanned when a test client starts); in production it
+# serves STATIC_ROOT's compressed files with hashed names (collectstatic in the image).
+WHITENOISE_USE_FINDERS = LOCAL_RUN
+WHITENOISE_AUTOREFRESH = LOCAL_RUN
 
 # Celery: eager when no broker is configured, so the embedded default still works.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
@@ -211,18 +247,19 @@ PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 
-# Security: strict by default whenever DEBUG is off (manage.py check --deploy is clean).
+# Security: strict in production (manage.py check --deploy is clean); run locally over plain HTTP, cookies
+# cannot be Secure and nothing may send the browser to HTTPS.
 SESSION_ENGINE = "config.sessions"  # Django's database sessions, read with SQL compiled once
 SESSION_COOKIE_HTTPONLY = True
 # Signed-in sessions end after this much inactivity (config.middleware.SignedInMiddleware).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_HOURS", 8) * 60 * 60
-LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = not LOCAL_RUN
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+if not LOCAL_RUN:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

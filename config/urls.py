@@ -4,9 +4,7 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 
-from people.views import PasswordResetConfirmView, PasswordResetView
-
-from people.views import PortalLoginView
+from people.views import PasswordResetConfirmView, PasswordResetView, PortalLoginView
 
 def health(request):
     """For the container healthcheck: the app answers and reaches its database."""
@@ -16,8 +14,8 @@ def health(request):
 
 
 urlpatterns = [
-    path("healthz/", health),
-    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("favicon.svg"))),
+    path("healthz/", health, name="healthz"),
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("favicon.svg")), name="favicon"),
     path("", include("plans.urls")),
     path("tasks/", include("tasks.urls")),
     path("indicators/", include("indicators.urls")),

@@ -2,8 +2,9 @@
 user."""
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from config.prepared import PreparedQuery
 
@@ -21,6 +22,31 @@ def client_ip(request):
     if proxies and len(forwarded) >= proxies:
         return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR")
+
+
+def lockout_parameters(request_or_attempt, credentials=None):
+    """What django-axes counts wrong passwords by (AXES_LOCKOUT_PARAMETERS).
+
+    A username together with its address: one person's wrong passwords lock neither the officer they
+    typed (from the officer's own desk) nor everyone behind their office's one address. Past
+    SIGN_IN_USERNAME_FAILURE_LIMIT wrong passwords for a username from all addresses together (a guessing
+    run spread over many addresses), the username alone counts too, and axes' own limit, far below it, locks
+    it everywhere. Axes has a single failure limit for every parameter, hence the second limit here.
+    """
+    from axes.helpers import get_client_username
+    from axes.models import AccessAttempt, AccessBase
+
+    combined = [["username", "ip_address"]]
+    if isinstance(request_or_attempt, AccessBase):
+        username = request_or_attempt.username
+    else:
+        username = get_client_username(request_or_attempt, credentials)
+    if not username:
+        return combined
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    failures = AccessAttempt.objects.filter(username=username, attempt_time__gte=since).aggregate(
+        total=Coalesce(Sum("failures_since_start"), 0))["total"]
+    return combined + ["username"] if failures >= settings.SIGN_IN_USERNAME_FAILURE_LIMIT else combined
 
 
 class UserBackend(ModelBackend):
