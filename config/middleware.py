@@ -36,9 +36,8 @@ def _signed_in(sender, request, **kwargs):
     session_seen(request)
 
 
-# The sign-in already writes the session: note the activity there, not in an extra write. Connected here, by a
-# function the module keeps (a lambda connected weakly is collected at once, and the signal forgets it), under
-# the dispatch_uid people/apps.py's own connect uses, so it is connected once.
+# The sign-in already writes the session: note the activity there, not in an extra write. A module-level function,
+# since a lambda connected weakly is collected at once and the signal forgets it.
 user_logged_in.connect(_signed_in, dispatch_uid="session_seen")
 
 

@@ -7,9 +7,6 @@ class PeopleConfig(AppConfig):
     verbose_name = _("Người dùng")
 
     def ready(self):
-        from django.contrib.auth.signals import user_logged_in
-
-        from config.middleware import session_seen
-
-        # The sign-in already writes the session: note the activity there, not in an extra write.
-        user_logged_in.connect(lambda request, **kwargs: session_seen(request), dispatch_uid="session_seen")
+        # Connects the sign-in's receiver (it notes the session's activity) in every process, not only once the
+        # middleware is first loaded.
+        import config.middleware  # noqa: F401
