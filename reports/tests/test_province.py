@@ -20,7 +20,9 @@ from plans.models import Area, ItemStatus, Plan, Unit
 from reports import province as selectors
 from reports.charts import chart_svg
 from reports.models import Warning
-from reports.scorecards import officer_scorecards, scorecard_workbook, unit_scorecards
+from reports.scorecards import (
+    officer_scorecards, scorecard_rows, scorecard_workbook, unit_scorecards, workbook_build, workbook_name,
+)
 from tasks.models import ProgressUpdate, Task, TimelineKind
 from tasks.schedule import expected_progress, expected_progress_sql
 
@@ -247,9 +249,8 @@ def test_unit_and_officer_scorecards(fixture):
 def test_scorecard_workbook_reads_back_with_text_kept_as_text(fixture):
     fixture.units["U1"].name = "=HYPERLINK(\"http://x\")"
     fixture.units["U1"].save()
-    areas = Area.objects.filter(parent=fixture.province)
-    data = scorecard_workbook(units=unit_scorecards(areas, year=2026, today=TODAY),
-                              officers=officer_scorecards(areas, year=2026, today=TODAY), title="Bảng điểm")
+    rows = scorecard_rows(Area.objects.filter(parent=fixture.province), year=2026, today=TODAY)
+    data = scorecard_workbook(units=rows["units"], officers=rows["officers"], title="Bảng điểm")
     book = load_workbook(io.BytesIO(data))
     units, officers = book["Đơn vị"], book["Cán bộ"]
     assert units["A1"].value == "Bảng điểm" and units["O3"].value == "Điểm"
@@ -308,16 +309,24 @@ def test_a_commune_leader_sees_only_their_commune(client, fixture):
                 "/reports/scorecards.xlsx?commune=xa-b"):
         assert client.get(url).status_code == 404, url
     scorecards = client.get("/reports/scorecards/").context["units"]
-    assert {card.subject.slug for card in scorecards} == {"u1", "u2"}
+    assert {card["pk"] for card in scorecards} == {fixture.units["U1"].pk, fixture.units["U2"].pk}
     followed = client.get("/reports/plans/kh-tinh-mau/followed-down/").context["tasks"]
     assert followed[0].rollup["communes"] == 1  # only their own commune's items
 
 
 def test_scorecard_download(client, fixture):
+    """The workbook is asked for, built by its job (run here: tests/test_national_scale.py runs it in a worker),
+    then downloaded; before it is built the link leads back to the page."""
     client.force_login(fixture.users["leader"])
-    response = client.get("/reports/scorecards.xlsx?province=tinh-mau&year=2026")
+    url = "/reports/scorecards.xlsx?province=tinh-mau&year=2026"
+    assert client.get(url)["Location"] == "/reports/scorecards/?province=tinh-mau&year=2026"
+    assert client.post("/reports/scorecards/workbook/?province=tinh-mau&year=2026").status_code == 302
+    ids = [*Area.objects.filter(parent=fixture.province).values_list("pk", flat=True), fixture.province.pk]
+    assert "đang chờ tạo" in client.get("/reports/scorecards/?province=tinh-mau&year=2026").content.decode()
+    workbook_build(name=workbook_name(ids, 2026), area_ids=ids, year=2026, title="Bảng điểm", today=TODAY)
+    response = client.get(url)
     assert response["Content-Disposition"] == 'attachment; filename="bang-diem-thi-dua-2026-tinh-mau.xlsx"'
-    sheet = load_workbook(io.BytesIO(response.content))["Đơn vị"]
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Đơn vị"]
     assert {row[3].value for row in sheet.iter_rows(min_row=4)} >= {"Phòng VH-XH A", "Phòng VH-XH B"}
 
 
