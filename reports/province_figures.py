@@ -4,6 +4,8 @@
 thousands of communes (the national scale) computing takes seconds: the figures are kept
 (`ProvinceFigures`) and a leader reads them at once, with the time they were computed; once they
 are older than `FRESH_FOR` the page asks a job for new ones (at most one at a time) and says so.
+Nothing is computed in the request: before the first computation the page says the figures are being
+computed, and yesterday's kept figures are shown, with their time, until the job has today's.
 The commune pages and the item lists a dashboard figure links to are always live.
 """
 import datetime
@@ -29,25 +31,38 @@ REFRESH_LOST_AFTER = datetime.timedelta(minutes=10)  # a requested refresh not d
 @dataclass
 class Figures:
     communes: dict  # commune pk → `commune_figures` values
-    computed_at: datetime.datetime | None = None  # None: computed for this request
+    computed_at: datetime.datetime | None = None  # None: computed for this request (or not yet computed: pending)
     refreshing: bool = False
+    pending: bool = False  # nothing kept yet: a job is computing the first figures
+    requested_at: datetime.datetime | None = None  # when that job was asked for
+    communes_count: int = 0
 
 
 def _communes(province):
     return Area.objects.filter(parent=province).exclude(kind=Area.Kind.PROVINCE)
 
 
+NEVER_COMPUTED = -1  # `ProvinceFigures.seconds` of the row a first request makes to claim the first computation
+
+
 def province_figures(province, *, today):
-    """The figures of every commune of `province` for `today`: kept ones in a huge province."""
-    if _communes(province).count() < KEPT_FROM_COMMUNES:
+    """The figures of every commune of `province` for `today`. A huge province's are never computed in the
+    request: the last kept ones are shown with their time (yesterday's too) while a job computes new ones; before
+    the first computation, none (`pending`)."""
+    count = _communes(province).count()
+    if count < KEPT_FROM_COMMUNES:
         return Figures(commune_figures(_communes(province).values("pk"), today=today))
-    kept = ProvinceFigures.objects.filter(province=province).first()
-    if kept is None or kept.day != today:  # schedules move with the day: yesterday's figures are not shown
-        return province_figures_compute(province, today=today)
-    communes = {int(pk): values for pk, values in kept.communes.items()}
     now = timezone.now()
-    refreshing = now - kept.computed_at > FRESH_FOR and _refresh_request(kept, today, now)
-    return Figures(communes, computed_at=kept.computed_at, refreshing=refreshing)
+    kept, _created = ProvinceFigures.objects.get_or_create(province=province, defaults={
+        "day": today, "computed_at": now, "seconds": NEVER_COMPUTED, "communes": {}})
+    pending = kept.seconds == NEVER_COMPUTED
+    stale = pending or kept.day != today or now - kept.computed_at > FRESH_FOR
+    refreshing = stale and _refresh_request(kept, today, now)
+    if pending:
+        return Figures({}, refreshing=refreshing, pending=True, communes_count=count,
+                       requested_at=kept.refresh_requested_at or now)
+    communes = {int(pk): values for pk, values in kept.communes.items()}
+    return Figures(communes, computed_at=kept.computed_at, refreshing=refreshing, communes_count=count)
 
 
 def province_figures_compute(province, *, today):
@@ -74,7 +89,8 @@ def province_figures_refresh(*, province_id, today=None):
 def province_figures_refresh_kept(*, today=None):
     """The beat's sweep: every kept province whose figures are no longer fresh, so leaders rarely wait."""
     today = today or timezone.localdate()
-    stale = ProvinceFigures.objects.filter(Q(day__lt=today) | Q(computed_at__lt=timezone.now() - FRESH_FOR))
+    stale = ProvinceFigures.objects.filter(Q(day__lt=today) | Q(computed_at__lt=timezone.now() - FRESH_FOR)
+                                           | Q(seconds=NEVER_COMPUTED))
     return sum(1 for province_id in stale.values_list("province_id", flat=True)
                if province_figures_refresh(province_id=province_id, today=today) is not None)
 

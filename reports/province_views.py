@@ -53,7 +53,7 @@ def province_dashboard_view(request):
         figures = province_figures(province, today=today)  # the whole province: kept where that is slow
     else:  # a commune's people: their commune only
         figures = Figures(commune_figures(communes.values("pk"), today=today))
-    rows = commune_rows_from(list(communes), figures.communes)
+    rows = [] if figures.pending else commune_rows_from(list(communes), figures.communes)
     sort = request.GET.get("sort", "rank")
     page = Paginator(sort_rows(rows, sort), COMMUNES_PER_PAGE).get_page(request.GET.get("page"))
     total = total_row(rows, province)

@@ -283,10 +283,8 @@ def scorecards_kept(province, *, year, today):
         return kept, False
     requested = _age(kept.get("refresh_requested_at"))
     if requested is None or requested > REFRESH_LOST_AFTER:
-        from .jobs import refresh_scorecards  # the job module imports this one
-
         kept_write(name, {**kept, "refresh_requested_at": _now()})
-        enqueue_after_commit(refresh_scorecards, province.pk, year, today.isoformat(),
+        enqueue_after_commit("reports.refresh_scorecards", province.pk, year, today.isoformat(),
                              on_refused=lambda: kept_write(name, {**kept, "refresh_requested_at": None}))
     return (kept if "units" in kept else None), True
 
@@ -342,15 +340,13 @@ def workbook_state(name):
 
 def workbook_request(*, area_ids, year, title, filename, user):
     """Ask a job for the workbook of these areas unless one is on its way; its state."""
-    from .jobs import build_scorecard_workbook  # the job module imports this one
-
     name = workbook_name(area_ids, year)
     state = workbook_state(name)
     if state and state["state"] in ("queued", "running"):
         return state
     queued = kept_write(name, {"state": "queued", "requested_at": _now(), "requested_by": user.pk, "title": title,
                                "filename": filename, "error": ""})
-    enqueue_after_commit(build_scorecard_workbook, name, sorted(area_ids), year, title, on_refused=lambda: kept_write(
+    enqueue_after_commit("reports.build_scorecard_workbook", name, sorted(area_ids), year, title, on_refused=lambda: kept_write(
         name, {**queued, "state": "failed", "error": _("Hàng đợi công việc đang không phản hồi; hãy bấm “Tạo lại” "
                                                         "sau ít phút.")}))
     return workbook_state(name)
