@@ -56,3 +56,10 @@ def build_scorecard_workbook(name, area_ids, year, title):
     from .scorecards import workbook_build
 
     return workbook_build(name=name, area_ids=area_ids, year=year, title=title)
+
+
+@shared_task(name="reports.refresh_followed_down", acks_late=True)
+def refresh_followed_down(plan_id, today=None):
+    from .province_figures import followed_down_keep
+
+    return followed_down_keep(plan_id=plan_id, today=datetime.date.fromisoformat(today) if today else None)

@@ -9,9 +9,14 @@ computed, and yesterday's kept figures are shown, with their time, until the job
 The commune pages and the item lists a dashboard figure links to are always live.
 """
 import datetime
+import json
+import os
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -38,6 +43,11 @@ class Figures:
     communes_count: int = 0
 
 
+def kept_for(communes):
+    """Whether a province of this many communes has its figures kept (computed by jobs, never in a request)."""
+    return communes >= KEPT_FROM_COMMUNES
+
+
 def _communes(province):
     return Area.objects.filter(parent=province).exclude(kind=Area.Kind.PROVINCE)
 
@@ -50,7 +60,7 @@ def province_figures(province, *, today):
     request: the last kept ones are shown with their time (yesterday's too) while a job computes new ones; before
     the first computation, none (`pending`)."""
     count = _communes(province).count()
-    if count < KEPT_FROM_COMMUNES:
+    if not kept_for(count):
         return Figures(commune_figures(_communes(province).values("pk"), today=today))
     now = timezone.now()
     kept, _created = ProvinceFigures.objects.get_or_create(province=province, defaults={
@@ -105,3 +115,94 @@ def _refresh_request(kept, today, now):
                              on_refused=lambda: ProvinceFigures.objects.filter(pk=kept.pk).update(
                                  refresh_requested_at=None))
     return True
+
+
+# Kept files: the province's scorecards, followed-down rollups and workbooks, written by jobs, read by the web ----
+# Files under MEDIA_ROOT (never served; shared by the web and the worker as evidence files are), so a job in
+# another process hands its result to the page without a model of its own.
+
+def kept_path(name):
+    folder = Path(settings.MEDIA_ROOT) / "kept"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
+
+
+def kept_read(name):
+    try:
+        return json.loads(kept_path(f"{name}.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def kept_replace(path, data):
+    """Write a whole file at once: a reader sees the old content or the new, never half of it."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.chmod(temporary, 0o600)
+    os.replace(temporary, path)
+
+
+def kept_write(name, values):
+    kept_replace(kept_path(f"{name}.json"), json.dumps(values, default=str).encode())
+    return values
+
+
+def _now():
+    return timezone.now().isoformat()
+
+
+def _age(stamp):
+    if not stamp:
+        return None
+    return timezone.now() - datetime.datetime.fromisoformat(stamp)
+
+
+def kept_or_refresh(name, *, today, fresh_for, job, args):
+    """The values kept under `name` (None before the first computation) and whether a refresh is on its way: a job
+    (`job`, `args`) is asked for new ones when they are older than `fresh_for` or of another day, at most once in
+    REFRESH_LOST_AFTER. The page never computes them itself."""
+    kept = kept_read(name) or {}
+    age = _age(kept.get("computed_at"))
+    if age is not None and age <= fresh_for and kept.get("day") == today.isoformat():
+        return kept, False
+    requested = _age(kept.get("refresh_requested_at"))
+    if requested is None or requested > REFRESH_LOST_AFTER:
+        kept_write(name, {**kept, "refresh_requested_at": _now()})
+        enqueue_after_commit(job, *args, on_refused=lambda: kept_write(name, {**kept, "refresh_requested_at": None}))
+    return (kept if "computed_at" in kept else None), True
+
+
+def kept_compute(name, compute, *, today):
+    """Compute values (a dict) now and keep them under `name` with their time; a job calls this."""
+    started, computed_at = time.perf_counter(), _now()
+    values = compute()
+    return kept_write(name, {**values, "computed_at": computed_at, "day": today.isoformat(),
+                             "seconds": time.perf_counter() - started})
+
+
+# A province plan followed down to a huge province's communes -------------------------------------------------------
+
+FOLLOWED_FRESH_FOR = datetime.timedelta(minutes=5)
+
+
+def followed_down_kept(plan, *, today):
+    """The kept rollups of a province plan over all its communes (None before the first computation), and
+    whether a job is computing new ones."""
+    return kept_or_refresh(f"followed-down-{plan.pk}", today=today, fresh_for=FOLLOWED_FRESH_FOR,
+                           job="reports.refresh_followed_down", args=(plan.pk, today.isoformat()))
+
+
+def followed_down_keep(*, plan_id, today=None):
+    """The job: add up the communes' items carrying out a province plan and keep the rollups."""
+    from plans.models import Plan
+
+    from .province import followed_down_rollups
+
+    plan = Plan.objects.filter(pk=plan_id, area__kind=Area.Kind.PROVINCE).select_related("area").first()
+    if plan is None:
+        return None
+    today = today or timezone.localdate()
+    kept = kept_compute(f"followed-down-{plan.pk}", lambda: followed_down_rollups(
+        plan, _communes(plan.area).values("pk"), today=today), today=today)
+    return len(kept["tasks"])

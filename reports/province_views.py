@@ -25,7 +25,7 @@ from .province import (
     area_for, area_items, commune_figures, commune_rows, commune_rows_from, commune_tasks_carrying_out, followed_down,
     month_ends, sort_rows, total_row, trend_series, unit_rows,
 )
-from .province_figures import KEPT_FROM_COMMUNES, Figures, province_figures
+from .province_figures import Figures, followed_down_kept, kept_for, province_figures
 
 COMMUNES_PER_PAGE = 50
 ITEMS_PER_PAGE = 50
@@ -115,9 +115,16 @@ def _province_plan(user, slug):
 def province_items_view(request, slug):
     plan = _province_plan(request.user, slug)
     communes = Area.objects.communes_visible_to(request.user).filter(parent=plan.area)
-    tasks, indicators = followed_down(plan, communes.values("pk"), today=timezone.localdate())
+    today, count = timezone.localdate(), communes.count()
+    kept, refreshing, rollups = None, False, None
+    if _kept_scope(request.user, None, plan.area, count):  # all of a huge province's communes: kept rollups
+        kept, refreshing = followed_down_kept(plan, today=today)
+        rollups = kept or {"tasks": {}, "indicators": {}}
+    tasks, indicators = followed_down(plan, communes.values("pk"), today=today, rollups=rollups)
     return render(request, "reports/province_items.html", {
-        "plan": plan, "tasks": tasks, "indicators": indicators, "commune_count": communes.count(),
+        "plan": plan, "tasks": tasks, "indicators": indicators, "commune_count": count, "kept": kept,
+        "kept_time": kept and datetime.datetime.fromisoformat(kept["computed_at"]), "refreshing": refreshing,
+        "computing": kept is None and refreshing,
     })
 
 
@@ -149,10 +156,11 @@ def _scorecard_scope(request):
     return today, year, commune, province, scorecard_areas(request.user, province=province, commune=commune)
 
 
-def _kept_scope(user, commune, province):
-    """Whether the page ranks a whole huge province, whose scorecards a job keeps."""
-    return (commune is None and province is not None and (user.is_superuser or province.pk in user.area_ids)
-            and Area.objects.filter(parent=province).count() >= KEPT_FROM_COMMUNES)
+def _kept_scope(user, commune, province, count=None):
+    """Whether the page shows a whole huge province (`count` communes), whose figures a job keeps."""
+    if commune is not None or province is None or not (user.is_superuser or province.pk in user.area_ids):
+        return False
+    return kept_for(Area.objects.filter(parent=province).count() if count is None else count)
 
 
 def _scorecard_query(request):

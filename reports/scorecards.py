@@ -5,14 +5,8 @@ Grouped in SQL like the rest of the province's view; the workbook is what the em
 import datetime
 import hashlib
 import io
-import json
-import os
-import tempfile
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, DateField, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncDate
@@ -32,6 +26,7 @@ from plans.workbooks import safe_text
 from tasks.models import Task
 
 from .province import RECURRING, live_plans, reporting_timeliness, reporting_window
+from .province_figures import _age, _now, kept_compute, kept_or_refresh, kept_path, kept_read, kept_replace, kept_write
 
 COMPLETED = ItemStatus.COMPLETED
 DECIDED = [Evidence.Status.ACCEPTED, Evidence.Status.REJECTED]
@@ -222,51 +217,9 @@ def rows_matching(rows, text):
     return [row for row in rows if text in f"{row[6]}\n{row[2]}\n{'; '.join(row[7])}".casefold()]
 
 
-# Kept files: the province's scorecards and the workbooks, written by jobs, read by the web ------------------------
-# Files under MEDIA_ROOT (never served; shared by the web and the worker as evidence files are), so a job in
-# another process hands its result to the page without a model of its own.
-
-def _kept_path(name):
-    folder = Path(settings.MEDIA_ROOT) / "kept"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / name
-
-
-def kept_read(name):
-    try:
-        return json.loads(_kept_path(f"{name}.json").read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        return None
-
-
-def _kept_replace(path, data):
-    """Write a whole file at once: a reader sees the old content or the new, never half of it."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.chmod(temporary, 0o600)
-    os.replace(temporary, path)
-
-
-def kept_write(name, values):
-    _kept_replace(_kept_path(f"{name}.json"), json.dumps(values, default=str).encode())
-    return values
-
-
-def _now():
-    return timezone.now().isoformat()
-
-
-def _age(stamp):
-    if not stamp:
-        return None
-    return timezone.now() - datetime.datetime.fromisoformat(stamp)
-
-
 # The province's kept scorecards ------------------------------------------------------------------------------------
 
 SCORECARDS_FRESH_FOR = datetime.timedelta(minutes=10)  # the ranks move slowly: a few minutes old is still true
-REFRESH_LOST_AFTER = datetime.timedelta(minutes=10)  # a requested refresh not done by then is asked for again
 
 
 def kept_scorecards_name(province, year):
@@ -274,19 +227,10 @@ def kept_scorecards_name(province, year):
 
 
 def scorecards_kept(province, *, year, today):
-    """The kept scorecards of a whole huge province (None while the first computation runs), asking a job for
-    new ones when they are stale. Returns (kept values or None, whether a refresh is on its way)."""
-    name = kept_scorecards_name(province, year)
-    kept = kept_read(name) or {}
-    age = _age(kept.get("computed_at"))
-    if age is not None and age <= SCORECARDS_FRESH_FOR and kept.get("day") == today.isoformat():
-        return kept, False
-    requested = _age(kept.get("refresh_requested_at"))
-    if requested is None or requested > REFRESH_LOST_AFTER:
-        kept_write(name, {**kept, "refresh_requested_at": _now()})
-        enqueue_after_commit("reports.refresh_scorecards", province.pk, year, today.isoformat(),
-                             on_refused=lambda: kept_write(name, {**kept, "refresh_requested_at": None}))
-    return (kept if "units" in kept else None), True
+    """The kept scorecards of a whole huge province (None before the first computation), asking a job for new
+    ones when they are stale. Returns (kept values or None, whether a refresh is on its way)."""
+    return kept_or_refresh(kept_scorecards_name(province, year), today=today, fresh_for=SCORECARDS_FRESH_FOR,
+                           job="reports.refresh_scorecards", args=(province.pk, year, today.isoformat()))
 
 
 def scorecards_keep(*, province_id, year, today=None):
@@ -295,12 +239,10 @@ def scorecards_keep(*, province_id, year, today=None):
     if province is None:
         return None
     today = today or timezone.localdate()
-    started, computed_at = time.perf_counter(), _now()
     areas = Area.objects.filter(Q(parent=province) | Q(pk=province.pk))
-    rows = scorecard_rows(areas, year=year, today=today)
-    kept_write(kept_scorecards_name(province, year), {
-        **rows, "computed_at": computed_at, "day": today.isoformat(), "seconds": time.perf_counter() - started})
-    return len(rows["units"])
+    kept = kept_compute(kept_scorecards_name(province, year), lambda: scorecard_rows(areas, year=year, today=today),
+                        today=today)
+    return len(kept["units"])
 
 
 # The workbook: built by a job, downloaded through a view that checks the scope ------------------------------------
@@ -358,7 +300,7 @@ def workbook_build(*, name, area_ids, year, title, today=None):
     kept_write(name, {**state, "state": "running", "started_at": _now()})
     try:
         rows = scorecard_rows(Area.objects.filter(pk__in=area_ids), year=year, today=today or timezone.localdate())
-        _kept_replace(_kept_path(f"{name}.xlsx"), scorecard_workbook(units=rows["units"], officers=rows["officers"],
+        kept_replace(kept_path(f"{name}.xlsx"), scorecard_workbook(units=rows["units"], officers=rows["officers"],
                                                                     title=title))
     except Exception as error:
         kept_write(name, {**state, "state": "failed", "finished_at": _now(),
@@ -371,7 +313,7 @@ def workbook_build(*, name, area_ids, year, title, today=None):
 
 def workbook_file(name):
     """The built workbook's path, or None."""
-    path = _kept_path(f"{name}.xlsx")
+    path = kept_path(f"{name}.xlsx")
     return path if path.exists() else None
 
 
