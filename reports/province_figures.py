@@ -63,7 +63,7 @@ def province_figures(province, *, today):
     if not kept_for(count):
         return Figures(commune_figures(_communes(province).values("pk"), today=today))
     now = timezone.now()
-    kept, _created = ProvinceFigures.objects.get_or_create(province=province, defaults={
+    kept, _created = ProvinceFigures.objects.defer("communes").get_or_create(province=province, defaults={
         "day": today, "computed_at": now, "seconds": NEVER_COMPUTED, "communes": {}})
     pending = kept.seconds == NEVER_COMPUTED
     stale = pending or kept.day != today or now - kept.computed_at > FRESH_FOR
@@ -71,8 +71,20 @@ def province_figures(province, *, today):
     if pending:
         return Figures({}, refreshing=refreshing, pending=True, communes_count=count,
                        requested_at=kept.refresh_requested_at or now)
-    communes = {int(pk): values for pk, values in kept.communes.items()}
-    return Figures(communes, computed_at=kept.computed_at, refreshing=refreshing, communes_count=count)
+    return Figures(_decoded(kept), computed_at=kept.computed_at, refreshing=refreshing, communes_count=count)
+
+
+# Province pk → (computed_at, figures): each process reads and decodes a computation's figures (megabytes of
+# JSON at 3,400 communes, most of a page's time) once, not on every view. Nothing changes them once read.
+_DECODED = {}
+
+
+def _decoded(kept):
+    cached = _DECODED.get(kept.province_id)
+    if cached is None or cached[0] != kept.computed_at:
+        communes = ProvinceFigures.objects.filter(pk=kept.pk).values_list("communes", flat=True).first() or {}
+        cached = _DECODED[kept.province_id] = (kept.computed_at, {int(pk): values for pk, values in communes.items()})
+    return cached[1]
 
 
 def province_figures_compute(province, *, today):
@@ -127,9 +139,19 @@ def kept_path(name):
     return folder / name
 
 
+_READ = {}  # path → (version, values): a kept file, replaced whole on each write, is decoded once a process
+
+
 def kept_read(name):
+    """The values kept under `name`, or None. Shared between requests: never change them, copy."""
+    path = kept_path(f"{name}.json")
     try:
-        return json.loads(kept_path(f"{name}.json").read_text(encoding="utf-8"))
+        stat = os.stat(path)
+        version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)  # an inode alone is reused once freed
+        cached = _READ.get(path)
+        if cached is None or cached[0] != version:
+            cached = _READ[path] = (version, json.loads(path.read_text(encoding="utf-8")))
+        return cached[1]
     except (FileNotFoundError, ValueError):
         return None
 

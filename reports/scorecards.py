@@ -270,13 +270,15 @@ def workbook_name(area_ids, year):
 
 def workbook_state(name):
     """The workbook's state as the page shows it: queued, running, done or failed (a lost run is failed)."""
-    state = kept_read(name)
-    if state and state["state"] in ("queued", "running") and _age(state["requested_at"]) > WORKBOOK_LOST_AFTER:
-        state = {**state, "state": "failed", "error": _("Việc tạo bảng điểm bị gián đoạn; hãy bấm “Tạo lại”.")}
-    if state:
-        state["requested_time"] = datetime.datetime.fromisoformat(state["requested_at"])
-        if state.get("finished_at"):
-            state["finished_time"] = datetime.datetime.fromisoformat(state["finished_at"])
+    kept = kept_read(name)
+    if not kept:
+        return None
+    state = dict(kept)  # a copy: what kept_read returns is shared
+    if state["state"] in ("queued", "running") and _age(state["requested_at"]) > WORKBOOK_LOST_AFTER:
+        state.update(state="failed", error=_("Việc tạo bảng điểm bị gián đoạn; hãy bấm “Tạo lại”."))
+    state["requested_time"] = datetime.datetime.fromisoformat(state["requested_at"])
+    if state.get("finished_at"):
+        state["finished_time"] = datetime.datetime.fromisoformat(state["finished_at"])
     return state
 
 

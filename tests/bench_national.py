@@ -30,14 +30,23 @@ from django.utils import timezone  # noqa: E402
 PROVINCE_TASKS = 21  # as many as each commune plan has: commune task N carries out province task N
 
 
+CPU = []  # this process's CPU time of each page measured last (the machine is shared: wall time varies with load)
+
+
 def _median_ms(client, url, repeat=5):
-    durations = []
+    durations, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         response = client.get(url)
         durations.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
         assert response.status_code == 200, (url, response.status_code)
+    CPU[:] = [statistics.median(cpu) * 1000]
     return statistics.median(durations) * 1000, response
+
+
+def _cpu():
+    return f" (CPU {CPU[0]:.0f} ms)"
 
 
 def _queries(client, url):
@@ -95,10 +104,8 @@ def setup(province_slug):
 def bench(province_slug):
     from plans.models import Area
     from reports.models import ProvinceFigures
-    from reports.province_figures import province_figures_refresh
-    from reports.scorecards import (
-        _kept_path, kept_scorecards_name, scorecards_keep, workbook_build, workbook_name, workbook_state,
-    )
+    from reports.province_figures import followed_down_keep, kept_path, province_figures_refresh
+    from reports.scorecards import kept_scorecards_name, scorecards_keep, workbook_build, workbook_name, workbook_state
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     from config import jobs
@@ -112,6 +119,7 @@ def bench(province_slug):
     scope = f"?province={province.slug}"
     label = f"national scale, {communes} communes"
 
+    client.get(f"/reports/communes/{Area.objects.filter(parent=province).order_by('slug').first().slug}/")  # warm up
     # The dashboard: the first view with nothing kept, the job, then views of kept figures.
     ProvinceFigures.objects.filter(province=province).delete()
     first, response = _median_ms(client, f"/reports/{scope}", repeat=1)
@@ -119,30 +127,32 @@ def bench(province_slug):
     _count, job = _timed(lambda: province_figures_refresh(province_id=province.pk, today=today))
     ProvinceFigures.objects.filter(province=province).update(computed_at=timezone.now())  # fresh: no refresh asked
     kept, response = _median_ms(client, f"/reports/{scope}&sort=completion")
+    kept_cpu = _cpu()
     ProvinceFigures.objects.filter(province=province).update(day=today.replace(day=1) if today.day > 1 else today)
     yesterday, _response = _median_ms(client, f"/reports/{scope}", repeat=3)
     print(f"{label}: dashboard, first view with nothing kept {first:.0f} ms (shows 'đang tính'); kept figures "
-          f"{kept:.0f} ms median ({_queries(client, f'/reports/{scope}')} queries, "
+          f"{kept:.0f} ms median{kept_cpu} ({_queries(client, f'/reports/{scope}')} queries, "
           f"{len(response.content) / 1024:.0f} KB); an earlier day's figures shown while a job refreshes them "
           f"{yesterday:.0f} ms; the job computing them {job:.2f} s", flush=True)
 
     # The scorecards page: kept rows (the job computing them timed), paged and filtered.
     year = today.year
-    _kept_path(f"{kept_scorecards_name(province, year)}.json").unlink(missing_ok=True)
+    kept_path(f"{kept_scorecards_name(province, year)}.json").unlink(missing_ok=True)
     computing, _response = _median_ms(client, f"/reports/scorecards/{scope}", repeat=1)
     units, job = _timed(lambda: scorecards_keep(province_id=province.pk, year=year, today=today))
     page, response = _median_ms(client, f"/reports/scorecards/{scope}")
+    page_cpu = _cpu()
     later, _response = _median_ms(client, f"/reports/scorecards/{scope}&page=200&officers_page=50")
     filtered, _response = _median_ms(client, f"/reports/scorecards/{scope}&q=xa-0042")
     print(f"{label}: scorecards page, before the first kept rows {computing:.0f} ms; kept rows of {units} units and "
-          f"{response.context['officers'].paginator.count} officers {page:.0f} ms median "
+          f"{response.context['officers'].paginator.count} officers {page:.0f} ms median{page_cpu} "
           f"({len(response.content) / 1024:.0f} KB), page 200 {later:.0f} ms, filtered by a commune {filtered:.0f} ms; "
           f"the job computing them {job:.2f} s", flush=True)
 
     # The workbook: asked for in the request, built by its job, downloaded.
     area_ids = [*Area.objects.filter(parent=province).values_list("pk", flat=True), province.pk]
     name = workbook_name(area_ids, year)
-    _kept_path(f"{name}.json").unlink(missing_ok=True)
+    kept_path(f"{name}.json").unlink(missing_ok=True)
     started = time.perf_counter()
     assert client.post(f"/reports/scorecards/workbook/{scope}").status_code == 302
     ask = (time.perf_counter() - started) * 1000
@@ -155,11 +165,15 @@ def bench(province_slug):
           f"({workbook_state(name)['units']} units, {workbook_state(name)['officers']} officers, "
           f"{size / 1024:.0f} KB); downloading {fetch:.0f} ms", flush=True)
 
-    # The province plan followed down to every commune.
+    # The province plan followed down to every commune: kept rollups (the job adding them up timed).
     url = f"/reports/plans/{plan.slug}/followed-down/"
+    kept_path(f"followed-down-{plan.pk}.json").unlink(missing_ok=True)
+    computing, _response = _median_ms(client, url, repeat=1)
+    _count, job = _timed(lambda: followed_down_keep(plan_id=plan.pk, today=today))
     followed, response = _median_ms(client, url)
     print(f"{label}: followed-down page of a province plan ({len(response.context['tasks'])} tasks carried out by "
-          f"{response.context['commune_count']} communes) {followed:.0f} ms median, {_queries(client, url)} queries",
+          f"{response.context['commune_count']} communes), before the first kept rollups {computing:.0f} ms; kept "
+          f"rollups {followed:.0f} ms median{_cpu()}, {_queries(client, url)} queries; the job adding them up {job:.2f} s",
           flush=True)
 
 

@@ -119,7 +119,8 @@ def test_the_workbook_is_built_by_a_real_worker_and_downloaded_only_for_the_same
     download = "/reports/scorecards.xlsx?province=tinh-mau"
     assert client.get(download)["Location"] == SCORECARDS  # nothing built yet: back to the page
     assert client.post("/reports/scorecards/workbook/?province=tinh-mau").status_code == 302
-    assert "Bảng điểm (Excel) đang" in client.get(SCORECARDS).content.decode()
+    html = client.get(SCORECARDS).content.decode()
+    assert "Bảng điểm (Excel) đang" in html or "Tải bảng điểm (Excel)" in html  # the worker may be done already
     name = workbook_name(_area_ids(fixture), timezone.localdate().year)
     deadline = time.monotonic() + 30
     while workbook_state(name)["state"] != "done" and time.monotonic() < deadline:
