@@ -61,7 +61,7 @@ def test_a_huge_provinces_scorecards_are_kept_rows_filtered_and_paged(
 
 
 def test_a_huge_provinces_plan_followed_down_reads_kept_rollups(
-        client, fixture, monkeypatch, django_capture_on_commit_callbacks):
+        client, fixture, monkeypatch, django_capture_on_commit_callbacks, django_assert_num_queries):
     client.force_login(fixture.users["leader"])
     live = client.get(FOLLOWED)
     _huge(monkeypatch)
@@ -70,7 +70,8 @@ def test_a_huge_provinces_plan_followed_down_reads_kept_rollups(
     assert len(callbacks) == 1 and "Đang tính số liệu của toàn tỉnh lần đầu" in first.content.decode()
     assert [task.rollup["items"] for task in first.context["tasks"]] == [0, 0]
     followed_down_keep(plan_id=fixture.plans["P"].pk, today=timezone.localdate())  # what the job does
-    kept = client.get(FOLLOWED)
+    with django_assert_num_queries(7):  # session, user, units, the plan, communes counted, its tasks, indicators
+        kept = client.get(FOLLOWED)
     assert [t.rollup for t in kept.context["tasks"]] == [t.rollup for t in live.context["tasks"]]
     assert [float(i.rollup["average"]) for i in kept.context["indicators"]] == pytest.approx([72.5])
     assert "Số liệu toàn tỉnh tính lúc" in kept.content.decode()
@@ -140,3 +141,20 @@ def test_the_workbook_is_built_by_a_real_worker_and_downloaded_only_for_the_same
     client.force_login(fixture.users["a-leader"])
     assert client.get(download).status_code == 302
     assert client.get("/reports/scorecards.xlsx?commune=xa-b").status_code == 404
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_the_workbook_keeps_every_formula_start_as_text_and_numbers_as_numbers(start):
+    from reports.scorecards import ROW_FIELDS, scorecard_workbook
+
+    values = {"rank": 1, "rank_in_area": 1, "area": f"{start}A1", "area_slug": "x", "area_kind": "commune", "pk": 1,
+              "name": f"{start}SUM(1)", "heads": [f"{start}cmd"], "led": 3, "on_time": 1, "late": 0, "overdue": 0,
+              "on_time_rate": 50, "first_accepted": 0, "reviewed": 0, "updates_on_time": 0, "updates_due": 0,
+              "score": -5}
+    row = [values[name] for name in ROW_FIELDS]
+    book = load_workbook(io.BytesIO(scorecard_workbook(units=[row], officers=[row], title=f"{start}title")))
+    for sheet in book.worksheets:
+        cells = list(sheet.iter_rows(min_row=4, max_row=4))[0]
+        for cell in (sheet["A1"], cells[2], cells[3], cells[4]):
+            assert cell.data_type == "s" and cell.quotePrefix and cell.value.startswith(start), cell.coordinate
+        assert cells[14].value == -5 and cells[14].data_type == "n" and not cells[14].quotePrefix
