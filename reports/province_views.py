@@ -44,6 +44,23 @@ def _province(user, slug):
     return province, provinces
 
 
+# Province pk → (computed_at, rows, total, completion trend, warnings trend): a huge province's ranked rows built
+# once a process per kept computation, not on every view; sorting and paging stay per request.
+_KEPT_ROWS = {}
+
+
+def _dashboard_rows(province, communes, figures):
+    if figures.pending:
+        return [], total_row([], province), [], []
+    cached = _KEPT_ROWS.get(province.pk) if figures.computed_at else None
+    if cached is None or cached[0] != figures.computed_at:
+        rows = commune_rows_from(list(communes), figures.communes)
+        cached = (figures.computed_at, rows, total_row(rows, province), *trend_series(rows))
+        if figures.computed_at:  # kept figures: every commune of the province, the same for every viewer
+            _KEPT_ROWS[province.pk] = cached
+    return cached[1:]
+
+
 @login_required
 def province_dashboard_view(request):
     province, provinces = _province(request.user, request.GET.get("province", ""))
@@ -53,11 +70,9 @@ def province_dashboard_view(request):
         figures = province_figures(province, today=today)  # the whole province: kept where that is slow
     else:  # a commune's people: their commune only
         figures = Figures(commune_figures(communes.values("pk"), today=today))
-    rows = [] if figures.pending else commune_rows_from(list(communes), figures.communes)
+    rows, total, completion, warnings = _dashboard_rows(province, communes, figures)
     sort = request.GET.get("sort", "rank")
     page = Paginator(sort_rows(rows, sort), COMMUNES_PER_PAGE).get_page(request.GET.get("page"))
-    total = total_row(rows, province)
-    completion, warnings = trend_series(rows)
     months = [month for month, _end in month_ends(today)]
     return render(request, "reports/province_dashboard.html", {
         "province": province, "provinces": provinces, "page": page, "total": total, "sort": sort, "figures": figures,

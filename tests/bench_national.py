@@ -6,6 +6,8 @@ Called from tests/bench.py's national part over its generated data; or, to keep 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_national python manage.py migrate
     DATABASE_URL=... python manage.py generate_scale_data --communes 3400 --months 12 --province nat
     DATABASE_URL=... python -m tests.bench_national nat
+and over HTTP, with gunicorn and a Celery worker serving that database:
+    DATABASE_URL=... python -m tests.bench_national nat --url http://127.0.0.1:8400
 Jobs run here, in this process, so the figures say what a worker spends and what a leader waits.
 """
 import os
@@ -191,9 +193,50 @@ def _bench(province_slug, Area, ProvinceFigures, province_figures_refresh, follo
           flush=True)
 
 
+def http(base_url, province_slug):
+    """The same pages over HTTP from a running portal (gunicorn and a Celery worker on this database): each page
+    once to let the jobs keep its figures, then timed; a session made here stands for the leader's sign-in."""
+    import urllib.request
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from importlib import import_module
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
+    province, leader, plan = setup(province_slug)
+    session = SessionStore()
+    session.update({SESSION_KEY: str(leader.pk), BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[-1],
+                    HASH_SESSION_KEY: leader.get_session_auth_hash()})
+    session.create()
+
+    def get(path):
+        request = urllib.request.Request(base_url + path, headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}="
+                                                                             f"{session.session_key}"})
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=60) as response:
+            body = response.read()
+            assert response.status == 200 and "/accounts/login/" not in response.url, (path, response.url)
+        return (time.perf_counter() - started) * 1000, body
+
+    pages = {"dashboard": f"/reports/?province={province.slug}&sort=completion",
+             "scorecards": f"/reports/scorecards/?province={province.slug}",
+             "scorecards page 200": f"/reports/scorecards/?province={province.slug}&page=200",
+             "followed-down": f"/reports/plans/{plan.slug}/followed-down/"}
+    for name, path in pages.items():
+        get(path)
+    time.sleep(30)  # the worker keeps what the first views asked for
+    communes = province.children.count()
+    for name, path in pages.items():
+        durations = [get(path)[0] for _ in range(7)]
+        print(f"national scale over HTTP, {communes} communes: {name} {statistics.median(durations):.0f} ms median, "
+              f"longest {max(durations):.0f} ms", flush=True)
+
+
 if __name__ == "__main__":
     if connection.vendor != "postgresql":
         sys.exit("needs PostgreSQL: set DATABASE_URL")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if "--url" in sys.argv:  # python -m tests.bench_national nat --url http://127.0.0.1:8400
+        http(sys.argv[sys.argv.index("--url") + 1], sys.argv[1])
+        sys.exit()
     setup_test_environment()
     bench(sys.argv[1] if len(sys.argv) > 1 else "nat")
