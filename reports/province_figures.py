@@ -180,13 +180,17 @@ def _age(stamp):
     return timezone.now() - datetime.datetime.fromisoformat(stamp)
 
 
+def kept_fresh(kept, *, fresh_for, today):
+    age = _age((kept or {}).get("computed_at"))
+    return age is not None and age <= fresh_for and kept.get("day") == today.isoformat()
+
+
 def kept_or_refresh(name, *, today, fresh_for, job, args):
     """The values kept under `name` (None before the first computation) and whether a refresh is on its way: a job
     (`job`, `args`) is asked for new ones when they are older than `fresh_for` or of another day, at most once in
     REFRESH_LOST_AFTER. The page never computes them itself."""
     kept = kept_read(name) or {}
-    age = _age(kept.get("computed_at"))
-    if age is not None and age <= fresh_for and kept.get("day") == today.isoformat():
+    if kept_fresh(kept, fresh_for=fresh_for, today=today):
         return kept, False
     requested = _age(kept.get("refresh_requested_at"))
     if requested is None or requested > REFRESH_LOST_AFTER:

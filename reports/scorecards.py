@@ -26,7 +26,9 @@ from plans.workbooks import safe_text
 from tasks.models import Task
 
 from .province import RECURRING, live_plans, reporting_timeliness, reporting_window
-from .province_figures import _age, _now, kept_compute, kept_or_refresh, kept_path, kept_read, kept_replace, kept_write
+from .province_figures import (
+    _age, _now, kept_compute, kept_for, kept_fresh, kept_or_refresh, kept_path, kept_read, kept_replace, kept_write,
+)
 
 COMPLETED = ItemStatus.COMPLETED
 DECIDED = [Evidence.Status.ACCEPTED, Evidence.Status.REJECTED]
@@ -296,12 +298,26 @@ def workbook_request(*, area_ids, year, title, filename, user):
     return workbook_state(name)
 
 
+def _workbook_rows(area_ids, *, year, today):
+    """The rows to write: for all of a huge province, its kept scorecards (kept anew unless fresh), so that the
+    workbook says what the page says and the ranking runs once; otherwise computed."""
+    province = Area.objects.filter(pk__in=area_ids, kind=Area.Kind.PROVINCE).first()
+    if province is not None:
+        communes = set(Area.objects.filter(parent=province).values_list("pk", flat=True))
+        if kept_for(len(communes)) and communes | {province.pk} == set(area_ids):
+            name = kept_scorecards_name(province, year)
+            if not kept_fresh(kept_read(name), fresh_for=SCORECARDS_FRESH_FOR, today=today):
+                scorecards_keep(province_id=province.pk, year=year, today=today)
+            return kept_read(name)
+    return scorecard_rows(Area.objects.filter(pk__in=area_ids), year=year, today=today)
+
+
 def workbook_build(*, name, area_ids, year, title, today=None):
     """The job: rank the areas and write the workbook; the state says done (or failed, with the reason)."""
     state = kept_read(name) or {"requested_at": _now(), "filename": "bang-diem.xlsx"}
     kept_write(name, {**state, "state": "running", "started_at": _now()})
     try:
-        rows = scorecard_rows(Area.objects.filter(pk__in=area_ids), year=year, today=today or timezone.localdate())
+        rows = _workbook_rows(area_ids, year=year, today=today or timezone.localdate())
         kept_replace(kept_path(f"{name}.xlsx"), scorecard_workbook(units=rows["units"], officers=rows["officers"],
                                                                     title=title))
     except Exception as error:

@@ -158,3 +158,23 @@ def test_the_workbook_keeps_every_formula_start_as_text_and_numbers_as_numbers(s
         for cell in (sheet["A1"], cells[2], cells[3], cells[4]):
             assert cell.data_type == "s" and cell.quotePrefix and cell.value.startswith(start), cell.coordinate
         assert cells[14].value == -5 and cells[14].data_type == "n" and not cells[14].quotePrefix
+
+
+def test_a_huge_provinces_workbook_writes_the_kept_rows_the_page_shows(fixture, monkeypatch):
+    from reports.province_figures import kept_read
+    from reports.scorecards import kept_scorecards_name, workbook_build
+
+    _huge(monkeypatch)
+    today, ids = timezone.localdate(), _area_ids(fixture)
+    name, kept_name = workbook_name(ids, today.year), kept_scorecards_name(fixture.province, today.year)
+    workbook_build(name=name, area_ids=ids, year=today.year, title="Bảng điểm", today=today)  # none kept: kept now
+    kept = kept_read(kept_name)
+    assert workbook_state(name)["units"] == len(kept["units"]) == 5
+    unit = fixture.units["U1"]
+    kept_write(kept_name, {**kept, "units": [row for row in kept["units"] if row[5] != unit.pk]})
+    workbook_build(name=name, area_ids=ids, year=today.year, title="Bảng điểm", today=today)  # fresh: as kept
+    assert workbook_state(name)["units"] == 4
+    stale = (timezone.now() - datetime.timedelta(hours=1)).isoformat()
+    kept_write(kept_name, {**kept_read(kept_name), "computed_at": stale})
+    workbook_build(name=name, area_ids=ids, year=today.year, title="Bảng điểm", today=today)  # stale: kept anew
+    assert workbook_state(name)["units"] == 5 and kept_read(kept_name)["computed_at"] != stale
