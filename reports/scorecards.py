@@ -353,8 +353,8 @@ def _cell(sheet, value, style):
 
 
 def scorecard_workbook(*, units, officers, title):
-    """The scorecards (rows) as xlsx bytes, streamed (write-only) with shared named styles: one sheet for units,
-    one for officers; text never read as a formula."""
+    """The scorecards (rows) as xlsx bytes, streamed (write-only) with shared named styles (never a style object a
+    cell: 306,000 cells at 3,400 communes): one sheet for units, one for officers; text never read as a formula."""
     book = Workbook(write_only=True)
     book.add_named_style(NamedStyle("scorecard-body", alignment=Alignment(wrap_text=True, vertical="top")))
     book.add_named_style(NamedStyle("scorecard-head", font=Font(bold=True),
@@ -367,8 +367,9 @@ def scorecard_workbook(*, units, officers, title):
         sheet.append([_cell(sheet, title, "scorecard-head")])
         sheet.append([])
         sheet.append([_cell(sheet, str(header), "scorecard-head") for header in headers])
-        for row in rows:
-            sheet.append([_cell(sheet, value, "scorecard-body") for value in _sheet_row(row)])
+        for row in rows:  # plain values, fast to stream; a cell of its own only for formula-like text
+            sheet.append([_cell(sheet, value, "scorecard-body") if safe_text(value) else value
+                          for value in _sheet_row(row)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
