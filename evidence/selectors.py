@@ -15,6 +15,19 @@ def evidence_visible_to(user):
     return Evidence.objects.filter(Q(task__plan__in=plans) | Q(indicator__plan__in=plans))
 
 
+def evidence_files_visible_to(user):
+    """Evidence whose file a user may open: an item's files stay with its own area and, for a commune's item, its
+    province. Seeing an item is wider (a commune reads its province's issued plan) than opening what proves it."""
+    if not user.is_authenticated:
+        return Evidence.objects.none()
+    if user.is_superuser:
+        return Evidence.objects.all()
+    own = user.area_ids
+    return Evidence.objects.filter(
+        Q(task__plan__area__in=own) | Q(task__plan__area__parent__in=own)
+        | Q(indicator__plan__area__in=own) | Q(indicator__plan__area__parent__in=own))
+
+
 def pending_evidence(user):
     """Pending evidence of the reviewer's own areas, oldest first, with what the queue shows of it."""
     areas = user.area_ids

@@ -13,7 +13,7 @@ from plans.access import can_review
 
 from .forms import ReviewForm
 from .models import Evidence
-from .selectors import evidence_visible_to, pending_evidence, review_groups
+from .selectors import evidence_files_visible_to, evidence_visible_to, pending_evidence, review_groups
 from .services import evidence_review
 
 EVIDENCE_PER_PAGE = 20
@@ -63,7 +63,7 @@ def review_view(request, pk):
 
 
 def _file_response(request, pk, *, inline):
-    evidence = evidence_visible_to(request.user).filter(pk=pk).first()
+    evidence = evidence_files_visible_to(request.user).filter(pk=pk).first()
     if evidence is None:
         # 403, not 404: the file exists but is outside the user's scope, and saying so hides nothing useful.
         raise PermissionDenied(_("Bạn không có quyền xem tệp minh chứng này."))

@@ -47,3 +47,25 @@ def refresh_province_figures(province_id, today=None):
 @shared_task(name="reports.refresh_kept_province_figures", acks_late=True)
 def refresh_kept_province_figures():
     return province_figures_refresh_kept()
+
+
+@shared_task(name="reports.refresh_scorecards", acks_late=True)
+def refresh_scorecards(province_id, year, today=None):
+    from .scorecards import scorecards_keep
+
+    return scorecards_keep(province_id=province_id, year=year,
+                           today=datetime.date.fromisoformat(today) if today else None)
+
+
+@shared_task(name="reports.build_scorecard_workbook", acks_late=True)
+def build_scorecard_workbook(name, area_ids, year, title):
+    from .scorecards import workbook_build
+
+    return workbook_build(name=name, area_ids=area_ids, year=year, title=title)
+
+
+@shared_task(name="reports.refresh_followed_down", acks_late=True)
+def refresh_followed_down(plan_id, today=None):
+    from .province_figures import followed_down_keep
+
+    return followed_down_keep(plan_id=plan_id, today=datetime.date.fromisoformat(today) if today else None)

@@ -505,13 +505,10 @@ def commune_tasks_carrying_out(communes, today):
         schedule=expected_progress_sql(today))
 
 
-def followed_down(plan, communes, *, today):
-    """Each task and indicator of a province plan with the communes' items carrying it out, rolled up.
-
-    Tasks follow `Task.carries_out`; indicators `Indicator.contributes_to` (a commune indicator meeting its own
-    target counts as meeting the province's; values average only where the unit of measure allows it).
-    Four queries whatever the number of communes.
-    """
+def followed_down_rollups(plan, communes, *, today):
+    """{"tasks": {province task pk: rollup}, "indicators": {…}}: the communes' items carrying out each item of a
+    province plan, added up. Two grouped queries whatever the number of communes; JSON-safe, so a job can keep
+    them for a huge province (reports.province_figures)."""
     not_done = ~Q(status=COMPLETED)
     task_rollup = {row.pop("carries_out"): row for row in commune_tasks_carrying_out(communes, today).filter(
         carries_out__plan=plan).values("carries_out").annotate(
@@ -528,6 +525,24 @@ def followed_down(plan, communes, *, today):
             reported=Count("id", filter=Q(current_value__isnull=False) | Q(is_met__isnull=False)),
             average=Avg("current_value", filter=same_unit), averaged=Count("id", filter=same_unit),
         ).order_by()}
+    for rollup in (*task_rollup.values(), *indicator_rollup.values()):
+        for name in ("progress", "expected", "average"):
+            if rollup.get(name) is not None:
+                rollup[name] = float(rollup[name])
+    return {"tasks": task_rollup, "indicators": indicator_rollup}
+
+
+def followed_down(plan, communes, *, today, rollups=None):
+    """Each task and indicator of a province plan with the communes' items carrying it out, rolled up.
+
+    Tasks follow `Task.carries_out`; indicators `Indicator.contributes_to` (a commune indicator meeting its own
+    target counts as meeting the province's; values average only where the unit of measure allows it).
+    `rollups`: kept `followed_down_rollups` (keys as text, as JSON keeps them); computed now without them.
+    """
+    if rollups is None:
+        rollups = followed_down_rollups(plan, communes, today=today)
+    task_rollup = {int(pk): values for pk, values in rollups["tasks"].items()}
+    indicator_rollup = {int(pk): values for pk, values in rollups["indicators"].items()}
     tasks = []
     for task in plan.tasks.select_related("section").order_by("position"):
         task.rollup = task_rollup.get(task.pk, {"communes": 0, "items": 0, "completed": 0, "progress": None,

@@ -7,13 +7,18 @@ from .models import Difficulty, Report, ReportKind, Warning
 
 
 def warning_list(user, *, unit="", kind="", plan="", area="", state="open"):
-    """Warnings on what the user may see, shaped for the warnings page."""
-    plans = Plan.objects.visible_to(user).values("pk")
-    areas = user.area_ids
-    warnings = Warning.objects.filter(
-        Q(task__plan__in=plans) | Q(indicator__plan__in=plans)
-        | (Q(unit__area__in=areas) | Q(unit__area__parent__in=areas) if not user.is_superuser else Q(unit__isnull=False))
-    ).select_related("task__plan__area", "indicator__plan__area", "unit__area")
+    """Warnings of the user's own areas and, for a province, its communes, shaped for the warnings page.
+
+    Narrower than the plans a user reads: a commune reads its province's issued plan, not the province's
+    warnings on it (other areas' warning details stay with them)."""
+    warnings = Warning.objects.all()
+    if not user.is_superuser:
+        areas = user.area_ids
+        warnings = warnings.filter(
+            Q(task__plan__area__in=areas) | Q(task__plan__area__parent__in=areas)
+            | Q(indicator__plan__area__in=areas) | Q(indicator__plan__area__parent__in=areas)
+            | Q(unit__area__in=areas) | Q(unit__area__parent__in=areas))
+    warnings = warnings.select_related("task__plan__area", "indicator__plan__area", "unit__area")
     if state == "open":
         warnings = warnings.filter(closed_at__isnull=True)
     elif state == "closed":

@@ -11,6 +11,7 @@ urlpatterns = [
     path("plans/<slug:slug>/followed-down/", province_views.province_items_view, name="province_items"),
     path("tasks/<int:pk>/followed-down/", province_views.province_task_view, name="province_task"),
     path("scorecards/", province_views.scorecards_view, name="scorecards"),
+    path("scorecards/workbook/", province_views.scorecards_workbook_view, name="scorecards_workbook"),
     path("scorecards.xlsx", province_views.scorecards_xlsx_view, name="scorecards_xlsx"),
     path("warnings/", views.warning_list_view, name="warning_list"),
     path("warnings/run/", views.warning_run_view, name="warning_run"),

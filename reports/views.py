@@ -26,9 +26,24 @@ def warning_list_view(request):
         "page": page, "filters": filters, "kinds": Warning.Kind.choices, "area": area,
         "plans": Plan.objects.visible_to(request.user).order_by("slug"),
         "units": Unit.objects.filter(Q(area__in=request.user.area_ids) | Q(area=area)).order_by("name"),
-        "can_run": request.user.is_portal_admin,
-        "last_run": WarningRun.objects.first() if request.user.is_portal_admin else None,
+        "can_run": request.user.is_portal_admin, **_last_run(request.user),
     })
+
+
+def _last_run(user):
+    """The last check, as far as the user's area goes: a check runs over every area, so its time and state are
+    shown to every admin, but who asked for it only within their areas, and the counts only for the user's area
+    (all of them for a superuser)."""
+    if not user.is_portal_admin:
+        return {"last_run": None}
+    run = WarningRun.objects.select_related("requested_by").first()
+    if run is None:
+        return {"last_run": None}
+    by = run.requested_by
+    # A name within the user's areas: someone of their own area or, for a province, of one of its communes.
+    shown = by is not None and (user.is_superuser or bool((by.area_ids | by.parent_area_ids) & user.area_ids))
+    return {"last_run": run, "run_by": by if shown else None,
+            "open_here": None if user.is_superuser else warning_list(user, state="open").count()}
 
 
 @login_required

@@ -221,6 +221,9 @@ def main():
             bench_warnings(3400, "national scale (the province above grown to 3,400 communes)", province="bench-95",
                            months=0)
             bench_province_dashboard("bench-95")
+            from tests.bench_national import bench as bench_national
+
+            bench_national("bench-95")  # the pages whose figures jobs keep, and the scorecards workbook
         if args.province_only:
             return
         bench_my_work()

@@ -20,7 +20,9 @@ from plans.models import Area, ItemStatus, Plan, Unit
 from reports import province as selectors
 from reports.charts import chart_svg
 from reports.models import Warning
-from reports.scorecards import officer_scorecards, scorecard_workbook, unit_scorecards
+from reports.scorecards import (
+    officer_scorecards, scorecard_rows, scorecard_workbook, unit_scorecards, workbook_build, workbook_name,
+)
 from tasks.models import ProgressUpdate, Task, TimelineKind
 from tasks.schedule import expected_progress, expected_progress_sql
 
@@ -247,9 +249,8 @@ def test_unit_and_officer_scorecards(fixture):
 def test_scorecard_workbook_reads_back_with_text_kept_as_text(fixture):
     fixture.units["U1"].name = "=HYPERLINK(\"http://x\")"
     fixture.units["U1"].save()
-    areas = Area.objects.filter(parent=fixture.province)
-    data = scorecard_workbook(units=unit_scorecards(areas, year=2026, today=TODAY),
-                              officers=officer_scorecards(areas, year=2026, today=TODAY), title="Bảng điểm")
+    rows = scorecard_rows(Area.objects.filter(parent=fixture.province), year=2026, today=TODAY)
+    data = scorecard_workbook(units=rows["units"], officers=rows["officers"], title="Bảng điểm")
     book = load_workbook(io.BytesIO(data))
     units, officers = book["Đơn vị"], book["Cán bộ"]
     assert units["A1"].value == "Bảng điểm" and units["O3"].value == "Điểm"
@@ -308,16 +309,24 @@ def test_a_commune_leader_sees_only_their_commune(client, fixture):
                 "/reports/scorecards.xlsx?commune=xa-b"):
         assert client.get(url).status_code == 404, url
     scorecards = client.get("/reports/scorecards/").context["units"]
-    assert {card.subject.slug for card in scorecards} == {"u1", "u2"}
+    assert {card["pk"] for card in scorecards} == {fixture.units["U1"].pk, fixture.units["U2"].pk}
     followed = client.get("/reports/plans/kh-tinh-mau/followed-down/").context["tasks"]
     assert followed[0].rollup["communes"] == 1  # only their own commune's items
 
 
 def test_scorecard_download(client, fixture):
+    """The workbook is asked for, built by its job (run here: tests/test_national_scale.py runs it in a worker),
+    then downloaded; before it is built the link leads back to the page."""
     client.force_login(fixture.users["leader"])
-    response = client.get("/reports/scorecards.xlsx?province=tinh-mau&year=2026")
+    url = "/reports/scorecards.xlsx?province=tinh-mau&year=2026"
+    assert client.get(url)["Location"] == "/reports/scorecards/?province=tinh-mau&year=2026"
+    assert client.post("/reports/scorecards/workbook/?province=tinh-mau&year=2026").status_code == 302
+    ids = [*Area.objects.filter(parent=fixture.province).values_list("pk", flat=True), fixture.province.pk]
+    assert "đang chờ tạo" in client.get("/reports/scorecards/?province=tinh-mau&year=2026").content.decode()
+    workbook_build(name=workbook_name(ids, 2026), area_ids=ids, year=2026, title="Bảng điểm", today=TODAY)
+    response = client.get(url)
     assert response["Content-Disposition"] == 'attachment; filename="bang-diem-thi-dua-2026-tinh-mau.xlsx"'
-    sheet = load_workbook(io.BytesIO(response.content))["Đơn vị"]
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Đơn vị"]
     assert {row[3].value for row in sheet.iter_rows(min_row=4)} >= {"Phòng VH-XH A", "Phòng VH-XH B"}
 
 
@@ -350,7 +359,12 @@ def test_a_slow_province_shows_kept_figures_with_their_time_and_asks_a_job_for_n
     assert _commune_c(live).progress == pytest.approx(52.5) and not ProvinceFigures.objects.exists()
     assert "Số liệu toàn tỉnh tính lúc" not in live.content.decode()  # an ordinary province: always live
     monkeypatch.setattr(kept_figures, "KEPT_FROM_COMMUNES", 3)  # as if it had thousands of communes
-    client.get("/reports/")
+    # Nothing kept yet: nothing computed in the request, the page says a job computes the figures.
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = client.get("/reports/")
+    assert len(callbacks) == 1 and list(first.context["page"]) == []
+    assert "Đang tính số liệu toàn tỉnh lần đầu cho 3 xã, phường" in first.content.decode()
+    refresh_province_figures(fixture.province.pk, timezone.localdate().isoformat())  # what the job does
     kept = ProvinceFigures.objects.get(province=fixture.province)
     Task.objects.filter(pk=fixture.tasks["C2"].pk).update(progress=15)
     with django_capture_on_commit_callbacks() as callbacks:
@@ -367,12 +381,17 @@ def test_a_slow_province_shows_kept_figures_with_their_time_and_asks_a_job_for_n
         again = client.get("/reports/")
     assert len(callbacks) == 1 and _commune_c(stale).progress == pytest.approx(52.5)
     assert "Đang tính lại" in stale.content.decode() and "Đang tính lại" in again.content.decode()
-    refresh_province_figures(fixture.province.pk, TODAY.isoformat())  # what the job does
+    refresh_province_figures(fixture.province.pk, timezone.localdate().isoformat())  # what the job does
     after = client.get("/reports/")
     assert _commune_c(after).progress == pytest.approx(12.5) and "Đang tính lại" not in after.content.decode()
-    # Yesterday's kept figures are never shown: schedules move with the day.
+    # Yesterday's kept figures are shown, with their time, while a job computes today's.
     ProvinceFigures.objects.update(day=TODAY - datetime.timedelta(days=1))
     Task.objects.filter(pk=fixture.tasks["C2"].pk).update(progress=35)
+    with django_capture_on_commit_callbacks() as callbacks:
+        yesterday = client.get("/reports/")
+    assert _commune_c(yesterday).progress == pytest.approx(12.5) and len(callbacks) == 1
+    assert "Đang tính lại" in yesterday.content.decode()
+    refresh_province_figures(fixture.province.pk, timezone.localdate().isoformat())
     assert _commune_c(client.get("/reports/")).progress == pytest.approx(22.5)
     # The beat's sweep computes stale kept figures again, and drops them once the province is of ordinary size.
     from reports.jobs import refresh_kept_province_figures
@@ -394,7 +413,10 @@ def test_kept_figures_are_computed_again_by_a_real_worker(client, monkeypatch, c
     fixture = Province()
     monkeypatch.setattr(kept_figures, "KEPT_FROM_COMMUNES", 3)
     client.force_login(fixture.users["leader"])
-    client.get("/reports/")
+    assert "Đang tính số liệu toàn tỉnh lần đầu" in client.get("/reports/").content.decode()
+    deadline = time.monotonic() + 30
+    while ProvinceFigures.objects.get().seconds < 0 and time.monotonic() < deadline:
+        time.sleep(0.2)
     old = ProvinceFigures.objects.get().computed_at - kept_figures.FRESH_FOR - datetime.timedelta(seconds=1)
     ProvinceFigures.objects.update(computed_at=old)
     Task.objects.filter(pk=fixture.tasks["C2"].pk).update(progress=15)
