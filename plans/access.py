@@ -15,13 +15,19 @@ def _unit_ids(units):
     return {unit.id for unit in units.all()}
 
 
+def reports_for_lead_units(user):
+    """Whether the user reports the figures of the items their units lead: officers do, reviewers and leaders of a
+    lead unit do not (they review and read)."""
+    return user.is_authenticated and (user.is_superuser or user.role == user.Role.OFFICER)
+
+
 def can_report(user, item):
     """Lead-unit officers change figures; admins of the plan's area may correct them."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    if user.role == user.Role.OFFICER:
+    if reports_for_lead_units(user):
         return bool(_unit_ids(item.lead_units) & user.unit_ids)
     if user.role == user.Role.ADMIN:
         area = item.plan.area

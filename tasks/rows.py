@@ -105,7 +105,7 @@ def _deadline(row):
 
 
 def _action(row, urls, words):
-    if not row.is_lead:
+    if not row.may_report:
         return ""
     if row.kind == "task":
         url = urls["tasks:task_report"](row.item.pk)

@@ -7,6 +7,7 @@ from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Subquery
 from evidence.models import Evidence
 from indicators.models import Indicator
 from indicators.targets import target_progress
+from plans.access import reports_for_lead_units
 from plans.models import ItemStatus, Plan, Section
 
 from .models import Task, TimelineKind
@@ -51,6 +52,7 @@ class WorkRow:
     pk: int
     kind: str
     is_lead: bool
+    may_report: bool  # the row offers the update (plans.access.can_report, for the user's own lead units)
     progress: int
     expected: int | None
     deadline: datetime.date | None
@@ -121,12 +123,13 @@ def my_task_rows(user, *, today, role="", plan="", section="", status="", query=
                       text_field="title")
     values = tasks.annotate(last_update=Max("updates__created_at")).values_list(
         "pk", "is_lead", "progress", "status", "timeline_kind", "starts_on", "ends_on", "last_update", "latest_evidence")
+    reporter = reports_for_lead_units(user)
     rows = []
     for pk_, is_lead, progress, item_status, kind, starts_on, ends_on, last_update, evidence in values:
         expected = expected_progress(timeline_kind=kind, starts_on=starts_on, ends_on=ends_on, today=today)
         completed = item_status == ItemStatus.COMPLETED
         rows.append(WorkRow(
-            pk=pk_, kind="task", is_lead=is_lead, progress=progress, expected=expected, deadline=ends_on,
+            pk=pk_, kind="task", is_lead=is_lead, may_report=is_lead and reporter, progress=progress, expected=expected, deadline=ends_on,
             days_left=(ends_on - today).days if ends_on else None,
             overdue=is_overdue(timeline_kind=kind, ends_on=ends_on, completed=completed, today=today),
             behind=not completed and is_behind(actual=progress, expected=expected),
@@ -142,6 +145,7 @@ def my_indicator_rows(user, *, today, role="", plan="", section="", status="", q
     values = indicators.annotate(last_update=Max("reports__created_at")).values_list(
         "pk", "is_lead", "status", "starts_on", "deadline", "last_update", "latest_evidence",
         "target_comparator", "target_value", "current_value", "direction", "is_met")
+    reporter = reports_for_lead_units(user)
     rows = []
     for (pk_, is_lead, item_status, starts_on, deadline, last_update, evidence,
          comparator, value, current, direction, is_met) in values:
@@ -151,7 +155,7 @@ def my_indicator_rows(user, *, today, role="", plan="", section="", status="", q
         expected = expected_progress(timeline_kind=TimelineKind.ONE_OFF, starts_on=starts_on, ends_on=deadline,
                                      today=today) if deadline else None
         rows.append(WorkRow(
-            pk=pk_, kind="indicator", is_lead=is_lead, progress=progress or 0, expected=expected, deadline=deadline,
+            pk=pk_, kind="indicator", is_lead=is_lead, may_report=is_lead and reporter, progress=progress or 0, expected=expected, deadline=deadline,
             days_left=(deadline - today).days if deadline else None,
             overdue=bool(deadline and deadline < today and not completed),
             behind=not completed and progress is not None and is_behind(actual=progress, expected=expected),

@@ -101,3 +101,19 @@ def test_the_plan_list_finds_an_area_by_name(client, users):
     response = client.get("/?area=Phú Lâm")
     assert {plan.area.name for plan in response.context["page"]} == {"Phú Lâm"}
     assert '<select name="area"' not in response.content.decode()
+
+
+def test_a_reviewer_of_a_lead_unit_sees_its_items_without_an_update_they_would_be_refused(client, django_user_model):
+    officer = _officer_with_tasks(django_user_model, 3, "xa-thu")
+    reviewer = django_user_model.objects.create_user("xa-thu-reviewer", password="x", role="reviewer")
+    reviewer.units.set(officer.units.all())
+    task = Task.objects.filter(plan__slug="xa-thu-plan").first()
+
+    client.force_login(reviewer)
+    page = client.get("/tasks/my-work/").content.decode()
+    assert task.title in page
+    assert f"/tasks/{task.pk}/report/" not in page
+    assert client.get(f"/tasks/{task.pk}/report/").status_code == 403
+
+    client.force_login(officer)
+    assert f"/tasks/{task.pk}/report/" in client.get("/tasks/my-work/").content.decode()
