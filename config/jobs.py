@@ -106,12 +106,12 @@ def enqueue_after_commit(name, *args, on_refused=None, **kwargs):
 
 def heartbeat_timeout():
     """Seconds without a heartbeat after which the worker is taken for dead."""
-    return datetime.timedelta(seconds=getattr(settings, "JOB_HEARTBEAT_TIMEOUT", 60))
+    return datetime.timedelta(seconds=settings.JOB_HEARTBEAT_TIMEOUT)
 
 
 def queued_timeout():
     """Seconds a job may wait for a worker before it is given up (its message lost with a killed worker)."""
-    return datetime.timedelta(seconds=getattr(settings, "JOB_QUEUED_TIMEOUT", 5 * 60))
+    return datetime.timedelta(seconds=settings.JOB_QUEUED_TIMEOUT)
 
 
 def job_is_lost(*, queued, running, sent_at, heartbeat_at, now=None):

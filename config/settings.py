@@ -307,6 +307,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30.0,
         "options": {"expires": 25},
     },
+    # Warnings runs and report jobs whose worker died (heartbeat older than JOB_HEARTBEAT_TIMEOUT) fail, with a retry.
+    "sweep-jobs": {
+        "task": "reports.sweep_jobs",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
     # The province dashboards computed slowly enough to be kept (reports.province_figures): new figures.
     "refresh-province-figures": {
         "task": "reports.refresh_kept_province_figures",
@@ -335,3 +341,6 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 150_000)
 IMPORT_INLINE_BYTES = env_int("IMPORT_INLINE_BYTES", 256 * 1024)
 # A job whose heartbeat is older than this is taken for dead (worker killed) and marked failed, with a retry.
 IMPORT_HEARTBEAT_TIMEOUT = env_int("IMPORT_HEARTBEAT_TIMEOUT", 60)
+# Warnings runs and report jobs: a running one without a heartbeat this long, or a queued one no worker took, fails.
+JOB_HEARTBEAT_TIMEOUT = env_int("JOB_HEARTBEAT_TIMEOUT", 60)
+JOB_QUEUED_TIMEOUT = env_int("JOB_QUEUED_TIMEOUT", 5 * 60)

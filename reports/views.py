@@ -59,8 +59,8 @@ def warning_run_view(request):
             "time": timezone.localtime(busy.run.requested_at).strftime("%H:%M:%S") if busy.run else "—"})
         return redirect("reports:warning_list")
     if run.state == WarningRun.State.FAILED:
-        messages.error(request, _("Chưa chạy được kiểm tra cảnh báo: hàng đợi công việc đang không phản hồi. "
-                                  "Lần chạy đã được ghi lại là thất bại; hãy bấm “Chạy lại” sau ít phút."))
+        messages.error(request, _("Chưa chạy được kiểm tra cảnh báo: %(reason)s Lần chạy đã được ghi lại là thất bại; "
+                                  "hãy bấm “Chạy lại” sau ít phút.") % {"reason": run.error})
     else:
         messages.success(request, _("Đã yêu cầu kiểm tra cảnh báo; kết quả sẽ có sau ít giây, hãy tải lại trang."))
     return redirect("reports:warning_list")
