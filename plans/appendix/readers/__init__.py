@@ -6,6 +6,12 @@ streamed), legacy xls (xlrd), ods (the OpenDocument XML, streamed with defusedxm
 the plan's own Word file (docx: its tables, through python-docx). Each reader gives cell
 text the way the office sees it: a percent cell as `80%`, a date as `31/12/2026`,
 `2,5` with the Vietnamese decimal comma.
+
+Every reader is bounded by what the file really holds, never by the size it claims: a sheet
+that declares a million rows, a cell at column ZZZZZ, a Word cell spanning 40 million columns,
+an .xls cell at (65535, 255) or an .ods row repeated a million times costs nothing until it
+holds text, and then at most `Bounds` allows. Rows and columns that only carry formatting
+are dropped where they end a sheet.
 """
 import datetime
 from dataclasses import dataclass, field
@@ -32,10 +38,161 @@ class Sheet:
     hidden: bool = False
 
 
-def too_many_rows(title):
-    limit = settings.IMPORT_MAX_ROWS
-    return ValidationError(_("Trang “%(sheet)s” có hơn %(limit)s dòng, vượt giới hạn một lần nhập. Hãy chia nhỏ tệp.")
-                           % {"sheet": title, "limit": f"{limit:,}".replace(",", ".")})
+# The last column Excel and LibreOffice open (XFD): no office program writes a cell further right.
+MAX_COLUMNS = 16_384
+# The most text one spreadsheet cell holds in Excel.
+MAX_CELL_CHARS = 32_767
+# Rows kept for a cell past the last row with text: a gap costs one slot, a row of text its width.
+_NO_CELLS = ()
+
+
+def column_letters(column):
+    """`A` for column 0, `XFD` for 16383, `ZZZZZ` however far a file claims."""
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def thousands(number):
+    """`150.000`: thousands with the Vietnamese dot."""
+    return f"{number:,}".replace(",", ".")
+
+
+class Bounds:
+    """What one upload may cost once read, counted as its cells come: refused with the sheet and the cell
+    as soon as the file holds more, so a reader never builds what it would then refuse.
+
+    Kept cells count every position of a row up to its last cell with text (the gaps are slots too) and
+    one per row; text counts the characters of distinct cell texts.
+    """
+
+    def __init__(self):
+        self.max_rows = settings.IMPORT_MAX_ROWS
+        self.max_cells = getattr(settings, "IMPORT_MAX_CELLS", 2_000_000)
+        self.max_chars = getattr(settings, "IMPORT_MAX_TEXT_CHARS", 32_000_000)
+        self.cells = self.chars = 0
+
+    def column(self, sheet, row, column):
+        """A cell with text at `column` (from 0) of sheet row `row` (from 1)."""
+        if column >= MAX_COLUMNS:
+            raise ValidationError(_(
+                "Ô %(cell)s trang “%(sheet)s” có nội dung ở cột %(column)s, ngoài cột cuối cùng một bảng tính có "
+                "(%(last)s, cột thứ %(limit)s). Hãy xoá ô đó rồi tải lên lại.") % {
+                "cell": f"{column_letters(column)}{row}", "sheet": sheet, "column": thousands(column + 1),
+                "last": column_letters(MAX_COLUMNS - 1), "limit": thousands(MAX_COLUMNS)})
+
+    def row(self, sheet, row, values):
+        """A row with text (`values`) at sheet row `row` (from 1): refused past the import's row limit."""
+        if row > self.max_rows:
+            column = next(index for index, value in enumerate(values) if value not in (None, ""))
+            raise ValidationError(_(
+                "Trang “%(sheet)s” có nội dung ở ô %(cell)s, quá %(limit)s dòng, vượt giới hạn một lần nhập. Hãy xoá "
+                "các ô thừa ở cuối trang hoặc chia nhỏ tệp.") % {
+                "sheet": sheet, "cell": f"{column_letters(column)}{row}", "limit": thousands(self.max_rows)})
+
+    def text(self, sheet, row, column, text):
+        """A cell's new text, refused when longer than a spreadsheet cell holds, and counted."""
+        if len(text) > MAX_CELL_CHARS:
+            self.too_long(sheet, row, column, len(text))
+        self.add_chars(len(text), sheet, row)
+        return text
+
+    def too_long(self, sheet, row, column, length):
+        raise ValidationError(_(
+            "Ô %(cell)s trang “%(sheet)s” dài hơn %(limit)s ký tự, quá mức một ô bảng tính có thể chứa. Hãy rút gọn "
+            "nội dung ô đó.") % {"cell": f"{column_letters(column)}{row}", "sheet": sheet,
+                                 "limit": thousands(MAX_CELL_CHARS)})
+
+    def add_chars(self, count, sheet, row):
+        self.chars += count
+        if self.chars > self.max_chars:
+            raise ValidationError(_(
+                "Tệp có hơn %(limit)s ký tự chữ (đến dòng %(row)s trang “%(sheet)s”), vượt giới hạn một lần nhập. "
+                "Hãy chia nhỏ tệp.") % {"limit": thousands(self.max_chars), "row": thousands(row), "sheet": sheet})
+
+    def add_cells(self, count, sheet, row):
+        self.cells += count
+        if self.cells > self.max_cells:
+            raise ValidationError(_(
+                "Tệp có hơn %(limit)s ô (đến dòng %(row)s trang “%(sheet)s”), vượt giới hạn một lần nhập. Hãy xoá "
+                "các cột, dòng không dùng hoặc chia nhỏ tệp.") % {
+                "limit": thousands(self.max_cells), "row": thousands(row), "sheet": sheet})
+
+
+class Rows:
+    """A sheet's rows as they are read: a row of text at sheet row `number` (from 1) is kept with its gap
+    of empty rows above it; rows without text are never kept, so formatted rows at a sheet's end cost
+    nothing, wherever they are."""
+
+    def __init__(self, sheet, bounds):
+        self.sheet, self.bounds, self.rows = sheet, bounds, sheet.rows
+
+    def add(self, number, values):
+        """Keep `values` (a list of cell text or None) as sheet row `number`, if it holds text."""
+        while values and values[-1] in (None, ""):
+            values.pop()
+        if not values:
+            return
+        self.bounds.row(self.sheet.title, number, values)
+        gap = number - 1 - len(self.rows)
+        self.bounds.add_cells(max(gap, 0) + 1 + len(values), self.sheet.title, number)
+        if gap > 0:
+            self.rows.extend([_NO_CELLS] * gap)
+        self.rows.append(values)
+
+    @property
+    def count(self):
+        return len(self.rows)
+
+
+def parse_xml(stream, start=None, end=None, text=None):
+    """Stream an XML part through expat's callbacks, names as `uri}local`: no element is ever kept, so a
+    part of a million rows costs what its current row does. Like defusedxml, refuses any DTD or entity
+    declaration (billion laughs, external entities)."""
+    from xml.parsers import expat
+
+    def forbidden(*args):
+        raise ValueError("DTDs and entities are not allowed")
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = parser.ExternalEntityRefHandler = forbidden
+    if start:
+        parser.StartElementHandler = start
+    if end:
+        parser.EndElementHandler = end
+    if text:
+        parser.CharacterDataHandler = text
+    parser.buffer_text = True
+    parser.ParseFile(stream)
+
+
+class TextParts:
+    """Text gathered from a cell's pieces, refused as soon as it outgrows what one cell holds."""
+
+    def __init__(self):
+        self.parts, self.length = [], 0
+
+    def add(self, data, overflow):
+        self.length += len(data)
+        if self.length > MAX_CELL_CHARS:
+            overflow(self.length)
+        self.parts.append(data)
+
+    def text(self):
+        return "".join(self.parts)
+
+
+def place(values, column, text):
+    """Put `text` at `column` of a row being read, the columns before it left empty."""
+    if column < len(values):
+        values[column] = text
+    else:
+        values.extend([None] * (column - len(values)))
+        values.append(text)
 
 
 def unreadable(name):
@@ -80,7 +237,7 @@ def inflated_size(data):
 
 
 def read_sheets(data, name):
-    """Every sheet (or Word table) of an upload, checked first: a list of `Sheet`."""
+    """Every sheet (or Word table) of an upload, checked first and read within `Bounds`: a list of `Sheet`."""
     kind = check_upload(data, name)
     if kind == XLSX:
         from .xlsx import read
@@ -90,7 +247,7 @@ def read_sheets(data, name):
         from .ods import read
     else:
         from .docx import read
-    return read(data, name)
+    return read(data, name, Bounds())
 
 
 def number_text(value, *, percent=False):
@@ -98,6 +255,8 @@ def number_text(value, *, percent=False):
     if isinstance(value, int):
         return f"{value * 100}%" if percent else str(value)
     value = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not value.is_finite() or abs(value.adjusted()) > 30:
+        return str(value)  # written out whole it would be a number of a billion digits
     if percent:
         value *= 100
     if value == value.to_integral_value():
