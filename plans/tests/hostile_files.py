@@ -223,7 +223,7 @@ def catalogue():
         ("formatted cells down to (65535, 255).xls", lambda: xls(far_blank_rows=128), 6),
         ("text at (65535, 255).xls", lambda: xls(far_text="x"), 6),
         ("a million empty rows of 16384 columns.ods", lambda: ods(ods_row([(None, 16_384)], 1_000_000)), 6),
-        ("a text row repeated a million times.ods", lambda: ods(ods_row([("x", 1)], 1_000_000)), "150.000"),
+        ("a text row repeated a million times.ods", lambda: ods(ods_row([("x", 1)], 1_000_000)), "lặp lại"),
         ("a text cell repeated a million columns.ods", lambda: ods(ods_row([("x", 1_000_000)])), "cột"),
         ("a space repeated 100 million times.ods",
          lambda: ods('<table:table-row><table:table-cell><text:p>a<text:s text:c="100000000"/></text:p>'

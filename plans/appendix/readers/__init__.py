@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from ...workbooks import check_size, zip_entries
@@ -65,15 +66,20 @@ class Bounds:
     """What one upload may cost once read, counted as its cells come: refused with the sheet and the cell
     as soon as the file holds more, so a reader never builds what it would then refuse.
 
-    Kept cells count every position of a row up to its last cell with text (the gaps are slots too) and
-    one per row; text counts the characters of distinct cell texts.
+    Three counts, for memory and for the work after reading: kept cells (every position of a row up to its
+    last cell with text, the gaps too, and one per row), text (the characters of distinct cell texts), and
+    what the rows deliver to the table reader (their characters, shared strings, merged and repeated cells
+    counted each time, and 8 a cell with text): a file may deliver a few times what it holds unpacked, never the
+    thousands of times a merged-down cell or a repeated row could make of it.
     """
 
-    def __init__(self):
+    def __init__(self, size=0):
         self.max_rows = settings.IMPORT_MAX_ROWS
         self.max_cells = getattr(settings, "IMPORT_MAX_CELLS", 2_000_000)
         self.max_chars = getattr(settings, "IMPORT_MAX_TEXT_CHARS", 32_000_000)
-        self.cells = self.chars = 0
+        self.max_delivered = 4 * size + 1_000_000
+        self.size = size
+        self.cells = self.chars = self.delivered = 0
 
     def column(self, sheet, row, column):
         """A cell with text at `column` (from 0) of sheet row `row` (from 1)."""
@@ -113,6 +119,15 @@ class Bounds:
                 "Tệp có hơn %(limit)s ký tự chữ (đến dòng %(row)s trang “%(sheet)s”), vượt giới hạn một lần nhập. "
                 "Hãy chia nhỏ tệp.") % {"limit": thousands(self.max_chars), "row": thousands(row), "sheet": sheet})
 
+    def deliver(self, values, sheet, row):
+        self.delivered += sum(len(value) + 8 for value in values if value)
+        if self.delivered > self.max_delivered:
+            raise ValidationError(_(
+                "Tệp lặp lại nội dung quá nhiều: đến dòng %(row)s trang “%(sheet)s” đã có hơn %(limit)s ký tự, từ một "
+                "tệp %(size)s khi giải nén (ô gộp, dòng lặp lại hoặc chuỗi dùng chung). Hãy bỏ gộp ô, xoá dòng lặp "
+                "hoặc chia nhỏ tệp.") % {"row": thousands(row), "sheet": sheet, "limit": thousands(self.max_delivered),
+                                         "size": filesizeformat(self.size)})
+
     def add_cells(self, count, sheet, row):
         self.cells += count
         if self.cells > self.max_cells:
@@ -139,6 +154,7 @@ class Rows:
         self.bounds.row(self.sheet.title, number, values)
         gap = number - 1 - len(self.rows)
         self.bounds.add_cells(max(gap, 0) + 1 + len(values), self.sheet.title, number)
+        self.bounds.deliver(values, self.sheet.title, number)
         if gap > 0:
             self.rows.extend([_NO_CELLS] * gap)
         self.rows.append(values)
@@ -247,7 +263,7 @@ def read_sheets(data, name):
         from .ods import read
     else:
         from .docx import read
-    return read(data, name, Bounds())
+    return read(data, name, Bounds(inflated_size(data)))
 
 
 def number_text(value, *, percent=False):

@@ -1,56 +1,62 @@
 """Legacy .xls workbooks through xlrd, with their number formats (percent cells) and hidden sheets.
 
 xlrd pads every row to the sheet's widest and keeps every blank formatted cell: a 6 KB file with one
-formatted cell at (65535, 255) became 16 million cells. Here a sheet is loaded with ragged rows and
-a cell store that drops blank cells and counts the rest against the reading's `Bounds` as they come.
+formatted cell at (65535, 255) became 16 million cells. Here xlrd only decodes the records: each
+cell's text is kept by row as it comes, blank cells dropped, the rest counted against the reading's
+`Bounds`.
 """
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from . import Rows, Sheet, date_text, number_text
+from . import Rows, Sheet, date_text, number_text, place
 
 
-def _bounded_sheet(book, index, bounds):
-    """Sheet `index` read as `Book.get_sheet` reads it, its cells through `_keep_cell`."""
+def _sheet_rows(book, index, sheet, bounds, percent_xf):
+    """Sheet `index` read as `Book.get_sheet` reads it, each cell turned into its text as xlrd hands it over
+    and kept by row, never in xlrd's own grid (which builds every row down to the last cell)."""
     from xlrd import sheet as xlrd_sheet
     from xlrd.biffh import XL_WORKSHEET
 
     book._position = book._sh_abs_posn[index]
     book.getbof(XL_WORKSHEET)
     source = xlrd_sheet.Sheet(book, book._position, book._sheet_names[index], index)
-    put = source.put_cell
-    kept = {"row": -1, "width": 0}
+    by_row = {}
 
     def keep_cell(rowx, colx, ctype, value, xf_index):
-        if ctype in (xlrd_sheet.XL_CELL_EMPTY, xlrd_sheet.XL_CELL_BLANK) or value in ("", None):
+        if ctype is None:  # a number: its format tells a date
+            ctype = source._xf_index_to_xl_type_map[xf_index]
+        text = _text(ctype, value, xf_index, book, percent_xf)
+        if not text:
             return  # a formatted empty cell, wherever it is
-        if rowx != kept["row"]:
-            kept["row"], kept["width"] = rowx, 0
-        if colx >= kept["width"]:
-            bounds.add_cells(colx + 1 - kept["width"], source.name, rowx + 1)
-            kept["width"] = colx + 1
-        put(rowx, colx, ctype, value, xf_index)
+        values = by_row.get(rowx)
+        if values is None:
+            bounds.add_cells(1, sheet.title, rowx + 1)
+            values = by_row[rowx] = []
+        if colx >= len(values):
+            bounds.add_cells(colx + 1 - len(values), sheet.title, rowx + 1)
+        place(values, colx, text)
 
     source.put_cell = keep_cell
     source.read(book)
-    book._sheet_list[index] = source
-    return source
+    rows = Rows(sheet, bounds)
+    for rowx in sorted(by_row):
+        rows.add(rowx + 1, by_row.pop(rowx))
 
 
-def _text(cell, xf_index, book, percent_xf):
+def _text(ctype, value, xf_index, book, percent_xf):
     import xlrd
 
-    if cell.ctype == xlrd.XL_CELL_TEXT:
-        return cell.value
-    if cell.ctype == xlrd.XL_CELL_DATE:
+    if ctype == xlrd.XL_CELL_TEXT:
+        return value
+    if ctype == xlrd.XL_CELL_DATE:
         try:
-            return date_text(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+            return date_text(xlrd.xldate.xldate_as_datetime(value, book.datemode))
         except (ValueError, OverflowError):
-            return number_text(cell.value)
-    if cell.ctype == xlrd.XL_CELL_NUMBER:
-        return number_text(cell.value, percent=xf_index in percent_xf)
-    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
-        return str(bool(cell.value))
+            return number_text(value)
+    if ctype == xlrd.XL_CELL_NUMBER:
+        return number_text(value, percent=xf_index in percent_xf)
+    if ctype == xlrd.XL_CELL_BOOLEAN:
+        return str(bool(value))
     return None
 
 
@@ -58,7 +64,7 @@ def read(data, name, bounds):
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, ragged_rows=True)
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
     except Exception:
         raise ValidationError(_("Tệp “%(name)s” được đặt mật khẩu hoặc bị hỏng, không đọc được.") % {"name": name})
     percent_xf = set()
@@ -71,16 +77,8 @@ def read(data, name, bounds):
         for index in range(book.nsheets):
             sheet = Sheet(book._sheet_names[index], hidden=bool(book._sheet_visibility[index]))
             sheets.append(sheet)
-            if sheet.hidden:
-                continue
-            source = _bounded_sheet(book, index, bounds)
-            rows = Rows(sheet, bounds)
-            for r in range(source.nrows):
-                if not source.row_len(r):
-                    continue
-                rows.add(r + 1, [_text(cell, source.cell_xf_index(r, c), book, percent_xf)
-                                 for c, cell in enumerate(source.row(r))])
-            book.unload_sheet(index)
+            if not sheet.hidden:
+                _sheet_rows(book, index, sheet, bounds, percent_xf)
     except ValidationError:
         raise
     except Exception:
