@@ -48,15 +48,16 @@ def test_a_cell_merged_down_gives_each_row_its_text_and_a_span_keeps_the_text_on
     assert [row[1] for row in sheet.rows[7:]] == ["Nhiệm vụ số 7", "Nhiệm vụ số 8", "Nhiệm vụ số 9"]
 
 
-def test_the_bounds_count_cells_kept_across_rows(settings):
-    settings.IMPORT_MAX_CELLS = 100
+def test_memory_counts_the_positions_kept_up_to_a_far_cell(settings):
+    settings.IMPORT_MAX_READ_BYTES = 2048  # a row with text at column BZ keeps 78 positions: 624 bytes and more
     with pytest.raises(ValidationError) as refused:
-        read_sheets(hostile.xlsx([(n, "BZ", "x") for n in range(1, 3)]), "rong.xlsx")  # 78 columns a row
-    assert "hơn 100 ô" in refused.value.messages[0] and "dòng 2" in refused.value.messages[0]
-    settings.IMPORT_MAX_CELLS, settings.IMPORT_MAX_TEXT_CHARS = 2_000_000, 50
-    with pytest.raises(ValidationError) as refused:
-        read_sheets(hostile.ods(), "bang.ods")
-    assert "hơn 50 ký tự" in refused.value.messages[0]
+        read_sheets(hostile.xlsx([(n, "BZ", "x") for n in range(1, 9)]), "rong.xlsx")
+    assert refused.value.messages == [
+        "Tệp quá lớn để đọc một lần: đến dòng 2 trang “Phụ lục II”, nội dung đã cần hơn 2,0\xa0KB bộ nhớ, giới hạn "
+        "một lần nhập. Hãy chia nhỏ tệp hoặc xoá các cột, dòng không dùng."]
+    settings.IMPORT_MAX_READ_BYTES = 8192
+    sheet, = read_sheets(hostile.xlsx([(n, "F", "x") for n in range(1, 9)]), "hep.xlsx")
+    assert [row[1] for row in sheet.rows[2:]] == [task[1] for task in hostile.TASKS]
 
 
 # The assignment workbook ("Phân công nhiệm vụ") reads uploads through the same readers, inside the request.

@@ -14,6 +14,7 @@ holds text, and then at most `Bounds` allows. Rows and columns that only carry f
 are dropped where they end a sheet.
 """
 import datetime
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -43,6 +44,8 @@ class Sheet:
 MAX_COLUMNS = 16_384
 # The most text one spreadsheet cell holds in Excel.
 MAX_CELL_CHARS = 32_767
+# Texts shorter than this are kept once however many cells hold them.
+_SHARED_TEXT = 120
 # Rows kept for a cell past the last row with text: a gap costs one slot, a row of text its width.
 _NO_CELLS = ()
 
@@ -66,20 +69,20 @@ class Bounds:
     """What one upload may cost once read, counted as its cells come: refused with the sheet and the cell
     as soon as the file holds more, so a reader never builds what it would then refuse.
 
-    Three counts, for memory and for the work after reading: kept cells (every position of a row up to its
-    last cell with text, the gaps too, and one per row), text (the characters of distinct cell texts), and
-    what the rows deliver to the table reader (their characters, shared strings, merged and repeated cells
-    counted each time, and 8 a cell with text): a file may deliver a few times what it holds unpacked, never the
-    thousands of times a merged-down cell or a repeated row could make of it.
+    Two counts. Memory: the bytes of what is kept (8 a position of a row up to its last cell with text, the
+    gaps above a row far down too, 64 a row, each new text object its own size), a few MB short of the
+    objects' real size. Work: what the rows deliver to the table reader (their characters, shared strings,
+    merged and repeated cells counted each time, and 8 a cell with text), a few times what the file holds
+    unpacked, never the thousands of times a merged-down cell or a repeated row could make of it.
     """
 
     def __init__(self, size=0):
         self.max_rows = settings.IMPORT_MAX_ROWS
-        self.max_cells = getattr(settings, "IMPORT_MAX_CELLS", 2_000_000)
-        self.max_chars = getattr(settings, "IMPORT_MAX_TEXT_CHARS", 32_000_000)
+        self.max_bytes = getattr(settings, "IMPORT_MAX_READ_BYTES", 100 * 1024 * 1024)
         self.max_delivered = 4 * size + 1_000_000
         self.size = size
-        self.cells = self.chars = self.delivered = 0
+        self.bytes = self.delivered = 0
+        self.texts = {}
 
     def column(self, sheet, row, column):
         """A cell with text at `column` (from 0) of sheet row `row` (from 1)."""
@@ -103,21 +106,13 @@ class Bounds:
         """A cell's new text, refused when longer than a spreadsheet cell holds, and counted."""
         if len(text) > MAX_CELL_CHARS:
             self.too_long(sheet, row, column, len(text))
-        self.add_chars(len(text), sheet, row)
-        return text
+        return self.keep_text(text, sheet, row)
 
     def too_long(self, sheet, row, column, length):
         raise ValidationError(_(
             "Ô %(cell)s trang “%(sheet)s” dài hơn %(limit)s ký tự, quá mức một ô bảng tính có thể chứa. Hãy rút gọn "
             "nội dung ô đó.") % {"cell": f"{column_letters(column)}{row}", "sheet": sheet,
                                  "limit": thousands(MAX_CELL_CHARS)})
-
-    def add_chars(self, count, sheet, row):
-        self.chars += count
-        if self.chars > self.max_chars:
-            raise ValidationError(_(
-                "Tệp có hơn %(limit)s ký tự chữ (đến dòng %(row)s trang “%(sheet)s”), vượt giới hạn một lần nhập. "
-                "Hãy chia nhỏ tệp.") % {"limit": thousands(self.max_chars), "row": thousands(row), "sheet": sheet})
 
     def deliver(self, values, sheet, row):
         self.delivered += sum(len(value) + 8 for value in values if value)
@@ -129,12 +124,27 @@ class Bounds:
                                          "size": filesizeformat(self.size)})
 
     def add_cells(self, count, sheet, row):
-        self.cells += count
-        if self.cells > self.max_cells:
+        """`count` positions kept in rows."""
+        self.add_bytes(8 * count, sheet, row)
+
+    def keep_text(self, text, sheet, row):
+        """The text to keep for a cell, counted: one object for each short text however often it repeats (unit
+        names, products, timelines typed on every row), as the table reader would keep it anyway."""
+        if len(text) >= _SHARED_TEXT:
+            self.add_bytes(sys.getsizeof(text), sheet, row)
+            return text
+        kept = self.texts.setdefault(text, text)
+        if kept is text:
+            self.add_bytes(sys.getsizeof(text) + 40, sheet, row)  # and its place in `texts`
+        return kept
+
+    def add_bytes(self, count, sheet, row):
+        self.bytes += count
+        if self.bytes > self.max_bytes:
             raise ValidationError(_(
-                "Tệp có hơn %(limit)s ô (đến dòng %(row)s trang “%(sheet)s”), vượt giới hạn một lần nhập. Hãy xoá "
-                "các cột, dòng không dùng hoặc chia nhỏ tệp.") % {
-                "limit": thousands(self.max_cells), "row": thousands(row), "sheet": sheet})
+                "Tệp quá lớn để đọc một lần: đến dòng %(row)s trang “%(sheet)s”, nội dung đã cần hơn %(limit)s bộ "
+                "nhớ, giới hạn một lần nhập. Hãy chia nhỏ tệp hoặc xoá các cột, dòng không dùng.") % {
+                "row": thousands(row), "sheet": sheet, "limit": filesizeformat(self.max_bytes)})
 
 
 class Rows:
@@ -153,7 +163,7 @@ class Rows:
             return
         self.bounds.row(self.sheet.title, number, values)
         gap = number - 1 - len(self.rows)
-        self.bounds.add_cells(max(gap, 0) + 1 + len(values), self.sheet.title, number)
+        self.bounds.add_cells(max(gap, 0) + 8 + len(values), self.sheet.title, number)  # a row's list: 64 bytes
         self.bounds.deliver(values, self.sheet.title, number)
         if gap > 0:
             self.rows.extend([_NO_CELLS] * gap)

@@ -139,7 +139,7 @@ class _DocumentParser:
             text = self.above.get(offset)  # the text of the cell this one continues, as python-docx gives it
         else:
             text = "\n".join(cell["parts"])
-            self.bounds.add_chars(len(text), self.sheet.title, self.row_number)
+            text = self.bounds.keep_text(text, self.sheet.title, self.row_number)
         self.offsets[offset] = text
         self.grid = offset + cell["span"]
         if text:

@@ -46,7 +46,7 @@ class _ContentParser:
     def __init__(self, bounds):
         self.bounds = bounds
         self.sheets, self.hidden_styles = [], set()
-        self.depth = 0
+        self.depth, self.table_depth = 0, None
         self.style = None           # the table style being read and whether it hides its table
         self.sheet = self.rows = None
         self.row_depth = None       # depth of the open row (a table inside a cell has rows of its own)
@@ -106,19 +106,19 @@ class _ContentParser:
         elif depth == self.row_depth:
             self.row_depth = None
             self._close_row()
-        elif name == f"{_TABLE}table" and depth == getattr(self, "table_depth", None):
+        elif name == f"{_TABLE}table" and depth == self.table_depth:
             self.sheet = self.rows = None
 
     def _close_cell(self):
         cell, self.cell = self.cell, None
         text = cell["typed"]
-        if text is None and cell["paragraphs"]:
+        if text is None:
             text = "\n".join(cell["paragraphs"])
-            self.bounds.add_chars(len(text), self.sheet.title, self.row_number + 1)
         first, count = self.column, cell["repeat"]
         self.column += count
         if not text:
             return
+        text = self.bounds.keep_text(text, self.sheet.title, self.row_number + 1)
         self.bounds.column(self.sheet.title, self.row_number + 1, min(first + count - 1, MAX_COLUMNS))
         place(self.values, first, text)
         self.values.extend([text] * (count - 1))

@@ -30,10 +30,10 @@ def _sheet_rows(book, index, sheet, bounds, percent_xf):
             return  # a formatted empty cell, wherever it is
         values = by_row.get(rowx)
         if values is None:
-            bounds.add_cells(1, sheet.title, rowx + 1)
             values = by_row[rowx] = []
         if colx >= len(values):
             bounds.add_cells(colx + 1 - len(values), sheet.title, rowx + 1)
+        text = bounds.keep_text(text, sheet.title, rowx + 1)
         place(values, colx, text)
 
     source.put_cell = keep_cell

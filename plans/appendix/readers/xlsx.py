@@ -86,13 +86,12 @@ def _shared_strings(archive, names, bounds):
         if name == "t":
             state["collecting"] = False
         elif name == "si":
-            if len(strings) >= bounds.max_cells:
-                bounds.add_cells(bounds.max_cells, "sharedStrings", len(strings))
+            bounds.add_cells(1, "sharedStrings", len(strings) + 1)
             if state["overlong"]:
                 strings.append(_Overlong(state["overlong"]))
             else:
                 value = state["parts"].text()
-                bounds.add_chars(len(value), "sharedStrings", len(strings) + 1)
+                value = bounds.keep_text(value, "sharedStrings", len(strings) + 1)
                 strings.append(value)
 
     with archive.open("xl/sharedStrings.xml") as stream:
@@ -246,7 +245,7 @@ class _SheetParser:
             return
         self.bounds.column(self.title, self.row_number, column)
         if not shared:
-            self.bounds.text(self.title, self.row_number, column, text)
+            text = self.bounds.text(self.title, self.row_number, column, text)
         place(self.values, column, text)
 
 
