@@ -224,6 +224,8 @@ def catalogue():
         ("text at (65535, 255).xls", lambda: xls(far_text="x"), 6),
         ("a million empty rows of 16384 columns.ods", lambda: ods(ods_row([(None, 16_384)], 1_000_000)), 6),
         ("a text row repeated a million times.ods", lambda: ods(ods_row([("x", 1)], 1_000_000)), "lặp lại"),
+        ("a task row repeated a million times.ods", lambda: ods(ods_row([(v, 1) for v in TASKS[0]], 1_000_000)),
+         "lặp lại"),
         ("a text cell repeated a million columns.ods", lambda: ods(ods_row([("x", 1_000_000)])), "cột"),
         ("a space repeated 100 million times.ods",
          lambda: ods('<table:table-row><table:table-cell><text:p>a<text:s text:c="100000000"/></text:p>'

@@ -1,9 +1,9 @@
 """Turning an uploaded file into sheets of cell text, whatever office program wrote it.
 
 Every format goes through the same safety checks first (size, zip structure and the
-sizes it declares, passwords, macros), then its own reader: xlsx (openpyxl, read-only,
-streamed), legacy xls (xlrd), ods (the OpenDocument XML, streamed with defusedxml) and
-the plan's own Word file (docx: its tables, through python-docx). Each reader gives cell
+sizes it declares, passwords, macros), then its own reader: xlsx, ods and the plan's own
+Word file (docx: its tables) from their XML parts streamed through expat (`parse_xml`: no
+element kept, no DTD or entity allowed), legacy xls through xlrd's record decoder. Each reader gives cell
 text the way the office sees it: a percent cell as `80%`, a date as `31/12/2026`,
 `2,5` with the Vietnamese decimal comma.
 
@@ -72,7 +72,7 @@ class Bounds:
     Two counts. Memory: the bytes of what is kept (8 a position of a row up to its last cell with text, the
     gaps above a row far down too, 64 a row, each new text object its own size), a few MB short of the
     objects' real size. Work: what the rows deliver to the table reader (their characters, shared strings,
-    merged and repeated cells counted each time, and 8 a cell with text), a few times what the file holds
+    merged and repeated cells counted each time, 8 a cell with text and 64 a row), a few times what the file holds
     unpacked, never the thousands of times a merged-down cell or a repeated row could make of it.
     """
 
@@ -115,7 +115,7 @@ class Bounds:
                                  "limit": thousands(MAX_CELL_CHARS)})
 
     def deliver(self, values, sheet, row):
-        self.delivered += sum(len(value) + 8 for value in values if value)
+        self.delivered += 64 + sum(len(value) + 8 for value in values if value)
         if self.delivered > self.max_delivered:
             raise ValidationError(_(
                 "Tệp lặp lại nội dung quá nhiều: đến dòng %(row)s trang “%(sheet)s” đã có hơn %(limit)s ký tự, từ một "
