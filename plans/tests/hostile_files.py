@@ -122,6 +122,16 @@ def docx(*, span=None, span_then_text=False, merged_rows=0):
     return buffer.getvalue()
 
 
+def docx_empty_tables(count):
+    """The six tasks, then `count` empty tables (`<w:tbl/>`: 8 bytes each unpacked)."""
+    source = zipfile.ZipFile(io.BytesIO(docx()))
+    document = source.read("word/document.xml").decode()
+    end = document.index("<w:sectPr")
+    document = document[:end] + "<w:tbl/>" * count + document[end:]
+    return _zip([(name, document if name == "word/document.xml" else source.read(name))
+                 for name in source.namelist()])
+
+
 def _w_element(tag, value):
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -220,6 +230,7 @@ def catalogue():
         ("gridSpan 40000000 at a row's end.docx", lambda: docx(span=40_000_000), 6),
         ("gridSpan 40000000 then text.docx", lambda: docx(span=40_000_000, span_then_text=True), "gridSpan"),
         ("a lead unit merged down 3000 rows.docx", lambda: docx(merged_rows=3000), 3006),
+        ("a million empty tables.docx", lambda: docx_empty_tables(1_000_000), "quá lớn"),
         ("formatted cells down to (65535, 255).xls", lambda: xls(far_blank_rows=128), 6),
         ("text at (65535, 255).xls", lambda: xls(far_text="x"), 6),
         ("a million empty rows of 16384 columns.ods", lambda: ods(ods_row([(None, 16_384)], 1_000_000)), 6),

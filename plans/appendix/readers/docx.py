@@ -157,7 +157,7 @@ class _DocumentParser:
         while title in self.titles:
             title = f"{self.heading or 'Bảng'} ({len(self.sheets) + 1})"
         self.titles.add(title)
-        self.bounds.add_cells(1, title, 0)
+        self.bounds.add_sheet(title)
         self.sheet = Sheet(title)
         self.sheets.append(self.sheet)
         self.rows = Rows(self.sheet, self.bounds)

@@ -18,6 +18,8 @@ _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 _CELLS = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
+# A workbook has a style per hidden sheet: more than this are not a workbook's own.
+_HIDDEN_STYLES = 10_000
 _SPECIAL = {f"{_TEXT}tab": "\t", f"{_TEXT}line-break": "\n"}
 
 
@@ -58,12 +60,13 @@ class _ContentParser:
         self.depth += 1
         if name == f"{_STYLE}style":
             self.style = attrs.get(f"{_STYLE}name")
-        elif name == f"{_STYLE}table-properties" and attrs.get(f"{_TABLE}display") == "false":
+        elif name == f"{_STYLE}table-properties" and attrs.get(f"{_TABLE}display") == "false" \
+                and len(self.hidden_styles) < _HIDDEN_STYLES:
             self.hidden_styles.add(self.style)
         elif name == f"{_TABLE}table" and self.sheet is None:
             self.table_depth = self.depth
             title = attrs.get(f"{_TABLE}name", "")
-            self.bounds.add_cells(1, title, 0)
+            self.bounds.add_sheet(title)
             self.sheet = Sheet(title, hidden=attrs.get(f"{_TABLE}style-name") in self.hidden_styles)
             self.sheets.append(self.sheet)
             self.rows = Rows(self.sheet, self.bounds)

@@ -35,7 +35,7 @@ def _sheets(archive, bounds):
         if name == "workbookPr":
             settings["date1904"] = attrs.get("date1904") in ("1", "true")
         elif name == "sheet":
-            bounds.add_cells(1, attrs.get("name", ""), 0)
+            bounds.add_sheet(attrs.get("name", ""))
             found.append((attrs.get("name", ""), attrs.get(f"{_DOC_RELS}id"), attrs.get("state", "visible") != "visible"))
 
     with archive.open("xl/workbook.xml") as stream:
