@@ -1,6 +1,8 @@
 """Small files that claim huge tables (issue 21 point 3, issue 24's formatted last row): each format's reader
 is bounded by the cells a file really holds. Each file is read in a child process whose peak memory is
 asserted; a refusal names the cell, the row or the limit in Vietnamese."""
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -46,6 +48,19 @@ def test_a_cell_merged_down_gives_each_row_its_text_and_a_span_keeps_the_text_on
     assert sheet.rows[0] == hostile.HEADER
     assert [row[2] for row in sheet.rows[7:]] == ["Phòng Kinh tế"] * 3
     assert [row[1] for row in sheet.rows[7:]] == ["Nhiệm vụ số 7", "Nhiệm vụ số 8", "Nhiệm vụ số 9"]
+
+
+def test_word_tables_under_the_same_heading_get_titles_of_their_own():
+    from docx import Document
+
+    document = Document()
+    for heading in ("PHỤ LỤC (3)", "PHỤ LỤC", "PHỤ LỤC"):
+        document.add_paragraph(heading)
+        document.add_table(rows=1, cols=1).cell(0, 0).text = "STT"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert [sheet.title for sheet in read_sheets(buffer.getvalue(), "ke-hoach.docx")] == [
+        "PHỤ LỤC (3)", "PHỤ LỤC", "PHỤ LỤC (4)"]
 
 
 def test_memory_counts_the_positions_kept_up_to_a_far_cell(settings):

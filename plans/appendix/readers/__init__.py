@@ -176,10 +176,6 @@ class Rows:
             self.rows.extend([_NO_CELLS] * gap)
         self.rows.append(values)
 
-    @property
-    def count(self):
-        return len(self.rows)
-
 
 def parse_xml(stream, start=None, end=None, text=None):
     """Stream an XML part through expat's callbacks, names as `uri}local`: no element is ever kept, so a

@@ -154,8 +154,10 @@ class _DocumentParser:
 
     def _open_table(self):
         title = self.heading or f"Bảng {len(self.sheets) + 1}"
-        while title in self.titles:
-            title = f"{self.heading or 'Bảng'} ({len(self.sheets) + 1})"
+        number = len(self.sheets)
+        while title in self.titles:  # counting up: "PHỤ LỤC (3)" typed above two "PHỤ LỤC" tables looped forever
+            number += 1
+            title = f"{self.heading or 'Bảng'} ({number})"
         self.titles.add(title)
         self.bounds.add_sheet(title)
         self.sheet = Sheet(title)
