@@ -37,8 +37,9 @@ def _xlsx_cell(reference, text):
     return f'<c r="{reference}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'
 
 
-def xlsx(extra_cells=(), *, shared_strings=None, rows=ROWS):
-    """The six tasks, and `extra_cells`: (row, column letters, text or None for a formatted empty cell)."""
+def xlsx(extra_cells=(), *, shared_strings=None, rows=ROWS, extra_xml=""):
+    """The six tasks, and `extra_cells`: (row, column letters, text or None for a formatted empty cell), and
+    `extra_xml` written as it is after the rows."""
     by_row = {}
     for number, row in enumerate(rows, start=1):
         by_row[number] = [_xlsx_cell(f"{column_letters(c)}{number}", v) for c, v in enumerate(row) if v]
@@ -60,7 +61,7 @@ def xlsx(extra_cells=(), *, shared_strings=None, rows=ROWS):
         ("xl/styles.xml", f'<styleSheet xmlns="{main}"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="0"/>'
                           f'</cellXfs></styleSheet>'),
         ("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{main}"><dimension ref="A1:{LAST_COLUMN}{LAST_ROW}"/>'
-                                     f'<sheetData>{sheet}</sheetData></worksheet>'),
+                                     f'<sheetData>{sheet}{extra_xml}</sheetData></worksheet>'),
     ]
     if shared_strings is not None:
         entries.append(("xl/sharedStrings.xml", f'<sst xmlns="{main}">'
@@ -224,9 +225,19 @@ def catalogue():
         ("six tasks, one formatted cell on row 1048576.xlsx", xlsx_formatted_last_row, 6),
         ("text on row 1048576.xlsx", lambda: xlsx([(LAST_ROW, "A", "x")]), "A1048576"),
         ("a shared string of 10 million characters.xlsx",
-         lambda: xlsx([(20, "B", "#0")], shared_strings=["x" * 10_000_000]), "B20"),
-        ("an unused shared string of 10 million characters.xlsx",
-         lambda: xlsx(shared_strings=["x" * 10_000_000]), 6),
+         lambda: xlsx([(20, "B", "#0")], shared_strings=["x" * 10_000_000]), "đoạn liền dài hơn 1,0"),
+        ("an unused shared string of 1 million characters.xlsx",
+         lambda: xlsx(shared_strings=["x" * 1_000_000]), 6),
+        ("a rich inline string of a million runs.xlsx",
+         lambda: xlsx(extra_xml=('<row r="20"><c r="B20" t="inlineStr"><is>'
+                                                    + "<r><t>x</t></r>" * 1_000_000 + "</is></c></row>")), "B20"),
+        ("an attribute of 20 MB.xlsx", lambda: xlsx(extra_xml=f'<row r="30" spans="{"1>" * 10_000_000}"/>'),
+         "xl/worksheets/sheet1.xml"),
+        ("a shared string of 1 million characters.xlsx",
+         lambda: xlsx([(20, "B", "#0")], shared_strings=["x" * 1_000_000]), "B20"),
+        ("a cell of a million paragraphs.ods",
+         lambda: ods("<table:table-row><table:table-cell>" + "<text:p>x</text:p>" * 1_000_000
+                     + "</table:table-cell></table:table-row>"), "ký tự"),
         ("gridSpan 40000000 at a row's end.docx", lambda: docx(span=40_000_000), 6),
         ("gridSpan 40000000 then text.docx", lambda: docx(span=40_000_000, span_then_text=True), "gridSpan"),
         ("a lead unit merged down 3000 rows.docx", lambda: docx(merged_rows=3000), 3006),

@@ -44,6 +44,9 @@ class Sheet:
 MAX_COLUMNS = 16_384
 # The most text one spreadsheet cell holds in Excel.
 MAX_CELL_CHARS = 32_767
+# XML read a chunk at a time; no tag, or text up to the next tag, is longer than this in an office file (a cell
+# holds 32,767 characters: 128 KB at most in UTF-8).
+_CHUNK, _MAX_TOKEN = 64 * 1024, 1024 * 1024
 # Texts shorter than this are kept once however many cells hold them.
 _SHARED_TEXT = 120
 # Rows kept for a cell past the last row with text: a gap costs one slot, a row of text its width.
@@ -196,7 +199,21 @@ def parse_xml(stream, start=None, end=None, text=None):
     if text:
         parser.CharacterDataHandler = text
     parser.buffer_text = True
-    parser.ParseFile(stream)
+    run = 0  # bytes since the last `<`: a tag, or text, longer than an office writes is refused before expat,
+    # which parses a tag again each time more of it arrives (a 120 MB attribute ran for more than ten minutes)
+    while chunk := stream.read(_CHUNK):
+        first = chunk.find(b"<")
+        if first < 0:
+            run += len(chunk)
+        elif run + first <= _MAX_TOKEN:
+            run = len(chunk) - chunk.rfind(b"<")
+        if run + max(first, 0) > _MAX_TOKEN:
+            raise ValidationError(_(
+                "Tệp có một đoạn liền dài hơn %(limit)s (trong %(part)s), điều Excel, Word hay LibreOffice không "
+                "tạo ra: có thể là tệp độc hại.") % {"limit": filesizeformat(_MAX_TOKEN),
+                                                     "part": getattr(stream, "name", "")})
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
 
 
 class TextParts:

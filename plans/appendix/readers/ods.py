@@ -79,7 +79,7 @@ class _ContentParser:
             self.values, self.column = [], 0
         elif name in _CELLS and self.depth == (self.row_depth or 0) + 1:
             self.cell = {"typed": _typed_text(attrs), "repeat": _repeat(attrs.get(f"{_TABLE}number-columns-repeated")),
-                         "paragraphs": []}
+                         "paragraphs": [], "length": 0}
         elif self.cell is not None and self.paragraph is None and name == f"{_TEXT}p" \
                 and self.depth == self.row_depth + 2:
             self.paragraph = (self.depth, TextParts())
@@ -102,7 +102,11 @@ class _ContentParser:
     def end(self, name):
         depth, self.depth = self.depth, self.depth - 1
         if self.paragraph is not None and depth == self.paragraph[0]:
-            self.cell["paragraphs"].append(self.paragraph[1].text())
+            paragraphs = self.cell["paragraphs"]
+            paragraphs.append(self.paragraph[1].text())
+            self.cell["length"] += len(paragraphs[-1]) + 1
+            if self.cell["length"] > MAX_CELL_CHARS + 1:  # a cell of a million short paragraphs, refused early
+                self._overlong(self.cell["length"])
             self.paragraph = None
         elif self.cell is not None and depth == self.row_depth + 1:
             self._close_cell()
@@ -121,7 +125,7 @@ class _ContentParser:
         self.column += count
         if not text:
             return
-        text = self.bounds.keep_text(text, self.sheet.title, self.row_number + 1)
+        text = self.bounds.text(self.sheet.title, self.row_number + 1, first, text)
         self.bounds.column(self.sheet.title, self.row_number + 1, min(first + count - 1, MAX_COLUMNS))
         place(self.values, first, text)
         self.values.extend([text] * (count - 1))

@@ -178,8 +178,11 @@ class _SheetParser:
         if name == "c":
             self.cell = {"r": attrs.get("r"), "t": attrs.get("t", "n"), "s": attrs.get("s"), "v": None,
                          "f": None, "is": None}
-        elif name in ("v", "f") or name == "t" and self.cell is not None and self.cell["t"] == "inlineStr":
+        elif name in ("v", "f"):
             self.parts = TextParts()
+        elif name == "t" and self.cell is not None and self.cell["t"] == "inlineStr":
+            # the runs of a rich inline string gather into one text, bounded as a whole
+            self.parts = self.cell["is"] = self.cell["is"] or TextParts()
         elif name == "row":
             number = attrs.get("r")
             self.row_number = _number(number) or self.row_number + 1 if number else self.row_number + 1
@@ -196,11 +199,9 @@ class _SheetParser:
     def _end(self, name):
         name = _local(name)
         if name in ("v", "f", "t") and self.parts is not None:
-            text = self.parts.text()
+            if name != "t" and self.cell is not None:
+                self.cell[name] = self.parts.text()
             self.parts = None
-            if self.cell is not None:
-                key = "is" if name == "t" else name
-                self.cell[key] = (self.cell[key] or "") + text if key == "is" else text
         elif name == "c":
             self._cell()
             self.cell = None
@@ -224,7 +225,7 @@ class _SheetParser:
             if isinstance(text, _Overlong):
                 self._overlong(text.length)
         elif kind == "inlineStr":
-            text = cell["is"]
+            text = cell["is"].text() if cell["is"] else None
         elif kind in ("str", "e"):
             text = raw
         elif kind == "b":
