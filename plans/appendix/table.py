@@ -255,7 +255,9 @@ def read_table(rows, kind, *, first_row_number=1, header=None):
     for index in range(start, len(rows)):
         sheet_row = index + first_row_number
         raw, rows[index] = rows[index], None  # rows are consumed as they are read, to keep large files small
-        raw = list(raw or [])[:width]
+        if not raw:
+            continue  # the empty rows a reader keeps above a row far down cost no more than this
+        raw = list(raw)[:width]
         cells = [clean_lines(c) if i in multiline else clean_cell(c) for i, c in enumerate(raw)]
         cells = [seen.setdefault(c, c) if len(c) < 120 else c for c in cells]
         cells += [""] * (width - len(cells))

@@ -1,5 +1,5 @@
-"""xlsx read straight from its XML parts, streamed with defusedxml: rows are counted against a hard cap as
-they come, hidden sheets are never parsed, and a sheet with no declared size costs one pass, not two.
+"""xlsx read straight from its XML parts, streamed through expat: rows and cells are counted against the
+reading's `Bounds` as they come, hidden sheets are never parsed, and a sheet's declared size is never used.
 
 openpyxl's read-only mode builds an object per cell and, when a sheet declares no dimension, reads the
 whole sheet once just to size it; an appendix needs only each cell's text as the office sees it.
@@ -10,80 +10,125 @@ import re
 import zipfile
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from . import Sheet, date_text, number_text, too_many_rows, unreadable
+from . import Rows, Sheet, TextParts, date_text, number_text, parse_xml, place, unreadable
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_DOC_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _BUILTIN_DATES = set(range(14, 23)) | {45, 46, 47}
 _BUILTIN_PERCENT = {9, 10}
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 _COLUMN = re.compile(r"[A-Z]+")
 
 
-def _iterparse(archive, name, events=("end",)):
-    from defusedxml.ElementTree import iterparse
-
-    return iterparse(archive.open(name), events=events)
+def _local(name):
+    return name.rpartition("}")[2]
 
 
-def _sheets(archive):
+def _sheets(archive, bounds):
     """(title, part name, hidden) of each sheet, and whether dates count from 1904."""
-    targets = {}
-    for _event, element in _iterparse(archive, "xl/_rels/workbook.xml.rels"):
-        if element.tag == f"{_RELS}Relationship":
-            target = element.get("Target", "")
-            targets[element.get("Id")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    sheets, date1904 = [], False
-    for _event, element in _iterparse(archive, "xl/workbook.xml"):
-        if element.tag == f"{_MAIN}workbookPr":
-            date1904 = element.get("date1904") in ("1", "true")
-        elif element.tag == f"{_MAIN}sheet":
-            sheets.append((element.get("name", ""), targets.get(element.get(f"{_DOC_RELS}id")),
-                           element.get("state", "visible") != "visible"))
-    return sheets, date1904
+    found, settings = [], {}
+
+    def start(name, attrs):
+        name = _local(name)
+        if name == "workbookPr":
+            settings["date1904"] = attrs.get("date1904") in ("1", "true")
+        elif name == "sheet":
+            bounds.add_sheet(attrs.get("name", ""))
+            found.append((attrs.get("name", ""), attrs.get(f"{_DOC_RELS}id"), attrs.get("state", "visible") != "visible"))
+
+    with archive.open("xl/workbook.xml") as stream:
+        parse_xml(stream, start)
+    wanted, targets = {rel for _title, rel, _hidden in found}, {}
+
+    def relationship(name, attrs):
+        if _local(name) == "Relationship" and attrs.get("Id") in wanted:
+            target = attrs.get("Target", "")
+            targets[attrs.get("Id")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+    with archive.open("xl/_rels/workbook.xml.rels") as stream:
+        parse_xml(stream, relationship)
+    return [(title, targets.get(rel), hidden) for title, rel, hidden in found], settings.get("date1904", False)
 
 
-def _shared_strings(archive, names):
+class _Overlong:
+    """A shared string longer than a cell holds: kept as its length only, refused where a cell uses it."""
+
+    def __init__(self, length):
+        self.length = length
+
+
+def _shared_strings(archive, names, bounds):
+    """The shared strings, each its `t` or its runs' `t`, never the phonetic guide (`rPh`)."""
     if "xl/sharedStrings.xml" not in names:
         return []
-    strings = []
-    for _event, element in _iterparse(archive, "xl/sharedStrings.xml"):
-        if element.tag == f"{_MAIN}si":
-            strings.append(_rich_text(element))
-            element.clear()
+    strings, path, state = [], [], {"parts": None, "overlong": 0}
+
+    def overflow(length):
+        state["overlong"] = length
+
+    def start(name, attrs):
+        name = _local(name)
+        if name == "si":
+            state["parts"], state["overlong"] = TextParts(), 0
+        elif name == "t" and path and (path[-1] == "si" or path[-1] == "r" and len(path) > 1 and path[-2] == "si"):
+            state["collecting"] = True
+        path.append(name)
+
+    def text(data):
+        if state.get("collecting") and not state["overlong"]:
+            state["parts"].add(data, overflow)
+
+    def end(name):
+        path.pop()
+        name = _local(name)
+        if name == "t":
+            state["collecting"] = False
+        elif name == "si":
+            bounds.add_cells(1, "sharedStrings", len(strings) + 1)
+            if state["overlong"]:
+                strings.append(_Overlong(state["overlong"]))
+            else:
+                value = state["parts"].text()
+                value = bounds.keep_text(value, "sharedStrings", len(strings) + 1)
+                strings.append(value)
+
+    with archive.open("xl/sharedStrings.xml") as stream:
+        parse_xml(stream, start, end, text)
     return strings
 
 
-def _rich_text(element):
-    """The text of a string item: its `t`, or its runs' `t`, never the phonetic guide (`rPh`)."""
-    parts = []
-    for child in element:
-        if child.tag == f"{_MAIN}t":
-            parts.append(child.text or "")
-        elif child.tag == f"{_MAIN}r":
-            text = child.find(f"{_MAIN}t")
-            parts.append(text.text or "" if text is not None else "")
-    return "".join(parts)
+# Excel holds at most 64,000 cell formats: a style index past them is read as no format.
+_MAX_STYLES = 65_536
 
 
 def _styles(archive, names):
     """For each cell style index: "percent", "date" or None."""
     if "xl/styles.xml" not in names:
         return []
-    formats, kinds, in_cell_xfs = {}, [], False
-    for event, element in _iterparse(archive, "xl/styles.xml", events=("start", "end")):
-        if element.tag == f"{_MAIN}cellXfs":
-            in_cell_xfs = event == "start"
-        elif event == "end" and element.tag == f"{_MAIN}numFmt":
-            formats[int(element.get("numFmtId", "0"))] = element.get("formatCode", "")
-        elif event == "end" and element.tag == f"{_MAIN}xf" and in_cell_xfs:
-            kinds.append(_format_kind(int(element.get("numFmtId", "0")), formats))
+    formats, kinds, state = {}, [], {"in_cell_xfs": False}
+
+    def start(name, attrs):
+        name = _local(name)
+        if name == "cellXfs":
+            state["in_cell_xfs"] = True
+        elif name == "numFmt" and len(formats) < _MAX_STYLES:
+            formats[_number(attrs.get("numFmtId"))] = attrs.get("formatCode", "")[:255]
+        elif name == "xf" and state["in_cell_xfs"] and len(kinds) < _MAX_STYLES:
+            kinds.append(_format_kind(_number(attrs.get("numFmtId")), formats))
+
+    def end(name):
+        if _local(name) == "cellXfs":
+            state["in_cell_xfs"] = False
+
+    with archive.open("xl/styles.xml") as stream:
+        parse_xml(stream, start, end)
     return kinds
+
+
+def _number(text):
+    return int(text) if text and text.isdigit() and len(text) < 10 else 0
 
 
 def _format_kind(number_format, formats):
@@ -106,75 +151,62 @@ def _excel_date(value, date1904):
 
 
 def _column(reference):
+    """Column (from 0) of a reference such as `B7`; a reference past XFD is counted only as far as it needs."""
     letters = _COLUMN.match(reference or "")
     index = 0
-    for letter in letters[0] if letters else "":
+    for letter in letters[0][:8] if letters else "":
         index = index * 26 + ord(letter) - 64
     return index - 1
 
 
 class _SheetParser:
-    """Cells of one sheet part, through expat's callbacks: no element objects, no second pass.
+    """Cells of one sheet part, through expat's callbacks: no element objects, no second pass, and a row
+    kept only when it holds text (`Rows`), so formatted cells anywhere cost nothing."""
 
-    Like defusedxml, it refuses any DTD or entity declaration (billion laughs, external entities).
-    """
-
-    def __init__(self, title, strings, styles, date1904, limit):
-        self.title, self.strings, self.styles, self.date1904, self.limit = title, strings, styles, date1904, limit
-        self.rows, self.values, self.next_column = [], [], 0
-        self.parts, self.collecting = [], False
-        self.cell = None
+    def __init__(self, sheet, strings, styles, date1904, bounds):
+        self.sheet, self.title = sheet, sheet.title
+        self.strings, self.styles, self.date1904, self.bounds = strings, styles, date1904, bounds
+        self.rows = Rows(sheet, bounds)
+        self.values, self.next_column, self.row_number = [], 0, 0
+        self.parts = self.cell = None
 
     def parse(self, stream):
-        from xml.parsers import expat
-
-        parser = expat.ParserCreate()
-        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        parser.StartDoctypeDeclHandler = self._forbidden
-        parser.EntityDeclHandler = self._forbidden
-        parser.ExternalEntityRefHandler = self._forbidden
-        parser.StartElementHandler = self._start
-        parser.EndElementHandler = self._end
-        parser.CharacterDataHandler = self._text
-        parser.buffer_text = True
-        parser.ParseFile(stream)
-        return self.rows
-
-    def _forbidden(self, *args):
-        raise ValueError("DTDs and entities are not allowed")
+        parse_xml(stream, self._start, self._end, self._text)
 
     def _start(self, name, attrs):
-        name = name.rpartition(":")[2]
+        name = _local(name)
         if name == "c":
             self.cell = {"r": attrs.get("r"), "t": attrs.get("t", "n"), "s": attrs.get("s"), "v": None,
                          "f": None, "is": None}
-        elif name in ("v", "f") or name == "t" and self.cell is not None and self.cell["t"] == "inlineStr":
-            self.collecting, self.parts = True, []
+        elif name in ("v", "f"):
+            self.parts = TextParts()
+        elif name == "t" and self.cell is not None and self.cell["t"] == "inlineStr":
+            # the runs of a rich inline string gather into one text, bounded as a whole
+            self.parts = self.cell["is"] = self.cell["is"] or TextParts()
         elif name == "row":
-            self.row_number = attrs.get("r")
+            number = attrs.get("r")
+            self.row_number = _number(number) or self.row_number + 1 if number else self.row_number + 1
 
     def _text(self, data):
-        if self.collecting:
-            self.parts.append(data)
+        if self.parts is not None:
+            self.parts.add(data, self._overlong)
+
+    def _overlong(self, length):
+        cell = self.cell or {}
+        column = _column(cell.get("r")) if cell.get("r") else self.next_column
+        self.bounds.too_long(self.title, self.row_number, column, length)
 
     def _end(self, name):
-        name = name.rpartition(":")[2]
-        if name in ("v", "f", "t") and self.collecting:
-            text = "".join(self.parts)
-            self.collecting = False
-            if self.cell is not None:
-                key = "is" if name == "t" else name
-                self.cell[key] = (self.cell[key] or "") + text if key == "is" else text
+        name = _local(name)
+        if name in ("v", "f", "t") and self.parts is not None:
+            if name != "t" and self.cell is not None:
+                self.cell[name] = self.parts.text()
+            self.parts = None
         elif name == "c":
             self._cell()
             self.cell = None
         elif name == "row":
-            number = int(self.row_number) if self.row_number else len(self.rows) + 1
-            if number > self.limit:
-                raise too_many_rows(self.title)
-            if number > len(self.rows) + 1:
-                self.rows.extend([] for _ in range(number - len(self.rows) - 1))
-            self.rows.append(self.values)
+            self.rows.add(self.row_number, self.values)
             self.values, self.next_column = [], 0
 
     def _cell(self):
@@ -186,10 +218,14 @@ class _SheetParser:
                                     "giá trị (Dán đặc biệt → Giá trị) rồi nhập lại.") % {
                 "cell": cell["r"] or "", "sheet": self.title, "formula": f"={cell['f']}"[:40]})
         kind, raw = cell["t"], cell["v"]
-        if kind == "s":
-            text = self.strings[int(raw)] if raw is not None else None
+        shared = kind == "s"
+        if shared:
+            index = _number(raw) if raw is not None else -1
+            text = self.strings[index] if 0 <= index < len(self.strings) else None
+            if isinstance(text, _Overlong):
+                self._overlong(text.length)
         elif kind == "inlineStr":
-            text = cell["is"]
+            text = cell["is"].text() if cell["is"] else None
         elif kind in ("str", "e"):
             text = raw
         elif kind == "b":
@@ -197,7 +233,7 @@ class _SheetParser:
         elif raw is None:
             text = None
         else:
-            style = int(cell["s"]) if cell["s"] else -1
+            style = _number(cell["s"]) if cell["s"] else -1
             style = self.styles[style] if 0 <= style < len(self.styles) else None
             try:
                 if style == "date":
@@ -206,23 +242,20 @@ class _SheetParser:
                     text = number_text(Decimal(raw), percent=style == "percent")
             except (InvalidOperation, ValueError, OverflowError):
                 text = raw
-        if text is None:
+        if not text:
             return
-        values = self.values
-        if column < len(values):
-            values[column] = text
-        else:
-            values.extend([None] * (column - len(values)))
-            values.append(text)
+        self.bounds.column(self.title, self.row_number, column)
+        if not shared:
+            text = self.bounds.text(self.title, self.row_number, column, text)
+        place(self.values, column, text)
 
 
-def read(data, name):
-    limit = settings.IMPORT_MAX_ROWS
+def read(data, name, bounds):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            sheets, date1904 = _sheets(archive)
-            strings = _shared_strings(archive, names)
+            sheets, date1904 = _sheets(archive, bounds)
+            strings = _shared_strings(archive, names, bounds)
             styles = _styles(archive, names)
             result = []
             for title, part, hidden in sheets:
@@ -230,7 +263,7 @@ def read(data, name):
                 result.append(sheet)
                 if not hidden and part in names:
                     with archive.open(part) as stream:
-                        sheet.rows = _SheetParser(title, strings, styles, date1904, limit).parse(stream)
+                        _SheetParser(sheet, strings, styles, date1904, bounds).parse(stream)
             return result
     except ValidationError:
         raise
