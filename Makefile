@@ -67,6 +67,9 @@ test: setup
 bench: setup
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m tests.bench $(BENCH_ARGS)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m tests.bench_officers all
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m tests.bench_hostile
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	  $(BIN)/python -m tests.bench_jobs
 
 # 50 officers for 60 s on gunicorn (3 workers, as docker-compose.yml) over 127.0.0.1: p95, errors, saves, CPU.
 bench-load: setup
