@@ -130,9 +130,14 @@ def reporting_rule_update(*, rule_id, user, data):
     return rule
 
 
-def _signer(area):
+def _signer(area, user):
     if area.kind == Area.Kind.PROVINCE:
-        return "", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+        # The Sở's deputy director signs: the leader drafting it, else the Sở's first leader in the portal.
+        from people.models import User
+
+        leader = user if user.role == User.Role.LEADER else (
+            User.objects.filter(role=User.Role.LEADER, units__area=area, is_active=True).order_by("id").first())
+        return (leader.get_full_name() if leader else ""), "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
     plan = Plan.objects.filter(area=area).exclude(signer_name="").order_by("-issued_year", "-id").first()
     return (plan.signer_name if plan else ""), "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
 
@@ -155,7 +160,7 @@ def report_draft(*, user, area, kind, year, number, plan=None):
         raise ValidationError(_("Kỳ báo cáo không hợp lệ.")) from None
     if period.window_start > timezone.localdate():
         raise ValidationError(_("Kỳ báo cáo chưa bắt đầu."))
-    signer_name, signer_title = _signer(area)
+    signer_name, signer_title = _signer(area, user)
     subject = _("Kết quả thực hiện Nghị quyết số 57-NQ/TW %(period)s") % {"period": period_label(kind, year, period.number)}
     if plan:
         subject = _("Kết quả thực hiện Kế hoạch %(plan)s, %(period)s") % {

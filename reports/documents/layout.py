@@ -26,6 +26,32 @@ def _percent(value):
     return "—" if value is None else f"{value}%"
 
 
+def decree30_date(year, month, day):
+    """"ngày 07 tháng 12 năm 2026", "ngày 15 tháng 02 năm 2026": Decree 30/2020 pads days under 10 and
+    months 1 and 2 with a zero, no other; a part not known is left as dots."""
+    day = "…" if not day else f"{day:02d}"
+    month = "…" if not month else (f"{month:02d}" if month <= 2 else str(month))
+    return _("ngày %(day)s tháng %(month)s năm %(year)s") % {"day": day, "month": month, "year": year or "…"}
+
+
+def words(text, limit):
+    """`text` cut to at most `limit` characters at a word's end, never inside a word."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return f"{cut}…"
+
+
+def plan_name(plan):
+    """A plan as a document cites it: by number, or, unnumbered, by its title and date."""
+    if plan.get("number"):
+        return _("Kế hoạch số %(reference)s (%(title)s)") % {"reference": plan["reference"], "title": plan["title"]}
+    year, month, day = plan.get("issued") or (None, None, None)
+    if year:
+        return _("Kế hoạch %(title)s, %(date)s") % {"title": plan["title"], "date": decree30_date(year, month, day)}
+    return _("Kế hoạch %(title)s") % {"title": plan["title"]}
+
+
 def _header(report):
     area = report.area
     if area.kind == Area.Kind.PROVINCE:
@@ -34,24 +60,28 @@ def _header(report):
     return [(_("ỦY BAN NHÂN DÂN"), True), (f"{area.get_kind_display()} {area.name}".upper(), True)]
 
 
+def _issued_on(report):
+    return timezone.localtime(report.issued_at).date() if report.issued_at else None
+
+
 def _place_date(report):
     place = report.area.name or str(report.area)
-    if report.issued_at:
-        day = timezone.localtime(report.issued_at).date()
-        return _("%(place)s, ngày %(day)s tháng %(month)s năm %(year)s") % {
-            "place": place, "day": f"{day.day:02d}", "month": f"{day.month:02d}", "year": day.year}
+    day = _issued_on(report)
+    if day:
+        return f"{place}, {decree30_date(day.year, day.month, day.day)}"
     today = timezone.localdate()
-    return _("%(place)s, ngày     tháng %(month)s năm %(year)s") % {
-        "place": place, "month": f"{today.month:02d}", "year": today.year}
+    month = f"{today.month:02d}" if today.month <= 2 else str(today.month)
+    return _("%(place)s, ngày     tháng %(month)s năm %(year)s") % {"place": place, "month": month,
+                                                                     "year": today.year}
 
 
-def _summary(snapshot):
-    t = snapshot["totals"]
+def _figures(t):
     return [
         _("Tổng số nhiệm vụ: %(tasks)s, trong đó hoàn thành (minh chứng đã được chấp nhận): %(done)s.") % {
             "tasks": t["tasks"], "done": t["tasks_completed"]},
-        _("Tổng số chỉ tiêu: %(indicators)s, trong đó đạt: %(met)s, chưa đạt: %(not_met)s.") % {
-            "indicators": t["indicators"], "met": t["indicators_met"], "not_met": t["indicators_not_met"]},
+        _("Tổng số chỉ tiêu: %(indicators)s, trong đó đạt: %(met)s, chưa đạt: %(not_met)s, chưa có số liệu: "
+          "%(no_data)s.") % {"indicators": t["indicators"], "met": t["indicators_met"],
+                             "not_met": t["indicators_not_met"], "no_data": t.get("indicators_no_data", 0)},
         _("Tỷ lệ hoàn thành chung: %(completion)s%%.") % {"completion": t["completion"]},
         _("Minh chứng: %(accepted)s đã chấp nhận, %(pending)s chờ thẩm định, %(rejected)s bị trả lại.") % {
             "accepted": t["evidence_accepted"], "pending": t["evidence_pending"],
@@ -60,18 +90,29 @@ def _summary(snapshot):
     ]
 
 
+def _summary(snapshot):
+    if snapshot.get("communes") is None:
+        return _figures(snapshot["totals"])
+    # The province's report: its communes added up, then the Sở's own plan beside them.
+    communes = snapshot["communes"]
+    return ([_("1. Tổng hợp %(n)s xã, phường (số liệu từ báo cáo của xã; xã chưa báo cáo lấy số liệu trên hệ thống "
+               "tại ngày chốt):") % {"n": len(communes)}]
+            + _figures(snapshot["communes_totals"])
+            + [_("2. Kế hoạch của cấp tỉnh do Sở theo dõi:")] + _figures(snapshot["totals"]))
+
+
 def _plan_paragraphs(snapshot):
     paragraphs = []
     for plan in snapshot["plans"]:
         done = sum(1 for task in plan["tasks"] if task["status"] == "completed")
         met = sum(1 for indicator in plan["indicators"] if indicator["met"])
-        paragraphs.append(_("Kế hoạch %(reference)s (%(title)s): %(tasks)s nhiệm vụ, %(done)s hoàn thành; "
-                            "%(indicators)s chỉ tiêu, %(met)s đạt.") % {
-            "reference": plan["reference"], "title": plan["title"][:200], "tasks": len(plan["tasks"]), "done": done,
+        paragraphs.append(_("%(plan)s: %(tasks)s nhiệm vụ, %(done)s hoàn thành; %(indicators)s chỉ tiêu, "
+                            "%(met)s đạt.") % {
+            "plan": plan_name(plan), "tasks": len(plan["tasks"]), "done": done,
             "indicators": len(plan["indicators"]), "met": met})
         for task in plan["tasks"]:
             for result in task["results"]:
-                paragraphs.append(f"- {task['ordinal']}. {task['title'][:150]}: {result}")
+                paragraphs.append(f"- {task['ordinal']}. {task['title']}: {result}")
     return paragraphs
 
 
@@ -80,12 +121,35 @@ def _communes_paragraphs(communes):
     late = sum(1 for row in communes if row["reported"] and row["on_time"] is False)
     missing = [row["area"] for row in communes if not row["reported"]]
     paragraphs = [_("Số xã, phường: %(n)s; đã báo cáo đúng hạn: %(on_time)s; trễ hạn: %(late)s; chưa báo cáo: "
-                    "%(missing)s. Xếp hạng chi tiết tại phụ lục kèm theo.") % {
+                    "%(missing)s (mỗi xã xét theo kỳ báo cáo xã phải gửi). Chi tiết từng xã tại phụ lục kèm theo.") % {
         "n": len(communes), "on_time": on_time, "late": late, "missing": len(missing)}]
     if missing:
         paragraphs.append(_("Chưa báo cáo (số liệu lấy trực tiếp từ hệ thống): %(names)s.") % {
             "names": ", ".join(missing)})
     return paragraphs
+
+
+def _commune_cells(t):
+    return [f"{t.get('tasks_completed', 0)}/{t.get('tasks', 0)}", str(t.get("indicators_met", 0)),
+            str(t.get("indicators_not_met", 0)), str(t.get("indicators_no_data", 0)),
+            str(t.get("evidence_accepted", 0)), str(t.get("warnings", 0)), f"{t.get('completion', 0)}%"]
+
+
+def _communes_appendix(communes, total):
+    rows = []
+    for row in communes:
+        reported = (_("%(reference)s, ngày %(issued)s") % {"reference": row["reference"], "issued": _dmy(row["issued"])}
+                    if row["reported"] else _("Chưa báo cáo"))
+        timeliness = {True: _("Đúng hạn"), False: _("Trễ hạn"), None: _("Chưa báo cáo")}[row["on_time"]]
+        rows.append({"cells": [str(row["rank"]), row["area"], row.get("owed", ""), reported, timeliness,
+                               *_commune_cells(row["totals"])]})
+    reported = sum(1 for row in communes if row["reported"])
+    rows.append({"cells": ["", _("Cộng"), "", _("%(reported)s/%(n)s xã đã báo cáo") % {
+        "reported": reported, "n": len(communes)}, "", *_commune_cells(total)]})
+    return {"title": _("XẾP HẠNG KẾT QUẢ THỰC HIỆN CỦA CÁC XÃ, PHƯỜNG"), "widths": [5, 14, 11, 13, 8, 8, 6, 7, 7, 7, 7, 7],
+            "columns": [_("Hạng"), _("Xã, phường"), _("Kỳ phải báo cáo"), _("Báo cáo"), _("Thời hạn"),
+                        _("Nhiệm vụ hoàn thành"), _("Chỉ tiêu đạt"), _("Chỉ tiêu chưa đạt"), _("Chỉ tiêu chưa có số liệu"),
+                        _("Minh chứng đã chấp nhận"), _("Cảnh báo"), _("Tỷ lệ hoàn thành")], "rows": rows}
 
 
 def _difficulty_line(row, prefix=""):
@@ -106,7 +170,7 @@ def _difficulties_paragraphs(snapshot):
     paragraphs = []
     for unit, rows in by_unit.items():
         paragraphs.append(f"{unit}:")
-        paragraphs += [_difficulty_line(row, f"{row['item'][:120]}: " if row["item"] else "") for row in rows]
+        paragraphs += [_difficulty_line(row, f"{row['item']}: " if row["item"] else "") for row in rows]
     for commune in snapshot.get("communes") or []:
         if commune["difficulties"]:
             paragraphs.append(f"{commune['area']}:")
@@ -129,7 +193,7 @@ def _task_appendix(snapshot):
         if not plan["tasks"]:
             continue
         if multi:
-            rows.append({"section": _("Kế hoạch %(reference)s") % {"reference": plan["reference"]}})
+            rows.append({"section": plan_name(plan)})
         for task in plan["tasks"]:
             if task["section"] and task["section"] != section:
                 rows.append({"section": task["section"]})
@@ -155,21 +219,6 @@ def _indicator_appendix(snapshot):
     return {"title": _("KẾT QUẢ THỰC HIỆN CHỈ TIÊU"), "widths": [5, 35, 9, 12, 9, 8, 11, 11],
             "columns": [_("STT"), _("Chỉ tiêu"), _("Đơn vị tính"), _("Chỉ tiêu cần đạt"), _("Kết quả"),
                         _("Đánh giá"), _("Trạng thái"), _("Minh chứng")], "rows": rows}
-
-
-def _communes_appendix(communes):
-    rows = []
-    for row in communes:
-        t = row["totals"]
-        reported = (f"{row['reference']} ({row['period']})" if row["reported"]
-                    else _("Chưa báo cáo (số liệu trực tiếp)"))
-        timeliness = {True: _("Đúng hạn"), False: _("Trễ hạn"), None: _("Chưa báo cáo")}[row["on_time"]]
-        rows.append({"cells": [str(row["rank"]), row["area"], f"{t.get('tasks_completed', 0)}/{t.get('tasks', 0)}",
-                               f"{t.get('indicators_met', 0)}/{t.get('indicators', 0)}", f"{t.get('completion', 0)}%",
-                               str(t.get("warnings", 0)), reported, timeliness]})
-    return {"title": _("XẾP HẠNG KẾT QUẢ THỰC HIỆN CỦA CÁC XÃ, PHƯỜNG"), "widths": [6, 20, 11, 11, 10, 8, 22, 12],
-            "columns": [_("Hạng"), _("Xã, phường"), _("Nhiệm vụ hoàn thành"), _("Chỉ tiêu đạt"),
-                        _("Tỷ lệ hoàn thành"), _("Cảnh báo"), _("Báo cáo"), _("Thời hạn báo cáo")], "rows": rows}
 
 
 def _warnings_appendix(snapshot):
@@ -202,7 +251,7 @@ def document_build(report):
                      [_late_change_line(change) for change in snapshot["late_changes"]] or [_("Không có.")]))
     appendices = [_task_appendix(snapshot), _indicator_appendix(snapshot)]
     if communes is not None:
-        appendices.append(_communes_appendix(communes))
+        appendices.append(_communes_appendix(communes, snapshot["communes_totals"]))
     if snapshot["warnings"]:
         appendices.append(_warnings_appendix(snapshot))
     appendices = [a for a in appendices if a["rows"]]
@@ -220,7 +269,7 @@ def document_build(report):
         "intro": _("Số liệu tính từ ngày %(start)s đến ngày %(end)s (ngày chốt số liệu).") % {
             "start": _dmy(snapshot["window"][0]), "end": _dmy(snapshot["window"][1])},
         "sections": [(f"{ROMAN[i]}. {title}", paragraphs) for i, (title, paragraphs) in enumerate(sections)],
-        "appendix_intro": _("(Kèm theo Báo cáo %(reference)s)") % {"reference": report.reference},
+        "appendix_intro": _appendix_intro(report),
         "appendices": appendices,
         "recipients_title": _("Nơi nhận:"),
         "recipients": [line for line in report.distribution.splitlines() if line.strip()],
@@ -228,6 +277,15 @@ def document_build(report):
         "signer_name": report.signer_name,
         "is_draft": not report.number,
     }
+
+
+def _appendix_intro(report):
+    """"(Kèm theo Báo cáo số 01/BC-UBND ngày 07/12/2026 của Ủy ban nhân dân xã Phú Lâm)"; a draft leaves
+    the number and the day blank for the clerk."""
+    day = _issued_on(report)
+    return _("(Kèm theo Báo cáo số %(reference)s ngày %(date)s của %(issuer)s)") % {
+        "reference": report.reference if report.number else f"      /{report.symbol}",
+        "date": day.strftime("%d/%m/%Y") if day else "     /     /    ", "issuer": report.issuer}
 
 
 def _dmy(iso):

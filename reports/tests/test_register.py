@@ -123,7 +123,7 @@ def test_a_draft_freezes_the_figures_and_the_documents_say_them(users, known_fig
                         "PHỤ LỤC I", "KẾT QUẢ THỰC HIỆN NHIỆM VỤ", "PHỤ LỤC II", "KẾT QUẢ THỰC HIỆN CHỈ TIÊU"):
             assert section in text, section
         assert "Tổng số nhiệm vụ: 65, trong đó hoàn thành (minh chứng đã được chấp nhận): 2." in text
-        assert "Tổng số chỉ tiêu: 25, trong đó đạt: 3, chưa đạt: 1." in text
+        assert "Tổng số chỉ tiêu: 25, trong đó đạt: 3, chưa đạt: 1, chưa có số liệu: 21." in text
         assert "Thiếu chuyên gia thẩm định" in text and "Đề nghị Sở KH&CN hỗ trợ" in text
         assert "Đã trình dự thảo đề án" in text
 
