@@ -24,20 +24,22 @@ from plans.models import Area, Plan, Unit
 from plans.services import REASON_MAX
 
 from .models import Difficulty, LockedPeriodChange, Report, ReportingRule, ReportJob, ReportKind
+from .documents.layout import NARRATIVE_SECTIONS
 from .periods import period_label, period_of, rule_period
 
 logger = logging.getLogger(__name__)
 
 # The communes' quarterly report to the province's Department of Science and Technology is due
 # before the 10th of the quarter's last month (province plan 182, III.3); the department reports
-# monthly to the provincial People's Committee before the 25th (III.4). Other kinds follow Decree 09/2019.
+# monthly to the provincial People's Committee before the 25th (III.4). "Trước ngày N" is by day N−1:
+# the deadline day kept is 9 and 24. Other kinds follow Decree 09/2019.
 FOCAL_OFFICE = "Khoa học và Công nghệ"
 # Cadences the seed plans set for themselves: Phú Lâm 55-KH every six months (III.2);
 # Dân Tiến monthly, quarterly, six-monthly and yearly (IV).
 PLAN_CADENCES = {"phu-lam-55kh": [ReportKind.HALF_YEAR]}
 AREA_CADENCES = {"dan-tien": [ReportKind.MONTHLY, ReportKind.QUARTERLY, ReportKind.HALF_YEAR, ReportKind.ANNUAL]}
 DEADLINES = {  # kind: (cut-off day, deadline day, months after the period's last month)
-    ReportKind.MONTHLY: (14, 20, 0), ReportKind.QUARTERLY: (9, 10, 0), ReportKind.HALF_YEAR: (14, 20, 0),
+    ReportKind.MONTHLY: (14, 20, 0), ReportKind.QUARTERLY: (8, 9, 0), ReportKind.HALF_YEAR: (14, 20, 0),
     ReportKind.NINE_MONTH: (14, 20, 0), ReportKind.ANNUAL: (14, 20, 0),
 }
 
@@ -88,7 +90,7 @@ def reporting_rules_defaults_create(*, area_ids=None, attempts=3):
             recipient = leaders.get(area.id)
             addressee = _("Ủy ban nhân dân tỉnh %(name)s") % {"name": _upper_name(area)}
             kinds = [ReportKind.MONTHLY, ReportKind.QUARTERLY, ReportKind.HALF_YEAR, ReportKind.ANNUAL]
-            overrides = {ReportKind.MONTHLY: (14, 25, 0), ReportKind.QUARTERLY: (14, 25, 0)}
+            overrides = {ReportKind.MONTHLY: (14, 24, 0), ReportKind.QUARTERLY: (14, 24, 0)}
         else:
             recipient = focal.get(area.parent_id)
             addressee = recipient.name if recipient else _("Sở Khoa học và Công nghệ")
@@ -207,14 +209,19 @@ def report_refresh(*, report_id, user):
 REPORT_DETAILS = ("subject", "addressee", "signer_name", "signer_title", "distribution")
 
 
+def _draft_for_edit(report_id, user):
+    report = _report_for_update(report_id)
+    if not can_prepare_report(user, report.area):
+        raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được sửa báo cáo."))
+    if report.status != Report.Status.DRAFT:
+        raise ValidationError(_("Báo cáo đã ban hành: văn bản không thay đổi được nữa."))
+    return report
+
+
 def report_details_update(*, report_id, user, data):
     """Subject, addressee, signer and recipients of a draft; its files are rendered again."""
     with transaction.atomic():
-        report = _report_for_update(report_id)
-        if not can_prepare_report(user, report.area):
-            raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được sửa báo cáo."))
-        if report.status != Report.Status.DRAFT:
-            raise ValidationError(_("Báo cáo đã ban hành: văn bản không thay đổi được nữa."))
+        report = _draft_for_edit(report_id, user)
         for name in REPORT_DETAILS:
             setattr(report, name, data[name].strip()[:Report._meta.get_field(name).max_length or 2000])
         report._history_user = user
@@ -222,6 +229,22 @@ def report_details_update(*, report_id, user, data):
         report.save()
         if report.snapshot_taken_at:
             job_start(report=report, action=ReportJob.Action.RENDER, user=user)
+    return report
+
+
+def report_narrative_save(*, report_id, user, narrative):
+    """The leader's narrative of each section of a draft (results, shortcomings, directions, proposals), kept
+    in its snapshot so the issued PDF is final; the files are rendered again."""
+    with transaction.atomic():
+        report = _draft_for_edit(report_id, user)
+        if not report.snapshot_taken_at:
+            raise ValidationError(_("Dự thảo chưa có số liệu; hãy chờ lấy số liệu xong."))
+        report.snapshot = {**report.snapshot, "narrative": {key: (narrative.get(key) or "").strip()
+                                                            for key in NARRATIVE_SECTIONS}}
+        report._history_user = user
+        report._change_reason = _("Sửa nội dung đánh giá")
+        report.save()
+        job_start(report=report, action=ReportJob.Action.RENDER, user=user)
     return report
 
 

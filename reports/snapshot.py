@@ -54,6 +54,7 @@ def _tasks(plan_ids, cutoff, window):
             "section": str(task.section) if task.section_id else "", "ordinal": task.ordinal, "title": task.title,
             "lead": _units(task), "timeline": task.timeline_text, "progress": then[task.id]["progress"],
             "expected": expected, "status": status, "status_label": _status_label(Task, status),
+            "ends_on": task.ends_on.isoformat() if task.ends_on else None,
             "evidence": evidence_state(evidence[task.id]), "results": results.get(task.id, []),
         })
     return rows
@@ -219,6 +220,8 @@ def snapshot_gather(report, *, today=None):
         "directions": [_direction_row(d, report.area_id) for d in directions],
         "late_changes": _late_changes(report, since),
         "communes": None,
+        # The leader's own words for each section, written on the report page: kept when figures are taken again.
+        "narrative": (report.snapshot or {}).get("narrative", {}),
     }
     if area.kind == Area.Kind.PROVINCE and not report.plan_id:
         snapshot["communes"] = communes_gather(report, window)

@@ -3,12 +3,15 @@
 Both renderers (PDF through WeasyPrint, .docx through python-docx) draw this one structure,
 so the two files always say the same thing.
 """
+import datetime
 from collections import defaultdict
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plans.models import Area
+
+from ..periods import MONTHS, add_months
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
@@ -235,20 +238,85 @@ def _late_change_line(change):
              "%(reason)s (%(author)s, %(at)s).") % change
 
 
+# The sections of a People's Committee's report, each opened by the leader's narrative (snapshot["narrative"]).
+NARRATIVE_SECTIONS = ("results", "shortcomings", "directions", "proposals")
+
+
+def _behind(snapshot):
+    return [(plan, task) for plan in snapshot["plans"] for task in plan["tasks"]
+            if task["status"] != "completed" and task["expected"] is not None
+            and (task["progress"] or 0) < task["expected"]]
+
+
+def _shortcomings_paragraphs(snapshot):
+    """Every task behind schedule and every indicator without data, by name, then the difficulties raised."""
+    behind = _behind(snapshot)
+    paragraphs = [_("Nhiệm vụ chậm so với lộ trình: %(n)s.") % {"n": len(behind)}]
+    paragraphs += [_("- %(ordinal)s. %(title)s: tiến độ %(progress)s, lộ trình %(expected)s.") % {
+        "ordinal": task["ordinal"], "title": task["title"], "progress": _percent(task["progress"] or 0),
+        "expected": _percent(task["expected"])} for _plan, task in behind]
+    no_data = [i for plan in snapshot["plans"] for i in plan["indicators"] if i["met"] is None]
+    paragraphs.append(_("Chỉ tiêu chưa có số liệu: %(n)s.") % {"n": len(no_data)})
+    paragraphs += [f"- {i['ordinal']}. {i['content']}" for i in no_data]
+    paragraphs.append(_("Khó khăn, vướng mắc (nguyên nhân):"))
+    paragraphs += _difficulties_paragraphs(snapshot)
+    return paragraphs
+
+
+def _next_period_paragraphs(report, snapshot):
+    """The tasks not completed whose end falls in the next period, to be done by then."""
+    cutoff = datetime.date.fromisoformat(snapshot["cutoff"])
+    until = add_months(cutoff, MONTHS.get(report.kind, 3))
+    due = [task for plan in snapshot["plans"] for task in plan["tasks"]
+           if task["status"] != "completed" and task.get("ends_on")
+           and cutoff < datetime.date.fromisoformat(task["ends_on"]) <= until]
+    paragraphs = [_("Nhiệm vụ đến hạn từ ngày %(start)s đến ngày %(end)s: %(n)s.") % {
+        "start": (cutoff + datetime.timedelta(days=1)).strftime("%d/%m/%Y"), "end": until.strftime("%d/%m/%Y"),
+        "n": len(due)}]
+    paragraphs += [_("- %(ordinal)s. %(title)s (%(lead)s, hạn %(end)s).") % {
+        "ordinal": task["ordinal"], "title": task["title"], "lead": task["lead"] or "—",
+        "end": _dmy(task["ends_on"])} for task in due]
+    behind = _behind(snapshot)
+    if behind:
+        paragraphs.append(_("Tập trung đẩy nhanh %(n)s nhiệm vụ chậm so với lộ trình nêu tại mục II.") % {
+            "n": len(behind)})
+    return paragraphs
+
+
+def _proposals_paragraphs(snapshot):
+    proposals = [row for row in snapshot["difficulties"] if row["proposals"]]
+    for commune in snapshot.get("communes") or []:
+        proposals += [{**row, "unit": commune["area"]} for row in commune["difficulties"] if row["proposals"]]
+    paragraphs = [_("- %(unit)s: %(text)s") % {"unit": row["unit"] or _("Đơn vị khác"), "text": row["proposals"]}
+                  for row in proposals] or [_("Không có kiến nghị mới.")]
+    paragraphs.append(_("Ý kiến chỉ đạo đã trả lời trong kỳ:"))
+    paragraphs += ([_difficulty_line(row, f"{row['unit']}: " if row["unit"] else "") for row in snapshot["directions"]]
+                   or [_("Không có.")])
+    return paragraphs
+
+
+def _narrated(snapshot, key, paragraphs):
+    text = (snapshot.get("narrative") or {}).get(key, "").strip()
+    return [line.strip() for line in text.splitlines() if line.strip()] + paragraphs
+
+
 def document_build(report):
-    """The document's parts, in order, as plain strings and tables."""
+    """The document's parts, in order, as plain strings and tables: the sections People's Committees' reports
+    use (results; shortcomings and their causes; directions for the next period; proposals)."""
     snapshot = report.snapshot
-    sections = [(_("KẾT QUẢ THỰC HIỆN"), _summary(snapshot) + _plan_paragraphs(snapshot))]
     communes = snapshot.get("communes")
+    results = _summary(snapshot) + _plan_paragraphs(snapshot)
     if communes is not None:
-        sections.append((_("TÌNH HÌNH THỰC HIỆN VÀ BÁO CÁO CỦA CÁC XÃ, PHƯỜNG"), _communes_paragraphs(communes)))
-    sections.append((_("CẢNH BÁO"), _warnings_paragraphs(snapshot)))
-    sections.append((_("KHÓ KHĂN, VƯỚNG MẮC VÀ KIẾN NGHỊ"), _difficulties_paragraphs(snapshot)))
-    sections.append((_("Ý KIẾN CHỈ ĐẠO ĐÃ TRẢ LỜI"),
-                     [_difficulty_line(row, f"{row['unit']}: " if row["unit"] else "") for row in snapshot["directions"]]
-                     or [_("Không có.")]))
-    sections.append((_("ĐIỀU CHỈNH SỐ LIỆU CỦA KỲ ĐÃ KHÓA"),
-                     [_late_change_line(change) for change in snapshot["late_changes"]] or [_("Không có.")]))
+        results += [_("Tình hình thực hiện và báo cáo của các xã, phường:")] + _communes_paragraphs(communes)
+    results += [_("Cảnh báo:")] + _warnings_paragraphs(snapshot)
+    results += [_("Điều chỉnh số liệu của kỳ đã khóa:")] + (
+        [_late_change_line(change) for change in snapshot["late_changes"]] or [_("Không có.")])
+    sections = [
+        (_("KẾT QUẢ THỰC HIỆN"), _narrated(snapshot, "results", results)),
+        (_("TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN"), _narrated(snapshot, "shortcomings", _shortcomings_paragraphs(snapshot))),
+        (_("PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI"), _narrated(snapshot, "directions", _next_period_paragraphs(report, snapshot))),
+        (_("KIẾN NGHỊ, ĐỀ XUẤT"), _narrated(snapshot, "proposals", _proposals_paragraphs(snapshot))),
+    ]
     appendices = [_task_appendix(snapshot), _indicator_appendix(snapshot)]
     if communes is not None:
         appendices.append(_communes_appendix(communes, snapshot["communes_totals"]))

@@ -109,3 +109,49 @@ def test_libreoffice_lays_the_docx_out_as_the_pdf(users, tmp_path):
     assert any("Độc lập - Tự do - Hạnh phúc" in line for line in lines), lines[:8]
     pages, expected = len(PdfReader(io.BytesIO(converted)).pages), len(PdfReader(io.BytesIO(report.pdf.read())).pages)
     assert abs(pages - expected) <= 0.2 * expected, (pages, expected)
+
+
+def test_the_body_names_what_lags_what_is_due_next_and_the_leaders_words(client, users):
+    from reports.documents import report_snapshot_take
+    from reports.register import report_draft
+    from tasks.models import Task
+
+    report = run_jobs(report_draft(user=users["phulam-leader"], area=Area.objects.get(slug="phu-lam"),
+                                   kind="quarterly", year=TODAY.year, number=QUARTER))
+    cutoff = timezone.datetime.fromisoformat(report.snapshot["cutoff"]).date()
+    due = Task.objects.filter(plan__slug="phu-lam-55kh").order_by("position").last()
+    Task.objects.filter(pk=due.pk).update(ends_on=cutoff + timezone.timedelta(days=20))
+    report_snapshot_take(report.pk)
+    client.force_login(users["phulam-officer"])  # an officer cannot write the leader's words
+    client.post(f"/reports/register/{report.pk}/narrative/", {"results": "Không được lưu"})
+    report.refresh_from_db()
+    assert not report.snapshot["narrative"]
+    client.force_login(users["phulam-leader"])
+    narrative = {"results": "Xã đã tập trung triển khai các nhiệm vụ trọng tâm của quý.",
+                 "shortcomings": "Nguồn nhân lực chuyên trách còn thiếu.",
+                 "directions": "Hoàn thành đề án chuyển đổi số trước ngày 31/12.",
+                 "proposals": "Đề nghị Sở hỗ trợ tập huấn."}
+    assert client.post(f"/reports/register/{report.pk}/narrative/", narrative).status_code == 302
+    report_snapshot_take(report.pk)  # figures taken again keep the leader's words
+    report = run_jobs(report)
+    assert report.snapshot["narrative"] == narrative
+    tasks = [t for p in report.snapshot["plans"] for t in p["tasks"]]
+    behind = [t for t in tasks if t["status"] != "completed" and t["expected"] is not None
+              and (t["progress"] or 0) < t["expected"]]
+    no_data = [i for p in report.snapshot["plans"] for i in p["indicators"] if i["met"] is None]
+    assert behind and no_data
+    for text in (pdf_text(report.pdf.read()), docx_text(report.docx.read())):
+        squeezed = "".join(text.split())  # long titles: the PDF's justified lines space words unevenly
+        assert f"I. KẾT QUẢ THỰC HIỆN {narrative['results']}" in text
+        assert f"II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN {narrative['shortcomings']}" in text
+        assert f"Nhiệm vụ chậm so với lộ trình: {len(behind)}." in text
+        assert f"Chỉ tiêu chưa có số liệu: {len(no_data)}." in text
+        for task in behind:
+            # the first 100 characters: text extraction misreads some symbols (≥) in the longest titles
+            assert "".join(f"{task['ordinal']}. {task['title'][:100]}".split()) in squeezed, task["title"]
+        for indicator in no_data:
+            assert "".join(indicator["content"][:100].split()) in squeezed
+        assert f"III. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI {narrative['directions']}" in text
+        assert "".join(f"{due.ordinal}. {due.title}".split()) in squeezed
+        assert f"hạn {(cutoff + timezone.timedelta(days=20)):%d/%m/%Y}" in text
+        assert f"IV. KIẾN NGHỊ, ĐỀ XUẤT {narrative['proposals']}" in text
