@@ -155,30 +155,30 @@ def _communes_appendix(communes, total):
                         _("Minh chứng đã chấp nhận"), _("Cảnh báo"), _("Tỷ lệ hoàn thành")], "rows": rows}
 
 
-def _difficulty_line(row, prefix=""):
-    parts = []
-    if row["difficulties"]:
-        parts.append(_("Khó khăn: %(text)s") % {"text": row["difficulties"]})
-    if row["proposals"]:
-        parts.append(_("Kiến nghị: %(text)s") % {"text": row["proposals"]})
-    if row["answer"]:
-        parts.append(_("Ý kiến chỉ đạo: %(text)s (%(status)s)") % {"text": row["answer"], "status": row["status_label"]})
-    return f"- {prefix}{'; '.join(parts)}."
+def _difficulty_line(row, prefix="", parts=("difficulties", "proposals", "answer")):
+    texts = []
+    if "difficulties" in parts and row["difficulties"]:
+        texts.append(_("Khó khăn: %(text)s") % {"text": row["difficulties"]})
+    if "proposals" in parts and row["proposals"]:
+        texts.append(_("Kiến nghị: %(text)s") % {"text": row["proposals"]})
+    if "answer" in parts and row["answer"]:
+        texts.append(_("Ý kiến chỉ đạo: %(text)s (%(status)s)") % {"text": row["answer"], "status": row["status_label"]})
+    return f"- {prefix}{'; '.join(texts)}."
+
+
+def _raised(snapshot):
+    """(who raised it, row) for every difficulty of the report, the communes' included."""
+    rows = [(row["unit"] or _("Đơn vị khác"), row) for row in snapshot["difficulties"]]
+    for commune in snapshot.get("communes") or []:
+        rows += [(f"{commune['area']} ({row['unit']})" if row["unit"] else commune["area"], row)
+                 for row in commune["difficulties"]]
+    return rows
 
 
 def _difficulties_paragraphs(snapshot):
-    by_unit = defaultdict(list)
-    for row in snapshot["difficulties"]:
-        by_unit[row["unit"] or _("Đơn vị khác")].append(row)
-    paragraphs = []
-    for unit, rows in by_unit.items():
-        paragraphs.append(f"{unit}:")
-        paragraphs += [_difficulty_line(row, f"{row['item']}: " if row["item"] else "") for row in rows]
-    for commune in snapshot.get("communes") or []:
-        if commune["difficulties"]:
-            paragraphs.append(f"{commune['area']}:")
-            paragraphs += [_difficulty_line(row) for row in commune["difficulties"]]
-    return paragraphs or [_("Không có.")]
+    """The difficulties alone: their proposals and answers are said once, under kiến nghị."""
+    return [_difficulty_line(row, f"{who}: {row['item']}: " if row["item"] else f"{who}: ", ("difficulties",))
+            for who, row in _raised(snapshot) if row["difficulties"]] or [_("Không có.")]
 
 
 def _warnings_paragraphs(snapshot):
@@ -284,14 +284,15 @@ def _next_period_paragraphs(report, snapshot):
 
 
 def _proposals_paragraphs(snapshot):
-    proposals = [row for row in snapshot["difficulties"] if row["proposals"]]
-    for commune in snapshot.get("communes") or []:
-        proposals += [{**row, "unit": commune["area"]} for row in commune["difficulties"] if row["proposals"]]
-    paragraphs = [_("- %(unit)s: %(text)s") % {"unit": row["unit"] or _("Đơn vị khác"), "text": row["proposals"]}
-                  for row in proposals] or [_("Không có kiến nghị mới.")]
+    """Each proposal once, with the answer it had at the cut-off; then the answers given in the period to
+    proposals not listed above."""
+    proposals = [(who, row) for who, row in _raised(snapshot) if row["proposals"]]
+    paragraphs = [_difficulty_line(row, f"{who}: ", ("proposals", "answer")) for who, row in proposals]
+    paragraphs = paragraphs or [_("Không có kiến nghị mới.")]
+    listed = {row["id"] for _who, row in proposals}
     paragraphs.append(_("Ý kiến chỉ đạo đã trả lời trong kỳ:"))
-    paragraphs += ([_difficulty_line(row, f"{row['unit']}: " if row["unit"] else "") for row in snapshot["directions"]]
-                   or [_("Không có.")])
+    paragraphs += ([_difficulty_line(row, f"{row['unit']}: " if row["unit"] else "")
+                    for row in snapshot["directions"] if row["id"] not in listed] or [_("Không có thêm.")])
     return paragraphs
 
 

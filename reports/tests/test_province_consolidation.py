@@ -63,6 +63,9 @@ def test_the_province_report_adds_up_the_reports_its_communes_owed(demo, users, 
         assert f"chưa có số liệu: {totals['indicators_no_data']}." in text
         assert "Cộng 1/2 xã đã báo cáo" in text
         assert "Xã Đại Phước" in text and "Chưa báo cáo" in text
-        assert "Xã Phú Lâm: Phòng Văn hóa - Xã hội: Khó khăn: Thiếu kinh phí" in text
-        assert "Ý kiến chỉ đạo: Sở KH&CN bố trí kinh phí từ nguồn sự nghiệp khoa học" in text
+        assert "Khó khăn: Thiếu kinh phí." in text
+        # the commune's proposal with the Sở's answer, said once
+        assert ("Xã Phú Lâm (Phòng Văn hóa - Xã hội): Kiến nghị: Đề nghị tỉnh bổ sung kinh phí chuyển đổi số; "
+                "Ý kiến chỉ đạo: Sở KH&CN bố trí kinh phí từ nguồn sự nghiệp khoa học (Đã có ý kiến chỉ đạo)") in text
+        assert text.count("Sở KH&CN bố trí kinh phí từ nguồn sự nghiệp khoa học") == 1
         assert "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Nguyễn Minh Tuấn" in text
