@@ -45,3 +45,16 @@ class ReportDetailsForm(forms.ModelForm):
         model = Report
         fields = ["subject", "addressee", "signer_name", "signer_title", "distribution"]
         widgets = {"signer_title": forms.Textarea(attrs={"rows": 3}), "distribution": forms.Textarea(attrs={"rows": 3})}
+
+
+class NarrativeForm(forms.Form):
+    """The leader's words for each section of the report, printed before the portal's figures."""
+
+    results = forms.CharField(label=_("I. Kết quả thực hiện (đánh giá chung)"), max_length=10000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 4}))
+    shortcomings = forms.CharField(label=_("II. Tồn tại, hạn chế và nguyên nhân"), max_length=10000, required=False,
+                                   widget=forms.Textarea(attrs={"rows": 4}))
+    directions = forms.CharField(label=_("III. Phương hướng, nhiệm vụ kỳ tới"), max_length=10000, required=False,
+                                 widget=forms.Textarea(attrs={"rows": 4}))
+    proposals = forms.CharField(label=_("IV. Kiến nghị, đề xuất"), max_length=10000, required=False,
+                                widget=forms.Textarea(attrs={"rows": 4}))

@@ -96,14 +96,16 @@ def periods_around(kind, cutoff_day, deadline_day, deadline_month_offset, today,
 
 
 def period_label(kind, year, number):
+    """A period by the name documents give it: "Tháng 12/2026", "Quý IV/2026", "6 tháng đầu năm 2026",
+    "9 tháng năm 2026", "Năm 2026"."""
     if kind == ReportKind.MONTHLY:
-        return _("tháng %(month)s năm %(year)s") % {"month": f"{number:02d}", "year": year}
+        return _("Tháng %(month)s/%(year)s") % {"month": number, "year": year}
     if kind == ReportKind.QUARTERLY:
-        return _("quý %(quarter)s năm %(year)s") % {"quarter": ["I", "II", "III", "IV"][number - 1], "year": year}
+        return _("Quý %(quarter)s/%(year)s") % {"quarter": ["I", "II", "III", "IV"][number - 1], "year": year}
     if kind == ReportKind.HALF_YEAR:
         return (_("6 tháng đầu năm %(year)s") if number == 1 else _("6 tháng cuối năm %(year)s")) % {"year": year}
     if kind == ReportKind.NINE_MONTH:
         return _("9 tháng năm %(year)s") % {"year": year}
     if kind == ReportKind.ANNUAL:
-        return _("năm %(year)s") % {"year": year}
-    return _("đột xuất số %(number)s năm %(year)s") % {"number": number, "year": year}
+        return _("Năm %(year)s") % {"year": year}
+    return _("Đột xuất số %(number)s năm %(year)s") % {"number": number, "year": year}

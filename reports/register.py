@@ -24,20 +24,22 @@ from plans.models import Area, Plan, Unit
 from plans.services import REASON_MAX
 
 from .models import Difficulty, LockedPeriodChange, Report, ReportingRule, ReportJob, ReportKind
+from .documents.layout import NARRATIVE_SECTIONS
 from .periods import period_label, period_of, rule_period
 
 logger = logging.getLogger(__name__)
 
 # The communes' quarterly report to the province's Department of Science and Technology is due
 # before the 10th of the quarter's last month (province plan 182, III.3); the department reports
-# monthly to the provincial People's Committee before the 25th (III.4). Other kinds follow Decree 09/2019.
+# monthly to the provincial People's Committee before the 25th (III.4). "Trước ngày N" is by day N−1:
+# the deadline day kept is 9 and 24. Other kinds follow Decree 09/2019.
 FOCAL_OFFICE = "Khoa học và Công nghệ"
 # Cadences the seed plans set for themselves: Phú Lâm 55-KH every six months (III.2);
 # Dân Tiến monthly, quarterly, six-monthly and yearly (IV).
 PLAN_CADENCES = {"phu-lam-55kh": [ReportKind.HALF_YEAR]}
 AREA_CADENCES = {"dan-tien": [ReportKind.MONTHLY, ReportKind.QUARTERLY, ReportKind.HALF_YEAR, ReportKind.ANNUAL]}
 DEADLINES = {  # kind: (cut-off day, deadline day, months after the period's last month)
-    ReportKind.MONTHLY: (14, 20, 0), ReportKind.QUARTERLY: (9, 10, 0), ReportKind.HALF_YEAR: (14, 20, 0),
+    ReportKind.MONTHLY: (14, 20, 0), ReportKind.QUARTERLY: (8, 9, 0), ReportKind.HALF_YEAR: (14, 20, 0),
     ReportKind.NINE_MONTH: (14, 20, 0), ReportKind.ANNUAL: (14, 20, 0),
 }
 
@@ -88,7 +90,7 @@ def reporting_rules_defaults_create(*, area_ids=None, attempts=3):
             recipient = leaders.get(area.id)
             addressee = _("Ủy ban nhân dân tỉnh %(name)s") % {"name": _upper_name(area)}
             kinds = [ReportKind.MONTHLY, ReportKind.QUARTERLY, ReportKind.HALF_YEAR, ReportKind.ANNUAL]
-            overrides = {ReportKind.MONTHLY: (14, 25, 0), ReportKind.QUARTERLY: (14, 25, 0)}
+            overrides = {ReportKind.MONTHLY: (14, 24, 0), ReportKind.QUARTERLY: (14, 24, 0)}
         else:
             recipient = focal.get(area.parent_id)
             addressee = recipient.name if recipient else _("Sở Khoa học và Công nghệ")
@@ -130,9 +132,14 @@ def reporting_rule_update(*, rule_id, user, data):
     return rule
 
 
-def _signer(area):
+def _signer(area, user):
     if area.kind == Area.Kind.PROVINCE:
-        return "", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+        # The Sở's deputy director signs: the leader drafting it, else the Sở's first leader in the portal.
+        from people.models import User
+
+        leader = user if user.role == User.Role.LEADER else (
+            User.objects.filter(role=User.Role.LEADER, units__area=area, is_active=True).order_by("id").first())
+        return (leader.get_full_name() if leader else ""), "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
     plan = Plan.objects.filter(area=area).exclude(signer_name="").order_by("-issued_year", "-id").first()
     return (plan.signer_name if plan else ""), "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
 
@@ -155,7 +162,7 @@ def report_draft(*, user, area, kind, year, number, plan=None):
         raise ValidationError(_("Kỳ báo cáo không hợp lệ.")) from None
     if period.window_start > timezone.localdate():
         raise ValidationError(_("Kỳ báo cáo chưa bắt đầu."))
-    signer_name, signer_title = _signer(area)
+    signer_name, signer_title = _signer(area, user)
     subject = _("Kết quả thực hiện Nghị quyết số 57-NQ/TW %(period)s") % {"period": period_label(kind, year, period.number)}
     if plan:
         subject = _("Kết quả thực hiện Kế hoạch %(plan)s, %(period)s") % {
@@ -202,14 +209,19 @@ def report_refresh(*, report_id, user):
 REPORT_DETAILS = ("subject", "addressee", "signer_name", "signer_title", "distribution")
 
 
+def _draft_for_edit(report_id, user):
+    report = _report_for_update(report_id)
+    if not can_prepare_report(user, report.area):
+        raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được sửa báo cáo."))
+    if report.status != Report.Status.DRAFT:
+        raise ValidationError(_("Báo cáo đã ban hành: văn bản không thay đổi được nữa."))
+    return report
+
+
 def report_details_update(*, report_id, user, data):
     """Subject, addressee, signer and recipients of a draft; its files are rendered again."""
     with transaction.atomic():
-        report = _report_for_update(report_id)
-        if not can_prepare_report(user, report.area):
-            raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được sửa báo cáo."))
-        if report.status != Report.Status.DRAFT:
-            raise ValidationError(_("Báo cáo đã ban hành: văn bản không thay đổi được nữa."))
+        report = _draft_for_edit(report_id, user)
         for name in REPORT_DETAILS:
             setattr(report, name, data[name].strip()[:Report._meta.get_field(name).max_length or 2000])
         report._history_user = user
@@ -217,6 +229,22 @@ def report_details_update(*, report_id, user, data):
         report.save()
         if report.snapshot_taken_at:
             job_start(report=report, action=ReportJob.Action.RENDER, user=user)
+    return report
+
+
+def report_narrative_save(*, report_id, user, narrative):
+    """The leader's narrative of each section of a draft (results, shortcomings, directions, proposals), kept
+    in its snapshot so the issued PDF is final; the files are rendered again."""
+    with transaction.atomic():
+        report = _draft_for_edit(report_id, user)
+        if not report.snapshot_taken_at:
+            raise ValidationError(_("Dự thảo chưa có số liệu; hãy chờ lấy số liệu xong."))
+        report.snapshot = {**report.snapshot, "narrative": {key: (narrative.get(key) or "").strip()
+                                                            for key in NARRATIVE_SECTIONS}}
+        report._history_user = user
+        report._change_reason = _("Sửa nội dung đánh giá")
+        report.save()
+        job_start(report=report, action=ReportJob.Action.RENDER, user=user)
     return report
 
 

@@ -15,7 +15,7 @@ from plans.access import can_edit_reporting_rules, can_prepare_report, can_recei
 from plans.models import Area, Plan, Unit
 
 from . import register
-from .forms import (DifficultyAnswerForm, IssueForm, NextNumberForm, ReportDetailsForm, ReportingRuleForm, ReturnForm,
+from .forms import (DifficultyAnswerForm, IssueForm, NarrativeForm, NextNumberForm, ReportDetailsForm, ReportingRuleForm, ReturnForm,
                     SignedCopyForm)
 from .models import Difficulty, Report, ReportingRule, ReportJob, ReportKind, ReportNumber
 from .selectors import completeness, draft_choices, inbox, report_difficulties, report_list
@@ -88,6 +88,7 @@ def report_detail_view(request, pk):
         "history": report.history.select_related("history_user").order_by("-history_date")[:20],
         "return_form": ReturnForm(), "signed_form": SignedCopyForm(), "answer_form": DifficultyAnswerForm(),
         "details_form": ReportDetailsForm(instance=report),
+        "narrative_form": NarrativeForm(initial=report.snapshot.get("narrative") or {}),
         "next_number": (register.report_number_next(area_id=report.area_id, year=timezone.localdate().year)
                         if report.status == Report.Status.DRAFT else None),
         "totals": report.snapshot.get("totals", {}), "communes": report.snapshot.get("communes"),
@@ -118,13 +119,25 @@ def report_refresh_view(request, pk):
 @require_POST
 def report_details_view(request, pk):
     report = _visible_report(request, pk)
-    form = ReportDetailsForm(request.POST, instance=report)
+    return _form_step(request, pk, ReportDetailsForm(request.POST, instance=report),
+                      lambda data: register.report_details_update(report_id=pk, user=request.user, data=data),
+                      _("Đã lưu thông tin văn bản; văn bản đang được dựng lại."))
+
+
+def _form_step(request, pk, form, action, success):
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("reports:report_detail", pk)
-    return _step(request, pk, lambda: register.report_details_update(report_id=pk, user=request.user,
-                                                                     data=form.cleaned_data),
-                 _("Đã lưu thông tin văn bản; văn bản đang được dựng lại."))
+    return _step(request, pk, lambda: action(form.cleaned_data), success)
+
+
+@login_required
+@require_POST
+def report_narrative_view(request, pk):
+    _visible_report(request, pk)
+    return _form_step(request, pk, NarrativeForm(request.POST),
+                      lambda data: register.report_narrative_save(report_id=pk, user=request.user, narrative=data),
+                      _("Đã lưu nội dung đánh giá; văn bản đang được dựng lại."))
 
 
 @login_required

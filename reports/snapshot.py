@@ -16,8 +16,8 @@ from tasks.models import ProgressUpdate, Task
 from tasks.schedule import expected_progress
 
 from .as_of import area_figures, day_end, evidence_state, evidence_then, items_then, warnings_open
-from .models import Difficulty, LockedPeriodChange, Report
-from .periods import add_months
+from .models import Difficulty, LockedPeriodChange, Report, ReportingRule
+from .periods import MONTHS, PER_YEAR, period_label
 
 LIVE = (Report.Status.ISSUED, Report.Status.RECEIVED)
 
@@ -54,6 +54,7 @@ def _tasks(plan_ids, cutoff, window):
             "section": str(task.section) if task.section_id else "", "ordinal": task.ordinal, "title": task.title,
             "lead": _units(task), "timeline": task.timeline_text, "progress": then[task.id]["progress"],
             "expected": expected, "status": status, "status_label": _status_label(Task, status),
+            "ends_on": task.ends_on.isoformat() if task.ends_on else None,
             "evidence": evidence_state(evidence[task.id]), "results": results.get(task.id, []),
         })
     return rows
@@ -102,7 +103,7 @@ def _warnings(area_id, plan_ids, cutoff):
     rows = (warnings_open(cutoff)
             .filter(Q(task__plan__in=plan_ids) | Q(indicator__plan__in=plan_ids) | Q(unit__area=area_id))
             .select_related("task", "indicator", "unit").order_by("kind", "id"))
-    return [{"kind": w.kind, "label": str(w.get_kind_display()), "item": str(w.task or w.indicator or w.unit)[:300],
+    return [{"kind": w.kind, "label": str(w.get_kind_display()), "item": str(w.task or w.indicator or w.unit),
              "raised": w.raised_at.date().isoformat()} for w in rows]
 
 
@@ -124,9 +125,16 @@ def _difficulty_row(d, end=None):
     else:
         status, answer = d.status, d.answer
         answered_by = d.answered_by.get_full_name() if d.answered_by_id else ""
-    return {"id": d.id, "unit": d.unit.name if d.unit_id else "", "item": str(d.task)[:300] if d.task_id else "",
+    return {"id": d.id, "unit": d.unit.name if d.unit_id else "", "item": str(d.task) if d.task_id else "",
             "difficulties": d.difficulties, "proposals": d.proposals, "status": status,
             "status_label": _status_label(Difficulty, status), "answer": answer, "answered_by": answered_by}
+
+
+def _direction_row(d, area_id):
+    row = _difficulty_row(d)
+    if d.area_id != area_id:  # a commune's proposal the Sở answered: say whose
+        row["unit"] = f"{d.area}: {row['unit']}" if row["unit"] else str(d.area)
+    return row
 
 
 def _previous_issue(report):
@@ -139,7 +147,7 @@ def _late_changes(report, since):
     changes = (LockedPeriodChange.objects.filter(report__area=report.area_id, created_at__gt=since)
                .exclude(report=report).select_related("report", "progress_update__task", "author"))
     rows = [{"report": c.report.reference, "period": c.progress_update.period.strftime("%m/%Y"),
-             "item": str(c.progress_update.task)[:300], "progress_before": c.progress_update.progress_before,
+             "item": str(c.progress_update.task), "progress_before": c.progress_update.progress_before,
              "progress_after": c.progress_update.progress_after, "reason": c.reason,
              "author": c.author.get_full_name() or c.author.username, "at": c.created_at.date().isoformat()}
             for c in changes]
@@ -170,7 +178,7 @@ def _late_indicator_changes(report, since):
         if locked:
             value = figure.qualitative_state or (None if figure.value is None else f"{figure.value.normalize():f}")
             rows.append({"report": locked.reference, "period": figure.period.strftime("%m/%Y"),
-                         "item": str(figure.indicator)[:300], "value": value, "reason": figure.reason or "",
+                         "item": str(figure.indicator), "value": value, "reason": figure.reason or "",
                          "author": figure.author.get_full_name() or figure.author.username,
                          "at": figure.created_at.date().isoformat()})
     return rows
@@ -181,6 +189,7 @@ def snapshot_gather(report, *, today=None):
     today = today or timezone.localdate()
     cutoff = min(report.window_end, today)
     window = (report.window_start, cutoff)
+    area = Area.objects.get(pk=report.area_id)
     plans = _plans(report)
     plan_ids = [p.id for p in plans]
     difficulties_collect([report.area_id], window)
@@ -194,47 +203,117 @@ def snapshot_gather(report, *, today=None):
     difficulties = (Difficulty.objects.filter(area=report.area_id, raised_at__lt=end)
                     .filter(Q(raised_at__date__gte=window[0]) | Q(answered_at__isnull=True) | Q(answered_at__gte=end))
                     .select_related("unit", "task", "answered_by").order_by("unit__name", "raised_at"))
-    directions = (Difficulty.objects.filter(area=report.area_id, answered_at__gt=since, answered_at__lt=end)
-                  .select_related("unit", "task", "answered_by").order_by("answered_at"))
+    answered = Q(area=report.area_id)
+    if area.kind == Area.Kind.PROVINCE:  # and the answers the Sở gave to its communes' proposals
+        answered |= Q(area__parent=report.area_id, answered_by__units__area=report.area_id)
+    directions = (Difficulty.objects.filter(answered, answered_at__gt=since, answered_at__lt=end).distinct()
+                  .select_related("unit", "task", "answered_by", "area").order_by("answered_at"))
     snapshot = {
         "taken_at": timezone.now().isoformat(), "cutoff": cutoff.isoformat(),
         "window": [report.window_start.isoformat(), cutoff.isoformat()],
-        "plans": [{"reference": p.reference, "title": p.title, "status": p.status,
+        "plans": [{"reference": p.reference, "number": p.number, "title": p.title, "status": p.status,
+                   "issued": [p.issued_year, p.issued_month, p.issued_day],
                    "tasks": tasks[p.id], "indicators": indicators[p.id]} for p in plans],
         "totals": _totals(all_tasks, all_indicators, len(warnings)),
         "warnings": warnings,
         "difficulties": [_difficulty_row(d, end) for d in difficulties],
-        "directions": [_difficulty_row(d) for d in directions],
+        "directions": [_direction_row(d, report.area_id) for d in directions],
         "late_changes": _late_changes(report, since),
         "communes": None,
+        # The leader's own words for each section, written on the report page: kept when figures are taken again.
+        "narrative": (report.snapshot or {}).get("narrative", {}),
     }
-    area = Area.objects.get(pk=report.area_id)
     if area.kind == Area.Kind.PROVINCE and not report.plan_id:
         snapshot["communes"] = communes_gather(report, window)
+        snapshot["communes_totals"] = totals_add([row["totals"] for row in snapshot["communes"]])
     return snapshot
 
 
+def owed_period(kind, last_month):
+    """(year, number, last month) of the latest period of `kind` that ends by `last_month`."""
+    if kind == Report.Kind.NINE_MONTH:
+        year = last_month.year if last_month.month >= 9 else last_month.year - 1
+        return year, 1, datetime.date(year, 9, 1)
+    months = MONTHS[kind]
+    year, number = last_month.year, last_month.month // months
+    if number == 0:
+        year, number = year - 1, PER_YEAR[kind]
+    return year, number, datetime.date(year, months * number, 1)
+
+
+def _owed(rules, report):
+    """The period a commune owed for the province's report: of its own kinds, the one of the province's kind
+    ending with the province's period, else the latest ending by it (the shorter kind on a tie)."""
+    periods = [(kind, *owed_period(kind, report.last_month)) for kind in rules]
+    same = [p for p in periods if p[0] == report.kind and p[3] == report.last_month]
+    if same:
+        return same[0]
+    return max(periods, key=lambda p: (p[3], -MONTHS[p[0]])) if periods else None
+
+
+def _commune_rules(commune_ids):
+    from .register import reporting_rules_defaults_create
+
+    reporting_rules_defaults_create(area_ids=commune_ids)
+    kinds = defaultdict(list)
+    for area_id, kind in (ReportingRule.objects.filter(area__in=commune_ids, plan__isnull=True, is_active=True)
+                          .exclude(kind=Report.Kind.AD_HOC).values_list("area", "kind")):
+        kinds[area_id].append(kind)
+    return kinds
+
+
+TOTAL_KEYS = ("tasks", "tasks_completed", "indicators", "indicators_completed", "indicators_met", "indicators_not_met",
+              "indicators_no_data", "evidence_accepted", "evidence_pending", "evidence_rejected", "warnings")
+
+
+def totals_add(rows):
+    """The sum of several areas' totals, the completion rate worked out again from the sums."""
+    total = {key: sum(row.get(key, 0) for row in rows) for key in TOTAL_KEYS}
+    total["completion"] = percent(total["tasks_completed"] + total["indicators_completed"],
+                                  total["tasks"] + total["indicators"]) or 0
+    return total
+
+
 def communes_gather(report, window):
-    """One row per commune of the province, from its latest issued report, or live where it has none."""
+    """One row per commune of the province, from the report it issued for the period it owed (by its own
+    reporting rules), or its figures at the province's cut-off where it has none ("chưa báo cáo").
+
+    A commune's difficulties are read as they stood at the province's cut-off, so an answer the Sở gave
+    after the commune reported shows with them."""
     communes = list(Area.objects.filter(parent=report.area_id).order_by("name"))
-    since = add_months(report.last_month, -5)
-    latest = {}
+    rules = _commune_rules([c.id for c in communes])
+    owed = {c.id: _owed(rules[c.id], report) for c in communes}
+    earliest = min((o[3] for o in owed.values() if o), default=report.last_month)
+    issued = {}
     for commune_report in (Report.objects.filter(area__parent=report.area_id, status__in=LIVE, plan__isnull=True,
-                                                 last_month__range=(since, report.last_month))
-                           .exclude(kind=Report.Kind.AD_HOC).order_by("area", "-last_month", "-issued_at")):
-        latest.setdefault(commune_report.area_id, commune_report)
+                                                 last_month__range=(earliest, report.last_month))
+                           .order_by("-issued_at")):
+        issued.setdefault((commune_report.area_id, commune_report.kind, commune_report.year,
+                           commune_report.period_number), commune_report)
+    latest = {}
+    for commune in communes:
+        if owed[commune.id] and (source := issued.get((commune.id, *owed[commune.id][:3]))):
+            latest[commune.id] = source
+    cutoff = window[1]
+    end = day_end(cutoff)
     live = _live_figures([c.id for c in communes if c.id not in latest], window)
+    reported_ids = [d["id"] for source in latest.values() for d in source.snapshot.get("difficulties", [])]
+    then = {d.id: _difficulty_row(d, end) for d in Difficulty.objects.filter(pk__in=reported_ids)
+            .select_related("unit", "task", "answered_by")}
     rows = []
     for commune in communes:
         source = latest.get(commune.id)
+        kind_owed = owed[commune.id]
+        row = {"owed": str(period_label(*kind_owed[:3])) if kind_owed else ""}
         if source:
             totals = source.snapshot.get("totals", {})
-            difficulties = [d for d in source.snapshot.get("difficulties", []) if d["difficulties"] or d["proposals"]]
-            row = {"reported": True, "reference": source.reference, "period": str(source.period_label),
-                   "on_time": source.is_on_time, "issued": source.issued_at.date().isoformat()}
+            difficulties = [then.get(d["id"], d) for d in source.snapshot.get("difficulties", [])
+                            if d["difficulties"] or d["proposals"]]
+            row.update({"reported": True, "reference": source.reference, "period": str(source.period_label),
+                        "on_time": source.is_on_time, "issued": source.issued_at.date().isoformat()})
         else:
             totals, difficulties = live["totals"][commune.id], live["difficulties"][commune.id]
-            row = {"reported": False, "reference": "", "period": "", "on_time": None, "issued": ""}
+            row.update({"reported": False, "reference": "", "period": "", "on_time": None, "issued": ""})
         row.update({"area": str(commune), "totals": totals, "difficulties": difficulties})
         rows.append(row)
     rows.sort(key=lambda r: (-r["totals"].get("completion", 0), -r["totals"].get("indicators_met", 0), r["area"]))

@@ -24,6 +24,7 @@ urlpatterns = [
     path("register/<int:pk>/", register_views.report_detail_view, name="report_detail"),
     path("register/<int:pk>/refresh/", register_views.report_refresh_view, name="report_refresh"),
     path("register/<int:pk>/details/", register_views.report_details_view, name="report_details"),
+    path("register/<int:pk>/narrative/", register_views.report_narrative_view, name="report_narrative"),
     path("register/<int:pk>/issue/", register_views.report_issue_view, name="report_issue"),
     path("register/<int:pk>/receive/", register_views.report_receive_view, name="report_receive"),
     path("register/<int:pk>/upload-signed/", register_views.report_signed_view, name="report_signed"),

@@ -19,7 +19,7 @@ def test_a_quarterly_report_travels_from_phu_lam_to_the_department(demo, live_se
     quarter = "I II III IV".split()[(today.month - 1) // 3]
     sign_in(page, "phulam-leader")
     page.get_by_role("link", name="Báo cáo", exact=True).click()
-    option = page.locator("#id_period option", has_text=f"Xã Phú Lâm · Báo cáo quý · quý {quarter} năm {today.year}")
+    option = page.locator("#id_period option", has_text=f"Xã Phú Lâm · Báo cáo quý · Quý {quarter}/{today.year}")
     page.select_option("#id_period", option.first.get_attribute("value"))
     page.click("#draft-submit")
     assert "Dự thảo" in page.locator("#report-status").inner_text()

@@ -8,6 +8,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 
 FONT = "Times New Roman"
 
@@ -35,15 +36,22 @@ def _para(container, text="", *, bold=False, italic=False, size=None, align=None
     return paragraph
 
 
-def _rule_below(paragraph):
-    """The short horizontal rule under the motto and the issuing body."""
+def _rule_below(paragraph, indent=Mm(18)):
+    """The short horizontal rule under the motto and the issuing body: the top border of an empty paragraph
+    of its own, so the indent that shortens the rule never narrows the line of text above it."""
+    rule = OxmlElement("w:p")
+    paragraph._p.addnext(rule)
+    rule = Paragraph(rule, paragraph._parent)
     borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
+    top = OxmlElement("w:top")
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
-    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = Mm(18)
+        top.set(qn(key), value)
+    borders.append(top)
+    rule._p.get_or_add_pPr().append(borders)
+    rule.paragraph_format.left_indent = rule.paragraph_format.right_indent = indent
+    rule.paragraph_format.space_before = rule.paragraph_format.space_after = Pt(0)
+    rule.paragraph_format.line_spacing = Pt(4)
+    return rule
 
 
 def _borderless(table):
@@ -53,6 +61,31 @@ def _borderless(table):
         element.set(qn("w:val"), "nil")
         borders.append(element)
     table._tbl.tblPr.append(borders)
+
+
+def _grid(table, widths):
+    """Fixed column widths written in the table's grid and in every cell: Word reads the cells, LibreOffice
+    the grid, and left equal the grid wraps the national heading in LibreOffice."""
+    table.autofit = False
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+
+
+def _cell_margins(table, vertical, horizontal):
+    """The PDF's cell padding, so LibreOffice and Word give the appendix about as many pages as the PDF."""
+    margins = OxmlElement("w:tblCellMar")
+    for edge, size in (("top", vertical), ("left", horizontal), ("bottom", vertical), ("right", horizontal)):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), str(int(size.twips)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    table._tbl.tblPr.append(margins)
 
 
 def _page_number(section):
@@ -108,6 +141,8 @@ def _appendix(document, appendix, intro):
         _cell_text(cell, column, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _row_flags(table.rows[0], header=True)
     widths = [int(usable * width / 100) for width in appendix["widths"]]
+    _grid(table, widths)
+    _cell_margins(table, Mm(1), Mm(1.2))
     for row in appendix["rows"]:
         added = table.add_row()
         cells = added.cells
@@ -131,21 +166,21 @@ def docx_render(doc):
 
     heading = document.add_table(rows=1, cols=2)
     _borderless(heading)
+    _grid(heading, [Mm(70), Mm(95)])
     left, right = heading.rows[0].cells
-    left.width, right.width = Mm(65), Mm(100)
     left.paragraphs[0]._p.getparent().remove(left.paragraphs[0]._p)
     right.paragraphs[0]._p.getparent().remove(right.paragraphs[0]._p)
     for index, (line, bold) in enumerate(doc["header"]):
-        paragraph = _para(left, line, bold=bold, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
+        paragraph = _para(left, line, bold=bold, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
         if index == len(doc["header"]) - 1:
-            _rule_below(paragraph)
+            _rule_below(paragraph, Mm(22))
     _para(left, doc["number"], align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
     _para(right, doc["motto"][0], bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
     _rule_below(_para(right, doc["motto"][1], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0))
     _para(right, doc["place_date"], italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
 
     _para(document, doc["title"], bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, after=0).paragraph_format.space_before = Pt(18)
-    _rule_below(_para(document, doc["subject"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=6))
+    _rule_below(_para(document, doc["subject"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0), Mm(62))
     if doc["addressee"]:
         _para(document, doc["addressee"], align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
     _para(document, doc["intro"], indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -157,8 +192,8 @@ def docx_render(doc):
     closing = document.add_table(rows=1, cols=2)
     _borderless(closing)
     _row_flags(closing.rows[0])
+    _grid(closing, [Mm(75), Mm(90)])
     recipients, signature = closing.rows[0].cells
-    recipients.width, signature.width = Mm(75), Mm(90)
     _cell_text(recipients, doc["recipients_title"], bold=True, size=12)
     recipients.paragraphs[0].runs[0].italic = True
     for line in doc["recipients"]:

@@ -97,7 +97,7 @@ def test_a_past_quarter_drafted_today_shows_the_cut_offs_figures(demo, users, ce
     assert again.snapshot["warnings"] == []
     text = pdf_text(again.pdf.read())
     assert "trong đó hoàn thành (minh chứng đã được chấp nhận): 0." in text
-    assert "đạt: 0, chưa đạt: 0." in text
+    assert "đạt: 0, chưa đạt: 0, chưa có số liệu: 25." in text
     assert "Minh chứng: 0 đã chấp nhận, 1 chờ thẩm định, 0 bị trả lại." in text
     assert "Cảnh báo đang mở: 0." in text and "Đã trình dự thảo đề án số hóa" in text
     assert "Đã hoàn thành đề án" not in text and "Quá hạn" not in text

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from indicators.models import Indicator
 from plans.models import Area, ItemStatus
 from reports.documents import report_job_run
+from reports.documents.layout import decree30_date
 from reports.models import Report, ReportJob, ReportingRule
 from reports.register import report_draft, report_issue, report_number_allocate, report_receive
 from tasks.models import Task
@@ -65,7 +66,7 @@ def known_figures(users):
 def test_the_default_rules_follow_the_seed_plans(users):
     draft(users["phulam-leader"])
     rule = ReportingRule.objects.get(area__slug="phu-lam", kind="quarterly", plan=None)
-    assert rule.recipient_unit.name == "Sở Khoa học và Công nghệ" and rule.deadline_day == 10
+    assert rule.recipient_unit.name == "Sở Khoa học và Công nghệ" and rule.deadline_day == 9  # "trước ngày 10"
     assert ReportingRule.objects.filter(area__slug="phu-lam", plan__slug="phu-lam-55kh", kind="half_year").exists()
 
 
@@ -114,16 +115,17 @@ def test_a_draft_freezes_the_figures_and_the_documents_say_them(users, known_fig
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
         assert "ỦY BAN NHÂN DÂN" in text and "XÃ PHÚ LÂM" in text
         assert "Số: 01/BC-UBND" in text and "BÁO CÁO" in text
-        assert f"Phú Lâm, ngày {TODAY.day:02d} tháng {TODAY.month:02d} năm {TODAY.year}" in text
+        assert f"Phú Lâm, {decree30_date(TODAY.year, TODAY.month, TODAY.day)}" in text
         assert "Kính gửi: Sở Khoa học và Công nghệ." in text
         assert "Nơi nhận:" in text and "TM. ỦY BAN NHÂN DÂN" in text and "KT. CHỦ TỊCH" in text
         assert "PHÓ CHỦ TỊCH" in text and "Đỗ Xuân Hòa" in text
-        for section in ("I. KẾT QUẢ THỰC HIỆN", "II. CẢNH BÁO", "III. KHÓ KHĂN, VƯỚNG MẮC VÀ KIẾN NGHỊ",
-                        "IV. Ý KIẾN CHỈ ĐẠO ĐÃ TRẢ LỜI", "V. ĐIỀU CHỈNH SỐ LIỆU CỦA KỲ ĐÃ KHÓA",
+        for section in ("I. KẾT QUẢ THỰC HIỆN", "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN",
+                        "III. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI", "IV. KIẾN NGHỊ, ĐỀ XUẤT", "Cảnh báo:",
+                        "Điều chỉnh số liệu của kỳ đã khóa:",
                         "PHỤ LỤC I", "KẾT QUẢ THỰC HIỆN NHIỆM VỤ", "PHỤ LỤC II", "KẾT QUẢ THỰC HIỆN CHỈ TIÊU"):
             assert section in text, section
         assert "Tổng số nhiệm vụ: 65, trong đó hoàn thành (minh chứng đã được chấp nhận): 2." in text
-        assert "Tổng số chỉ tiêu: 25, trong đó đạt: 3, chưa đạt: 1." in text
+        assert "Tổng số chỉ tiêu: 25, trong đó đạt: 3, chưa đạt: 1, chưa có số liệu: 21." in text
         assert "Thiếu chuyên gia thẩm định" in text and "Đề nghị Sở KH&CN hỗ trợ" in text
         assert "Đã trình dự thảo đề án" in text
 

@@ -23,7 +23,7 @@ def test_a_leader_drafts_from_the_page_and_sees_the_job_state(client, users):
     client.force_login(users["phulam-leader"])
     page = client.get("/reports/register/")
     value = next(v for v, label in page.context["choices"] if label.startswith("Xã Phú Lâm · Báo cáo quý")
-                 and f"quý {'I II III IV'.split()[QUARTER - 1]} năm {TODAY.year}" in label)
+                 and f"Quý {'I II III IV'.split()[QUARTER - 1]}/{TODAY.year}" in label)
     response = client.post("/reports/register/new/", {"period": value})
     report = Report.objects.get()
     assert response["Location"] == f"/reports/register/{report.pk}/"

@@ -95,7 +95,7 @@ def test_the_province_report_ranks_its_communes_from_their_reports(users):
     assert province.snapshot["plans"][0]["reference"] == "182/KH-UBND"
     assert province.addressee == "Ủy ban nhân dân tỉnh Đồng Nai" and province.symbol == "BC-SKHCN"
     for text in (pdf_text(province.pdf.read()), docx_text(province.docx.read())):
-        assert "II. TÌNH HÌNH THỰC HIỆN VÀ BÁO CÁO CỦA CÁC XÃ, PHƯỜNG" in text
+        assert "Tình hình thực hiện và báo cáo của các xã, phường:" in text
         assert "XẾP HẠNG KẾT QUẢ THỰC HIỆN CỦA CÁC XÃ, PHƯỜNG" in text
         assert "chưa báo cáo: 1" in text and "Chưa báo cáo (số liệu lấy trực tiếp từ hệ thống): Xã Đại Phước" in text
         assert "Đề nghị tỉnh bổ sung kinh phí" in text and "SỞ KHOA HỌC VÀ CÔNG NGHỆ" in text

@@ -111,15 +111,15 @@ def _issue(user, kind, year, number):
 @pytest.mark.django_db
 def test_report_late_and_due_come_from_the_register(users):
     office = Unit.objects.get(area__slug="phu-lam", name="Phòng Văn hóa - Xã hội")
-    warnings_raise(today=TODAY)  # Q3 was due on 10/09; Q4 is due on 10/12, more than a week away
+    warnings_raise(today=TODAY)  # Q3 was due by 09/09; Q4 is due by 09/12 ("trước ngày 10"), more than a week away
     assert _open(Warning.Kind.REPORT_LATE, unit=office, period=D(2026, 7, 1)).exists()
     assert not _open(Warning.Kind.REPORT_DUE, unit=office).exists()
     _issue(users["phulam-leader"], "quarterly", 2026, 3)
     warnings_raise(today=TODAY)
     assert not _open(Warning.Kind.REPORT_LATE, unit=office, period=D(2026, 7, 1)).exists()
     warnings_raise(today=D(2026, 12, 5))
-    assert _open(Warning.Kind.REPORT_DUE, unit=office, period=D(2026, 10, 1)).get().details["deadline"] == "2026-12-10"
-    warnings_raise(today=D(2026, 12, 11))
+    assert _open(Warning.Kind.REPORT_DUE, unit=office, period=D(2026, 10, 1)).get().details["deadline"] == "2026-12-09"
+    warnings_raise(today=D(2026, 12, 10))
     assert _open(Warning.Kind.REPORT_LATE, unit=office, period=D(2026, 10, 1)).exists()
     assert not _open(Warning.Kind.REPORT_DUE, unit=office, period=D(2026, 10, 1)).exists()
 
