@@ -5,7 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 # pg_dump/pg_restore for `manage.py backup` and `restore`.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-      fonts-noto-core fonts-dejavu-core fonts-liberation gettext postgresql-client \
+      fonts-noto-core fonts-dejavu-core fonts-liberation fonts-liberation2 gettext postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

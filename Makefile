@@ -6,10 +6,12 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# Debian packages: venv, WeasyPrint's Pango/HarfBuzz, Vietnamese-capable fonts (Liberation Serif: Times-compatible,
-# for reports), gettext for translations, Chromium for the browser tests, pg_dump/pg_restore for `manage.py backup`.
+# Debian packages: venv, WeasyPrint's Pango/HarfBuzz, Vietnamese-capable fonts (Liberation Serif 2: Times-metric with
+# every Vietnamese letter, for reports), gettext for translations, Chromium for the browser tests, pg_dump/pg_restore
+# for `manage.py backup`, LibreOffice Writer for the test that lays the reports' .docx out as an office would.
 DEBIAN_PACKAGES := python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	fonts-noto-core fonts-dejavu-core fonts-liberation gettext chromium postgresql-client
+	fonts-noto-core fonts-dejavu-core fonts-liberation fonts-liberation2 gettext chromium postgresql-client \
+	libreoffice-writer-nogui
 
 # The test suite runs against the real services: PostgreSQL and a Celery worker on Redis. Its end-to-end
 # stage (tests/e2e) also starts the production stack outside containers, on a database of its own
