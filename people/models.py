@@ -41,6 +41,11 @@ class User(AbstractUser):
         """The areas just above the user's own: a commune officer's province."""
         return frozenset(parent_id for _unit_id, _area_id, parent_id in self._unit_and_area_ids if parent_id)
 
+    @cached_property
+    def works_in_province(self):
+        """Whether one of the user's units belongs to a province (an area with no area above it)."""
+        return any(parent_id is None for _unit_id, _area_id, parent_id in self._unit_and_area_ids)
+
     @property
     def is_portal_admin(self):
         return self.is_superuser or self.role == self.Role.ADMIN

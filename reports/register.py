@@ -15,10 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from config.jobs import enqueue
+from config.jobs import enqueue_after_commit
 from plans.access import can_answer_difficulty, can_prepare_report, can_receive_report
 from plans.models import Area, Plan, Unit
 from plans.services import REASON_MAX
@@ -551,22 +550,15 @@ def period_lock_record(*, reports, update, user):
 
 # Jobs: a record with a state, then the Celery job enqueued after commit.
 
-BROKER_DOWN = gettext_lazy("Không gửi được yêu cầu tới hàng đợi xử lý (máy chủ hàng đợi không phản hồi). "
-                "Yêu cầu đã được lưu: hãy bấm “Thử lại” sau ít phút.")
-
-
 def job_start(*, report, action, user):
     job = ReportJob.objects.create(report=report, action=action, requested_by=user)
-    transaction.on_commit(lambda: job_enqueue(job.pk))
+
+    def refused(message):  # the broker is down (or the job unknown): say so on the record, keep it retryable
+        ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.QUEUED).update(
+            status=ReportJob.Status.FAILED, message=message, finished_at=timezone.now())
+
+    enqueue_after_commit("reports.build_report", job.pk, on_refused=refused)
     return job
-
-
-def job_enqueue(job_id):
-    from .jobs import build_report
-
-    if not enqueue(build_report, job_id):  # the broker is down or unreachable: say so on the record, keep it retryable
-        ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
-            status=ReportJob.Status.FAILED, message=str(BROKER_DOWN), finished_at=timezone.now())
 
 
 def job_retry(*, job_id, user):

@@ -158,3 +158,13 @@ def test_the_job_carries_celery_time_limits(settings):
 
     assert build_report.soft_time_limit == settings.REPORT_JOB_SOFT_TIME_LIMIT
     assert build_report.time_limit == settings.REPORT_JOB_TIME_LIMIT > build_report.soft_time_limit
+
+
+def test_the_completeness_link_is_shown_to_those_it_opens_for(client, users):
+    link = 'href="/reports/register/completeness/"'
+    client.force_login(users["phulam-leader"])
+    assert link not in client.get("/reports/register/").content.decode()
+    assert client.get("/reports/register/completeness/").status_code == 403
+    client.force_login(users["dongnai-leader"])
+    assert link in client.get("/reports/register/").content.decode()
+    assert client.get("/reports/register/completeness/").status_code == 200
