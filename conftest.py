@@ -32,8 +32,8 @@ def mail_outbox_backend(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
-def _load_demo():
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+def _load_demo(seed_only=False):
+    call_command("load_demo", *(["--seed-only"] if seed_only else []), stdout=open(os.devnull, "w"))
 
 
 @pytest.fixture(scope="session")
@@ -49,14 +49,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def demo(db):
-    """The five seed plans, their units and one demo user per role per commune.
+def demo(request, db):
+    """The five seed plans, their units, the demo users and assignment, and the demo's year of work.
 
-    Transactional tests (live server, Celery worker) empty the database when they
-    end, so the next one loads the seeds again.
+    Transactional tests (live server, Celery worker) empty the database when they end, so
+    each loads the demo again: the seeds and assignment only (`load_demo --seed-only`), as a
+    year of work takes far longer to load; the first of them empties the year the session loaded,
+    so they all start alike. pytest-django runs them after all the others.
     """
+    from plans.demo.load import demo_year_loaded
+
+    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    if transactional and demo_year_loaded():
+        call_command("flush", interactive=False, verbosity=0)
     if not Plan.objects.filter(slug="dong-nai-182").exists():
-        _load_demo()
+        _load_demo(seed_only=transactional)
 
 
 @pytest.fixture

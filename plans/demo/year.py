@@ -284,9 +284,10 @@ class DemoYear:
                 self._stamp(item, course.author, moment, f"Báo cáo kết quả tháng {period:%m/%Y}")
                 indicators.append(item)
         for model, rows in ((ProgressUpdate, updates), (IndicatorReport, reports)):
+            moments = [row.created_at for row in rows]
             created = model.objects.bulk_create(rows)
             # auto_now_add stamped them now: each keeps the moment it was entered.
-            for row, moment in zip(created, [r.created_at for r in rows]):
+            for row, moment in zip(created, moments):
                 row.created_at = moment
             model.objects.bulk_update(created, ["created_at"], batch_size=500)
         for lock, update in locked:
