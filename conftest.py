@@ -67,6 +67,36 @@ def demo(request, db):
 
 
 @pytest.fixture
+def without_year(demo):
+    """The seeds and the demo assignment without the demo's year of work, removed inside the test's
+    transaction (rolled back after it): for tests about items nobody has reported on yet."""
+    from evidence.models import Evidence
+    from indicators.models import Indicator, IndicatorReport
+    from people.models import Notification
+    from plans.models import ItemStatus
+    from reports.models import Difficulty, Report, ReportNumber, Warning
+    from tasks.models import ProgressUpdate, Task
+
+    for model in (Difficulty, Report, ReportNumber, Evidence, ProgressUpdate, IndicatorReport, Warning, Notification):
+        model.objects.all().delete()
+    Task.objects.update(progress=0, status=ItemStatus.NOT_STARTED, version=1)
+    Indicator.objects.update(current_value=None, current_period=None, is_met=None, status=ItemStatus.NOT_STARTED,
+                             version=1)
+
+
+@pytest.fixture
+def targets_unassigned(demo):
+    """Đại Phước's 44 targets as their seed leaves them, before the demo assigned them (inside the test's
+    transaction): what the assignment page and workbook tests start from."""
+    from indicators.models import Indicator
+
+    targets = Indicator.objects.filter(plan__slug="dai-phuoc-2026")
+    for through in (Indicator.lead_units.through, Indicator.support_units.through):
+        through.objects.filter(indicator__in=targets).delete()
+    targets.update(officer=None, product="", authority="", version=1)
+
+
+@pytest.fixture
 def users(demo, django_user_model):
     return {user.username: user for user in django_user_model.objects.all()}
 

@@ -51,7 +51,6 @@ INDICATOR_PRODUCT = "Báo cáo số liệu chỉ tiêu kèm bảng tổng hợp 
 # A commune office's timelines, in turn: some ended this year (completed, or overdue), some running, a few later.
 TIMELINES = ["Quý I/2026", "Năm 2026", "Thường xuyên", "6 tháng đầu năm 2026", "Năm 2026", "Quý II/2026",
              "Quý III/2026", "Năm 2026", "Thường xuyên", "Quý IV/2026", "Giai đoạn 2026-2027", "Năm 2026"]
-INDICATOR_TIMELINES = ["Năm 2026", "Năm 2026", "Năm 2026", "Giai đoạn 2026-2030"]
 # Every GAP_EVERY-th item leaves one of these blank (in turn), so the six-clears check has gaps to show.
 GAPS = ["authority", "product", "timeline", "officer"]
 GAP_EVERY = 16
@@ -101,8 +100,8 @@ def demo_rows(plan, items):
         officer = item.officer.username if item.officer else next(
             (officers[(area, unit)] for unit in leads if (area, unit) in officers), "")
         product = item.product or _pick(PRODUCTS, item.title, TASK_PRODUCT if is_task else INDICATOR_PRODUCT)
-        timeline = item.timeline_text or (TIMELINES[index % len(TIMELINES)] if is_task
-                                          else INDICATOR_TIMELINES[index % len(INDICATOR_TIMELINES)])
+        # An indicator's time stays what its seed says: the appendix workbook does not carry it back and forth.
+        timeline = item.timeline_text or (TIMELINES[index % len(TIMELINES)] if is_task else "")
         authority = item.authority or _authority(plan, is_task)
         cells = {"officer": officer, "product": product, "timeline": timeline, "authority": authority}
         if index % GAP_EVERY == GAP_EVERY // 2:
