@@ -74,10 +74,11 @@ def without_year(demo):
     from indicators.models import Indicator, IndicatorReport
     from people.models import Notification
     from plans.models import ItemStatus
-    from reports.models import Difficulty, Report, ReportNumber, Warning
+    from reports.models import Difficulty, Report, ReportingRule, ReportNumber, Warning, WarningRun
     from tasks.models import ProgressUpdate, Task
 
-    for model in (Difficulty, Report, ReportNumber, Evidence, ProgressUpdate, IndicatorReport, Warning, Notification):
+    for model in (Difficulty, Report, ReportNumber, ReportingRule, Evidence, ProgressUpdate, IndicatorReport, Warning,
+                  WarningRun, Notification):
         model.objects.all().delete()
     Task.objects.update(progress=0, status=ItemStatus.NOT_STARTED, version=1)
     Indicator.objects.update(current_value=None, current_period=None, is_met=None, status=ItemStatus.NOT_STARTED,
