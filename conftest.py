@@ -59,7 +59,9 @@ def demo(request, db):
     """
     from plans.demo.load import demo_year_loaded
 
-    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    transactional = ("transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+                     or bool(marker and marker.kwargs.get("transaction")))
     if transactional and demo_year_loaded():
         call_command("flush", interactive=False, verbosity=0)
     if not Plan.objects.filter(slug="dong-nai-182").exists():
