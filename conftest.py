@@ -32,8 +32,8 @@ def mail_outbox_backend(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
-def _load_demo():
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+def _load_demo(seed_only=False):
+    call_command("load_demo", *(["--seed-only"] if seed_only else []), stdout=open(os.devnull, "w"))
 
 
 @pytest.fixture(scope="session")
@@ -49,14 +49,54 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def demo(db):
-    """The five seed plans, their units and one demo user per role per commune.
+def demo(request, db):
+    """The five seed plans, their units, the demo users and assignment, and the demo's year of work.
 
-    Transactional tests (live server, Celery worker) empty the database when they
-    end, so the next one loads the seeds again.
+    Transactional tests (live server, Celery worker) empty the database when they end, so
+    each loads the demo again: the seeds and assignment only (`load_demo --seed-only`), as a
+    year of work takes far longer to load; the first of them empties the year the session loaded,
+    so they all start alike. pytest-django runs them after all the others.
     """
+    from plans.demo.load import demo_year_loaded
+
+    marker = request.node.get_closest_marker("django_db")
+    transactional = ("transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+                     or bool(marker and marker.kwargs.get("transaction")))
+    if transactional and demo_year_loaded():
+        call_command("flush", interactive=False, verbosity=0)
     if not Plan.objects.filter(slug="dong-nai-182").exists():
-        _load_demo()
+        _load_demo(seed_only=transactional)
+
+
+@pytest.fixture
+def without_year(demo):
+    """The seeds and the demo assignment without the demo's year of work, removed inside the test's
+    transaction (rolled back after it): for tests about items nobody has reported on yet."""
+    from evidence.models import Evidence
+    from indicators.models import Indicator, IndicatorReport
+    from people.models import Notification
+    from plans.models import ItemStatus
+    from reports.models import Difficulty, Report, ReportingRule, ReportNumber, Warning, WarningRun
+    from tasks.models import ProgressUpdate, Task
+
+    for model in (Difficulty, Report, ReportNumber, ReportingRule, Evidence, ProgressUpdate, IndicatorReport, Warning,
+                  WarningRun, Notification):
+        model.objects.all().delete()
+    Task.objects.update(progress=0, status=ItemStatus.NOT_STARTED, version=1)
+    Indicator.objects.update(current_value=None, current_period=None, is_met=None, status=ItemStatus.NOT_STARTED,
+                             version=1)
+
+
+@pytest.fixture
+def targets_unassigned(demo):
+    """Đại Phước's 44 targets as their seed leaves them, before the demo assigned them (inside the test's
+    transaction): what the assignment page and workbook tests start from."""
+    from indicators.models import Indicator
+
+    targets = Indicator.objects.filter(plan__slug="dai-phuoc-2026")
+    for through in (Indicator.lead_units.through, Indicator.support_units.through):
+        through.objects.filter(indicator__in=targets).delete()
+    targets.update(officer=None, product="", authority="", version=1)
 
 
 @pytest.fixture

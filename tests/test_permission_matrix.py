@@ -7,7 +7,8 @@ from tasks.models import Comment, ProgressUpdate, Task
 from tasks.services import task_progress_report
 from tests import files
 
-pytestmark = pytest.mark.django_db
+# Workflows from a clean slate: the demo's year of work is left out.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_year")]
 
 ROLES = ["phulam-officer", "phulam-economic", "phulam-reviewer", "phulam-leader", "phulam-admin",
          "daiphuoc-officer", "daiphuoc-reviewer", "dongnai-leader", "dongnai-admin"]
@@ -367,7 +368,7 @@ def _first_target():
     ("daiphuoc-admin", 200), ("dongnai-admin", 200), ("daiphuoc-officer", 403), ("daiphuoc-leader", 403),
     ("daiphuoc-reviewer", 403), ("dongnai-leader", 403), ("phulam-admin", 404), ("dantien-admin", 404),
 ])
-def test_assignment_table(client, users, username, status):
+def test_assignment_table(client, users, username, status, targets_unassigned):
     import json
 
     from plans.models import Unit
@@ -408,7 +409,7 @@ def test_assignment_workbook_upload(client, users, username, status):
 @pytest.mark.parametrize("username, status", [
     ("daiphuoc-admin", 302), ("dongnai-admin", 302), ("daiphuoc-officer", 403), ("phulam-admin", 404),
 ])
-def test_assignment_workbook_preview_and_confirm(client, users, username, status):
+def test_assignment_workbook_preview_and_confirm(client, users, username, status, targets_unassigned):
     from plans.models import AssignmentImport, Plan, Unit
 
     plan = Plan.objects.get(slug=DAI_PHUOC)

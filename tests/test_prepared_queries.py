@@ -13,7 +13,8 @@ from people.auth import _SIGNED_IN_USER, UserBackend, _signed_in_user
 from people.models import _UNITS_AND_AREAS, Notification, User
 from plans.models import Unit
 
-pytestmark = pytest.mark.django_db
+# Workflows from a clean slate: the demo's year of work is left out.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_year")]
 
 
 def _orm_rows(prepared, *values):

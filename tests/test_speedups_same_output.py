@@ -16,7 +16,8 @@ from people.models import Notification, User
 from plans.models import Plan
 from tasks.models import Task
 
-pytestmark = pytest.mark.django_db
+# Workflows from a clean slate: the demo's year of work is left out.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_year")]
 
 DJANGO_RENDERER = "django.forms.renderers.DjangoTemplates"
 

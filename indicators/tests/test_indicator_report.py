@@ -9,7 +9,8 @@ from indicators.services import indicator_value_report
 from plans.models import ItemStatus
 from tests import files
 
-pytestmark = pytest.mark.django_db
+# Workflows from a clean slate: the demo's year of work is left out.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_year")]
 MONTH = timezone.localdate().replace(day=1)
 
 

@@ -71,7 +71,8 @@ def test_an_admin_deactivates_a_person_but_not_themselves(users):
 def test_the_people_list_shows_only_the_admins_area_and_filters(client, users):
     client.force_login(users["daiphuoc-admin"])
     listed = {u.username for u in client.get("/manage/people/").context["page"]}
-    assert listed == {"daiphuoc-officer", "daiphuoc-reviewer", "daiphuoc-leader", "daiphuoc-admin", "daiphuoc-economic"}
+    assert listed == {"daiphuoc-officer", "daiphuoc-reviewer", "daiphuoc-leader", "daiphuoc-admin", "daiphuoc-economic",
+                      "daiphuoc-vanphong", "daiphuoc-congan", "daiphuoc-danguy"}  # the demo's officers of its lead units
     office = _unit("dai-phuoc", "Phòng Văn hóa - Xã hội")
     assert {u.username for u in client.get(f"/manage/people/?unit={office.pk}&role=reviewer").context["page"]} == {"daiphuoc-reviewer"}
     assert {u.username for u in client.get("/manage/people/?q=kinh").context["page"]} == {"daiphuoc-economic"}

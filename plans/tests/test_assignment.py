@@ -12,7 +12,8 @@ from plans.clears import missing_keys
 from plans.models import Plan, Unit
 from tasks.models import Task
 
-pytestmark = pytest.mark.django_db
+# About assigning Đại Phước's targets: they start unassigned, as their seed leaves them.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("targets_unassigned")]
 PLAN = "dai-phuoc-2026"
 
 

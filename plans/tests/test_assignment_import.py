@@ -7,7 +7,8 @@ from tasks.models import Task
 from tests import files
 from tests.workbooks import workbook_bytes
 
-pytestmark = pytest.mark.django_db
+# About assigning Đại Phước's targets: they start unassigned, as their seed leaves them.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("targets_unassigned")]
 PLAN = "dai-phuoc-2026"
 HEADER = ["STT", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Cán bộ phụ trách", "Sản phẩm", "Thời gian",
           "Thẩm quyền"]

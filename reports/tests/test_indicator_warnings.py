@@ -11,7 +11,8 @@ from reports.models import Warning
 from reports.services import warnings_raise
 from tasks.models import Task
 
-pytestmark = pytest.mark.django_db
+# Workflows from a clean slate: the demo's year of work is left out.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_year")]
 D = datetime.date
 
 

@@ -1,47 +1,49 @@
-"""Write fixtures/demo/demo-phan-cong-nhiem-vu-<plan>.xlsx: a DEMO assignment of the seed items no seed assigns.
+"""Write fixtures/demo/demo-phan-cong-nhiem-vu-<plan>.xlsx: a DEMO assignment ("Phân công nhiệm vụ") of the seed plans.
 
-The seeds name no lead unit for most items, and the fixtures stay faithful to them. For the demo,
-each such item goes in turn to a unit that has a demo officer, with that officer in charge, so every
-demo officer has work. Đại Phước's 44 targets stay unassigned: assigning them is what the
-assignment page is for. `load_demo` imports these workbooks through the same assignment import.
+The seeds name no lead unit, officer, product, time or authority for most items, and the fixtures stay
+faithful to them. For the demo, `plans.demo.assignments.demo_rows` fills what each seed leaves blank (lead
+units in turn, Đại Phước's targets by their field; the lead unit's demo officer; a product, a timeline
+and an authority), with a few gaps for the six-clears check to show. `load_demo` imports these workbooks
+through the same assignment import an admin uses.
 """
-from itertools import cycle
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from people.services import DEMO_USERS
+from indicators.models import Indicator
 from plans.assignment import assignment_cells, assignment_workbook
-from plans.models import Plan, Unit
+from plans.demo.assignments import demo_rows
+from plans.models import Plan
+from tasks.models import Task
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 PREFIX = "demo-phan-cong-nhiem-vu-"
-LEFT_FOR_THE_ASSIGNMENT_PAGE = {("dai-phuoc-2026", "indicator")}
+
+
+def _items(plan):
+    """The plan's items in the workbook's order (as `assignment_workbook` writes them)."""
+    sections = {section.pk: section.position for section in plan.sections.all()}
+    related = ("lead_units", "support_units")
+    return sorted([*Indicator.objects.filter(plan=plan).select_related("officer").prefetch_related(*related),
+                   *Task.objects.filter(plan=plan).select_related("officer").prefetch_related(*related)],
+                  key=lambda item: (sections.get(item.section_id, 0), isinstance(item, Task), item.position))
 
 
 def demo_workbook(plan):
-    """The DEMO workbook for a plan, or None when every item already has a lead unit."""
-    officers = [(Unit.objects.get(area=plan.area, name=unit), username)
-                for username, role, area, unit, _name in DEMO_USERS if role == "officer" and area == plan.area.slug]
-    turns = cycle(officers)
-    assigned = []
+    """The DEMO workbook for a plan, or None when it would change nothing."""
+    rows = {(type(item), item.pk): cells for item, cells in demo_rows(plan, _items(plan)).items()
+            if cells != assignment_cells(item)}
 
     def rows_for(item):
-        kind = "indicator" if item.END_FIELD == "deadline" else "task"
-        if item.lead_units.all() or (plan.slug, kind) in LEFT_FOR_THE_ASSIGNMENT_PAGE:
-            return None
-        unit, username = next(turns)
-        assigned.append(item)
-        _lead, support, _officer, *rest = assignment_cells(item)
-        return [unit.name, support, username, *rest]
+        return rows.get((type(item), item.pk))
 
     data = assignment_workbook(plan, rows_for=rows_for, title=f"DỮ LIỆU MẪU (DEMO) – PHÂN CÔNG NHIỆM VỤ – {plan}")
-    return data if assigned else None
+    return data if rows else None
 
 
 class Command(BaseCommand):
-    help = "Write the DEMO assignment workbooks that load_demo applies (run on a database with the seeds loaded)."
+    help = "Write the DEMO assignment workbooks that load_demo applies (run on a database with only the seeds loaded)."
 
     def handle(self, *args, **options):
         DEMO_DIR.mkdir(parents=True, exist_ok=True)
