@@ -341,6 +341,8 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 150_000)
 IMPORT_INLINE_BYTES = env_int("IMPORT_INLINE_BYTES", 256 * 1024)
 # A job whose heartbeat is older than this is taken for dead (worker killed) and marked failed, with a retry.
 IMPORT_HEARTBEAT_TIMEOUT = env_int("IMPORT_HEARTBEAT_TIMEOUT", 60)
+# What reading one uploaded file may keep in memory (plans/appendix/readers): a file claiming more is refused.
+IMPORT_MAX_READ_BYTES = env_int("IMPORT_MAX_READ_BYTES", 100 * 1024 * 1024)
 # Warnings runs and report jobs: a running one without a heartbeat this long, or a queued one no worker took, fails.
 JOB_HEARTBEAT_TIMEOUT = env_int("JOB_HEARTBEAT_TIMEOUT", 60)
 JOB_QUEUED_TIMEOUT = env_int("JOB_QUEUED_TIMEOUT", 5 * 60)

@@ -81,7 +81,7 @@ class Bounds:
 
     def __init__(self, size=0):
         self.max_rows = settings.IMPORT_MAX_ROWS
-        self.max_bytes = getattr(settings, "IMPORT_MAX_READ_BYTES", 100 * 1024 * 1024)
+        self.max_bytes = settings.IMPORT_MAX_READ_BYTES
         self.max_delivered = 4 * size + 1_000_000
         self.size = size
         self.bytes = self.delivered = 0
