@@ -307,7 +307,7 @@ class DemoYear:
     def locks(self, task, period):
         key = (task.plan_id, period)
         if key not in self.lock_cache:
-            self.lock_cache[key] = locked_reports(task=task, period=period)
+            self.lock_cache[key] = locked_reports(item=task, period=period, today=self.clock.moment.date())
         return self.lock_cache[key]
 
     def figure(self, indicator, share, *, met):
@@ -349,7 +349,7 @@ class DemoYear:
         uploads = [(SimpleUploadedFile(name, pdf, "application/pdf"), description)]
         achievements = DEMO_PREFIX + (texts.RESUBMISSION if resubmission else rng.choice(texts.COMPLETION))
         if course.is_task:
-            lock = locked_reports(task=item, period=period)
+            lock = locked_reports(item=item, period=period, today=self.clock.moment.date())
             task_progress_report(task_id=item.pk, user=course.author, version=None, progress=100, period=period,
                                  achievements=achievements, reason=texts.LOCKED_REASON if lock else "",
                                  uploads=uploads)
