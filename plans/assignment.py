@@ -413,21 +413,71 @@ INLINE_CHANGES = 50
 
 
 def assignment_upload(*, plan, user, upload):
-    """Read and preview an uploaded workbook and keep it with its preview; writes nothing to the plan."""
+    """Keep an uploaded workbook and preview it: now when small, by a job when it unpacks to more than
+    IMPORT_INLINE_BYTES (a request never reads a large file). Writes nothing to the plan."""
+    from django.conf import settings
     from django.core.files.base import ContentFile
 
+    from .appendix.readers import check_upload, inflated_size
     from .models import AssignmentImport
     from .text import upload_display_name
 
     name = upload_display_name(upload)
     data = upload.read()
-    preview = assignment_preview(plan=plan, sheets=assignment_sheets(data, name))
+    check_upload(data, name)  # a file that is no workbook, or an unsafe one, is refused at once
     record = AssignmentImport(plan=plan, original_name=name, uploaded_by=user, created_at=timezone.now(),
-                              summary=preview, status=AssignmentImport.Status.PREVIEWED if preview["can_apply"]
-                              else AssignmentImport.Status.INVALID)
+                              status=AssignmentImport.Status.READING)
+    if inflated_size(data) <= settings.IMPORT_INLINE_BYTES:
+        _previewed(record, assignment_preview(plan=plan, sheets=assignment_sheets(data, name)))
     record.file.save(name, ContentFile(data), save=False)
     record.save()
+    if record.status == AssignmentImport.Status.READING:
+        _send_preview(record.pk)
     return record
+
+
+def _previewed(record, preview):
+    from .models import AssignmentImport
+
+    record.summary = preview
+    record.status = AssignmentImport.Status.PREVIEWED if preview["can_apply"] else AssignmentImport.Status.INVALID
+
+
+PREVIEW_JOB = "plans.preview_assignment_import"
+READ_FAILED = gettext_lazy("Chưa đọc được tệp: %(reason)s Chưa có gì được ghi; hãy tải tệp lên lại.")
+
+
+def _send_preview(import_id):
+    from config import jobs
+
+    from .models import AssignmentImport
+
+    def refused(message):
+        AssignmentImport.objects.filter(pk=import_id, status=AssignmentImport.Status.READING).update(
+            status=AssignmentImport.Status.INVALID, message=READ_FAILED % {"reason": message})
+
+    jobs.enqueue_after_commit(PREVIEW_JOB, import_id, on_refused=refused)
+
+
+def assignment_preview_run(import_id):
+    """The preview job: read a kept workbook once (a message delivered again finds it read) and keep what it
+    would change, or why it cannot be read."""
+    from .models import AssignmentImport
+
+    record = AssignmentImport.objects.select_related("plan").filter(
+        pk=import_id, status=AssignmentImport.Status.READING).first()
+    if record is None:
+        return None
+    try:
+        with record.file.open("rb") as stored:
+            _previewed(record, assignment_preview(plan=record.plan,
+                                                  sheets=assignment_sheets(stored.read(), record.original_name)))
+    except ValidationError as error:
+        record.status, record.message = AssignmentImport.Status.INVALID, READ_FAILED % {
+            "reason": " ".join(error.messages)}
+    AssignmentImport.objects.filter(pk=import_id, status=AssignmentImport.Status.READING).update(
+        status=record.status, summary=record.summary, message=record.message)
+    return record.status
 
 
 def assignment_import_confirm(*, record, user, reason=""):
@@ -508,6 +558,12 @@ def assignment_import_sweep(*, now=None):
 
     now = now or timezone.now()
     stale = now - datetime.timedelta(seconds=settings.IMPORT_HEARTBEAT_TIMEOUT)
+    # A workbook no worker read in time (its message lost with a killed worker): say so, the file can come again.
+    AssignmentImport.objects.filter(
+        status=AssignmentImport.Status.READING,
+        created_at__lt=now - datetime.timedelta(seconds=settings.JOB_QUEUED_TIMEOUT)).update(
+        status=AssignmentImport.Status.INVALID,
+        message=READ_FAILED % {"reason": _("máy xử lý nền không đọc xong tệp.")})
     return AssignmentImport.objects.filter(status=AssignmentImport.Status.APPLYING, heartbeat_at__lt=stale).update(
         status=AssignmentImport.Status.FAILED, heartbeat_at=None, message=APPLY_FAILED)
 

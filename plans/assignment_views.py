@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -154,6 +155,8 @@ def assignment_import_view(request, slug, pk):
     record = _assignment_import(request.user, slug, pk)
     context = {"plan": record.plan, "record": record, "summary": record.summary}
     if request.htmx:  # the state block polls itself while the job is queued or running
+        if request.GET.get("reading") and record.status != AssignmentImport.Status.READING:
+            return HttpResponse(headers={"HX-Refresh": "true"})  # read: the whole page now has a preview to show
         return render(request, "plans/assignment_import_status.html", context)
     return render(request, "plans/assignment_import.html", context)
 

@@ -27,6 +27,11 @@ def undo_appendix_import(import_id, token):
     services.import_undo_run(import_id, token)
 
 
+@shared_task(name=assignment.PREVIEW_JOB, acks_late=True)
+def preview_assignment_import(import_id):
+    assignment.assignment_preview_run(import_id)
+
+
 @shared_task(name=assignment.APPLY_JOB, acks_late=True)
 def apply_assignment_import(import_id, token):
     assignment.assignment_import_run(import_id, token)

@@ -374,6 +374,7 @@ class AssignmentImport(models.Model):
     """An uploaded "Phân công nhiệm vụ" workbook for a plan: previewed item by item, then applied or abandoned."""
 
     class Status(models.TextChoices):
+        READING = "reading", _("Đang đọc tệp")
         PREVIEWED = "previewed", _("Chờ xác nhận")
         INVALID = "invalid", _("Có lỗi")
         QUEUED = "queued", _("Đang chờ xử lý")

@@ -1,6 +1,9 @@
 """The "Phân công nhiệm vụ" workbook's confirm as a Celery job (issue 21): the request answers at once with the
 state page, the real worker applies it all or nothing, a failure shows why with a retry."""
+import io
 import threading
+import time
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -119,3 +122,65 @@ def test_with_the_broker_down_the_confirm_says_so_and_offers_a_retry(client, upl
     assert record.status == "queued" and "Hàng đợi xử lý nền đang tạm ngừng" in record.message
     page = client.get(f"/plans/{plan.slug}/assignment/import/{record.pk}/").content.decode()
     assert 'id="assignment-retry"' in page and "hx-trigger" not in page and _led_by_police(plan) == 0
+
+
+def _with_sheet(data, sheet_xml):
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            body = sheet_xml.encode() if entry.filename == "xl/worksheets/sheet1.xml" else source.read(entry)
+            target.writestr(entry, body)
+    return out.getvalue()
+
+
+def _read(record, seconds=60):
+    for _ in range(seconds * 10):
+        record.refresh_from_db()
+        if record.status != "reading":
+            return record
+        time.sleep(0.1)
+    raise AssertionError("the worker never read the workbook")
+
+
+def test_a_workbook_over_the_inline_size_is_read_by_the_worker_not_the_request(
+        celery_worker, monkeypatch, settings, client, uploaded):
+    plan, user, first = uploaded
+    settings.IMPORT_INLINE_BYTES = 1  # every workbook is large
+    opened, run = threading.Event(), assignment.assignment_preview_run
+
+    def held(*args):
+        assert opened.wait(30)
+        return run(*args)
+
+    monkeypatch.setattr(assignment, "assignment_preview_run", held)
+    rows = [["STT", "Nội dung", "Đơn vị chủ trì", "Sản phẩm"],
+            *[[str(n), "", "Công an xã", "Báo cáo tháng"] for n in range(1, ROWS + 1)]]
+    response = client.post(f"/plans/{plan.slug}/assignment/import/",
+                           {"file": SimpleUploadedFile("phan-cong-lon.xlsx", workbook_bytes(rows))})
+    record = AssignmentImport.objects.exclude(pk=first.pk).get()
+    assert response.status_code == 302 and record.status == "reading" and record.summary == {}
+    page = client.get(response.url).content.decode()
+    assert "Đang đọc và xem trước tệp" in page and "?reading=1" in page and 'id="assignment-confirm"' not in page
+
+    opened.set()
+    record = _read(record)
+    assert record.status == "previewed" and len(record.summary["changes"]) == ROWS
+    # The polling block asks for the whole page once the preview is there; a delivery again reads nothing twice.
+    assert client.get(f"{response.url}?reading=1", HTTP_HX_REQUEST="true")["HX-Refresh"] == "true"
+    assert 'id="assignment-confirm"' in client.get(response.url).content.decode()
+    assert assignment.assignment_preview_run(record.pk) is None
+
+
+def test_a_large_workbook_the_worker_cannot_read_says_why_and_writes_nothing(celery_worker, settings, client, uploaded):
+    plan, user, first = uploaded
+    settings.IMPORT_INLINE_BYTES = 1
+    broken = _with_sheet(workbook_bytes([["STT", "Nội dung"], ["1", "x"]]),  # text past the last column (XFD)
+                         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                         '<row r="1"><c r="ZZZZZ1" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>')
+    response = client.post(f"/plans/{plan.slug}/assignment/import/",
+                           {"file": SimpleUploadedFile("hong.xlsx", broken)})
+    record = _read(AssignmentImport.objects.exclude(pk=first.pk).get())
+    assert response.status_code == 302 and record.status == "invalid" and "Chưa đọc được tệp" in record.message
+    page = client.get(response.url).content.decode()
+    assert 'id="assignment-unread"' in page and 'id="assignment-confirm"' not in page
+    assert _led_by_police(plan) == 0
