@@ -88,6 +88,7 @@ def child(rows, assignments):
         def confirmed():
             record = assignment.assignment_upload(plan=target, user=user,
                                                   upload=SimpleUploadedFile("phan-cong.xlsx", data))
+            record = _until(record, lambda r: r.status != "reading", model=AssignmentImport)  # a large one: a job
             assert len(record.summary["changes"]) == assignments, record.summary["errors"][:3]
             return record
 
