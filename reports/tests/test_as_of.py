@@ -111,7 +111,7 @@ def test_a_past_quarter_drafted_today_shows_the_cut_offs_figures(demo, users, ce
 
 
 @pytest.mark.django_db
-def test_the_snapshot_of_a_past_period_costs_a_fixed_number_of_queries(users, django_assert_num_queries):
+def test_the_snapshot_of_a_past_period_costs_a_fixed_number_of_queries(users, without_year, django_assert_num_queries):
     area = Area.objects.get(slug="phu-lam")
     report = report_draft(user=users["phulam-leader"], area=area, kind="quarterly", year=PAST_YEAR,
                           number=PAST_QUARTER)

@@ -13,7 +13,7 @@ def _notices(user):
 
 
 @pytest.mark.django_db
-def test_new_warnings_notify_the_lead_units_officers_and_the_areas_leaders_once(users):
+def test_new_warnings_notify_the_lead_units_officers_and_the_areas_leaders_once(users, without_year):
     tasks = _make_tasks()
     first = warnings_raise(today=TODAY)
     assert first["raised"] > 0
