@@ -40,6 +40,21 @@ class ReportingRuleForm(forms.ModelForm):
             self.fields["recipient_unit"].queryset = units
 
 
+class ReportingRuleAddForm(forms.ModelForm):
+    """A report kind the area adds: for all its plans, or one of them, with its recipient and deadline."""
+
+    class Meta:
+        model = ReportingRule
+        fields = ["kind", "plan", "recipient_unit", "addressee", "cutoff_day", "deadline_day", "deadline_month_offset"]
+
+    def __init__(self, *args, area, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [c for c in self.fields["kind"].choices if c[0] != "ad_hoc"]
+        self.fields["plan"].queryset = area.plans.order_by("issued_year", "id")
+        self.fields["plan"].empty_label = _("Mọi kế hoạch của địa bàn")
+        self.fields["recipient_unit"].queryset = units
+
+
 class ReportDetailsForm(forms.ModelForm):
     class Meta:
         model = Report

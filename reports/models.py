@@ -33,6 +33,9 @@ class Warning(models.Model):  # noqa: A001 - the glossary's word (Cảnh báo)
     )
     unit = models.ForeignKey("plans.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="warnings")
     period = models.DateField(_("kỳ báo cáo"), null=True, blank=True)
+    # A report owed: its rule's kind and period (and plan), "quarterly-2026-4" or "half_year-2026-2-plan7";
+    # the first month alone would make Q4 and October, or two half-year reports, one warning.
+    period_key = models.CharField(max_length=80, blank=True, default="")
     raised_at = models.DateTimeField(_("phát sinh lúc"))
     closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
     # What the figures were when raised: progress and schedule, days overdue...
@@ -54,9 +57,9 @@ class Warning(models.Model):  # noqa: A001 - the glossary's word (Cảnh báo)
             models.UniqueConstraint(fields=["kind", "indicator"],
                                     condition=Q(closed_at__isnull=True, indicator__isnull=False),
                                     name="one_open_warning_per_indicator_and_kind"),
-            models.UniqueConstraint(fields=["kind", "unit", "period"],
+            models.UniqueConstraint(fields=["kind", "unit", "period_key"],
                                     condition=Q(closed_at__isnull=True, unit__isnull=False),
-                                    name="one_open_warning_per_unit_period_and_kind"),
+                                    name="one_open_warning_per_unit_report_and_kind"),
         ]
         indexes = [models.Index(fields=["closed_at", "kind"])]
 
@@ -71,6 +74,17 @@ class Warning(models.Model):  # noqa: A001 - the glossary's word (Cảnh báo)
     @property
     def is_red(self):
         return self.kind in (self.Kind.OVERDUE, self.Kind.EVIDENCE_REJECTED)
+
+    @property
+    def period_label(self):
+        """The report owed, by its period's real name ("Quý IV/2026", "6 tháng cuối năm 2026 (55-KH)")."""
+        from .periods import period_label
+
+        kind, (year, number) = self.details.get("kind"), self.details.get("period") or (None, None)
+        if not kind or not year:
+            return self.period.strftime("%m/%Y") if self.period else ""
+        plan = self.details.get("plan")
+        return period_label(kind, year, number) + (f" ({plan})" if plan else "")
 
 
 class WarningRun(models.Model):

@@ -44,6 +44,19 @@ class Period:
     def slug(self):
         return f"{self.kind}-{self.year}-{self.number}"
 
+    @property
+    def last_day(self):
+        return self.last_month.replace(day=calendar.monthrange(self.last_month.year, self.last_month.month)[1])
+
+    def is_owed_after(self, issued_on):
+        """Owed only when it ends after the plan was issued: no report is due on a period before the plan."""
+        return issued_on is not None and self.last_day > issued_on
+
+
+def issued_on(year, month, day):
+    """The earliest day a plan dated only in part ("tháng 4 năm 2026", "năm 2026") can have been issued."""
+    return datetime.date(year, month or 1, day or 1) if year else None
+
 
 def period_of(kind, year, number, *, cutoff_day=14, deadline_day=None, deadline_month_offset=0, today=None):
     """The period, or ValueError for a kind, year or number that does not exist."""

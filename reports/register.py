@@ -24,22 +24,26 @@ from plans.services import REASON_MAX
 
 from .models import Difficulty, LockedPeriodChange, Report, ReportingRule, ReportJob, ReportKind
 from .documents.layout import NARRATIVE_SECTIONS
-from .periods import period_label, period_of, rule_period
+from .periods import PER_YEAR, period_label, period_of, rule_period
 
 logger = logging.getLogger(__name__)
 
-# The communes' quarterly report to the province's Department of Science and Technology is due
-# before the 10th of the quarter's last month (province plan 182, III.3); the department reports
-# monthly to the provincial People's Committee before the 25th (III.4). "Trước ngày N" is by day N−1:
-# the deadline day kept is 9 and 24. Other kinds follow Decree 09/2019.
-FOCAL_OFFICE = "Khoa học và Công nghệ"
-# Cadences the seed plans set for themselves: Phú Lâm 55-KH every six months (III.2);
+# Cadences the seed plans set for themselves: Phú Lâm 55-KH every six months (V.2);
 # Dân Tiến monthly, quarterly, six-monthly and yearly (IV).
 PLAN_CADENCES = {"phu-lam-55kh": [ReportKind.HALF_YEAR]}
 AREA_CADENCES = {"dan-tien": [ReportKind.MONTHLY, ReportKind.QUARTERLY, ReportKind.HALF_YEAR, ReportKind.ANNUAL]}
-DEADLINES = {  # kind: (cut-off day, deadline day, months after the period's last month)
-    ReportKind.MONTHLY: (14, 20, 0), ReportKind.QUARTERLY: (8, 9, 0), ReportKind.HALF_YEAR: (14, 20, 0),
+FOCAL_OFFICE = "Khoa học và Công nghệ"
+DEADLINES = {  # Decree 09/2019, kind: (cut-off day, deadline day, months after the period's last month)
+    ReportKind.MONTHLY: (14, 20, 0), ReportKind.QUARTERLY: (14, 20, 0), ReportKind.HALF_YEAR: (14, 20, 0),
     ReportKind.NINE_MONTH: (14, 20, 0), ReportKind.ANNUAL: (14, 20, 0),
+}
+# Cut-offs a province's own plan sets, for its communes' reports and for its Sở's, by province. Đồng Nai's plan
+# 182 (III.3-4): the communes' quarterly report to the Sở KH&CN before the 10th of the quarter's last month
+# (cut off the 8th), the Sở's monthly report to the province before the 25th. "Trước ngày N" is by day N−1:
+# the deadline days kept are 9 and 24. A province whose plan says nothing follows Decree 09/2019.
+PROVINCE_DEADLINES = {
+    "dong-nai": {Area.Kind.COMMUNE: {ReportKind.QUARTERLY: (8, 9, 0)},
+                 Area.Kind.PROVINCE: {ReportKind.MONTHLY: (14, 24, 0), ReportKind.QUARTERLY: (14, 24, 0)}},
 }
 
 
@@ -51,6 +55,33 @@ def area_issuer(area):
     if area.kind == Area.Kind.PROVINCE:
         return _("Sở Khoa học và Công nghệ tỉnh %(name)s") % {"name": _upper_name(area)}
     return _("Ủy ban nhân dân %(kind)s %(name)s") % {"kind": area.get_kind_display().lower(), "name": area.name}
+
+
+def plans_issued_on(area_ids=None):
+    """{(area_id, plan_id): day issued, (area_id, None): the area's first plan's}: when each rule starts to be owed.
+
+    A plan without a year of issue is left out: it owes nothing until the date is known."""
+    from .periods import issued_on
+
+    plans = Plan.objects.exclude(issued_year=None)
+    if area_ids is not None:
+        plans = plans.filter(area__in=area_ids)
+    days = {}
+    for plan_id, area_id, year, month, day in plans.values_list("id", "area", "issued_year", "issued_month",
+                                                                 "issued_day"):
+        days[area_id, plan_id] = issued_on(year, month, day)
+        days[area_id, None] = min(days.get((area_id, None), days[area_id, plan_id]), days[area_id, plan_id])
+    return days
+
+
+PER_YEAR_KINDS = set(PER_YEAR)
+
+
+def _focal_addressee(unit, province):
+    name = unit.name if unit else _("Sở Khoa học và Công nghệ")
+    if province is not None and province.name and province.name.lower() not in name.lower():
+        return _("%(office)s tỉnh %(province)s") % {"office": name, "province": province.name}
+    return name
 
 
 def reporting_rules_ensure(area):
@@ -71,42 +102,43 @@ def reporting_rules_defaults_create(*, area_ids=None, attempts=3):
     areas = Area.objects.filter(reporting_rules__isnull=True)
     if area_ids is not None:
         areas = areas.filter(pk__in=area_ids)
-    areas = list(areas.distinct())
+    areas = list(areas.select_related("parent").distinct())
+    if not areas:
+        return
     ids = {a.id for a in areas} | {a.parent_id for a in areas if a.parent_id}
-    focal, leaders, offices = {}, {}, {}
-    for unit in Unit.objects.filter(area__in=ids).filter(
-            Q(name__icontains=FOCAL_OFFICE) | Q(name__istartswith="UBND") | Q(is_culture_social_office=True)):
+    focal, leaders = {}, {}
+    for unit in Unit.objects.filter(area__in=ids).filter(Q(name__icontains=FOCAL_OFFICE) | Q(name__istartswith="UBND")):
         if FOCAL_OFFICE.lower() in unit.name.lower():
             focal.setdefault(unit.area_id, unit)
-        elif unit.is_culture_social_office:
-            offices.setdefault(unit.area_id, unit)
         else:
             leaders.setdefault(unit.area_id, unit)
     plans = list(Plan.objects.filter(area__in=[a.id for a in areas], slug__in=PLAN_CADENCES))
     rules = []
     for area in areas:
+        province = area if area.kind == Area.Kind.PROVINCE else area.parent
+        overrides = PROVINCE_DEADLINES.get(province.slug if province else None, {}).get(area.kind, {})
         if area.kind == Area.Kind.PROVINCE:
             recipient = leaders.get(area.id)
             addressee = _("Ủy ban nhân dân tỉnh %(name)s") % {"name": _upper_name(area)}
             kinds = [ReportKind.MONTHLY, ReportKind.QUARTERLY, ReportKind.HALF_YEAR, ReportKind.ANNUAL]
-            overrides = {ReportKind.MONTHLY: (14, 24, 0), ReportKind.QUARTERLY: (14, 24, 0)}
         else:
+            # The commune reports to its province's focal office (Sở KH&CN), as the seeds say; its units
+            # report to the commune's People's Committee through the Culture-Social office.
             recipient = focal.get(area.parent_id)
-            addressee = recipient.name if recipient else _("Sở Khoa học và Công nghệ")
+            addressee = _focal_addressee(recipient, area.parent)
             kinds = AREA_CADENCES.get(area.slug, [ReportKind.QUARTERLY, ReportKind.HALF_YEAR, ReportKind.ANNUAL])
-            overrides = {}
         for kind in kinds:
             cutoff, day, offset = overrides.get(kind, DEADLINES[kind])
             rules.append(ReportingRule(area=area, kind=kind, recipient_unit=recipient, addressee=addressee,
                                        cutoff_day=cutoff, deadline_day=day, deadline_month_offset=offset))
+        # A plan's own cadence (Phú Lâm 55-KH: every six months) goes where the area's reports go, never to
+        # the area itself: the commune's units report to it, and it reports up.
         for plan in (p for p in plans if p.area_id == area.id):
             for kind in PLAN_CADENCES[plan.slug]:
-                cutoff, day, offset = DEADLINES[kind]
-                rules.append(ReportingRule(
-                    area=area, plan=plan, kind=kind, recipient_unit=offices.get(area.id), cutoff_day=cutoff,
-                    deadline_day=day, deadline_month_offset=offset,
-                    addressee=_("Ủy ban nhân dân %(kind)s %(name)s") % {"kind": area.get_kind_display().lower(),
-                                                                        "name": area.name}))
+                cutoff, day, offset = overrides.get(kind, DEADLINES[kind])
+                rules.append(ReportingRule(area=area, plan=plan, kind=kind, recipient_unit=recipient,
+                                           addressee=addressee, cutoff_day=cutoff, deadline_day=day,
+                                           deadline_month_offset=offset))
     try:
         with transaction.atomic():
             bulk_create_with_history(rules, ReportingRule)
@@ -116,19 +148,51 @@ def reporting_rules_defaults_create(*, area_ids=None, attempts=3):
         reporting_rules_defaults_create(area_ids=area_ids, attempts=attempts - 1)
 
 
-def reporting_rule_update(*, rule_id, user, data):
+RULES_ADMIN_ONLY = _("Chỉ quản trị của địa bàn mới được sửa chế độ báo cáo.")
+
+
+def _rule_save(rule, user, data):
     from plans.access import can_edit_reporting_rules
 
-    with transaction.atomic():
-        rule = ReportingRule.objects.select_for_update().select_related("area").get(pk=rule_id)
-        if not can_edit_reporting_rules(user, rule.area):
-            raise PermissionDenied(_("Chỉ quản trị của địa bàn mới được sửa chế độ báo cáo."))
-        for name, value in data.items():
-            setattr(rule, name, value)
-        rule._history_user = user
-        rule.full_clean()
-        rule.save()
+    if not can_edit_reporting_rules(user, rule.area):
+        raise PermissionDenied(RULES_ADMIN_ONLY)
+    for name, value in data.items():
+        setattr(rule, name, value)
+    if rule.recipient_unit_id and rule.recipient_unit.area_id not in (rule.area_id, rule.area.parent_id):
+        raise ValidationError({"recipient_unit": _("Cơ quan nhận phải thuộc địa bàn hoặc tỉnh của địa bàn.")})
+    rule._history_user = user
+    rule.full_clean()
+    rule.save()
     return rule
+
+
+def reporting_rule_update(*, rule_id, user, data):
+    with transaction.atomic():
+        rule = ReportingRule.objects.select_for_update(of=("self",)).select_related("area").get(pk=rule_id)
+        return _rule_save(rule, user, data)
+
+
+def reporting_rule_add(*, area, user, kind, plan=None, **data):
+    """A report kind the area owes (for all its plans, or one plan of its own), with its recipient and deadline.
+    A kind removed before comes back with the values given; one the area already owes is refused."""
+    if kind not in PER_YEAR_KINDS:
+        raise ValidationError({"kind": _("Chọn một loại báo cáo định kỳ.")})
+    if plan is not None and plan.area_id != area.id:
+        raise ValidationError({"plan": _("Kế hoạch không thuộc địa bàn này.")})
+    with transaction.atomic():
+        rule = (ReportingRule.objects.select_for_update(of=("self",)).select_related("area")
+                .filter(area=area, plan=plan, kind=kind).first()) or ReportingRule(area=area, plan=plan, kind=kind)
+        if rule.pk and rule.is_active:
+            raise ValidationError({"kind": _("Chế độ báo cáo của địa bàn đã có %(kind)s.") % {
+                "kind": rule.get_kind_display().lower()}})
+        return _rule_save(rule, user, {**data, "is_active": True})
+
+
+def reporting_rule_remove(*, rule_id, user):
+    """The area stops owing the kind: the rule is kept, inactive, with the reports already made under it."""
+    with transaction.atomic():
+        rule = ReportingRule.objects.select_for_update(of=("self",)).select_related("area").get(pk=rule_id)
+        return _rule_save(rule, user, {"is_active": False})
 
 
 def _signer(area, user):

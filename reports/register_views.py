@@ -15,14 +15,18 @@ from plans.access import can_edit_reporting_rules, can_prepare_report, can_recei
 from plans.models import Area, Plan, Unit
 
 from . import register
-from .forms import (DifficultyAnswerForm, IssueForm, NarrativeForm, NextNumberForm, ReportDetailsForm, ReportingRuleForm, ReturnForm,
-                    SignedCopyForm)
+from .forms import (DifficultyAnswerForm, IssueForm, NarrativeForm, NextNumberForm, ReportDetailsForm,
+                    ReportingRuleAddForm, ReportingRuleForm, ReturnForm, SignedCopyForm)
 from .models import Difficulty, Report, ReportingRule, ReportJob, ReportKind, ReportNumber
 from .selectors import completeness, draft_choices, inbox, report_difficulties, report_list
 
 
 def _error_text(error):
     return " ".join(error.messages)
+
+
+def _form_errors(form):
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def _visible_report(request, pk):
@@ -126,7 +130,7 @@ def report_details_view(request, pk):
 
 def _form_step(request, pk, form, action, success):
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
         return redirect("reports:report_detail", pk)
     return _step(request, pk, lambda: action(form.cleaned_data), success)
 
@@ -145,7 +149,7 @@ def report_narrative_view(request, pk):
 def report_issue_view(request, pk):
     form = IssueForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
         return redirect("reports:report_detail", pk)
     return _step(request, pk, lambda: register.report_issue(report_id=pk, user=request.user,
                                                             number=form.cleaned_data["number"]),
@@ -270,11 +274,16 @@ def rule_list_view(request):
         raise PermissionDenied(_("Chỉ quản trị của địa bàn mới được xem và sửa chế độ báo cáo."))
     year = timezone.localdate().year
     last = dict(ReportNumber.objects.filter(area__in=[a.id for a in areas], year=year).values_list("area", "last"))
-    blocks = [{"area": area, "rules": [(rule, ReportingRuleForm(instance=rule, prefix=f"rule{rule.pk}",
-                                                                 units=_recipient_units(area)))
-                                       for rule in register.reporting_rules_ensure(area)],
-               "number_form": NextNumberForm(prefix=f"area{area.pk}", initial={
-                   "next_number": last.get(area.id, 0) + 1})} for area in areas]
+    blocks = []
+    for area in areas:
+        rules = register.reporting_rules_ensure(area)
+        blocks.append({
+            "area": area,
+            "rules": [(rule, ReportingRuleForm(instance=rule, prefix=f"rule{rule.pk}", units=_recipient_units(area)))
+                      for rule in rules if rule.is_active],
+            "removed": [rule for rule in rules if not rule.is_active],
+            "add_form": ReportingRuleAddForm(prefix=f"add{area.pk}", area=area, units=_recipient_units(area)),
+            "number_form": NextNumberForm(prefix=f"area{area.pk}", initial={"next_number": last.get(area.id, 0) + 1})})
     return render(request, "reports/rule_list.html", {"blocks": blocks, "year": year})
 
 
@@ -286,7 +295,7 @@ def report_number_next_view(request, area_id):
         raise Http404
     form = NextNumberForm(request.POST, prefix=f"area{area.pk}")
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
         return redirect("reports:rule_list")
     try:
         register.report_number_next_set(area=area, year=timezone.localdate().year,
@@ -298,6 +307,44 @@ def report_number_next_view(request, area_id):
     return redirect("reports:rule_list")
 
 
+@login_required
+@require_POST
+def rule_add_view(request, area_id):
+    area = get_object_or_404(Area.objects.select_related("parent"), pk=area_id)
+    if not can_edit_reporting_rules(request.user, area):
+        raise Http404
+    form = ReportingRuleAddForm(request.POST, prefix=f"add{area.pk}", area=area, units=_recipient_units(area))
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("reports:rule_list")
+    try:
+        rule = register.reporting_rule_add(area=area, user=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Đã thêm %(kind)s vào chế độ báo cáo của %(area)s.") % {
+            "kind": rule.get_kind_display().lower(), "area": area})
+    return redirect("reports:rule_list")
+
+
+@login_required
+@require_POST
+def rule_remove_view(request, pk):
+    rule = _editable_rule(request, pk)
+    register.reporting_rule_remove(rule_id=pk, user=request.user)
+    messages.success(request, _("Đã bỏ %(kind)s khỏi chế độ báo cáo của %(area)s.") % {
+        "kind": rule.get_kind_display().lower(), "area": rule.area})
+    return redirect("reports:rule_list")
+
+
+def _editable_rule(request, pk):
+    """The rule, if the user may edit its area's rules; another area's admin learns nothing of it (404)."""
+    rule = get_object_or_404(ReportingRule.objects.select_related("area"), pk=pk)
+    if not can_edit_reporting_rules(request.user, rule.area):
+        raise Http404
+    return rule
+
+
 def _recipient_units(area):
     return Unit.objects.filter(area__in=[area.id, area.parent_id]).order_by("area", "name")
 
@@ -305,9 +352,7 @@ def _recipient_units(area):
 @login_required
 @require_POST
 def rule_edit_view(request, pk):
-    rule = get_object_or_404(ReportingRule.objects.select_related("area"), pk=pk)
-    if not can_edit_reporting_rules(request.user, rule.area):
-        raise Http404
+    rule = _editable_rule(request, pk)
     form = ReportingRuleForm(request.POST, instance=rule, prefix=f"rule{pk}",
                              units=_recipient_units(rule.area))
     if form.is_valid():
@@ -319,5 +364,5 @@ def rule_edit_view(request, pk):
         else:
             messages.success(request, _("Đã lưu chế độ báo cáo."))
     else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
     return redirect("reports:rule_list")

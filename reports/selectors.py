@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 
 from plans.models import Area, Plan
 
-from .models import Difficulty, Report, ReportKind, Warning
+from .models import Difficulty, Report, ReportingRule, ReportKind, Warning
 
 
 def warning_list(user, *, unit="", kind="", plan="", area="", state="open"):
@@ -84,8 +84,17 @@ def inbox(user):
 
 
 def completeness(*, user, province, kind, year, number, today):
-    """Per commune of the province: on time, late, returned or missing for one period."""
+    """Per commune of the province: on time, late, returned or missing for one period; "not owed" where the
+    commune's own rules ask for no report of the kind, or the period ended before its first plan was issued."""
+    from .periods import period_of
+    from .register import plans_issued_on, reporting_rules_defaults_create
+
     communes = list(province.children.order_by("name"))
+    reporting_rules_defaults_create(area_ids=[c.id for c in communes])
+    owing = set(ReportingRule.objects.filter(area__in=communes, plan__isnull=True, kind=kind, is_active=True)
+                .values_list("area_id", flat=True))
+    issued = plans_issued_on([c.id for c in communes])
+    period = period_of(kind, year, number)
     reports = {}
     for report in (Report.objects.visible_to(user).filter(area__in=communes, plan__isnull=True, kind=kind, year=year,
                                          period_number=number).order_by("area", "status", "-issued_at")):
@@ -94,7 +103,9 @@ def completeness(*, user, province, kind, year, number, today):
     rows = []
     for commune in communes:
         report = reports.get(commune.id)
-        if report is None:
+        if report is None and not (commune.id in owing and period.is_owed_after(issued.get((commune.id, None)))):
+            state, label = "not_owed", _("Không phải báo cáo kỳ này")
+        elif report is None:
             state, label = "missing", _("Chưa báo cáo")
         elif report.status == Report.Status.RETURNED:
             state, label = "returned", _("Bị trả lại")

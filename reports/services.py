@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Left
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,11 +33,11 @@ def _task_conditions(today, holding):
         "id", "timeline_kind", "starts_on", "ends_on", "progress").iterator(chunk_size=BATCH)
     for task_id, kind, starts_on, ends_on, progress in rows:
         if is_overdue(timeline_kind=kind, ends_on=ends_on, completed=False, today=today):
-            holding[(Warning.Kind.OVERDUE, task_id, None, None, None)] = {
+            holding[(Warning.Kind.OVERDUE, task_id, None, None, None, "")] = {
                 "days_overdue": (today - ends_on).days, "progress": progress}
         expected = expected_progress(timeline_kind=kind, starts_on=starts_on, ends_on=ends_on, today=today)
         if is_behind(actual=progress, expected=expected):
-            holding[(Warning.Kind.BEHIND_SCHEDULE, task_id, None, None, None)] = {
+            holding[(Warning.Kind.BEHIND_SCHEDULE, task_id, None, None, None, "")] = {
                 "progress": progress, "expected": expected}
 
 
@@ -50,12 +51,12 @@ def _indicator_conditions(today, holding):
         progress = target_progress(comparator=comparator, value=value, measured=current, direction=direction,
                                    is_met=is_met)
         if deadline < today:
-            holding[(Warning.Kind.OVERDUE, None, indicator_id, None, None)] = {
+            holding[(Warning.Kind.OVERDUE, None, indicator_id, None, None, "")] = {
                 "days_overdue": (today - deadline).days, "progress": progress}
         expected = expected_progress(timeline_kind=TimelineKind.ONE_OFF, starts_on=starts_on, ends_on=deadline,
                                      today=today)
         if progress is not None and is_behind(actual=progress, expected=expected):
-            holding[(Warning.Kind.BEHIND_SCHEDULE, None, indicator_id, None, None)] = {
+            holding[(Warning.Kind.BEHIND_SCHEDULE, None, indicator_id, None, None, "")] = {
                 "progress": progress, "expected": expected}
 
 
@@ -73,15 +74,17 @@ def _rejected_conditions(holding):
             accepted[item].append(evidence_id)
     for (task_id, indicator_id), (evidence_id, reason) in last_rejection.items():
         if not any(later > evidence_id for later in accepted[(task_id, indicator_id)]):
-            holding[(Warning.Kind.EVIDENCE_REJECTED, task_id, indicator_id, None, None)] = {
+            holding[(Warning.Kind.EVIDENCE_REJECTED, task_id, indicator_id, None, None, "")] = {
                 "evidence": evidence_id, "reason": reason}
 
 
 def _reporting_conditions(today, holding):
     """"Report due" within REPORT_DUE_DAYS of a deadline, "report late" after it, while the register
-    holds no issued report for the period. Raised on the area's Culture-Social office (it prepares them)."""
-    from .periods import periods_around
-    from .register import reporting_rules_defaults_create
+    holds no issued report for the period: one warning per report owed, for the periods ending after the
+    plan it reports on (the area's first plan, for the area's rules) was issued. Raised on the area's
+    Culture-Social office (it prepares them)."""
+    from .periods import period_label, periods_around
+    from .register import plans_issued_on, reporting_rules_defaults_create
 
     reporting_rules_defaults_create()
     submitted = set(Report.objects.filter(status__in=[Report.Status.ISSUED, Report.Status.RECEIVED],
@@ -92,23 +95,31 @@ def _reporting_conditions(today, holding):
     units = Unit.objects.filter(is_placeholder=False).order_by("area", "-is_culture_social_office", "id")
     for area_id, unit_id in units.values_list("area", "id"):
         offices.setdefault(area_id, unit_id)
+    issued = plans_issued_on()
     rules = (ReportingRule.objects.filter(is_active=True).exclude(kind=ReportKind.AD_HOC)
-             .values_list("area_id", "plan_id", "kind", "cutoff_day", "deadline_day", "deadline_month_offset"))
-    for area_id, plan_id, kind, cutoff, day, offset in rules.iterator(chunk_size=BATCH):
+             .values_list("area_id", "plan_id", "plan__number", "plan__symbol", "plan__title", "kind", "cutoff_day",
+                          "deadline_day", "deadline_month_offset"))
+    for area_id, plan_id, number, symbol, title, kind, cutoff, day, offset in rules.iterator(chunk_size=BATCH):
         unit_id = offices.get(area_id)
         if unit_id is None:
             continue
         for period in periods_around(kind, cutoff, day, offset, today, 1):
-            if (area_id, plan_id, kind, period.year, period.number) in submitted or period.deadline is None:
+            if ((area_id, plan_id, kind, period.year, period.number) in submitted or period.deadline is None
+                    or not period.is_owed_after(issued.get((area_id, plan_id)))):
                 continue
             if today > period.deadline:
-                key = (Warning.Kind.REPORT_LATE, None, None, unit_id, period.first_month)
+                warning_kind = Warning.Kind.REPORT_LATE
             elif (period.deadline - today).days <= REPORT_DUE_DAYS:
-                key = (Warning.Kind.REPORT_DUE, None, None, unit_id, period.first_month)
+                warning_kind = Warning.Kind.REPORT_DUE
             else:
                 continue
-            holding.setdefault(key, {"kind": kind, "period": [period.year, period.number],
-                                     "deadline": period.deadline.isoformat()})
+            key = period.slug + (f"-plan{plan_id}" if plan_id else "")
+            details = {"kind": kind, "period": [period.year, period.number], "deadline": period.deadline.isoformat(),
+                       "label": period_label(kind, period.year, period.number)}
+            if plan_id:
+                # An unnumbered plan (the seeds') by the start of its title, as documents cite it.
+                details["plan"] = f"{number}/{symbol}" if number else Truncator(title).words(8)
+            holding[(warning_kind, None, None, unit_id, period.first_month, key)] = details
 
 
 def warnings_raise(*, today=None):
@@ -125,12 +136,14 @@ def warnings_raise(*, today=None):
     _rejected_conditions(holding)
     _reporting_conditions(today, holding)
 
+    # Keyed without the first month: it only orders the list, the period key tells reports apart.
     open_warnings = {
-        (kind, task_id, indicator_id, unit_id, period): warning_id
-        for warning_id, kind, task_id, indicator_id, unit_id, period in Warning.objects.filter(closed_at__isnull=True)
-        .values_list("id", "kind", "task_id", "indicator_id", "unit_id", "period").iterator(chunk_size=BATCH)
+        (kind, task_id, indicator_id, unit_id, key): warning_id
+        for warning_id, kind, task_id, indicator_id, unit_id, key in Warning.objects.filter(closed_at__isnull=True)
+        .values_list("id", "kind", "task_id", "indicator_id", "unit_id", "period_key").iterator(chunk_size=BATCH)
     }
-    new = [(*key, holding[key]) for key in holding.keys() - open_warnings.keys()]
+    holding = {(*key[:4], key[5]): (key[4], details) for key, details in holding.items()}
+    new = [(*key[:4], holding[key][0], key[4], holding[key][1]) for key in holding.keys() - open_warnings.keys()]
     cleared = [open_warnings[key] for key in open_warnings.keys() - holding.keys()]
     with transaction.atomic():
         raised = _insert_skipping_open(new, raised_at=now)
@@ -144,14 +157,14 @@ def warnings_raise(*, today=None):
 def _insert_skipping_open(rows, *, raised_at):
     """INSERT ... ON CONFLICT DO NOTHING RETURNING: how many of `rows` were really inserted.
 
-    `rows` are (kind, task_id, indicator_id, unit_id, period, details). A warning another run raised
+    `rows` are (kind, task_id, indicator_id, unit_id, period, period_key, details). A warning another run raised
     meanwhile hits the open-warning unique constraint and is skipped; bulk_create(ignore_conflicts=True)
     cannot tell how many were. Values go in as tuples, not model instances: a national first run
     inserts tens of thousands.
     """
-    names = ("kind", "task", "indicator", "unit", "period", "raised_at", "details")
+    names = ("kind", "task", "indicator", "unit", "period", "period_key", "raised_at", "details")
     fields = [Warning._meta.get_field(name) for name in names]
-    period_field, raised_field, details_field = fields[4:]
+    period_field, _key_field, raised_field, details_field = fields[4:]
     raised = raised_field.get_db_prep_save(raised_at, connection)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
@@ -162,9 +175,9 @@ def _insert_skipping_open(rows, *, raised_at):
         for start in range(0, len(rows), size):
             batch = rows[start:start + size]
             params = []
-            for kind, task_id, indicator_id, unit_id, period, details in batch:
+            for kind, task_id, indicator_id, unit_id, period, key, details in batch:
                 params += [kind, task_id, indicator_id, unit_id, period_field.get_db_prep_save(period, connection),
-                           raised, details_field.get_db_prep_save(details, connection)]
+                           key, raised, details_field.get_db_prep_save(details, connection)]
             cursor.execute(f"INSERT INTO {quote(Warning._meta.db_table)} ({columns}) VALUES "
                            f"{', '.join([row] * len(batch))} ON CONFLICT DO NOTHING RETURNING 1", params)
             inserted += len(cursor.fetchall())
@@ -192,7 +205,7 @@ def _new_warnings_notify(*, raised_at):
     fields = ("kind", "task_id", "task__ordinal", "task_text", "task__plan__area_id", "task__lead_units",
               "task__lead_units__is_placeholder", "indicator_id", "indicator__ordinal", "indicator_text",
               "indicator__plan__area_id", "indicator__lead_units", "indicator__lead_units__is_placeholder",
-              "unit_id", "unit__name", "unit__area_id")
+              "unit_id", "unit__name", "unit__area_id", "details")
     warnings, units_of, areas_of = {}, defaultdict(set), defaultdict(set)
     # Read whole, not through a server-side cursor: PostgreSQL plans a cursor for its first rows (nested loops
     # over the joins), 1.1 s instead of 0.1 s for 11,000 new warnings.
@@ -205,7 +218,8 @@ def _new_warnings_notify(*, raised_at):
                 if unit_id is not None and not placeholder:
                     units_of[unit_id].add(warning_id)
         if item[12] is not None:  # a unit's report due or late
-            warnings[warning_id] = (kind, item[13], None, None)
+            label = item[15].get("label", "") + (f" ({item[15]['plan']})" if item[15].get("plan") else "")
+            warnings[warning_id] = (kind, f"{item[13]} · {label}" if label else item[13], None, None)
             units_of[item[12]].add(warning_id)
             areas_of[item[14]].add(warning_id)
     by_person = defaultdict(set)

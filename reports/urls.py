@@ -33,5 +33,7 @@ urlpatterns = [
     path("difficulties/<int:pk>/answer/", register_views.difficulty_answer_view, name="difficulty_answer"),
     path("rules/", register_views.rule_list_view, name="rule_list"),
     path("rules/<int:pk>/", register_views.rule_edit_view, name="rule_edit"),
+    path("rules/<int:pk>/remove/", register_views.rule_remove_view, name="rule_remove"),
+    path("rules/add/<int:area_id>/", register_views.rule_add_view, name="rule_add"),
     path("rules/numbers/<int:area_id>/", register_views.report_number_next_view, name="report_number_next"),
 ]

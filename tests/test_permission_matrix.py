@@ -894,3 +894,30 @@ def test_province_plan_pages_show_other_communes_plans_once_issued(client, users
     coverage = client.get("/plans/dong-nai-182/coverage/")
     carrying = {area.slug for group in coverage.context["groups"] for area in group["carrying"]}
     assert carrying == {slug.rsplit("-", 1)[0] for slug, seen in expected.items() if seen}
+
+
+@pytest.mark.parametrize("username, allowed", [
+    ("phulam-admin", True), ("dongnai-admin", True), ("phulam-leader", False), ("phulam-officer", False),
+    ("daiphuoc-admin", False), ("dantien-admin", False),
+])
+def test_reporting_rule_add_and_remove(client, users, username, allowed):
+    from plans.models import Area, Unit
+    from reports.models import ReportingRule
+    from reports.register import reporting_rules_ensure
+
+    area = Area.objects.get(slug="phu-lam")
+    quarterly = next(rule for rule in reporting_rules_ensure(area) if rule.kind == "quarterly" and not rule.plan_id)
+    sở = Unit.objects.get(area__slug="dong-nai", name="Sở Khoa học và Công nghệ")
+    client.force_login(users[username])
+    prefix = f"add{area.pk}"
+    added = client.post(f"/reports/rules/add/{area.pk}/", {
+        f"{prefix}-kind": "monthly", f"{prefix}-plan": "", f"{prefix}-recipient_unit": sở.pk,
+        f"{prefix}-addressee": "Sở Khoa học và Công nghệ tỉnh Đồng Nai", f"{prefix}-cutoff_day": 14,
+        f"{prefix}-deadline_day": 20, f"{prefix}-deadline_month_offset": 0})
+    removed = client.post(f"/reports/rules/{quarterly.pk}/remove/")
+    quarterly.refresh_from_db()
+    assert ReportingRule.objects.filter(area=area, kind="monthly", is_active=True).exists() is allowed
+    assert quarterly.is_active is not allowed
+    if not allowed:
+        assert added.status_code in (403, 404) and removed.status_code in (403, 404)
+        assert quarterly.history.count() == 1

@@ -119,7 +119,7 @@ def test_a_draft_freezes_the_figures_and_the_documents_say_them(users, known_fig
         assert "ỦY BAN NHÂN DÂN" in text and "XÃ PHÚ LÂM" in text
         assert "Số: 01/BC-UBND" in text and "BÁO CÁO" in text
         assert f"Phú Lâm, {decree30_date(TODAY.year, TODAY.month, TODAY.day)}" in text
-        assert "Kính gửi: Sở Khoa học và Công nghệ." in text
+        assert "Kính gửi: Sở Khoa học và Công nghệ tỉnh Đồng Nai." in text
         assert "Nơi nhận:" in text and "TM. ỦY BAN NHÂN DÂN" in text and "KT. CHỦ TỊCH" in text
         assert "PHÓ CHỦ TỊCH" in text and "Đỗ Xuân Hòa" in text
         for section in ("I. KẾT QUẢ THỰC HIỆN", "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN",
@@ -263,5 +263,6 @@ def test_a_plan_with_its_own_cadence_reports_on_that_plan_alone(users):
     report.refresh_from_db()
     assert [p["reference"] for p in report.snapshot["plans"]] == [plan.reference]
     assert (report.snapshot["totals"]["tasks"], report.snapshot["totals"]["indicators"]) == (21, 25)
-    assert report.recipient_unit.name == "Phòng Văn hóa - Xã hội"  # units report to the commune through it
+    # The commune reports 55-KH up to the province's focal office (its units report to the commune).
+    assert (report.recipient_unit.area.slug, report.recipient_unit.name) == ("dong-nai", "Sở Khoa học và Công nghệ")
     assert "Kế hoạch" in report.subject and plan.reference in report.subject

@@ -171,7 +171,7 @@ def test_two_concurrent_runs_never_duplicate_an_open_warning(demo, monkeypatch):
     for thread in threads:
         thread.join()
     assert not errors
-    open_keys = list(Warning.objects.filter(closed_at__isnull=True).values_list("kind", "task", "indicator", "unit", "period"))
+    open_keys = list(Warning.objects.filter(closed_at__isnull=True).values_list("kind", "task", "indicator", "unit", "period_key"))
     assert len(open_keys) == len(set(open_keys)) == results[0]["open"] > 0
     # both tried to raise the same set; each reports only the rows it really inserted
     assert results[0]["raised"] + results[1]["raised"] == len(open_keys)
