@@ -131,3 +131,32 @@ def test_an_area_admin_adds_and_removes_a_report_kind(client, users):
     client.post(f"/reports/rules/add/{phu_lam.pk}/", {**form, f"{prefix}-kind": "nine_month",
                                                      f"{prefix}-recipient_unit": other.pk})
     assert not ReportingRule.objects.filter(area=phu_lam, kind="nine_month").exists()
+
+
+def test_a_database_made_before_gets_the_seeded_rules_corrected_unless_someone_edited_them(users):
+    import importlib
+
+    from django.apps import apps
+
+    from reports.models import ReportingRule
+    from reports.register import reporting_rule_update
+
+    migration = importlib.import_module("reports.migrations.0007_reporting_rules_as_the_seeds_say")
+    office = Unit.objects.get(area__slug="phu-lam", name="Phòng Văn hóa - Xã hội")
+    phu_lam, dan_tien = _rules("phu-lam"), _rules("dan-tien")
+    # The rules as the old defaults made them (updated in place, leaving history as it was).
+    ReportingRule.objects.filter(pk=phu_lam["phu-lam-55kh", "half_year"].pk).update(
+        recipient_unit=office, addressee="Ủy ban nhân dân xã Phú Lâm")
+    ReportingRule.objects.filter(pk__in=[r.pk for r in dan_tien.values()]).update(addressee="Sở Khoa học và Công nghệ")
+    ReportingRule.objects.filter(pk=dan_tien[None, "quarterly"].pk).update(cutoff_day=8, deadline_day=9)
+    # Đại Phước's admin chose its own quarterly deadline: kept.
+    edited = _rules("dai-phuoc")[None, "quarterly"]
+    reporting_rule_update(rule_id=edited.pk, user=users["dongnai-admin"], data={"deadline_day": 7})
+    migration.rules_correct(apps, None)
+    fixed = _rules("phu-lam")["phu-lam-55kh", "half_year"]
+    assert (fixed.recipient_unit.area.slug, fixed.addressee) == ("dong-nai", "Sở Khoa học và Công nghệ tỉnh Đồng Nai")
+    quarterly = _rules("dan-tien")[None, "quarterly"]
+    assert (quarterly.cutoff_day, quarterly.deadline_day, quarterly.addressee) == (
+        14, 20, "Sở Khoa học và Công nghệ tỉnh Minh họa")
+    assert _rules("phu-lam")[None, "quarterly"].deadline_day == 9  # Đồng Nai's own, kept
+    assert _rules("dai-phuoc")[None, "quarterly"].deadline_day == 7
