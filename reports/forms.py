@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from .models import Difficulty, Report, ReportingRule
@@ -52,6 +53,8 @@ class ReportingRuleAddForm(forms.ModelForm):
         self.fields["kind"].choices = [c for c in self.fields["kind"].choices if c[0] != "ad_hoc"]
         self.fields["plan"].queryset = area.plans.order_by("issued_year", "id")
         self.fields["plan"].empty_label = _("Mọi kế hoạch của địa bàn")
+        # The seeds' plans are unnumbered ("Số: /KH-UBND"): told apart by their titles.
+        self.fields["plan"].label_from_instance = lambda plan: Truncator(plan.title).words(10)
         self.fields["recipient_unit"].queryset = units
 
 
