@@ -334,7 +334,7 @@ def warning_digest_send(*, today=None):
         warnings = {w.pk: w for unit in user.units.all() for w in by_unit.get(unit.id, [])}.values()
         if not warnings:
             continue
-        lines = [f"- {w.get_kind_display()}: {w.task or w.indicator or w.unit}"
+        lines = [f"- {w.get_kind_display()}: {w.task or w.indicator or f'{w.unit} · {w.period_label}'}"
                  + (f" {settings.PORTAL_URL}{(w.task or w.indicator).get_absolute_url()}" if w.task or w.indicator else "")
                  for w in warnings]
         subject = _("Cảnh báo: %(n)s việc cần xử lý") % {"n": len(lines)}

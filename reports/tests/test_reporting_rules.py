@@ -18,7 +18,9 @@ def _report_warnings(area):
                                                                      closed_at__isnull=True)}
 
 
-def test_warnings_one_per_report_owed_named_by_its_period():
+def test_warnings_one_per_report_owed_named_by_its_period(users, mailoutbox):
+    from reports.services import warning_digest_send
+
     warnings_raise(today=D(2026, 12, 15))
     # Q4 was due by 09/12 ("trước ngày 10"); the area's six-monthly report and 55-KH's own are due by 20/12:
     # two warnings for the two half-year reports, none named by a first month ("kỳ 10/2026").
@@ -26,6 +28,11 @@ def test_warnings_one_per_report_owed_named_by_its_period():
         (Warning.Kind.REPORT_LATE, "Quý IV/2026"), (Warning.Kind.REPORT_DUE, "6 tháng cuối năm 2026"),
         (Warning.Kind.REPORT_DUE, "6 tháng cuối năm 2026 (Triển khai Kế hoạch số 55-KH/TU ngày 11/02/2026…)"),
         (Warning.Kind.REPORT_DUE, "Năm 2026")}
+    users["phulam-officer"].email = "vhxh@phulam.example"
+    users["phulam-officer"].save()
+    warning_digest_send(today=D(2026, 12, 15))
+    body = next(mail.body for mail in mailoutbox if mail.to == ["vhxh@phulam.example"])
+    assert "Quá hạn báo cáo: Phòng Văn hóa - Xã hội · Quý IV/2026" in body
     warnings_raise(today=D(2026, 12, 15))  # a second run raises nothing new
     assert Warning.objects.filter(kind__in=REPORT_WARNINGS, closed_at__isnull=True,
                                   unit__area__slug="phu-lam").count() == 4
