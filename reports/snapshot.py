@@ -3,6 +3,7 @@
 The snapshot is plain JSON: documents render from it alone, so an issued report reads the
 same forever, and the province's consolidated report reads its communes' snapshots.
 """
+import calendar
 import datetime
 from collections import defaultdict
 
@@ -241,14 +242,20 @@ def owed_period(kind, last_month):
     return year, number, datetime.date(year, months * number, 1)
 
 
-def _owed(rules, report):
+def _owed(rules, report, issued_on=None):
     """The period a commune owed for the province's report: of its own kinds, the one of the province's kind
-    ending with the province's period, else the latest ending by it (the shorter kind on a tie)."""
+    ending with the province's period, else the latest ending by it (the shorter kind on a tie). None for a
+    commune whose periods all ended before its first plan was issued (`issued_on`): it owed nothing yet."""
     periods = [(kind, *owed_period(kind, report.last_month)) for kind in rules]
+    periods = [p for p in periods if issued_on is not None and _month_end(p[3]) > issued_on]
     same = [p for p in periods if p[0] == report.kind and p[3] == report.last_month]
     if same:
         return same[0]
     return max(periods, key=lambda p: (p[3], -MONTHS[p[0]])) if periods else None
+
+
+def _month_end(month):
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 def _commune_rules(commune_ids):
@@ -281,8 +288,11 @@ def communes_gather(report, window):
     A commune's difficulties are read as they stood at the province's cut-off, so an answer the Sở gave
     after the commune reported shows with them."""
     communes = list(Area.objects.filter(parent=report.area_id).order_by("name"))
+    from .register import plans_issued_on
+
     rules = _commune_rules([c.id for c in communes])
-    owed = {c.id: _owed(rules[c.id], report) for c in communes}
+    issued_on = plans_issued_on([c.id for c in communes])
+    owed = {c.id: _owed(rules[c.id], report, issued_on.get((c.id, None))) for c in communes}
     earliest = min((o[3] for o in owed.values() if o), default=report.last_month)
     issued = {}
     for commune_report in (Report.objects.filter(area__parent=report.area_id, status__in=LIVE, plan__isnull=True,

@@ -144,6 +144,8 @@ def _communes_appendix(communes, total):
         reported = (_("%(reference)s, ngày %(issued)s") % {"reference": row["reference"], "issued": _dmy(row["issued"])}
                     if row["reported"] else _("Chưa báo cáo"))
         timeliness = {True: _("Đúng hạn"), False: _("Trễ hạn"), None: _("Chưa báo cáo")}[row["on_time"]]
+        if not row["reported"] and not row.get("owed", True):  # its periods all ended before its plan
+            reported = timeliness = _("Không phải báo cáo kỳ này")
         rows.append({"cells": [str(row["rank"]), row["area"], row.get("owed", ""), reported, timeliness,
                                *_commune_cells(row["totals"])]})
     reported = sum(1 for row in communes if row["reported"])

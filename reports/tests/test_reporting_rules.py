@@ -167,3 +167,23 @@ def test_a_database_made_before_gets_the_seeded_rules_corrected_unless_someone_e
         14, 20, "Sở Khoa học và Công nghệ tỉnh Minh họa")
     assert _rules("phu-lam")[None, "quarterly"].deadline_day == 9  # Đồng Nai's own, kept
     assert _rules("dai-phuoc")[None, "quarterly"].deadline_day == 7
+
+
+def test_the_provinces_report_asks_no_commune_for_a_period_before_its_plan():
+    from types import SimpleNamespace
+
+    from reports.snapshot import _owed
+
+    q1 = SimpleNamespace(kind="quarterly", last_month=D(2026, 3, 1))
+    # Phú Lâm's plans are of April 2026: it owed nothing for Q1; Đại Phước's (2026) owed Q1.
+    assert _owed(["quarterly", "half_year", "annual"], q1, D(2026, 4, 1)) is None
+    assert _owed(["quarterly", "half_year", "annual"], q1, D(2026, 1, 1))[:3] == ("quarterly", 2026, 1)
+    assert _owed(["quarterly"], q1, None) is None  # no plan yet
+    from reports.documents.layout import _communes_appendix
+
+    row = {"rank": 1, "area": "Xã Phú Lâm", "owed": "", "reported": False, "on_time": None, "reference": "",
+           "issued": "", "totals": {}}
+    cells = _communes_appendix([row], {})["rows"][0]["cells"]
+    assert cells[2:5] == ["", "Không phải báo cáo kỳ này", "Không phải báo cáo kỳ này"]
+    owing = _communes_appendix([{**row, "owed": "Quý I/2026"}], {})["rows"][0]["cells"]
+    assert owing[3:5] == ["Chưa báo cáo", "Chưa báo cáo"]
