@@ -5,8 +5,9 @@ drafted: a status, a progress figure, an indicator's value, an evidence decision
 changed since then is read back from the history (or from the timestamps a row keeps). A day not
 yet over reads the live rows, which are the state at its end as far as anyone knows.
 
-`area_figures(area_ids, as_of=day)` is the one function for an area's totals: the report's snapshot
-uses it for communes without a report, and the province's view can call it for a past day.
+`area_figures(area_ids, as_of=day)` is the one function for an area's totals: a report's snapshot uses it at
+its cut-off (for its own area and for communes without a report); its item counts are the province view's
+`item_figures`, which the view asks for today.
 """
 import datetime
 from collections import defaultdict
@@ -15,10 +16,9 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from config.numbers import percent
 from evidence.models import Evidence
 from indicators.models import Indicator
-from plans.models import ItemStatus, Plan
+from plans.models import Plan
 from tasks.models import Task
 
 from .models import Warning
@@ -95,33 +95,32 @@ def _live_plans(area_ids):
     return Plan.objects.filter(area__in=area_ids).exclude(status=Plan.Status.REPLACED)
 
 
-def area_figures(area_ids, *, as_of):
+def area_figures(area_ids, *, as_of, plan_ids=None):
     """{area id: totals} at the end of `as_of`: tasks and how many completed, indicators met / not met / without
-    data, items by evidence state, open warnings and the completion rate. A bounded number of queries whatever
-    the number of areas."""
+    data, items by evidence state, open warnings and the completion rate; of the areas' plans, or of `plan_ids`
+    alone (a report on one plan). A bounded number of queries whatever the number of areas.
+
+    The item counts are `reports.province.item_figures`, the province view's own, asked for `as_of`."""
+    from .province import item_figures
+
     totals = {area_id: {"tasks": 0, "tasks_completed": 0, "indicators": 0, "indicators_completed": 0,
                         "indicators_met": 0, "indicators_not_met": 0, "indicators_no_data": 0,
                         "evidence_accepted": 0, "evidence_pending": 0, "evidence_rejected": 0, "warnings": 0,
                         "completion": 0} for area_id in area_ids}
-    plans = _live_plans(area_ids)
+    plans = _live_plans(area_ids) if plan_ids is None else Plan.objects.filter(pk__in=plan_ids)
     tasks = Task.objects.filter(plan__in=plans)
     indicators = Indicator.objects.filter(plan__in=plans)
-    task_area = dict(tasks.values_list("pk", "plan__area"))
-    indicator_area = dict(indicators.values_list("pk", "plan__area"))
-    for pk, row in items_then(tasks, ["status"], as_of).items():
-        figures = totals[task_area[pk]]
-        figures["tasks"] += 1
-        figures["tasks_completed"] += row["status"] == ItemStatus.COMPLETED
-    for pk, row in items_then(indicators, ["status", "is_met", "current_value"], as_of).items():
-        figures = totals[indicator_area[pk]]
-        figures["indicators"] += 1
-        figures["indicators_completed"] += row["status"] == ItemStatus.COMPLETED
-        figures["indicators_met"] += row["is_met"] is True
-        figures["indicators_not_met"] += row["is_met"] is False
-        figures["indicators_no_data"] += row["is_met"] is None
-    for field, areas in (("task_id", task_area), ("indicator_id", indicator_area)):
-        for item_id, counts in evidence_then(field, list(areas), as_of).items():
-            state = evidence_state(counts)
+    for area_id, row in item_figures(tasks=tasks, indicators=indicators, key="plan__area", as_of=as_of).items():
+        totals[area_id].update({
+            "tasks": row["tasks"], "tasks_completed": row["tasks_completed"], "indicators": row["indicators"],
+            "indicators_completed": row["indicators_completed"], "indicators_met": row["met"],
+            "indicators_not_met": row["measured"] - row["met"],
+            "indicators_no_data": row["indicators"] - row["measured"], "completion": row["completion"]})
+    for field, model in (("task_id", Task), ("indicator_id", Indicator)):
+        counts = evidence_then(field, model.objects.filter(plan__in=plans).values("pk"), as_of)
+        areas = dict(model.objects.filter(pk__in=list(counts)).values_list("pk", "plan__area"))
+        for item_id, item_counts in counts.items():
+            state = evidence_state(item_counts)
             if state != "none":
                 totals[areas[item_id]][f"evidence_{state}"] += 1
     warnings = (warnings_open(as_of)
@@ -130,7 +129,4 @@ def area_figures(area_ids, *, as_of):
                 .values("area").annotate(n=Count("id")).order_by())
     for row in warnings:
         totals[row["area"]]["warnings"] = row["n"]
-    for figures in totals.values():
-        items = figures["tasks"] + figures["indicators"]
-        figures["completion"] = percent(figures["tasks_completed"] + figures["indicators_completed"], items) or 0
     return totals

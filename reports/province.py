@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    Avg, Case, CharField, Count, DateField, ExpressionWrapper, F, IntegerField, Max, OuterRef, Q, Subquery, Sum,
+    Avg, Case, CharField, Count, DateField, Exists, ExpressionWrapper, F, IntegerField, Max, OuterRef, Q, Subquery, Sum,
     Value, When,
 )
 from django.db.models.functions import Cast, Coalesce, Concat, ExtractMonth, ExtractYear, Greatest, Least, TruncDate, TruncMonth
@@ -148,30 +148,54 @@ def reporting_timeliness(*, tasks, indicators, key, window, due=None):
 
 # Figures per group -------------------------------------------------------------------------------------------
 
-def item_figures(*, tasks, indicators, key, today, window=None):
-    """Per group: tasks and indicators, completed (accepted evidence), progress and schedule, overdue, behind, met;
-    with a reporting `window`, the monthly updates due too (`updates_due`), in the same two scans."""
+def _then(model, field, as_of):
+    """`field` of each item as it stood at the end of `as_of`, as `reports.as_of.items_then` reads it: from the
+    history row that held the item then (the first one, for an item added later), the live value for an item
+    without history or a day not yet over."""
+    from .as_of import day_end, is_past
+
+    if not is_past(as_of):
+        return F(field)
+    end = day_end(as_of)
+    before = Q(history_date__lt=end)
+    history = model.history.model.objects.filter(id=OuterRef("pk"))
+    held = history.order_by(Case(When(before, then=Value(0)), default=Value(1)),  # the latest before, else the first
+                            Case(When(before, then=F("history_date"))).desc(nulls_last=True),
+                            Case(When(before, then=F("history_id"))).desc(nulls_last=True), "history_date", "history_id")
+    return Case(When(Exists(history), then=Subquery(held.values(field)[:1])), default=F(field),
+                output_field=model._meta.get_field(field))
+
+
+def item_figures(*, tasks, indicators, key, as_of, window=None):
+    """Per group (`key`: "plan__area", "lead_units", "officer"), at the end of the day `as_of`: tasks and
+    indicators, completed (accepted evidence), progress and schedule, overdue, behind, met; with a reporting
+    `window`, the monthly updates due too (`updates_due`), in the same two scans.
+
+    The one definition of an area's item figures: the province's view asks for today, a report's snapshot
+    (through `reports.as_of.area_figures`) for its cut-off, when status, progress and met are read from history."""
     figures = {}
-    not_done = ~Q(status=COMPLETED)
+    tasks = tasks.alias(state=_then(Task, "status", as_of), done=_then(Task, "progress", as_of))
+    indicators = indicators.alias(state=_then(Indicator, "status", as_of), met_then=_then(Indicator, "is_met", as_of))
+    not_done = ~Q(state=COMPLETED)
     due = {"updates_due": Sum(_due_months(Task, window))} if window and window.months else {}
     indicator_due = {"indicator_updates_due": Sum(_due_months(Indicator, window))} if due else {}
-    task_rows = tasks.annotate(schedule=expected_progress_sql(today)).values(key).annotate(
-        tasks=Count("id"), tasks_completed=Count("id", filter=Q(status=COMPLETED)),
-        awaiting_review=Count("id", filter=Q(status=ItemStatus.AWAITING_REVIEW)),
-        progress_avg=Avg("progress", filter=Q(schedule__isnull=False)), expected_avg=Avg("schedule"),
-        average_progress=Avg("progress"),
-        tasks_overdue=Count("id", filter=not_done & Q(timeline_kind=TimelineKind.ONE_OFF, ends_on__lt=today)),
+    task_rows = tasks.annotate(schedule=expected_progress_sql(as_of)).values(key).annotate(
+        tasks=Count("id"), tasks_completed=Count("id", filter=Q(state=COMPLETED)),
+        awaiting_review=Count("id", filter=Q(state=ItemStatus.AWAITING_REVIEW)),
+        progress_avg=Avg("done", filter=Q(schedule__isnull=False)), expected_avg=Avg("schedule"),
+        average_progress=Avg("done"),
+        tasks_overdue=Count("id", filter=not_done & Q(timeline_kind=TimelineKind.ONE_OFF, ends_on__lt=as_of)),
         behind=Count("id", filter=not_done & Q(schedule__gte=EARLIEST_WARNING_SHARE,
-                                               progress__lt=BEHIND_SHARE * F("schedule"))),
+                                               done__lt=BEHIND_SHARE * F("schedule"))),
         **due,
     ).order_by()
     for row in task_rows:
         row["progress"], row["expected"] = row.pop("progress_avg"), row.pop("expected_avg")
         figures.setdefault(row.pop(key), {}).update(row)
     indicator_rows = indicators.values(key).annotate(
-        indicators=Count("id"), indicators_completed=Count("id", filter=Q(status=COMPLETED)),
-        met=Count("id", filter=Q(is_met=True)), measured=Count("id", filter=Q(is_met__isnull=False)),
-        indicators_overdue=Count("id", filter=not_done & Q(deadline__lt=today)),
+        indicators=Count("id"), indicators_completed=Count("id", filter=Q(state=COMPLETED)),
+        met=Count("id", filter=Q(met_then=True)), measured=Count("id", filter=Q(met_then__isnull=False)),
+        indicators_overdue=Count("id", filter=not_done & Q(deadline__lt=as_of)),
         **indicator_due,
     ).order_by()
     for row in indicator_rows:
@@ -343,7 +367,7 @@ def commune_rows(communes, *, today):
 
 def _group_figures(*, tasks, indicators, key, today):
     window = reporting_window(today)
-    figures = item_figures(tasks=tasks, indicators=indicators, key=key, today=today, window=window)
+    figures = item_figures(tasks=tasks, indicators=indicators, key=key, as_of=today, window=window)
     reporting = reporting_timeliness(tasks=tasks, indicators=indicators, key=key, window=window,
                                      due={group: row["updates_due"] for group, row in figures.items()})
     return figures, reporting

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from config.numbers import percent
 from indicators.models import Indicator
-from plans.models import Area, ItemStatus, Plan
+from plans.models import Area, Plan
 from tasks.models import ProgressUpdate, Task
 from tasks.schedule import expected_progress
 
@@ -80,24 +80,6 @@ def _indicators(plan_ids, cutoff):
             "evidence": evidence_state(evidence[indicator.id]),
         })
     return rows
-
-
-def _totals(tasks, indicators, warnings):
-    completed_tasks = sum(1 for t in tasks if t["status"] == ItemStatus.COMPLETED)
-    completed_indicators = sum(1 for i in indicators if i["status"] == ItemStatus.COMPLETED)
-    items = len(tasks) + len(indicators)
-    evidence = defaultdict(int)
-    for row in tasks + indicators:
-        evidence[row["evidence"]] += 1
-    return {
-        "tasks": len(tasks), "tasks_completed": completed_tasks, "indicators": len(indicators),
-        "indicators_completed": completed_indicators, "indicators_met": sum(1 for i in indicators if i["met"]),
-        "indicators_not_met": sum(1 for i in indicators if i["met"] is False),
-        "indicators_no_data": sum(1 for i in indicators if i["met"] is None),
-        "evidence_accepted": evidence["accepted"], "evidence_pending": evidence["pending"],
-        "evidence_rejected": evidence["rejected"], "warnings": warnings,
-        "completion": percent(completed_tasks + completed_indicators, items) or 0,
-    }
 
 
 def _warnings(area_id, plan_ids, cutoff):
@@ -197,8 +179,6 @@ def snapshot_gather(report, *, today=None):
     end = day_end(cutoff)
     tasks, indicators = _tasks(plan_ids, cutoff, window), _indicators(plan_ids, cutoff)
     warnings = _warnings(report.area_id, plan_ids, cutoff)
-    all_tasks = [t for p in plans for t in tasks[p.id]]
-    all_indicators = [i for p in plans for i in indicators[p.id]]
     since = _previous_issue(report)
     # Raised in the window, or raised before it and still unanswered at the cut-off.
     difficulties = (Difficulty.objects.filter(area=report.area_id, raised_at__lt=end)
@@ -215,7 +195,7 @@ def snapshot_gather(report, *, today=None):
         "plans": [{"reference": p.reference, "number": p.number, "title": p.title, "status": p.status,
                    "issued": [p.issued_year, p.issued_month, p.issued_day],
                    "tasks": tasks[p.id], "indicators": indicators[p.id]} for p in plans],
-        "totals": _totals(all_tasks, all_indicators, len(warnings)),
+        "totals": area_figures([report.area_id], as_of=cutoff, plan_ids=plan_ids)[report.area_id],
         "warnings": warnings,
         "difficulties": [_difficulty_row(d, end) for d in difficulties],
         "directions": [_direction_row(d, report.area_id) for d in directions],
@@ -306,7 +286,7 @@ def communes_gather(report, window):
             latest[commune.id] = source
     cutoff = window[1]
     end = day_end(cutoff)
-    live = _live_figures([c.id for c in communes if c.id not in latest], window)
+    live = _unreported_figures([c.id for c in communes if c.id not in latest], window)
     reported_ids = [d["id"] for source in latest.values() for d in source.snapshot.get("difficulties", [])]
     then = {d.id: _difficulty_row(d, end) for d in Difficulty.objects.filter(pk__in=reported_ids)
             .select_related("unit", "task", "answered_by")}
@@ -332,8 +312,9 @@ def communes_gather(report, window):
     return rows
 
 
-def _live_figures(area_ids, window):
-    """Figures per commune at the cut-off straight from the plans, for communes that have not reported."""
+def _unreported_figures(area_ids, window):
+    """Figures per commune at the cut-off (`area_figures`) and its difficulties then, for communes that have not
+    reported."""
     cutoff = window[1]
     end = day_end(cutoff)
     totals = area_figures(area_ids, as_of=cutoff)
