@@ -85,6 +85,10 @@ def without_year(demo):
     Task.objects.update(progress=0, status=ItemStatus.NOT_STARTED, version=1)
     Indicator.objects.update(current_value=None, current_period=None, is_met=None, status=ItemStatus.NOT_STARTED,
                              version=1)
+    # The reporting rules as loading the seeds made them (pages never make them).
+    from reports.register import reporting_rules_defaults_create
+
+    reporting_rules_defaults_create()
 
 
 @pytest.fixture

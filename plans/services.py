@@ -151,6 +151,7 @@ def plan_load(data):
             "carries_out": higher[(link["section"], link["ordinal"])] if link else None,
         })
         _set_stated_units(task, directory, row, f"task {row['ordinal']}")
+    _reporting_rules_create(plan)
     return plan
 
 
@@ -321,7 +322,17 @@ def plan_issue(*, user, plan):
     if errors:
         raise ValidationError(errors)
     plan.status = Plan.Status.ISSUED
-    return _saved(plan, user=user, reason=_("Ban hành kế hoạch"))
+    plan = _saved(plan, user=user, reason=_("Ban hành kế hoạch"))
+    _reporting_rules_create(plan)
+    return plan
+
+
+def _reporting_rules_create(plan):
+    """An issued plan's area starts owing reports: its reporting rules (and the plan's own cadence) are made now,
+    never on a page view."""
+    from reports.register import reporting_rules_defaults_create
+
+    reporting_rules_defaults_create(area_ids=[plan.area_id])
 
 
 @transaction.atomic

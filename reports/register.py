@@ -84,15 +84,24 @@ def _focal_addressee(unit, province):
     return name
 
 
-def reporting_rules_ensure(area):
-    """The area's reporting rules, created from the defaults the first time they are asked for."""
-    if not area.reporting_rules.exists():
-        reporting_rules_defaults_create(area_ids=[area.id])
+def reporting_rules_of(area):
+    """The area's reporting rules, as stored: a page reads them and never creates them (`reporting_rules_ensure`)."""
     return list(area.reporting_rules.select_related("plan", "recipient_unit").order_by("plan", "kind"))
 
 
+def reporting_rules_ensure(area):
+    """The area's reporting rules, created from the defaults if it has none: for writers (drafting a report,
+    the demo), never for a page."""
+    if not area.reporting_rules.exists():
+        reporting_rules_defaults_create(area_ids=[area.id])
+    return reporting_rules_of(area)
+
+
 def reporting_rules_defaults_create(*, area_ids=None, attempts=3):
-    """Default rules for every area (or those given) that has none, in a fixed number of queries.
+    """Default rules for every area (or those given) that has none, and a seed plan's own cadence for such a plan
+    without rules (a plan loaded after its area's rules were made), in a fixed number of queries. Called where
+    rules start to be owed: a plan issued or loaded from the seeds, a report drafted, the daily warnings job, and
+    the rules page's button for an area still without rules.
 
     Two runs at once (the warnings job and a page) may both find an area without rules: the
     later one's insert fails on the unique constraints, rolls back and starts again, finding
@@ -103,6 +112,12 @@ def reporting_rules_defaults_create(*, area_ids=None, attempts=3):
     if area_ids is not None:
         areas = areas.filter(pk__in=area_ids)
     areas = list(areas.select_related("parent").distinct())
+    plans = Plan.objects.filter(slug__in=PLAN_CADENCES, reporting_rules__isnull=True)
+    if area_ids is not None:
+        plans = plans.filter(area__in=area_ids)
+    plans = list(plans.select_related("area__parent").distinct())
+    without_rules = {a.id for a in areas}
+    areas += list({p.area_id: p.area for p in plans if p.area_id not in without_rules}.values())
     if not areas:
         return
     ids = {a.id for a in areas} | {a.parent_id for a in areas if a.parent_id}
@@ -112,7 +127,6 @@ def reporting_rules_defaults_create(*, area_ids=None, attempts=3):
             focal.setdefault(unit.area_id, unit)
         else:
             leaders.setdefault(unit.area_id, unit)
-    plans = list(Plan.objects.filter(area__in=[a.id for a in areas], slug__in=PLAN_CADENCES))
     rules = []
     for area in areas:
         province = area if area.kind == Area.Kind.PROVINCE else area.parent
@@ -127,7 +141,7 @@ def reporting_rules_defaults_create(*, area_ids=None, attempts=3):
             recipient = focal.get(area.parent_id)
             addressee = _focal_addressee(recipient, area.parent)
             kinds = AREA_CADENCES.get(area.slug, [ReportKind.QUARTERLY, ReportKind.HALF_YEAR, ReportKind.ANNUAL])
-        for kind in kinds:
+        for kind in kinds if area.id in without_rules else ():
             cutoff, day, offset = overrides.get(kind, DEADLINES[kind])
             rules.append(ReportingRule(area=area, kind=kind, recipient_unit=recipient, addressee=addressee,
                                        cutoff_day=cutoff, deadline_day=day, deadline_month_offset=offset))

@@ -1,7 +1,7 @@
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from plans.models import Area, Plan
+from plans.models import Area
 
 from .models import Difficulty, Report, ReportingRule, ReportKind, Warning
 
@@ -52,14 +52,14 @@ def draft_choices(user, today):
     from plans.access import can_prepare_report
 
     from .periods import rule_periods_around
-    from .register import reporting_rules_ensure
+    from .register import reporting_rules_of
 
     areas = Area.objects.filter(pk__in=user.area_ids) if not user.is_superuser else Area.objects.all()
     choices = []
     for area in areas.order_by("kind", "name"):
         if not can_prepare_report(user, area):
             continue
-        for rule in reporting_rules_ensure(area):
+        for rule in reporting_rules_of(area):
             if not rule.is_active:
                 continue
             for period in rule_periods_around(rule, today):
@@ -87,10 +87,9 @@ def completeness(*, user, province, kind, year, number, today):
     """Per commune of the province: on time, late, returned or missing for one period; "not owed" where the
     commune's own rules ask for no report of the kind, or the period ended before its first plan was issued."""
     from .periods import period_of
-    from .register import plans_issued_on, reporting_rules_defaults_create
+    from .register import plans_issued_on
 
     communes = list(province.children.order_by("name"))
-    reporting_rules_defaults_create(area_ids=[c.id for c in communes])
     owing = set(ReportingRule.objects.filter(area__in=communes, plan__isnull=True, kind=kind, is_active=True)
                 .values_list("area_id", flat=True))
     issued = plans_issued_on([c.id for c in communes])

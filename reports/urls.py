@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import province_views, register_views, views
+from .views import province as province_views, register as register_views, warnings as views
 
 app_name = "reports"
 urlpatterns = [
@@ -34,6 +34,7 @@ urlpatterns = [
     path("rules/", register_views.rule_list_view, name="rule_list"),
     path("rules/<int:pk>/", register_views.rule_edit_view, name="rule_edit"),
     path("rules/<int:pk>/remove/", register_views.rule_remove_view, name="rule_remove"),
+    path("rules/defaults/<int:area_id>/", register_views.rule_defaults_view, name="rule_defaults"),
     path("rules/add/<int:area_id>/", register_views.rule_add_view, name="rule_add"),
     path("rules/numbers/<int:area_id>/", register_views.report_number_next_view, name="report_number_next"),
 ]

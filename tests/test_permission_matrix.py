@@ -513,7 +513,7 @@ def test_import_unit_mapping_takes_only_units_of_the_plans_area(client, users):
     assert not UnitAlias.objects.filter(unit=foreign, alias="Phòng Nông nghiệp").exists()
 
 
-# The province's view (reports/province_views.py): a province sees its communes, a commune only itself,
+# The province's view (reports/views/province.py): a province sees its communes, a commune only itself,
 # another province nothing. Reading pages only: nothing to change.
 PROVINCE_VIEW_PAGES = [
     ("/reports/communes/phu-lam/", {"phulam-officer": 200, "phulam-leader": 200, "dongnai-leader": 200,

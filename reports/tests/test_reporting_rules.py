@@ -187,3 +187,23 @@ def test_the_provinces_report_asks_no_commune_for_a_period_before_its_plan():
     assert cells[2:5] == ["", "Không phải báo cáo kỳ này", "Không phải báo cáo kỳ này"]
     owing = _communes_appendix([{**row, "owed": "Quý I/2026"}], {})["rows"][0]["cells"]
     assert owing[3:5] == ["Chưa báo cáo", "Chưa báo cáo"]
+
+
+def test_the_rules_page_only_reads_and_an_area_without_rules_takes_the_defaults_on_request(client, users):
+    from reports.models import ReportingRule
+
+    phu_lam = _rules("phu-lam")[None, "quarterly"].area
+    assert ReportingRule.objects.filter(area=phu_lam).exists()  # made when its plans were loaded, not by a page
+    ReportingRule.objects.filter(area=phu_lam).delete()
+    client.force_login(users["phulam-admin"])
+    page = client.get("/reports/rules/").content.decode()
+    assert not ReportingRule.objects.filter(area=phu_lam).exists()  # a GET writes nothing
+    assert f'id="rule-defaults-{phu_lam.pk}"' in page and "Tạo chế độ báo cáo mặc định" in page
+    client.get("/reports/register/")
+    assert not ReportingRule.objects.filter(area=phu_lam).exists()
+    response = client.post(f"/reports/rules/defaults/{phu_lam.pk}/", follow=True)
+    assert "Đã tạo chế độ báo cáo mặc định cho Xã Phú Lâm." in response.content.decode()
+    assert set(ReportingRule.objects.filter(area=phu_lam).values_list("plan__slug", "kind")) == {
+        (None, "quarterly"), (None, "half_year"), (None, "annual"), ("phu-lam-55kh", "half_year")}
+    client.force_login(users["danTien-admin"] if "danTien-admin" in users else users["dongnai-officer"])
+    assert client.post(f"/reports/rules/defaults/{phu_lam.pk}/").status_code == 404

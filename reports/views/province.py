@@ -16,16 +16,16 @@ from config.downloads import NO_STORE, XLSX
 from plans.models import Area, ItemStatus, Plan, Unit
 from tasks.models import Task
 
-from .charts import trend_charts
-from .scorecards import (
+from ..charts import trend_charts
+from ..scorecards import (
     row_dict, rows_matching, scorecard_areas, scorecard_rows, scorecards_kept, workbook_file, workbook_name,
     workbook_request, workbook_state,
 )
-from .province import (
+from ..province import (
     area_for, area_items, commune_figures, commune_rows, commune_rows_from, commune_tasks_carrying_out, followed_down,
     month_ends, sort_rows, total_row, trend_series, unit_rows,
 )
-from .province_figures import Figures, followed_down_kept, kept_for, province_figures
+from ..province_figures import Figures, followed_down_kept, kept_for, province_figures
 
 COMMUNES_PER_PAGE = 50
 ITEMS_PER_PAGE = 50

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from plans.models import Area, Plan, Unit
 
-from .models import Warning, WarningRun
-from .selectors import warning_list
-from .services import WarningRunBusy, warning_run_request
+from ..models import Warning, WarningRun
+from ..selectors import warning_list
+from ..services import WarningRunBusy, warning_run_request
 
 
 @login_required

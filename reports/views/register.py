@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 from plans.access import can_edit_reporting_rules, can_prepare_report, can_receive_report
 from plans.models import Area, Plan, Unit
 
-from . import register
-from .forms import (DifficultyAnswerForm, IssueForm, NarrativeForm, NextNumberForm, ReportDetailsForm,
+from .. import register
+from ..forms import (DifficultyAnswerForm, IssueForm, NarrativeForm, NextNumberForm, ReportDetailsForm,
                     ReportingRuleAddForm, ReportingRuleForm, ReturnForm, SignedCopyForm)
-from .models import Difficulty, Report, ReportingRule, ReportJob, ReportKind, ReportNumber
-from .selectors import completeness, draft_choices, inbox, report_difficulties, report_list
+from ..models import Difficulty, Report, ReportingRule, ReportJob, ReportKind, ReportNumber
+from ..selectors import completeness, draft_choices, inbox, report_difficulties, report_list
 
 
 def _error_text(error):
@@ -233,7 +233,7 @@ def completeness_view(request):
     try:
         year = int(request.GET.get("year") or today.year)
         number = int(request.GET.get("number") or ((today.month - 1) // 3 + 1 if kind == ReportKind.QUARTERLY else 1))
-        from .periods import period_of
+        from ..periods import period_of
 
         period = period_of(kind, year, number)
     except ValueError:
@@ -276,9 +276,9 @@ def rule_list_view(request):
     last = dict(ReportNumber.objects.filter(area__in=[a.id for a in areas], year=year).values_list("area", "last"))
     blocks = []
     for area in areas:
-        rules = register.reporting_rules_ensure(area)
+        rules = register.reporting_rules_of(area)
         blocks.append({
-            "area": area,
+            "area": area, "without_rules": not rules,
             "rules": [(rule, ReportingRuleForm(instance=rule, prefix=f"rule{rule.pk}", units=_recipient_units(area)))
                       for rule in rules if rule.is_active],
             "removed": [rule for rule in rules if not rule.is_active],
@@ -304,6 +304,19 @@ def report_number_next_view(request, area_id):
         messages.error(request, _error_text(error))
     else:
         messages.success(request, _("Đã đặt số báo cáo tiếp theo của %(area)s.") % {"area": area})
+    return redirect("reports:rule_list")
+
+
+@login_required
+@require_POST
+def rule_defaults_view(request, area_id):
+    """An area still without rules (no plan issued yet) takes the defaults the seeds set: on request, never on a
+    page view."""
+    area = get_object_or_404(Area, pk=area_id)
+    if not can_edit_reporting_rules(request.user, area):
+        raise Http404
+    register.reporting_rules_defaults_create(area_ids=[area.pk])
+    messages.success(request, _("Đã tạo chế độ báo cáo mặc định cho %(area)s.") % {"area": area})
     return redirect("reports:rule_list")
 
 
