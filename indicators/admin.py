@@ -1,9 +1,10 @@
 from django.contrib import admin
 from import_export import resources
 from import_export.admin import ExportMixin
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-
+from reports.locked_admin import LockedFigureAdmin
 from .models import Indicator
 
 
@@ -16,7 +17,8 @@ class IndicatorResource(resources.ModelResource):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ExportMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(LockedFigureAdmin, ExportMixin, SimpleHistoryAdmin):
+    figure_fields = ("current_value", "is_met", "status")
     resource_classes = [IndicatorResource]
     list_display = ["ordinal", "content", "plan", "target_text", "status"]
     list_filter = ["status", "plan"]
@@ -24,3 +26,6 @@ class IndicatorAdmin(ExportMixin, SimpleHistoryAdmin):
     filter_horizontal = ["lead_units", "support_units"]
     raw_id_fields = ["contributes_to"]
 
+    def figure_period(self, indicator):
+        """The month the indicator's current value was reported for (this month without one)."""
+        return indicator.current_period or timezone.localdate().replace(day=1)

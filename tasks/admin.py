@@ -1,9 +1,10 @@
 from django.contrib import admin
 from import_export import resources
 from import_export.admin import ExportMixin
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-
+from reports.locked_admin import LockedFigureAdmin
 from .models import Task
 
 
@@ -16,7 +17,8 @@ class TaskResource(resources.ModelResource):
 
 
 @admin.register(Task)
-class TaskAdmin(ExportMixin, SimpleHistoryAdmin):
+class TaskAdmin(LockedFigureAdmin, ExportMixin, SimpleHistoryAdmin):
+    figure_fields = ("progress", "status")
     resource_classes = [TaskResource]
     list_display = ["ordinal", "title", "plan", "status", "progress"]
     list_filter = ["status", "timeline_kind", "plan"]
@@ -24,3 +26,7 @@ class TaskAdmin(ExportMixin, SimpleHistoryAdmin):
     filter_horizontal = ["lead_units", "support_units"]
     raw_id_fields = ["carries_out", "officer"]
 
+    def figure_period(self, task):
+        """The month of the task's latest progress update (this month without one)."""
+        latest = task.updates.order_by("-period").values_list("period", flat=True).first()
+        return latest or timezone.localdate().replace(day=1)
