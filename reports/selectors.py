@@ -48,17 +48,13 @@ def report_list(user, *, kind="", status="", area=""):
 
 
 def draft_choices(user, today):
-    """(value, label) of the periods the user may open a report for: per rule, the current and two before."""
-    from plans.access import can_prepare_report
-
+    """(value, label) of the periods the user may open a report for: per rule, the current and two before; none for
+    an area without a plan (`areas_owing_nothing`)."""
     from .periods import rule_periods_around
     from .register import reporting_rules_of
 
-    areas = Area.objects.filter(pk__in=user.area_ids) if not user.is_superuser else Area.objects.all()
     choices = []
-    for area in areas.order_by("kind", "name"):
-        if not can_prepare_report(user, area):
-            continue
+    for area in _preparable_areas(user, with_plans=True):
         for rule in reporting_rules_of(area):
             if not rule.is_active:
                 continue
@@ -70,6 +66,23 @@ def draft_choices(user, today):
                 choices.append((f"{rule.pk}:{period.year}:{period.number}", label))
         choices.append((f"adhoc:{area.pk}", f"{area} · {ReportKind.AD_HOC.label}"))
     return choices
+
+
+def _preparable_areas(user, *, with_plans):
+    """The areas the user may prepare reports for, those with a plan (not replaced) or those without one."""
+    from plans.access import can_prepare_report
+    from plans.models import Plan
+
+    areas = Area.objects.filter(pk__in=user.area_ids) if not user.is_superuser else Area.objects.all()
+    planned = set(Plan.objects.exclude(status=Plan.Status.REPLACED).values_list("area", flat=True).distinct())
+    return [area for area in areas.order_by("kind", "name")
+            if (area.pk in planned) == with_plans and can_prepare_report(user, area)]
+
+
+def areas_owing_nothing(user):
+    """The areas the user prepares reports for that have no plan on the portal, so owe no report yet (the demo
+    province Minh họa): the register says so instead of offering empty reports."""
+    return _preparable_areas(user, with_plans=False)
 
 
 def inbox(user):

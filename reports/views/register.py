@@ -18,7 +18,7 @@ from .. import register
 from ..forms import (DifficultyAnswerForm, IssueForm, NarrativeForm, NextNumberForm, ReportDetailsForm,
                     ReportingRuleAddForm, ReportingRuleForm, ReturnForm, SignedCopyForm)
 from ..models import Difficulty, Report, ReportingRule, ReportJob, ReportKind, ReportNumber
-from ..selectors import completeness, draft_choices, inbox, report_difficulties, report_list
+from ..selectors import areas_owing_nothing, completeness, draft_choices, inbox, report_difficulties, report_list
 
 
 def _error_text(error):
@@ -41,6 +41,7 @@ def report_list_view(request):
     return render(request, "reports/report_list.html", {
         "page": page, "filters": filters, "kinds": ReportKind.choices, "statuses": Report.Status.choices,
         "choices": draft_choices(request.user, timezone.localdate()),
+        "owing_nothing": areas_owing_nothing(request.user),
     })
 
 
