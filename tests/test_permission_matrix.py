@@ -900,6 +900,23 @@ def test_province_plan_pages_show_other_communes_plans_once_issued(client, users
     ("phulam-admin", True), ("dongnai-admin", True), ("phulam-leader", False), ("phulam-officer", False),
     ("daiphuoc-admin", False), ("dantien-admin", False),
 ])
+def test_reporting_rule_defaults_for_an_area_without_rules(client, users, username, allowed):
+    from plans.models import Area
+    from reports.models import ReportingRule
+
+    area = Area.objects.get(slug="phu-lam")
+    ReportingRule.objects.filter(area=area).delete()
+    client.force_login(users[username])
+    response = client.post(f"/reports/rules/defaults/{area.pk}/")
+    assert ReportingRule.objects.filter(area=area).exists() is allowed
+    if not allowed:
+        assert response.status_code in (403, 404)
+
+
+@pytest.mark.parametrize("username, allowed", [
+    ("phulam-admin", True), ("dongnai-admin", True), ("phulam-leader", False), ("phulam-officer", False),
+    ("daiphuoc-admin", False), ("dantien-admin", False),
+])
 def test_reporting_rule_add_and_remove(client, users, username, allowed):
     from plans.models import Area, Unit
     from reports.models import ReportingRule
