@@ -225,8 +225,6 @@ def report_draft(*, user, area, kind, year, number, plan=None):
     """Open a draft report for a period and queue the job that takes its snapshot and renders it."""
     if not can_prepare_report(user, area):
         raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được lập báo cáo."))
-    if not Plan.objects.filter(area=area).exclude(status=Plan.Status.REPLACED).exists():
-        raise ValidationError(_("%(area)s chưa có kế hoạch nào trên cổng nên chưa phải lập báo cáo.") % {"area": area})
     rules = reporting_rules_ensure(area)
     rule = next((r for r in rules if r.kind == kind and r.plan_id == (plan.id if plan else None)), None)
     try:

@@ -69,12 +69,15 @@ def draft_choices(user, today):
 
 
 def _preparable_areas(user, *, with_plans):
-    """The areas the user may prepare reports for, those with a plan (not replaced) or those without one."""
+    """The areas the user may prepare reports for, those with something to report on or those without: a plan of
+    their own (not replaced), or for a province a commune's issued plan its report consolidates."""
     from plans.access import can_prepare_report
     from plans.models import Plan
 
     areas = Area.objects.filter(pk__in=user.area_ids) if not user.is_superuser else Area.objects.all()
     planned = set(Plan.objects.exclude(status=Plan.Status.REPLACED).values_list("area", flat=True).distinct())
+    planned |= set(Plan.objects.filter(status=Plan.Status.ISSUED, area__parent__isnull=False)
+                   .values_list("area__parent", flat=True).distinct())
     return [area for area in areas.order_by("kind", "name")
             if (area.pk in planned) == with_plans and can_prepare_report(user, area)]
 
