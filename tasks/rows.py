@@ -1,4 +1,4 @@
-"""What the rows of "My work" show, as plain values for tasks/inc/work_row.html to lay out.
+"""What the rows of "My work" show, as plain values for tasks/inc/work_rows.html to lay out.
 
 A page shows 25 rows; what would cost per row in the template (reversing two URLs, cutting titles to a number
 of words, looking up a status label among lazy choices) is done here once a page, the rest is the template's.

@@ -139,8 +139,8 @@ def _work_row_response(request, pk, *, form=None, saved="", status=200):
         response["HX-Redirect"] = reverse("tasks:task_detail", args=[pk])
         return response
     row = work_rows_shown(work_rows_hydrate(rows))[0]
-    return render(request, "tasks/inc/work_row.html", {
-        "row": row, "form": form, "saved": saved, "task": row.item, "expected": row.expected,
+    return render(request, "tasks/inc/work_rows.html", {
+        "rows": [row], "form": form, "saved": saved, "task": row.item, "expected": row.expected,
     }, status=status)
 
 @login_required

@@ -77,7 +77,7 @@ def test_my_work_row(kind):
     else:
         item = Indicator(pk=10**6, plan=plan, ordinal=HOSTILE, content=f"{JAVASCRIPT} {HOSTILE}", status=HOSTILE,
                          target_text=HOSTILE, current_value=Decimal("1.5"))
-    html = render_to_string("tasks/inc/work_row.html", {"row": _row(kind, item)})
+    html = render_to_string("tasks/inc/work_rows.html", {"rows": [_row(kind, item)]})
     _assert_inert(html)
     assert 'class="mark red"' in html and "&lt;img" in html
 
