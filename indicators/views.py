@@ -7,7 +7,6 @@ from django.views.decorators.http import require_POST
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evidence.rows import evidence_rows_html
 from plans.access import can_report
 from plans.cascade import cascade_panel
 from plans.forms import add_service_errors
@@ -35,8 +34,7 @@ def indicator_detail_view(request, pk):
     return render(request, "indicators/indicator_detail.html", {
         "indicator": indicator, "history": history_rows(indicator),
         "reports": indicator.reports.select_related("author")[:50],
-        "evidence_rows": evidence_rows_html(
-            indicator.evidence.select_related("uploaded_by", "reviewed_by").order_by("-uploaded_at")),
+        "evidence_rows": indicator.evidence.select_related("uploaded_by", "reviewed_by").order_by("-uploaded_at"),
         "can_report": can_report(request.user, indicator),
         "cascade": cascade_panel(indicator, request.user, can_edit=can_edit), "can_edit": can_edit,
         "directions": Direction.choices,

@@ -170,7 +170,7 @@ def work_rows_hydrate(rows):
         ids = [row.pk for row in rows if row.kind == kind]
         if not ids:
             continue
-        # Only what a row shows (tasks/inc/work_row.html): its plan and open warnings; the row already
+        # Only what a row shows (tasks/inc/work_rows.html): its plan and open warnings; the row already
         # knows whether the user's unit leads it, so the units are not loaded.
         items = model.objects.filter(pk__in=ids).select_related("plan__area").prefetch_related(open_warnings())
         found = {item.pk: item for item in items}

@@ -10,18 +10,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from evidence.rows import evidence_rows_html
 from plans.access import can_comment, can_report
 from plans.cascade import cascade_panel
 from plans.forms import add_service_errors
 from plans.history import history_page
 from plans.models import ItemStatus, Plan
 from plans.services import StaleVersion
-from reports.marks import warning_marks_html
 
 from .forms import CommentForm, ProgressReportForm
 from .models import Task
-from .rows import comment_rows_html, update_rows_html, work_rows_cells
+from .rows import work_rows_shown
 from .schedule import task_expected_progress
 from .selectors import my_indicator_rows, my_task_rows, plan_sections, work_rows_hydrate
 from .services import task_comment_add, task_progress_report
@@ -57,7 +55,7 @@ def my_work_view(request):
     select = my_indicator_rows if kind == "indicators" else my_task_rows
     rows = select(request.user, today=timezone.localdate(), **filters)
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    work_rows_cells(work_rows_hydrate(page.object_list))
+    work_rows_shown(work_rows_hydrate(page.object_list))
     return render(request, "tasks/my_work.html", {
         "kind": kind, "page": page, "filters": filters, "within": within,
         "sections": plan_sections(request.user, filters["plan"]),
@@ -71,13 +69,12 @@ def task_detail_view(request, pk):
     return render(request, "tasks/task_detail.html", {
         "task": task, "history": history_page(task, request.GET.get("history_page")),
         "expected": task_expected_progress(task, timezone.localdate()),
-        "update_rows": update_rows_html(task.updates.select_related("author")[:50]),
-        "evidence_rows": evidence_rows_html(
-            task.evidence.select_related("uploaded_by", "reviewed_by").order_by("-uploaded_at")),
-        "comment_rows": comment_rows_html(task.comments.select_related("author")),
+        "updates": task.updates.select_related("author")[:50],
+        "evidence_rows": task.evidence.select_related("uploaded_by", "reviewed_by").order_by("-uploaded_at"),
+        "comments": task.comments.select_related("author"),
         "can_report": can_report(request.user, task), "can_comment": can_comment(request.user, task),
         "can_edit": can_edit, "comment_form": CommentForm(),
-        "warning_marks": warning_marks_html(task.warnings.filter(closed_at__isnull=True)),
+        "warnings": task.warnings.filter(closed_at__isnull=True),
         "cascade": cascade_panel(task, request.user, can_edit=can_edit),
     })
 
@@ -141,9 +138,9 @@ def _work_row_response(request, pk, *, form=None, saved="", status=200):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse("tasks:task_detail", args=[pk])
         return response
-    row = work_rows_cells(work_rows_hydrate(rows))[0]
-    return render(request, "tasks/inc/work_row.html", {
-        "row": row, "form": form, "saved": saved, "task": row.item, "expected": row.expected,
+    row = work_rows_shown(work_rows_hydrate(rows))[0]
+    return render(request, "tasks/inc/work_rows.html", {
+        "rows": [row], "form": form, "saved": saved, "task": row.item, "expected": row.expected,
     }, status=status)
 
 @login_required
