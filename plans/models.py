@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .history import HistoricalRecords
+from .historical import HistoricalRecords
 from .querysets import AreaQuerySet, LegalDocumentQuerySet, PlanItemQuerySet, PlanQuerySet, UnitQuerySet
 from .text import name_key
 

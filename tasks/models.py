@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from plans.history import HistoricalRecords
+from plans.historical import HistoricalRecords
 from plans.models import COMMENT_MAX_LENGTH, REPORT_TEXT_MAX_LENGTH, ItemStatus, PlanItem
 
 

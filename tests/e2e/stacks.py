@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 # Settings of the suite's own process that must not leak into the portal's.
-SUITE_ONLY = ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "SECRET_KEY", "DEBUG",
+SUITE_ONLY = ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "CACHE_URL", "SECRET_KEY", "DEBUG",
               "DJANGO_ALLOW_ASYNC_UNSAFE", "MEDIA_ROOT", "STATIC_ROOT", "ALLOWED_HOSTS")
 
 
