@@ -44,7 +44,7 @@ def topbar(context):
     language = get_language()
     token = context.get("csrf_token")
     token_input = (f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
-                   if token and token != "NOTPROVIDED" else "")
+                   if token and token != "NOTPROVIDED" else "")  # noqa: S105 - Django's placeholder, no secret
     parts = ['<header class="topbar">\n  <a class="brand" href="', page_url("plans:plan_list"), '">',
              escape(gettext("Cổng theo dõi NQ 57")), "</a>\n  "]
     if user is not None and user.is_authenticated:

@@ -25,7 +25,7 @@ class HistoricalRecords(simple_history.models.HistoricalRecords):
             owner = through._meta.get_field(field.m2m_field_name()).column
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"INSERT INTO {quote(m2m_history_model._meta.db_table)} ({columns}, "
+                    f"INSERT INTO {quote(m2m_history_model._meta.db_table)} ({columns}, "  # noqa: S608 - names from _meta, values as parameters
                     f"{quote(m2m_history_model._meta.get_field('history').column)}) "
                     f"SELECT {columns}, %s FROM {quote(through._meta.db_table)} WHERE {quote(owner)} = %s",
                     [history_instance.pk, instance.pk])

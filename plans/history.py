@@ -57,7 +57,7 @@ def _rows(instance, records, limit):
     names = _m2m_names(m2m_fields, m2m_values, records[:limit + 1])
     compared = [(name, instance._meta.get_field(name)) for name in _compared(history_model)]
     rows = []
-    for newer, older in zip(records, records[1:] + [None]):
+    for newer, older in zip(records, records[1:] + [None], strict=True):
         if len(rows) == limit:
             break
         changes = []
@@ -147,7 +147,7 @@ def _m2m_names(m2m_fields, m2m_values, records):
     wanted = defaultdict(set)
     for field in m2m_fields:
         held = m2m_values[field.name]
-        for newer, older in zip(ids, ids[1:]):
+        for newer, older in zip(ids, ids[1:], strict=False):
             if held[newer] != held[older]:
                 wanted[field.related_model] |= held[newer] | held[older]
     found = {model: {pk: str(obj) for pk, obj in model.objects.order_by().in_bulk(pks).items()}
@@ -183,7 +183,7 @@ def history_copy(model, ids, *, user, reason, history_type):
         for start in range(0, len(ids), 5000):
             batch = list(ids[start:start + 5000])
             cursor.execute(
-                f"INSERT INTO {quote(historical._meta.db_table)} ({columns}, history_date, history_user_id, history_type, "
+                f"INSERT INTO {quote(historical._meta.db_table)} ({columns}, history_date, history_user_id, history_type, "  # noqa: S608 - names from _meta, values as parameters
                 f"history_change_reason) SELECT {columns}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
                 f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(batch))})",
                 [now, user_id, history_type, reason, *batch])

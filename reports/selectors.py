@@ -1,7 +1,7 @@
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from plans.models import Area, Plan
+from plans.models import Area
 
 from .models import Difficulty, Report, ReportingRule, ReportKind, Warning
 

@@ -54,7 +54,7 @@ def test_the_form_renderer_gives_the_html_of_djangos_own(client, users):
     with override_settings(FORM_RENDERER=DJANGO_RENDERER):
         djangos = _pages(client, users)
     assert len(ours) == 8
-    for (our_tags, our_text), (django_tags, django_text) in zip(ours, djangos):
+    for (our_tags, our_text), (django_tags, django_text) in zip(ours, djangos, strict=True):
         assert our_tags == django_tags
         assert our_text == django_text
     assert all(any(tag.startswith("<input") for tag in tags) for tags, _text in ours)
