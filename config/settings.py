@@ -242,8 +242,8 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": BROKER_QUICK_RETRY}
 # for the operator that another stack on the same Redis may use. Django's keys are prefixed and never meet
 # Celery's; config.cache.key adds the name of the database the entry belongs to, so the test suite
 # (test_NAME), its end-to-end stack (NAME_e2e) and a portal on NAME, sharing one Redis, never read each other's
-# entries. As Django's RedisCache.clear() empties the whole Redis database, broker's queue included, nothing
-# calls it; docker-compose.yml gives the cache a database of its own. Without Redis (`make run` on SQLite, one
+# entries. Never call cache.clear(): Django's RedisCache empties the whole Redis database, the broker's queue
+# with it (docker-compose.yml gives the cache a database of its own). Without Redis (`make run` on SQLite, one
 # process) the cache is in local memory.
 CACHE_URL = env_str("CACHE_URL") or (CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
                                      else "")
