@@ -3,6 +3,7 @@ query."""
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX as CACHED_SESSION
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.core.cache import cache
 from django.db import connection
@@ -48,7 +49,7 @@ def test_a_signed_in_request_reads_its_session_from_the_cache(client, users):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/tasks/my-work/").status_code == 200
     assert not [query for query in queries.captured_queries if "django_session" in query["sql"]]
-    cache.delete(f"django.contrib.sessions.cached_db{key}")  # an evicted entry: read again from the database
+    cache.delete(CACHED_SESSION + key)  # an evicted entry: read again from the database
     assert client.get("/tasks/my-work/").status_code == 200
     client.post(reverse("logout"))
     assert client.get("/tasks/my-work/").status_code == 302 and not DatabaseSessionStore().exists(key)
