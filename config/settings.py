@@ -134,7 +134,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["ENGINE"] = "config.postgresql"  # Django's, with the join types compared once
     # No JIT: the dashboards' grouped queries over every commune's items are estimated costly enough to
     # be compiled, and compiling took 0.7 s of a 1 s query at 3,400 communes; no query here gains from it.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
@@ -146,7 +145,7 @@ LOGIN_REDIRECT_URL = "plans:plan_list"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses sign-ins while a username or address is locked out
-    "people.auth.UserBackend",  # Django's ModelBackend, reading the user and the bell's count in one query
+    "people.auth.UserBackend",  # Django's ModelBackend, reading the user with the bell's count in one query
 ]
 # Sign-in throttling (django-axes): after this many wrong passwords for one username from one address,
 # that username is refused from that address (even with the right password) until the cool-off has passed.
@@ -235,6 +234,30 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = BROKER_TIMEOUT * 5
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": BROKER_QUICK_RETRY}
+
+# The cache: sessions (SESSION_ENGINE) and whatever pages keep. With Redis, Django's Redis cache, so every web
+# and worker process sees the same entries (a session signed out in one gunicorn worker is gone in the others);
+# CACHE_URL names it, and when only CELERY_BROKER_URL is set, the broker's own Redis database holds it: one
+# setting cannot leave a stack with several workers on per-process caches, and no database number is chosen
+# for the operator that another stack on the same Redis may use. Django's keys are prefixed and never meet
+# Celery's; config.cache.key adds the name of the database the entry belongs to, so the test suite
+# (test_NAME), its end-to-end stack (NAME_e2e) and a portal on NAME, sharing one Redis, never read each other's
+# entries. Never call cache.clear(): Django's RedisCache empties the whole Redis database, the broker's queue
+# with it (docker-compose.yml gives the cache a database of its own). Without Redis (`make run` on SQLite, one
+# process) the cache is in local memory.
+CACHE_URL = env_str("CACHE_URL") or (CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+                                     else "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_FUNCTION": "config.cache.key",
+        # A Redis that is down costs a request seconds, not a hung worker.
+        "OPTIONS": {"socket_connect_timeout": BROKER_TIMEOUT, "socket_timeout": BROKER_TIMEOUT},
+    } if CACHE_URL else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    },
+}
 CELERY_TIMEZONE = TIME_ZONE
 # Drafting and rendering a report: Celery's soft limit stops it cleanly, the hard one kills it.
 REPORT_JOB_SOFT_TIME_LIMIT = env_int("REPORT_JOB_SOFT_TIME_LIMIT", 240)
@@ -249,7 +272,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 
 # Security: strict in production (manage.py check --deploy is clean); run locally over plain HTTP, cookies
 # cannot be Secure and nothing may send the browser to HTTPS.
-SESSION_ENGINE = "config.sessions"  # Django's database sessions, read with SQL compiled once
+# Kept in the database and read from the cache (CACHES): a signed-in request reads no session row.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 # Signed-in sessions end after this much inactivity (config.middleware.SignedInMiddleware).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_HOURS", 8) * 60 * 60

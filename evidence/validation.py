@@ -83,7 +83,7 @@ def _office_kind(upload, name, limit):
             if "mimetype" in names:
                 return _OPENDOCUMENT.get(archive.read("mimetype").strip())
             return None
-    except (zipfile.BadZipFile, EOFError, KeyError, ValueError):
-        raise broken
+    except (zipfile.BadZipFile, EOFError, KeyError, ValueError) as error:
+        raise broken from error
     finally:
         upload.seek(0)

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from plans.history import HistoricalRecords
+from plans.historical import HistoricalRecords
 from plans.models import REPORT_TEXT_MAX_LENGTH, PlanItem
 
 
@@ -124,3 +124,7 @@ class IndicatorReport(models.Model):
             ),
             models.CheckConstraint(condition=Q(period__day=1), name="indicator_report_period_is_a_month"),
         ]
+
+    def __str__(self):
+        month = f"{self.period:%m/%Y}" if self.period else ""
+        return f"{month} · {self.value if self.value is not None else self.get_qualitative_state_display()}"

@@ -6,8 +6,6 @@ from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from config.prepared import PreparedQuery
-
 from .models import Notification, User
 
 
@@ -51,23 +49,10 @@ def lockout_parameters(request_or_attempt, credentials=None):
 
 class UserBackend(ModelBackend):
     """Django's ModelBackend, with the signed-in user of each request read together with the bell's count
-    (`unread_count`, shown by people.context_processors) in one query compiled once a process."""
+    (`unread_count`, shown by people.context_processors) in one query."""
 
     def get_user(self, user_id):
-        rows = _SIGNED_IN_USER.rows(user_id)
-        if not rows:
-            return None
-        *values, unread_count = rows[0]
-        user = User.from_db(_SIGNED_IN_USER.using, _USER_FIELDS, values)
-        user.unread_count = unread_count
-        return user if self.user_can_authenticate(user) else None
-
-
-def _signed_in_user(user_id):
-    unread = (Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True).order_by()
-              .values("recipient").annotate(count=Count("pk")).values("count"))
-    return User.objects.filter(pk=user_id).values_list(*_USER_FIELDS, Coalesce(Subquery(unread), 0))
-
-
-_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
-_SIGNED_IN_USER = PreparedQuery(_signed_in_user, -7_654_321)
+        unread = (Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True).order_by()
+                  .values("recipient").annotate(count=Count("pk")).values("count"))
+        user = User.objects.annotate(unread_count=Coalesce(Subquery(unread), 0)).filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -3,8 +3,6 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from config.prepared import PreparedQuery
-
 
 class User(AbstractUser):
     """A person using the portal: belongs to one or more units and acts in one role."""
@@ -24,8 +22,8 @@ class User(AbstractUser):
 
     @cached_property
     def _unit_and_area_ids(self):
-        # One query for all three, on every page: compiled once a process.
-        return _UNITS_AND_AREAS.rows(self.pk)
+        # One query for all three, on every page.
+        return list(self.units.order_by().values_list("id", "area_id", "area__parent_id"))
 
     @cached_property
     def unit_ids(self):
@@ -69,7 +67,3 @@ class Notification(models.Model):
     def __str__(self):
         return self.message
 
-
-_UNITS_AND_AREAS = PreparedQuery(
-    lambda user_id: (User._meta.get_field("units").related_model.objects.filter(members=user_id).order_by()
-                     .values_list("id", "area_id", "area__parent_id")), -7_654_321)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from plans.models import Unit
 
-DEMO_PASSWORD = "demo-2026"  # demo only: printed by load_demo, never used in production
+DEMO_PASSWORD = "demo-2026"  # noqa: S105 - demo only: printed by load_demo, never used in production
 
 # (username, role, area slug, unit name, full name)
 DEMO_USERS = [

@@ -81,7 +81,7 @@ def user_form_view(request, pk=None):
         try:
             user_check_manageable(request.user, person)
         except PermissionDenied:
-            raise PermissionDenied(_("Người dùng này thuộc cả địa bàn khác; hãy nhờ quản trị hệ thống."))
+            raise PermissionDenied(_("Người dùng này thuộc cả địa bàn khác; hãy nhờ quản trị hệ thống.")) from None
     form = PersonForm(request.POST or None, instance=person, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:

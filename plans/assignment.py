@@ -80,8 +80,8 @@ def timeline_dates(text, *, plan_year):
     if match:
         try:
             return TimelineKind.ONE_OFF, None, datetime.date(int(match[3]), int(match[2]), int(match[1]))
-        except ValueError:
-            raise ValidationError(_("Ngày “%(text)s” không có thật.") % {"text": match[0]})
+        except ValueError as error:
+            raise ValidationError(_("Ngày “%(text)s” không có thật.") % {"text": match[0]}) from error
     timeline = parse_timeline(text, plan_year=plan_year)
     return timeline.kind, timeline.starts_on, timeline.ends_on
 
@@ -237,7 +237,7 @@ def _copy_unit_history(model, history_ids):
             for start in range(0, len(history_ids), 5000):
                 batch = history_ids[start:start + 5000]
                 cursor.execute(
-                    f"INSERT INTO {quote(m2m_history._meta.db_table)} ({', '.join(columns)}, "
+                    f"INSERT INTO {quote(m2m_history._meta.db_table)} ({', '.join(columns)}, "  # noqa: S608 - names from _meta, values as parameters
                     f"{quote(m2m_history._meta.get_field('history').column)}) "
                     f"SELECT {', '.join(f't.{column}' for column in columns)}, h.history_id "
                     f"FROM {quote(through._meta.db_table)} t JOIN {quote(historical._meta.db_table)} h "
@@ -621,7 +621,7 @@ def assignment_workbook(plan, *, rows_for=None, title=None):
         row += 1
         for column, value in enumerate([item.ordinal, item.title, *cells], start=1):
             write_cell(sheet, row, column, value)
-    for letter, width in zip("ABCDEFGH", (8, 60, 28, 28, 20, 30, 16, 20)):
+    for letter, width in zip("ABCDEFGH", (8, 60, 28, 28, 20, 30, 16, 20), strict=True):
         sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     book.save(buffer)

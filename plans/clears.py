@@ -26,7 +26,7 @@ def missing_keys(item):
     """Keys of `CLEARS` the item lacks; reads prefetched `lead_units`."""
     real_lead = any(not unit.is_placeholder for unit in item.lead_units.all())
     return [key for key, ok in zip(CLEARS, named(*(getattr(item, name) for name in named_fields(type(item))),
-                                                 real_lead=real_lead)) if not ok]
+                                                 real_lead=real_lead), strict=True) if not ok]
 
 
 def item_missing_clears(item):

@@ -4,7 +4,6 @@ import unicodedata
 from collections import defaultdict
 from html import escape
 
-import simple_history.models
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -58,7 +57,7 @@ def _rows(instance, records, limit):
     names = _m2m_names(m2m_fields, m2m_values, records[:limit + 1])
     compared = [(name, instance._meta.get_field(name)) for name in _compared(history_model)]
     rows = []
-    for newer, older in zip(records, records[1:] + [None]):
+    for newer, older in zip(records, records[1:] + [None], strict=True):
         if len(rows) == limit:
             break
         changes = []
@@ -148,7 +147,7 @@ def _m2m_names(m2m_fields, m2m_values, records):
     wanted = defaultdict(set)
     for field in m2m_fields:
         held = m2m_values[field.name]
-        for newer, older in zip(ids, ids[1:]):
+        for newer, older in zip(ids, ids[1:], strict=False):
             if held[newer] != held[older]:
                 wanted[field.related_model] |= held[newer] | held[older]
     found = {model: {pk: str(obj) for pk, obj in model.objects.order_by().in_bulk(pks).items()}
@@ -184,35 +183,8 @@ def history_copy(model, ids, *, user, reason, history_type):
         for start in range(0, len(ids), 5000):
             batch = list(ids[start:start + 5000])
             cursor.execute(
-                f"INSERT INTO {quote(historical._meta.db_table)} ({columns}, history_date, history_user_id, history_type, "
+                f"INSERT INTO {quote(historical._meta.db_table)} ({columns}, history_date, history_user_id, history_type, "  # noqa: S608 - names from _meta, values as parameters
                 f"history_change_reason) SELECT {columns}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
                 f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(batch))})",
                 [now, user_id, history_type, reason, *batch])
 
-
-class HistoricalRecords(simple_history.models.HistoricalRecords):
-    """simple-history's, with the many-to-many links of each new history record copied by one INSERT … SELECT a
-    field.
-
-    simple-history reads an item's links with both their ends (whole item and unit rows), makes a model
-    object of each and creates them again: four queries and half the CPU of a progress report's save, the
-    portal's most frequent write. The rows written are the same (tests/test_speedups_same_output.py compares
-    them); simple-history's pre/post_create_historical_m2m_records signals are not sent, and nothing in the
-    portal listens to them.
-    """
-
-    def create_historical_record_m2ms(self, history_instance, instance):
-        from django.db import connection
-
-        quote = connection.ops.quote_name
-        for field in history_instance._history_m2m_fields:
-            m2m_history_model = self.m2m_models[field]
-            through = getattr(instance, field.name).through
-            columns = ", ".join(quote(through_field.column) for through_field in through._meta.fields)
-            owner = through._meta.get_field(field.m2m_field_name()).column
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {quote(m2m_history_model._meta.db_table)} ({columns}, "
-                    f"{quote(m2m_history_model._meta.get_field('history').column)}) "
-                    f"SELECT {columns}, %s FROM {quote(through._meta.db_table)} WHERE {quote(owner)} = %s",
-                    [history_instance.pk, instance.pk])

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .history import HistoricalRecords
+from .historical import HistoricalRecords
 from .querysets import AreaQuerySet, LegalDocumentQuerySet, PlanItemQuerySet, PlanQuerySet, UnitQuerySet
 from .text import name_key
 
@@ -92,12 +92,12 @@ class UnitAlias(models.Model):
         verbose_name_plural = _("tên gọi khác")
         constraints = [models.UniqueConstraint(fields=["unit", "key"], name="unit_alias_unique")]
 
+    def __str__(self):
+        return self.alias
+
     def save(self, *args, **kwargs):
         self.key = name_key(self.alias)
         super().save(*args, **kwargs)
-
-    def __str__(self):
-        return self.alias
 
 
 class LegalDocument(models.Model):
@@ -187,6 +187,9 @@ class Plan(models.Model):
     def __str__(self):
         return f"{self.reference} – {self.issuer}"
 
+    def get_absolute_url(self):
+        return reverse("plans:plan_detail", args=[self.slug])
+
     @property
     def reference(self):
         return f"{self.number}/{self.symbol}" if self.number else f"Số: /{self.symbol}"
@@ -197,9 +200,6 @@ class Plan(models.Model):
         month = f"{self.issued_month:02d}" if self.issued_month else "…"
         year = str(self.issued_year) if self.issued_year else "…"
         return _("ngày %(day)s tháng %(month)s năm %(year)s") % {"day": day, "month": month, "year": year}
-
-    def get_absolute_url(self):
-        return reverse("plans:plan_detail", args=[self.slug])
 
     def is_visible_to(self, user):
         """`PlanQuerySet.visible_to` judged on this plan, loaded with its area: for a page showing one plan's

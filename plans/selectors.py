@@ -67,11 +67,11 @@ def plan_document(plan, *, section=None, page=None):
     sections = ([None] if None in rows.sections else []) + list(plan.sections.order_by("position"))
     folded = len(rows.clears) > FOLD_ABOVE_ITEMS
     keys = [0 if found is None else found.pk for found in sections]
-    holding = [key for key, found in zip(keys, sections) if sum(rows.count(found and found.pk))]
+    holding = [key for key, found in zip(keys, sections, strict=True) if sum(rows.count(found and found.pk))]
     chosen = int(section) if str(section or "").isdigit() and int(section) in keys else None
     open_key = chosen if chosen is not None else (holding[0] if holding else None)
     document = []
-    for key, found in zip(keys, sections):
+    for key, found in zip(keys, sections, strict=True):
         section_id = found and found.pk
         indicators, tasks = rows.count(section_id)
         entry = {"section": found, "key": key, "indicator_count": indicators, "task_count": tasks,
@@ -226,7 +226,7 @@ def _clears_of(named_items):
     entry = _clears_entry()
     entry["total"] = len(named_items)
     entry["all_clear"] = sum(map(all, named_items))
-    for key, column in zip(entry["missing"], zip(*named_items)):
+    for key, column in zip(entry["missing"], zip(*named_items, strict=True), strict=True):
         entry["missing"][key] = column.count(False)
     return _clears_share(entry)
 
@@ -242,7 +242,7 @@ def _clears_count(entry, all_clear, named):
 
     entry["total"] += 1
     entry["all_clear"] += all_clear
-    for key, ok in zip(CLEARS, named):
+    for key, ok in zip(CLEARS, named, strict=True):
         entry["missing"][key] += not ok
 
 

@@ -44,7 +44,7 @@ def plan_detail_view(request, slug):
     try:
         plan = plan_with_references(request.user, slug)
     except Plan.DoesNotExist:
-        raise Http404
+        raise Http404 from None
     rows, clears = plan_document(plan, section=request.GET.get("section"), page=request.GET.get("page"))
     return render(request, "plans/plan_detail.html", {
         "plan": plan, "rows": rows, "history": history_rows(plan, limit=20), "clears": clears,

@@ -29,8 +29,8 @@ def zip_entries(data, name):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
-    except zipfile.BadZipFile:
-        raise ValidationError(_("Tệp “%(name)s” bị hỏng, không mở được.") % {"name": name})
+    except zipfile.BadZipFile as error:
+        raise ValidationError(_("Tệp “%(name)s” bị hỏng, không mở được.") % {"name": name}) from error
     declared = sum(entry.file_size for entry in entries)
     if declared > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
         raise ValidationError(_("Tệp “%(name)s” giải nén ra %(size)s, vượt giới hạn %(limit)s: có thể là tệp độc "

@@ -58,7 +58,7 @@ def chart_svg(values, labels, *, title, kind="line", maximum=None, suffix=""):
         for i, value in enumerate(values):
             parts.append(format_html('<circle cx="{}" cy="{}" r="2.5" fill="{}"><title>{}: {}{}</title></circle>',
                                      x(i + 0.5), y(value), colour, labels[i], value, suffix))
-    summary = "; ".join(f"{label}: {value}{suffix}" for label, value in zip(labels, values))
+    summary = "; ".join(f"{label}: {value}{suffix}" for label, value in zip(labels, values, strict=False))
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="{WIDTH}" height="{HEIGHT}" aria-label="{escape(title)}: {escape(summary)}">'

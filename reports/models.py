@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q, Value
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -214,6 +215,9 @@ class ReportNumber(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["area", "year"], name="report_number_unique_per_issuer_year")]
 
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
 
 def report_file_path(instance, filename):
     return f"reports/{instance.area_id}/{uuid.uuid4().hex}{pathlib.PurePath(filename).suffix}"
@@ -307,6 +311,9 @@ class Report(models.Model):
     def __str__(self):
         return f"{self.reference} · {self.subject}"
 
+    def get_absolute_url(self):
+        return reverse("reports:report_detail", args=[self.pk])
+
     @property
     def reference(self):
         return f"{self.number:02d}/{self.symbol}" if self.number else f"…/{self.symbol}"
@@ -320,9 +327,6 @@ class Report(models.Model):
         from .periods import period_label
 
         return period_label(self.kind, self.year, self.period_number)
-
-    def get_absolute_url(self):
-        return reverse("reports:report_detail", args=[self.pk])
 
 
 class ReportJob(models.Model):
@@ -352,6 +356,9 @@ class ReportJob(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.get_status_display()}"
+
     @property
     def is_stuck(self):
         """No worker took it, or the one running it stopped beating (killed): the page offers the retry
@@ -377,6 +384,9 @@ class LockedPeriodChange(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return Truncator(self.reason).chars(60)
 
 
 class Difficulty(models.Model):
@@ -410,3 +420,6 @@ class Difficulty(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status="open") | ~Q(answer=""), name="answered_difficulty_has_answer"),
         ]
+
+    def __str__(self):
+        return Truncator(self.difficulties or self.proposals).chars(60)

@@ -476,8 +476,8 @@ def completion_trend(communes, ends):
 def trend_series(rows):
     """Completion (%) and open warnings month by month over the rows' areas."""
     items = sum(row.items for row in rows)
-    completed = [sum(month) for month in zip(*(row.trend["completed"] for row in rows))]
-    warnings = [sum(month) for month in zip(*(row.trend["warnings"] for row in rows))]
+    completed = [sum(month) for month in zip(*(row.trend["completed"] for row in rows), strict=False)]
+    warnings = [sum(month) for month in zip(*(row.trend["warnings"] for row in rows), strict=False)]
     return [percent(n, items) or 0 for n in completed], warnings
 
 

@@ -330,7 +330,7 @@ def report_number_allocate(*, area_id, year):
     table = connection.ops.quote_name("reports_reportnumber")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (area_id, year, last) VALUES (%s, %s, 1) "
+            f"INSERT INTO {table} (area_id, year, last) VALUES (%s, %s, 1) "  # noqa: S608 - names from _meta, values as parameters
             f"ON CONFLICT (area_id, year) DO UPDATE SET last = {table}.last + 1 RETURNING last", [area_id, year])
         return cursor.fetchone()[0]
 
@@ -363,7 +363,7 @@ def _report_number_take(report, year, number):
     table = connection.ops.quote_name("reports_reportnumber")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (area_id, year, last) VALUES (%s, %s, %s) "
+            f"INSERT INTO {table} (area_id, year, last) VALUES (%s, %s, %s) "  # noqa: S608 - names from _meta, values as parameters
             f"ON CONFLICT (area_id, year) DO UPDATE SET last = GREATEST({table}.last, EXCLUDED.last)",
             [report.area_id, year, number])
     return number

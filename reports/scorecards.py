@@ -208,7 +208,7 @@ def scorecard_rows(areas, *, year, today):
 
 
 def row_dict(row):
-    return dict(zip(ROW_FIELDS, row))
+    return dict(zip(ROW_FIELDS, row, strict=False))
 
 
 def rows_matching(rows, text):
@@ -362,7 +362,7 @@ def scorecard_workbook(*, units, officers, title):
     for name, headers, rows in ((_("Đơn vị"), UNIT_HEADERS, units), (_("Cán bộ"), OFFICER_HEADERS, officers)):
         sheet = book.create_sheet(name)
         sheet.freeze_panes = "A4"
-        for letter, width in zip("ABCDEFGHIJKLMNO", [8, 8, 24, 36, 28] + [12] * 10):
+        for letter, width in zip("ABCDEFGHIJKLMNO", [8, 8, 24, 36, 28] + [12] * 10, strict=True):
             sheet.column_dimensions[letter].width = width
         sheet.append([_cell(sheet, title, "scorecard-head")])
         sheet.append([])

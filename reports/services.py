@@ -178,7 +178,7 @@ def _insert_skipping_open(rows, *, raised_at):
             for kind, task_id, indicator_id, unit_id, period, key, details in batch:
                 params += [kind, task_id, indicator_id, unit_id, period_field.get_db_prep_save(period, connection),
                            key, raised, details_field.get_db_prep_save(details, connection)]
-            cursor.execute(f"INSERT INTO {quote(Warning._meta.db_table)} ({columns}) VALUES "
+            cursor.execute(f"INSERT INTO {quote(Warning._meta.db_table)} ({columns}) VALUES "  # noqa: S608 - names from _meta, values as parameters
                            f"{', '.join([row] * len(batch))} ON CONFLICT DO NOTHING RETURNING 1", params)
             inserted += len(cursor.fetchall())
     return inserted

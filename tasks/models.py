@@ -2,9 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from plans.history import HistoricalRecords
+from plans.historical import HistoricalRecords
 from plans.models import COMMENT_MAX_LENGTH, REPORT_TEXT_MAX_LENGTH, ItemStatus, PlanItem
 
 
@@ -93,6 +94,11 @@ class ProgressUpdate(models.Model):
             models.CheckConstraint(condition=Q(period__day=1), name="update_period_is_a_month"),
         ]
 
+    def __str__(self):
+        # The update's own fields only: listing updates reads no task.
+        month = f"{self.period:%m/%Y}" if self.period else ""
+        return f"{month} · {self.progress_before}% → {self.progress_after}%"
+
 
 class Comment(models.Model):
     """A note on a task, as support units may leave."""
@@ -106,3 +112,6 @@ class Comment(models.Model):
         verbose_name = _("ý kiến")
         verbose_name_plural = _("ý kiến")
         ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return Truncator(self.body).chars(60)

@@ -120,9 +120,9 @@ def bell(province):
             first_units.setdefault(area, unit)
         leaders = User.objects.bulk_create([User(username=f"bench-leader-{area}", role="leader") for area in first_units])
         Member = User.units.through
-        Member.objects.bulk_create([Member(user_id=user.pk, unit_id=unit) for user, (unit, _) in zip(officers, units)]
+        Member.objects.bulk_create([Member(user_id=user.pk, unit_id=unit) for user, (unit, _) in zip(officers, units, strict=True)]
                                    + [Member(user_id=user.pk, unit_id=unit)
-                                      for user, unit in zip(leaders, first_units.values())])
+                                      for user, unit in zip(leaders, first_units.values(), strict=True)])
         notify = services._new_warnings_notify
         for label, with_bell in (("without the bell", False), ("with the bell", True)):
             Warning.objects.all().delete()

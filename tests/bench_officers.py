@@ -277,14 +277,15 @@ async def _load(server, officers):
     from collections import Counter
 
     log, counts = [], Counter()
-    people = [Officer(server.port, name, log, random.Random(index)) for index, name in enumerate(officers)]
+    people = [Officer(server.port, name, log, random.Random(index))  # noqa: S311 - reproducible pacing, no secret
+              for index, name in enumerate(officers)]
     signed = await asyncio.gather(*(person.sign_in(ARRIVALS_S * index / len(people))
                                     for index, person in enumerate(people)))
     cpu_before, started = server.cpu_times(), time.monotonic()
     deadline = started + DURATION_S
     await asyncio.gather(*(person.work(deadline, counts) for person in people if person.signed_in))
     elapsed = time.monotonic() - started
-    cpu = [now - before for now, before in zip(server.cpu_times(), cpu_before)]
+    cpu = [now - before for now, before in zip(server.cpu_times(), cpu_before, strict=True)]
     return log, counts, sum(signed), elapsed, cpu
 
 
@@ -344,7 +345,7 @@ CPU_REPEATS = 40
 async def _cpu_by_page(server, officer):
     from collections import Counter
 
-    person = Officer(server.port, officer, [], random.Random(0))
+    person = Officer(server.port, officer, [], random.Random(0))  # noqa: S311 - reproducible pacing, no secret
     if not await person.sign_in(0):
         raise SystemExit("the officer could not sign in")
     _, _, html = await person.request("my work", "GET", "/tasks/my-work/")
@@ -536,7 +537,7 @@ def bench_pages():
                         ("task page, 60 history rows (20 a page)", f"/tasks/{task.pk}/")):
         executed = []
 
-        def count(execute, sql, params, many, context):
+        def count(execute, sql, params, many, context, executed=executed):
             executed.append(sql)
             return execute(sql, params, many, context)
 

@@ -52,7 +52,7 @@ class AppendixResource(resources.Resource):
         except AppendixError as error:
             result.append_invalid_row(1, {}, ValidationError(str(error)))
             return result
-        for part, row in ((part, row) for part in preview.parts for row in part.rows):
+        for part, row in ((found, row) for found in preview.parts for row in found.rows):
             section = part.sections[row.section] if row.section is not None else None
             values = [row.sheet_row, f"{section.number}. {section.title}" if section else "", row.ordinal,
                       row.summary, row.values.get("target_text") or row.values.get("timeline_text", ""),

@@ -52,7 +52,7 @@ def appendix_workbook(kind, plan=None):
     write_cell(sheet, 3, 1, subtitle).alignment = Alignment(horizontal="center")
     sheet.merge_cells(start_row=3, start_column=1, end_row=3, end_column=width)
     header_row = 5
-    for column, (title, size) in enumerate(zip(headers, WIDTHS[kind]), start=1):
+    for column, (title, size) in enumerate(zip(headers, WIDTHS[kind], strict=True), start=1):
         write_cell(sheet, header_row, column, title, bold=True)
         sheet.column_dimensions[chr(64 + column)].width = size
     if plan is not None:

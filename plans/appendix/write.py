@@ -68,7 +68,7 @@ def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None,
                                    "position": next_position, "ordinal": row.ordinal, **row.values})
                     next_position += 1
                 ids = insert_rows(model, values)
-                for row, pk in zip(batch, ids):
+                for row, pk in zip(batch, ids, strict=True):
                     row.existing_id = pk
                 created_ids.extend(ids)
                 history_copy(model, ids, user=user, reason=reason, history_type="+")
@@ -133,7 +133,7 @@ def _ensure_sections(plan, part, sections, journal, user):
     appendix = "I" if part.kind == INDICATORS else "II"
     position = (plan.sections.aggregate(m=Max("position"))["m"] or 0) + 1
     ids, new = {}, []
-    for index, section in enumerate(part.sections):
+    for section in part.sections:
         existing = section.existing or sections.get(fold(section.title))
         if existing is None:
             existing = Section(plan=plan, appendix=appendix, number=section.number[:16], title=section.title,
@@ -167,7 +167,7 @@ def _insert_links(relation, name, links):
         with connection.cursor() as cursor:
             for start in range(0, len(links), 20_000):
                 batch = links[start:start + 20_000]
-                cursor.execute(f"INSERT INTO {table} ({name}_id, unit_id) SELECT * FROM unnest(%s::int[], %s::int[])",
+                cursor.execute(f"INSERT INTO {table} ({name}_id, unit_id) SELECT * FROM unnest(%s::int[], %s::int[])",  # noqa: S608 - names from _meta, values as parameters
                                [[item for item, _unit in batch], [unit for _item, unit in batch]])
     else:
         relation.objects.bulk_create([relation(**{f"{name}_id": item, "unit_id": unit}) for item, unit in links],
@@ -194,7 +194,7 @@ def insert_rows(model, rows):
                        [table, pk, len(rows)])
         ids = [row[0] for row in cursor.fetchall()]
         buffer = io.StringIO()
-        for pk_value, row in zip(ids, rows):
+        for pk_value, row in zip(ids, rows, strict=True):
             buffer.write("\t".join([str(pk_value)] + [_copy_text(row[name] if name in row else defaults[name])
                                                       for name in names]))
             buffer.write("\n")
@@ -274,7 +274,7 @@ def _restore(model, fields, changed, *, user, reason):
     restored = []
     with connection.cursor() as cursor:
         for chunk in _chunks([c[1] for c in changed if c[1]]):
-            cursor.execute(f"UPDATE {table} SET {assignments} FROM {historical} h WHERE {table}.{key} = h.{key} AND "
+            cursor.execute(f"UPDATE {table} SET {assignments} FROM {historical} h WHERE {table}.{key} = h.{key} AND "  # noqa: S608 - names from _meta, values as parameters
                            f"h.history_id IN ({', '.join(['%s'] * len(chunk))}) RETURNING {table}.{key}", chunk)
             restored += [row[0] for row in cursor.fetchall()]
     history_copy(model, restored, user=user, reason=reason, history_type="~")

@@ -153,7 +153,7 @@ class DemoYear:
                  .order_by("plan__slug", "position")]
         courses = []
         for item in items:
-            rng = random.Random(f"{SEED}:{item.plan.slug}:{type(item).__name__}:{item.position}")
+            rng = random.Random(f"{SEED}:{item.plan.slug}:{type(item).__name__}:{item.position}")  # noqa: S311 - the demo, the same on every load
             author = item.officer or next((self.officers_of_unit[u.pk] for u in item.lead_units.all()
                                            if u.pk in self.officers_of_unit), None)
             if author is None:
@@ -287,7 +287,7 @@ class DemoYear:
             moments = [row.created_at for row in rows]
             created = model.objects.bulk_create(rows)
             # auto_now_add stamped them now: each keeps the moment it was entered.
-            for row, moment in zip(created, moments):
+            for row, moment in zip(created, moments, strict=True):
                 row.created_at = moment
             model.objects.bulk_update(created, ["created_at"], batch_size=500)
         for lock, update in locked:
@@ -428,7 +428,7 @@ class DemoYear:
             report_job_run(job.pk)  # the draft's job renders the issued files; the finds them made
         self.counts["reports"] += 1
         report = Report.objects.select_related("recipient_unit", "area").get(pk=report_id)
-        rng = random.Random(f"{SEED}:report:{report_id}")
+        rng = random.Random(f"{SEED}:report:{report_id}")  # noqa: S311 - the demo, the same on every load
         if outcome != "pending":
             self.at(self.clock.moment + datetime.timedelta(days=rng.randint(2, 5), hours=1), self.report_handle,
                     report_id, outcome == "received")
@@ -456,7 +456,7 @@ class DemoYear:
         difficulty = Difficulty.objects.get(pk=difficulty_id)
         if leader is None or difficulty.status != Difficulty.Status.OPEN:
             return
-        rng = random.Random(f"{SEED}:answer:{difficulty_id}")
+        rng = random.Random(f"{SEED}:answer:{difficulty_id}")  # noqa: S311 - the demo, the same on every load
         difficulty_answer(difficulty_id=difficulty_id, user=leader, answer=DEMO_PREFIX + rng.choice(texts.ANSWERS),
                           status=Difficulty.Status.ANSWERED if rng.random() < 0.7 else Difficulty.Status.RESOLVED)
 

@@ -76,8 +76,9 @@ def test_the_confirm_answers_at_once_and_the_worker_applies_it(celery_worker, mo
     with CaptureQueriesContext(connection) as captured:
         partial = client.get(response.url, HTTP_HX_REQUEST="true").content.decode()
     assert 'id="assignment-done"' in partial and "hx-trigger" not in partial and f"{ROWS} mục" in partial
-    # session, user, the plan (editable), the record with its plan and uploader: polled every second while it runs
-    assert len(captured) == 4, [q["sql"][:80] for q in captured]
+    # user (the session is the cache's), the plan (editable), the record with its plan and uploader: polled every
+    # second while it runs
+    assert len(captured) == 3, [q["sql"][:80] for q in captured]
 
 
 def test_a_failure_mid_way_applies_nothing_and_offers_a_retry(celery_worker, monkeypatch, client, uploaded):

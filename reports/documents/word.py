@@ -36,7 +36,10 @@ def _para(container, text="", *, bold=False, italic=False, size=None, align=None
     return paragraph
 
 
-def _rule_below(paragraph, indent=Mm(18)):
+RULE_INDENT = Mm(18)
+
+
+def _rule_below(paragraph, indent=RULE_INDENT):
     """The short horizontal rule under the motto and the issuing body: the top border of an empty paragraph
     of its own, so the indent that shortens the rule never narrows the line of text above it."""
     rule = OxmlElement("w:p")
@@ -70,10 +73,10 @@ def _grid(table, widths):
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     table._tbl.tblPr.append(layout)
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     for row in table.rows:
-        for cell, width in zip(row.cells, widths):
+        for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
 
 

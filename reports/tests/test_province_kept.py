@@ -51,7 +51,7 @@ def test_a_huge_provinces_scorecards_are_kept_rows_filtered_and_paged(
     assert "Đang tính số liệu của toàn tỉnh lần đầu" in first.content.decode()
     today = timezone.localdate()
     scorecards_keep(province_id=fixture.province.pk, year=today.year, today=today)  # what the job does
-    with django_assert_num_queries(6):  # session, user, the user's units, provinces, communes, areas ranked
+    with django_assert_num_queries(5):  # user (the session is the cache's), the user's units, provinces, communes, areas ranked
         kept = client.get(SCORECARDS)
     assert _pks(kept) == _pks(live) and _pks(kept, "officers") == _pks(live, "officers")
     assert "Số liệu toàn tỉnh tính lúc" in kept.content.decode() and "Đang tính" not in kept.content.decode()
@@ -70,7 +70,7 @@ def test_a_huge_provinces_plan_followed_down_reads_kept_rollups(
     assert len(callbacks) == 1 and "Đang tính số liệu của toàn tỉnh lần đầu" in first.content.decode()
     assert [task.rollup["items"] for task in first.context["tasks"]] == [0, 0]
     followed_down_keep(plan_id=fixture.plans["P"].pk, today=timezone.localdate())  # what the job does
-    with django_assert_num_queries(7):  # session, user, units, the plan, communes counted, its tasks, indicators
+    with django_assert_num_queries(6):  # user (the session is the cache's), units, the plan, communes counted, its tasks, indicators
         kept = client.get(FOLLOWED)
     assert [t.rollup for t in kept.context["tasks"]] == [t.rollup for t in live.context["tasks"]]
     assert [float(i.rollup["average"]) for i in kept.context["indicators"]] == pytest.approx([72.5])
@@ -93,7 +93,7 @@ def test_a_lost_workbook_run_is_shown_failed_with_a_retry(client, fixture, djang
     html = client.get(SCORECARDS).content.decode()
     assert "Việc tạo bảng điểm bị gián đoạn" in html and "Tạo lại" in html
     with django_capture_on_commit_callbacks() as callbacks:
-        assert client.post(f"/reports/scorecards/workbook/?province=tinh-mau").status_code == 302
+        assert client.post("/reports/scorecards/workbook/?province=tinh-mau").status_code == 302
     assert len(callbacks) == 1 and workbook_state(name)["state"] == "queued"
 
 

@@ -26,7 +26,7 @@ def _export(client, format_name):
 @pytest.fixture
 def hostile_tasks(users):
     tasks = list(Task.objects.filter(plan__slug="phu-lam-55kh").order_by("pk")[:len(HOSTILE)])
-    for task, title in zip(tasks, HOSTILE):
+    for task, title in zip(tasks, HOSTILE, strict=True):
         task.title = title
         task.save()
     return tasks

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 # Settings of the suite's own process that must not leak into the portal's.
-SUITE_ONLY = ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "SECRET_KEY", "DEBUG",
+SUITE_ONLY = ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "CACHE_URL", "SECRET_KEY", "DEBUG",
               "DJANGO_ALLOW_ASYNC_UNSAFE", "MEDIA_ROOT", "STATIC_ROOT", "ALLOWED_HOSTS")
 
 
@@ -80,12 +80,12 @@ class Stack:
         return process
 
     def stop(self):
-        for name, process, out in reversed(self.processes):
+        for _name, process, _out in reversed(self.processes):
             try:
                 os.killpg(process.pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
-        for name, process, out in reversed(self.processes):
+        for _name, process, out in reversed(self.processes):
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -188,7 +188,7 @@ class Production(Stack):
         self.run("load_demo", [python, "manage.py", "load_demo"])
         web = [part.replace("0.0.0.0:8000", self.host) for part in commands["web"]]
         assert web != commands["web"], "docker-compose.yml's web command no longer binds 0.0.0.0:8000"
-        beat = [str(self.folder / "celerybeat-schedule") if part == "/tmp/celerybeat-schedule" else part
+        beat = [str(self.folder / "celerybeat-schedule") if part == "/tmp/celerybeat-schedule" else part  # noqa: S108 - the compose file's path, replaced
                 for part in commands["beat"]]
         self.start("worker", commands["worker"])
         self.start("beat", beat)

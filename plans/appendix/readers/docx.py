@@ -177,6 +177,6 @@ def read(data, name, bounds):
             parse_xml(stream, parser.start, parser.end, parser.text)
     except ValidationError:
         raise
-    except Exception:  # a damaged part, bad XML, a forbidden DTD or entity
-        raise unreadable(name)
+    except Exception as error:  # a damaged part, bad XML, a forbidden DTD or entity
+        raise unreadable(name) from error
     return parser.sheets

@@ -147,6 +147,6 @@ def read(data, name, bounds):
             parse_xml(content, parser.start, parser.end, parser.text)
     except ValidationError:
         raise
-    except Exception:
-        raise unreadable(name)
+    except Exception as error:
+        raise unreadable(name) from error
     return parser.sheets

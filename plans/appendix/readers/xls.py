@@ -65,8 +65,8 @@ def read(data, name, bounds):
 
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
-    except Exception:
-        raise ValidationError(_("Tệp “%(name)s” được đặt mật khẩu hoặc bị hỏng, không đọc được.") % {"name": name})
+    except Exception as error:
+        raise ValidationError(_("Tệp “%(name)s” được đặt mật khẩu hoặc bị hỏng, không đọc được.") % {"name": name}) from error
     percent_xf = set()
     for index, xf in enumerate(book.xf_list):
         fmt = book.format_map.get(xf.format_key)
@@ -81,8 +81,8 @@ def read(data, name, bounds):
                 _sheet_rows(book, index, sheet, bounds, percent_xf)
     except ValidationError:
         raise
-    except Exception:
-        raise ValidationError(_("Tệp “%(name)s” bị hỏng, không đọc được.") % {"name": name})
+    except Exception as error:
+        raise ValidationError(_("Tệp “%(name)s” bị hỏng, không đọc được.") % {"name": name}) from error
     finally:
         book.release_resources()
     return sheets

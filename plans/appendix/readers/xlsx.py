@@ -267,5 +267,5 @@ def read(data, name, bounds):
             return result
     except ValidationError:
         raise
-    except Exception:  # a damaged part, bad XML, a forbidden DTD or entity
-        raise unreadable(name)
+    except Exception as error:  # a damaged part, bad XML, a forbidden DTD or entity
+        raise unreadable(name) from error

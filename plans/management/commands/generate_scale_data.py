@@ -41,7 +41,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, communes, province, seed, months=MONTHS_OF_HISTORY, **options):
-        rng = random.Random(seed)
+        rng = random.Random(seed)  # noqa: S311 - reproducible made-up data, no secret
         province_area, _created = Area.objects.get_or_create(
             slug=province, defaults={"kind": Area.Kind.PROVINCE, "name": f"Quy mô {communes} xã"})
         existing = set(Area.objects.filter(parent=province_area).values_list("slug", flat=True))
@@ -63,7 +63,7 @@ class Command(BaseCommand):
         ])
         sections = Section.objects.bulk_create([
             Section(plan=plan, appendix="II", number=f"{roman}.", title=title, position=s + 1)
-            for plan in plans for s, (roman, title) in enumerate(zip(["I", "II", "III", "IV", "V"], SECTION_TITLES))
+            for plan in plans for s, (roman, title) in enumerate(zip(["I", "II", "III", "IV", "V"], SECTION_TITLES, strict=True))
         ])
         sections_by_plan = {}
         for section in sections:

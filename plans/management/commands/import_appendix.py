@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 preview = appendix_preview(plan=plan, sheets=read_sheets(data, path.name), kind=kind,
                                            unit_mapping=mapping)
         except (ValidationError, AppendixError) as error:
-            raise CommandError(" ".join(getattr(error, "messages", [str(error)])))
+            raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from error
         for part in preview.parts:
             self.stdout.write(_("%(kind)s, trang “%(sheet)s”: %(new)s mới, %(changed)s thay đổi, %(unchanged)s không "
                                 "đổi, %(errors)s lỗi") % {
@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 "unchanged": part.count("unchanged"), "errors": len(part.errors)})
         for title, reason in preview.skipped:
             self.stdout.write("  " + _("không nhập trang “%(sheet)s”: %(reason)s") % {"sheet": title, "reason": reason})
-        for row, message in preview.errors:
+        for _row, message in preview.errors:
             self.stdout.write(f"  {message}")
         for name, rows in preview.unknown_units.items():
             self.stdout.write("  " + _("đơn vị chưa có: “%(name)s” (dòng %(rows)s)") % {"name": name, "rows": ", ".join(str(row) for row in rows)})
