@@ -11,7 +11,7 @@ from evidence.rows import evidence_rows_html
 from plans.access import can_report
 from plans.cascade import cascade_panel
 from plans.forms import add_service_errors
-from plans.history import history_rows
+from plans.history_rows import history_rows
 from plans.models import Plan
 from plans.services import StaleVersion
 

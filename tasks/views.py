@@ -14,7 +14,7 @@ from evidence.rows import evidence_rows_html
 from plans.access import can_comment, can_report
 from plans.cascade import cascade_panel
 from plans.forms import add_service_errors
-from plans.history import history_page
+from plans.history_rows import history_page
 from plans.models import ItemStatus, Plan
 from plans.services import StaleVersion
 from reports.marks import warning_marks_html

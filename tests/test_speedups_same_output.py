@@ -155,16 +155,6 @@ def test_the_header_tag_gives_the_html_of_the_template_it_replaced(users):
     assert ("admin", True, False) in compared and ("", False, False) in compared
 
 
-def test_history_values_are_cut_as_truncator_cuts_them():
-    from django.utils.text import Truncator
-
-    from plans.history import _cut
-
-    texts = ["", "ngắn", "e\u0301" * 119, "e\u0301" * 121, "x" * 120, "x" * 121, "Sản phẩm " * 20, "a\u0301" * 200]
-    assert [_cut(text) for text in texts] == [Truncator(text).chars(120) for text in texts]
-    assert _cut("e\u0301") == "\u00e9"  # short texts come back NFC-normalized, as Truncator gives them
-
-
 def _history_links(record):
     """{field: sorted through-table rows} a history record holds."""
     links = {}
