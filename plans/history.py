@@ -56,7 +56,7 @@ def history_copy(model, ids, *, user, reason, history_type):
         for start in range(0, len(ids), 5000):
             batch = list(ids[start:start + 5000])
             cursor.execute(
-                f"INSERT INTO {quote(historical._meta.db_table)} ({columns}, history_date, history_user_id, history_type, "
+                f"INSERT INTO {quote(historical._meta.db_table)} ({columns}, history_date, history_user_id, history_type, "  # noqa: S608 - names from _meta, values as parameters
                 f"history_change_reason) SELECT {columns}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
                 f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(batch))})",
                 [now, user_id, history_type, reason, *batch])

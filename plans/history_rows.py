@@ -37,7 +37,7 @@ def _rows(instance, records, limit):
     names = _m2m_names(m2m_fields, m2m_values, records[:limit + 1])
     compared = [(name, instance._meta.get_field(name)) for name in compared_fields(history_model)]
     rows = []
-    for newer, older in zip(records, records[1:] + [None]):
+    for newer, older in zip(records, records[1:] + [None], strict=True):
         if len(rows) == limit:
             break
         changes = []
@@ -72,7 +72,7 @@ def _m2m_names(m2m_fields, m2m_values, records):
     wanted = defaultdict(set)
     for field in m2m_fields:
         held = m2m_values[field.name]
-        for newer, older in zip(ids, ids[1:]):
+        for newer, older in zip(ids, ids[1:], strict=False):
             if held[newer] != held[older]:
                 wanted[field.related_model] |= held[newer] | held[older]
     found = {model: {pk: str(obj) for pk, obj in model.objects.order_by().in_bulk(pks).items()}

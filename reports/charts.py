@@ -44,7 +44,7 @@ def chart(values, labels, *, title, kind="line", maximum=None, suffix=""):
         "kind": kind, "title": title, "suffix": suffix, "colour": COLOURS[kind],
         "width": WIDTH, "height": HEIGHT, "left": LEFT, "right_x": WIDTH - RIGHT, "label_x": LEFT - 3,
         "tick_y": HEIGHT - 6, "bar_width": round(step * 0.7, 1),
-        "summary": "; ".join(f"{label}: {value}{suffix}" for label, value in zip(labels, values)),
+        "summary": "; ".join(f"{label}: {value}{suffix}" for label, value in zip(labels, values, strict=False)),
         "levels": levels, "ticks": ticks, "marks": marks,
         "points": " ".join(f"{mark['x']},{mark['y']}" for mark in marks) if kind == "line" else "",
     }
