@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from plans.access import can_report
 from plans.cascade import cascade_panel
 from plans.forms import add_service_errors
-from plans.history import history_rows
+from plans.history_rows import history_rows
 from plans.models import Plan
 from plans.services import StaleVersion
 

@@ -1,6 +1,5 @@
 from django.contrib import admin
-from django.urls import reverse
-from django.utils.html import format_html
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -59,11 +58,7 @@ class PlanAdmin(AppendixImportMixin, SimpleHistoryAdmin):
     def appendices(self, plan):
         if not plan.pk:
             return "—"
-        return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
-            reverse("plans:appendix_upload", args=[plan.slug]), _("Nhập phụ lục từ Excel (xem trước rồi xác nhận)"),
-            reverse("plans:appendix_export", args=[plan.slug, "indicators"]), _("Tải Phụ lục I"),
-            reverse("plans:appendix_export", args=[plan.slug, "tasks"]), _("Tải Phụ lục II"))
+        return render_to_string("admin/plans/plan/appendices.html", {"plan": plan})
 
 
 @admin.register(AppendixImport)

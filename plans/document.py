@@ -1,19 +1,19 @@
-"""The plan page's item rows, built once in Python.
+"""The plan page's item rows as plain values, read in a fixed number of queries.
 
-A plan holds up to a thousand tasks and as many indicators; rendering each row through the template engine
-(includes, filters, a URL per row) cost most of the page's time, so the rows are formatted here, escaped by
-`html.escape` (what `format_html` does to a plain value, without its per-argument checks), from plain values
-read in a fixed number of queries. The template lays out the rest of the page.
+A plan holds up to a thousand tasks and as many indicators; the rows are read as values (no model object per
+item, each URL reversed once a page) and laid out by plans/inc/indicator_rows.html and task_rows.html. Laying
+out a few hundred rows costs the template engine more than the rest of the page, so the page keeps them in a
+fragment cache under `rows_key`: a digest of everything the rows show, which no change can leave stale.
 """
+import functools
 from collections import defaultdict
-from html import escape
+from hashlib import blake2b
 
 from django.db.models import Q
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from tasks.models import Task
@@ -69,8 +69,8 @@ class PlanRows:
     """A plan's indicator and task rows by section, in document order, read in a fixed number of queries, and for
     every item whether it names each of the six clears (`clears.named`, in `clears`), judged from the same values.
 
-    Rows are kept as plain values; only those a page shows are formatted (`html`): a plan of 2,000 items shows
-    one section at a time.
+    Rows are kept as plain values; only those a page shows are shaped for display (`shown`): a plan of 2,000 items
+    shows one section at a time.
     """
 
     def __init__(self, plan):
@@ -100,48 +100,52 @@ class PlanRows:
         found = self.sections.get(section_id)
         return (len(found["indicators"]), len(found["tasks"])) if found else (0, 0)
 
-    def html(self, section_id, start=0, stop=None):
-        """{"indicators": rows html, "tasks": rows html} of a section's items `start` to `stop` (indicators first,
-        then tasks, as the page lays them out)."""
+    def shown(self, section_id, start=0, stop=None):
+        """{"indicators": [row], "tasks": [row]} of a section's items `start` to `stop` (indicators first, then
+        tasks, as the page lays them out), each row a dict of the values plans/inc/*_rows.html show, and their
+        `rows_key`."""
         found = self.sections.get(section_id, {"indicators": [], "tasks": []})
         indicators = found["indicators"][start:stop]
         tasks = found["tasks"][max(start - len(found["indicators"]), 0):
                                None if stop is None else max(stop - len(found["indicators"]), 0)]
-        labels = {key: escape(label) for key, label in (
-            ("unit_of_measure", _("Đơn vị tính")), ("target", _("Kết quả")), ("lead_unit", _("Đơn vị chủ trì")),
-            ("lead", _("Cơ quan chủ trì")), ("support", _("Cơ quan phối hợp")), ("product", _("Sản phẩm")),
-            ("timeline", _("Thời gian thực hiện")), ("progress", _("Tiến độ")), ("status", _("Trạng thái")))}
-        statuses = {value: escape(str(label)) for value, label in ItemStatus.choices}
-        marks = self._marks
+        statuses = {value: str(label) for value, label in ItemStatus.choices}
+        warnings = self._warnings
         indicator_url = reverse_for_ids("indicators:indicator_detail")
-        html = [
-            f'<tr><td>{escape(ordinal)}</td><td><a href="{indicator_url(pk)}">{escape(content)}</a></td>'
-            f'<td data-label="{labels["unit_of_measure"]}">{escape(unit_of_measure)}</td>'
-            f'<td data-label="{labels["target"]}">{escape(target or "—")}</td>'
-            f'<td data-label="{labels["lead_unit"]}">{escape(self._indicator_leads.get(pk, "—"))}</td>'
-            f'<td data-label="{labels["status"]}">{statuses.get(status) or escape(status)} '
-            f'{marks("indicator", pk)}</td></tr>'
-            for pk, ordinal, content, unit_of_measure, target, status in indicators]
-        rows = {"indicators": mark_safe("".join(html)) if html else ""}  # noqa: S308 - escaped above
+        rows = {"indicators": [
+            {"ordinal": ordinal, "url": indicator_url(pk), "content": content, "unit_of_measure": unit_of_measure,
+             "target": target or "—", "lead": self._indicator_leads.get(pk, "—"),
+             "status": statuses.get(status) or status, "warnings": warnings.get(("indicator", pk))}
+            for pk, ordinal, content, unit_of_measure, target, status in indicators]}
         task_url = reverse_for_ids("tasks:task_detail")
-        html = []
-        for pk, ordinal, title, progress, product, timeline in tasks:
-            words = title.split()
-            title = " ".join(words) if len(words) <= 40 else Truncator(title).words(40)
-            html.append(
-                f'<tr><td>{escape(ordinal)}</td><td><a href="{task_url(pk)}">{escape(title)}</a></td>'
-                f'<td data-label="{labels["lead"]}">{escape(self._task_leads.get(pk, "—"))}</td>'
-                f'<td data-label="{labels["support"]}">{escape(self._task_supports.get(pk, "—"))}</td>'
-                f'<td data-label="{labels["product"]}">{escape(product or "—")}</td>'
-                f'<td data-label="{labels["timeline"]}">{escape(timeline or "—")}</td>'
-                f'<td data-label="{labels["progress"]}"><span class="progress"><progress value="{progress}" '
-                f'max="100" aria-label="{labels["progress"]}">{progress}%</progress> <span class="figure">'
-                f'{progress}%</span></span> {marks("task", pk)}</td></tr>')
-        rows["tasks"] = mark_safe("".join(html)) if html else ""  # noqa: S308 - escaped above
+        rows["tasks"] = [
+            {"ordinal": ordinal, "url": task_url(pk), "title": _title(title), "lead": self._task_leads.get(pk, "—"),
+             "support": self._task_supports.get(pk, "—"), "product": product or "—", "timeline": timeline or "—",
+             "progress": progress, "warnings": warnings.get(("task", pk))}
+            for pk, ordinal, title, progress, product, timeline in tasks]
+        rows["rows_key"] = _rows_key(rows["indicators"], rows["tasks"])
         return rows
 
-    def _marks(self, kind, pk):
-        from reports.marks import warning_marks_html
 
-        found = self._warnings.get((kind, pk))
-        return warning_marks_html(found) if found else ""
+ROW_PARTIALS = ("plans/inc/indicator_rows.html", "plans/inc/task_rows.html", "inc/warning_marks.html")
+
+
+@functools.cache
+def _partials_source():
+    """The row partials' own text, read once a process: a new release's markup is never served from the cache."""
+    return [get_template(name).template.source for name in ROW_PARTIALS]
+
+
+def _rows_key(*groups):
+    """A digest of the rows as shown: their values, their warnings' kinds and days, the partials and the time
+    zone (the page's language is the cache tag's own key)."""
+    values = [[(*(value for name, value in row.items() if name != "warnings"),
+                [(warning.kind, warning.raised_at) for warning in row["warnings"] or ()]) for row in group]
+              for group in groups]
+    shown = repr((_partials_source(), timezone.get_current_timezone_name(), values))
+    return blake2b(shown.encode(), digest_size=16).hexdigest()
+
+
+def _title(title):
+    """A task's title cut at 40 words; `Truncator.words` is spared for the titles it leaves whole."""
+    words = title.split()
+    return " ".join(words) if len(words) <= 40 else Truncator(title).words(40)

@@ -12,7 +12,7 @@ from indicators.models import Indicator
 from tasks.models import Task
 
 from .document import reverse_for_ids
-from .history import ACTIONS, item_change_html
+from .history_rows import ACTIONS
 from .models import Plan, Section, Unit
 
 
@@ -59,7 +59,7 @@ def plan_document(plan, *, section=None, page=None):
     A plan of more than `FOLD_ABOVE_ITEMS` items is folded: only the section named by `section` (a section's id,
     0 for the items under no heading) is open, or else the first holding items; a long section is paged
     (`page`, `SECTION_PAGE_ITEMS` a page). Each entry: section, key (for the URL), indicator_count, task_count,
-    open, indicators, tasks (rows html, empty when folded) and, when folded, page (a Paginator page).
+    open, indicators, tasks (rows, empty when folded) and, when folded, page (a Paginator page).
     """
     from .document import PlanRows
 
@@ -75,12 +75,12 @@ def plan_document(plan, *, section=None, page=None):
         section_id = found and found.pk
         indicators, tasks = rows.count(section_id)
         entry = {"section": found, "key": key, "indicator_count": indicators, "task_count": tasks,
-                 "open": not folded or key == open_key, "indicators": "", "tasks": ""}
+                 "open": not folded or key == open_key, "indicators": [], "tasks": []}
         if entry["open"] and not folded:
-            entry.update(rows.html(section_id))
+            entry.update(rows.shown(section_id))
         elif entry["open"]:
             entry["page"] = Paginator(range(indicators + tasks), SECTION_PAGE_ITEMS).get_page(page)
-            entry.update(rows.html(section_id, entry["page"].object_list.start, entry["page"].object_list.stop))
+            entry.update(rows.shown(section_id, entry["page"].object_list.start, entry["page"].object_list.stop))
         document.append(entry)
     return {"sections": document, "folded": folded}, _clears_of(rows.clears)
 
@@ -150,7 +150,6 @@ def plan_item_history(plan, *, limit=30):
         if row["url"]:
             model, pk = row["url"]
             row["url"] = urls[model](pk)
-        row["html"] = item_change_html(row)
     return rows
 
 

@@ -18,7 +18,7 @@ from .appendix.services import (errors_workbook, import_confirm, import_map_unit
                                 import_upload)
 from .forms import (ITEM_FORMS, AppendixUploadForm, LegalDocumentForm, PlanForm, ReasonForm, SectionForm,
                     add_service_errors)
-from .history import history_rows
+from .history_rows import history_rows
 from .models import AppendixImport, LegalDocument, Plan
 from .selectors import (plan_document, plan_item_history, plan_list, plan_structure,
                         plan_with_references)

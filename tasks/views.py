@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from plans.access import can_comment, can_report
 from plans.cascade import cascade_panel
 from plans.forms import add_service_errors
-from plans.history import history_page
+from plans.history_rows import history_page
 from plans.models import ItemStatus, Plan
 from plans.services import StaleVersion
 

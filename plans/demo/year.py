@@ -17,8 +17,8 @@ from unittest import mock
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape
 from simple_history.utils import bulk_update_with_history
 
 from evidence.models import Evidence
@@ -68,10 +68,7 @@ def demo_pdf(title, lines):
     """A small real PDF (WeasyPrint) marked as demo data, as an office scans or exports a document."""
     from weasyprint import HTML
 
-    body = "".join(f"<p>{escape(line)}</p>" for line in lines)
-    html = (f"<html><body style='font-family: \"Liberation Serif\", serif; font-size: 12pt'>"
-            f"<p style='color:#a00'>{escape(DEMO_PREFIX)}Không có giá trị pháp lý.</p>"
-            f"<h2 style='text-align:center'>{escape(title)}</h2>{body}</body></html>")
+    html = render_to_string("plans/demo/evidence.html", {"demo_prefix": DEMO_PREFIX, "title": title, "lines": lines})
     return HTML(string=html).write_pdf()
 
 

@@ -3,7 +3,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from indicators.models import Indicator
-from plans.history import history_rows
+from plans.history_rows import history_rows
 from plans.models import Area, LegalDocument, Plan, Section, Unit
 from plans.services import (item_delete, item_move, item_save, legal_document_save, plan_issue, plan_save,
                             section_move, section_save, unit_create, unit_update)

@@ -18,7 +18,6 @@ from evidence.models import Evidence
 from indicators.models import Indicator, IndicatorReport
 from plans.models import Area, ItemStatus, Plan, Unit
 from reports import province as selectors
-from reports.charts import chart_svg
 from reports.models import Warning
 from reports.scorecards import (
     officer_scorecards, scorecard_rows, scorecard_workbook, unit_scorecards, workbook_build, workbook_name,
@@ -210,13 +209,6 @@ def test_trends_month_by_month(fixture):
     assert warnings == [0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 3, 3]
 
 
-def test_the_chart_is_inline_svg_with_a_text_alternative():
-    svg = chart_svg([0, 50, 100], ["01/26", "02/26", "03/26"], title="Hoàn thành", maximum=100, suffix="%")
-    assert svg.startswith("<svg") and 'role="img"' in svg
-    assert 'aria-label="Hoàn thành: 01/26: 0%; 02/26: 50%; 03/26: 100%"' in svg
-    assert svg.count("<circle") == 3
-
-
 def test_province_items_followed_down(fixture):
     communes = Area.objects.filter(parent=fixture.province).values("pk")
     tasks, indicators = selectors.followed_down(fixture.plans["P"], communes, today=TODAY)
@@ -328,20 +320,6 @@ def test_scorecard_download(client, fixture):
     assert response["Content-Disposition"] == 'attachment; filename="bang-diem-thi-dua-2026-tinh-mau.xlsx"'
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Đơn vị"]
     assert {row[3].value for row in sheet.iter_rows(min_row=4)} >= {"Phòng VH-XH A", "Phòng VH-XH B"}
-
-
-def test_the_same_chart_renders_into_a_pdf():
-    from pypdf import PdfReader
-    from weasyprint import HTML
-
-    from reports.charts import trend_charts
-
-    months = [d(2026, m) for m in range(1, 13)]
-    completion, warnings = trend_charts(months, list(range(0, 120, 10)), [3] * 12, title_completion="Tỷ lệ hoàn thành",
-                                        title_warnings="Cảnh báo đang mở")
-    pdf = HTML(string=f"<html><body>{completion}{warnings}</body></html>").write_pdf()
-    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
-    assert "Tỷ lệ hoàn thành" in text and "Cảnh báo đang mở" in text and "12/26" in text
 
 
 def _commune_c(response):

@@ -1,0 +1,90 @@
+"""History records shaped as rows a person reads (plans/inc/history_row.html, item_change.html): when, who, what,
+and each changed field with its value before and after. The records are read by plans/history.py."""
+from collections import defaultdict
+
+from django.core.paginator import Paginator
+from django.utils.translation import pgettext_lazy
+
+from .history import compared_fields, history_records, record_links
+
+# A context of their own: the same words are buttons elsewhere ("Cập nhật" = Update, "Xóa" = Delete).
+ACTIONS = {"+": pgettext_lazy("history", "Tạo mới"), "~": pgettext_lazy("history", "Cập nhật"),
+           "-": pgettext_lazy("history", "Xóa")}
+HISTORY_PER_PAGE = 20
+
+
+def history_rows(instance, *, limit=50):
+    """Newest first: when, who (`user_id` and `who`), what, and each changed field with its value before and
+    after."""
+    records = list(history_records(instance)[: limit + 1])
+    return _rows(instance, records, limit)
+
+
+def history_page(instance, number, *, per_page=HISTORY_PER_PAGE):
+    """One page of `history_rows`, in the same bounded number of queries whatever the history's length."""
+    page = Paginator(history_records(instance), per_page).get_page(number)
+    start = (page.number - 1) * per_page
+    # One record past the page, so its oldest row still shows what changed.
+    records = list(history_records(instance)[start: start + per_page + 1])
+    page.object_list = _rows(instance, records, per_page)
+    return page
+
+
+def _rows(instance, records, limit):
+    history_model = instance.history.model
+    m2m_fields = [instance._meta.get_field(field.name) for field in history_model._history_m2m_fields]
+    m2m_values = record_links(history_model, records, m2m_fields)
+    names = _m2m_names(m2m_fields, m2m_values, records[:limit + 1])
+    compared = [(name, instance._meta.get_field(name)) for name in compared_fields(history_model)]
+    rows = []
+    for newer, older in zip(records, records[1:] + [None], strict=True):
+        if len(rows) == limit:
+            break
+        changes = []
+        if older is not None:
+            for name, field in compared:
+                if newer[name] != older[name]:
+                    changes.append({"field": field.verbose_name, "old": _display(field, older[name]),
+                                    "new": _display(field, newer[name])})
+            for field in m2m_fields:
+                old, new = m2m_values[field.name][older["history_id"]], m2m_values[field.name][newer["history_id"]]
+                if old != new:
+                    changes.append({"field": field.verbose_name, "old": _names(names[field.name], old),
+                                    "new": _names(names[field.name], new)})
+            changes.sort(key=lambda change: str(change["field"]))
+        who = (f"{newer['history_user__first_name'] or ''} {newer['history_user__last_name'] or ''}".strip()
+               or newer["history_user__username"]) if newer["history_user_id"] else None
+        rows.append({
+            "date": newer["history_date"],
+            "user_id": newer["history_user_id"],
+            "who": who,
+            "action": ACTIONS.get(newer["history_type"], newer["history_type"]),
+            "reason": newer["history_change_reason"] or "",
+            "changes": changes,
+        })
+    return rows
+
+
+def _m2m_names(m2m_fields, m2m_values, records):
+    """The names of the related objects shown: those of the fields that changed between two of `records`, one
+    query per related model (a task's lead and support units are one; they seldom change: most pages need none)."""
+    ids = [record["history_id"] for record in records]
+    wanted = defaultdict(set)
+    for field in m2m_fields:
+        held = m2m_values[field.name]
+        for newer, older in zip(ids, ids[1:], strict=False):
+            if held[newer] != held[older]:
+                wanted[field.related_model] |= held[newer] | held[older]
+    found = {model: {pk: str(obj) for pk, obj in model.objects.order_by().in_bulk(pks).items()}
+             for model, pks in wanted.items()}
+    return {field.name: found.get(field.related_model, {}) for field in m2m_fields}
+
+
+def _names(names, ids):
+    return ", ".join(sorted(names.get(pk, str(pk)) for pk in ids)) or "—"
+
+
+def _display(field, value):
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return "—" if value in (None, "") else value
