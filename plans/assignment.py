@@ -27,6 +27,7 @@ from tasks.timelines import parse_timeline
 
 from .models import Plan, Unit
 from .text import clean_cell, fold, name_key
+from .units import UnitDirectory, area_units
 
 logger = logging.getLogger(__name__)
 KINDS = {"task": Task, "indicator": Indicator}
@@ -42,16 +43,6 @@ def item_label(item):
     kind = _("Nhiệm vụ") if isinstance(item, Task) else _("Chỉ tiêu")
     section = f"{item.section.number} " if item.section_id and item.section.number else ""
     return f"{kind} {section}{item.ordinal}".strip()
-
-
-def assignment_units(plan):
-    """The units an item of the plan may be assigned to: its area's own, then its province's (plans name
-    province departments as support units), as the appendix import resolves them."""
-    from django.db.models import Case, Q, Value, When
-
-    own_first = Case(When(area_id=plan.area_id, then=Value(0)), default=Value(1))
-    return (Unit.objects.filter(Q(area_id=plan.area_id) | Q(area_id=plan.area.parent_id)).select_related("area")
-            .order_by(own_first, "is_placeholder", "name"))
 
 
 def assignment_officers(plan):
@@ -147,7 +138,7 @@ def assignment_save(*, plan, user, changes, reason=""):
         locked = (KINDS[kind].objects.select_for_update(of=("self",)).filter(plan=plan, pk__in=by_pk)
                   .select_related("section").prefetch_related("lead_units", "support_units"))
         items.update({f"{kind}-{item.pk}": item for item in locked})
-    units = {unit.pk: unit for unit in assignment_units(plan)}
+    units = {unit.pk: unit for unit in area_units(plan.area)}
     officers = {officer.pk: {unit.pk for unit in officer.units.all()} for officer in assignment_officers(plan)}
     errors, stale = [], []
     for change in changes:
@@ -312,7 +303,6 @@ def assignment_preview(*, plan, sheets):
     Rows are matched to the plan's items by section number and normalised ordinal; a row
     whose number is a section of the plan starts that section.
     """
-    from .units import UnitDirectory
 
     sections = {normal_ordinal(section.number): section for section in plan.sections.all() if section.number}
     items = {}
@@ -321,7 +311,7 @@ def assignment_preview(*, plan, sheets):
                 "lead_units", "support_units"):
             items.setdefault((item.section_id, normal_ordinal(item.ordinal)), []).append(item)
     directory, people = UnitDirectory(plan.area), _People(plan)
-    unit_names = {unit.pk: unit.name for unit in assignment_units(plan)}
+    unit_names = {unit.pk: unit.name for unit in area_units(plan.area)}
     changes, errors, seen = [], [], set()
     found_header = False
     for sheet, rows in sheets.items():

@@ -14,13 +14,14 @@ from django.views.decorators.http import require_POST
 from config.downloads import xlsx_response
 
 from .assignment import (
-    FIELDS, Change, assignment_import_confirm, assignment_officers, assignment_save, assignment_units,
+    FIELDS, Change, assignment_import_confirm, assignment_officers, assignment_save,
     assignment_upload, assignment_workbook, current_values, item_key,
 )
 from .clears import CLEARS
 from .forms import AssignmentUploadForm
 from .models import AssignmentImport, Plan
 from .selectors import plan_clears_summary, plan_item_keys, plan_items_hydrate
+from .units import area_units
 from .views import _editable_plan
 
 ITEMS_PER_PAGE = 50
@@ -104,7 +105,7 @@ def assignment_view(request, slug):
             rows.append(_row(item, values, selected=selected, initial=initial))
         else:
             rows.append(_row(item))
-    units = list(assignment_units(plan))
+    units = list(area_units(plan.area))
     for unit in units:
         unit.label = unit.name if unit.area_id == plan.area_id else f"{unit.name} ({unit.area})"
     return render(request, "plans/assignment.html", {

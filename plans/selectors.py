@@ -13,7 +13,7 @@ from tasks.models import Task
 
 from .document import reverse_for_ids
 from .history import ACTIONS, item_change_html
-from .models import Plan, Section, Unit
+from .models import Plan, Section
 
 
 def _count(model):
@@ -113,11 +113,6 @@ def plan_with_references(user, slug):
         "implementing_plans", queryset=Plan.objects.results_for(user).only(
             "slug", "number", "symbol", "issuer", "implements_plan_id")))
     return plan
-
-
-def plan_units(plan):
-    """The units a plan's items may name: those of its area and of the province above it."""
-    return Unit.objects.filter(Q(area=plan.area_id) | Q(area=plan.area.parent_id)).order_by("area__kind", "name")
 
 
 def plan_item_history(plan, *, limit=30):

@@ -14,7 +14,7 @@ from tasks.timelines import parse_timeline
 
 from .models import Area, LegalDocument, Plan, Section, Unit, UnitAlias
 from .text import fold, name_key
-from .units import UnitDirectory
+from .units import UnitDirectory, area_units
 
 
 class SeedError(ValueError):
@@ -412,9 +412,7 @@ def _item_text(model, values, plan):
 
 
 def _check_units(plan, units):
-    from .selectors import plan_units
-
-    allowed = set(plan_units(plan).values_list("pk", flat=True))
+    allowed = set(area_units(plan.area).values_list("pk", flat=True))
     if any(unit.pk not in allowed for unit in units):
         raise ValidationError({"lead_units": _("Chỉ chọn đơn vị của địa bàn của kế hoạch.")})
 

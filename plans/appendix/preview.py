@@ -19,7 +19,7 @@ from tasks.timelines import parse_timeline
 
 from ..models import Unit
 from ..text import fold, name_key
-from ..units import UnitDirectory
+from ..units import UnitDirectory, area_units
 from .table import INDICATORS, TASKS, AppendixError, find_header, normal_ordinal, read_table
 
 CREATE_UNIT = "new"
@@ -217,8 +217,8 @@ class UnitChoices:
 
 
 def usable_units(plan):
-    """The units an import into `plan` may name: its area's and its province's."""
-    return Unit.objects.filter(area_id__in=[plan.area_id] + ([plan.area.parent_id] if plan.area.parent_id else []))
+    """The units an import into `plan` may name (`plans.units.area_units`)."""
+    return area_units(plan.area)
 
 
 def workbook_preview(*, plan, sheets, kind=None, unit_mapping=None):
