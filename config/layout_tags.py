@@ -52,7 +52,7 @@ def topbar(context):
         parts += [_menu(language, user.role == "reviewer" or user.is_superuser, user.is_portal_admin,
                         user.is_superuser),
                   '<span class="count" id="unread-count">', escape(str(unread)) if unread else "", "</span></a>",
-                  '\n    <span class="name">', escape(user.get_full_name() or user.username), " · ",
+                  '\n    <span class="name">', escape(user.display_name), " · ",
                   escape(str(user.get_role_display())), "</span>",
                   '\n    <a href="', page_url("password_change"), '">', escape(gettext("Đổi mật khẩu")), "</a>",
                   '\n    <form method="post" action="', page_url("logout"), '" class="inline">', token_input,

@@ -278,7 +278,7 @@ class _People:
     def __init__(self, plan):
         self.by_key, self.names = {}, {}
         for officer in assignment_officers(plan):
-            self.names[officer.pk] = officer.get_full_name() or officer.username
+            self.names[officer.pk] = officer.display_name
             for name in (officer.username, officer.get_full_name()):
                 if name:
                     self.by_key.setdefault(name_key(name), officer)

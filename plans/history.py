@@ -52,6 +52,8 @@ def _compared(history_model):
 
 
 def _rows(instance, records, limit):
+    from people.models import display_name  # plans.models imports this module
+
     history_model = instance.history.model
     m2m_fields = [instance._meta.get_field(field.name) for field in history_model._history_m2m_fields]
     m2m_values = _m2m_values(history_model, records, m2m_fields)
@@ -73,8 +75,8 @@ def _rows(instance, records, limit):
                     changes.append({"field": field.verbose_name, "old": _names(names[field.name], old),
                                     "new": _names(names[field.name], new)})
             changes.sort(key=lambda change: str(change["field"]))
-        who = (f"{newer['history_user__first_name'] or ''} {newer['history_user__last_name'] or ''}".strip()
-               or newer["history_user__username"]) if newer["history_user_id"] else None
+        who = display_name(newer["history_user__first_name"], newer["history_user__last_name"],
+                           newer["history_user__username"]) if newer["history_user_id"] else None
         row = {
             "date": newer["history_date"],
             "user_id": newer["history_user_id"],

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.numbers import percent
 from indicators.models import Indicator
+from people.models import display_name
 from tasks.models import Task
 
 from .document import reverse_for_ids
@@ -133,7 +134,7 @@ def plan_item_history(plan, *, limit=30):
     rows = []
     for part, _history_id, date, kind, reason, pk, number, words, first_name, last_name, username in records:
         model, label, _text = kinds[part]
-        rows.append({"date": date, "who": f"{first_name or ''} {last_name or ''}".strip() or username, "kind": label,
+        rows.append({"date": date, "who": display_name(first_name, last_name, username), "kind": label,
                      "action": ACTIONS.get(kind, kind), "reason": reason or "", "removed": kind == "-",
                      "label": f"{number or ''} {words}".strip(),
                      "url": None if kind == "-" or model is Section else (model, pk)})

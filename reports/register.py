@@ -487,7 +487,7 @@ def report_signed_upload(*, report_id, user, upload, as_scan=False):
                             "(bản quét không được coi là đã xác minh).") % {"verdict": verdict_text(verdict)}
             elif not kept:
                 refusal = _("Không lưu bản đã ký: %(verdict)s") % {"verdict": verdict_text(verdict)}
-            entry = {"at": timezone.localtime().strftime("%d/%m/%Y %H:%M"), "by": user.get_full_name() or user.username,
+            entry = {"at": timezone.localtime().strftime("%d/%m/%Y %H:%M"), "by": user.display_name,
                      "sha256": digest, "name": str(getattr(upload, "name", ""))[:120],
                      "verdict": "scan" if kept and verdict == UNSIGNED else verdict, "kept": kept}
             uploads = [*report.signature.get("uploads", []), entry][-SIGNED_UPLOADS_KEPT:]

@@ -127,7 +127,7 @@ def _stale_form(current, submitted):
     form = ProgressReportForm(data)
     form.is_valid()
     latest = current.history.select_related("history_user").first()
-    who = latest.history_user.get_full_name() or latest.history_user.username if latest and latest.history_user else "?"
+    who = latest.history_user.display_name if latest and latest.history_user else "?"
     form.add_error(None, _("%(who)s vừa cập nhật nhiệm vụ này (tiến độ hiện là %(progress)s%%). Biểu mẫu đã hiện số "
                            "liệu mới nhất; hãy kiểm tra rồi lưu lại.") % {"who": who, "progress": current.progress})
     return form
