@@ -25,22 +25,22 @@ from indicators.models import Indicator
 from tasks.models import Task, TimelineKind
 from tasks.timelines import parse_timeline
 
+from .item_kinds import ITEM_KINDS, ITEM_KIND_NAMES, item_kind, kind_of
 from .models import Plan, Unit
 from .text import clean_cell, fold, name_key
 from .units import UnitDirectory, area_units
 
 logger = logging.getLogger(__name__)
-KINDS = {"task": Task, "indicator": Indicator}
 FIELDS = ("lead_units", "support_units", "officer", "product", "timeline", "authority")
 _DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](20\d\d)\b")
 
 
 def item_key(item):
-    return f"{'task' if isinstance(item, Task) else 'indicator'}-{item.pk}"
+    return f"{kind_of(item).name}-{item.pk}"
 
 
 def item_label(item):
-    kind = _("Nhiệm vụ") if isinstance(item, Task) else _("Chỉ tiêu")
+    kind = _(kind_of(item).label)
     section = f"{item.section.number} " if item.section_id and item.section.number else ""
     return f"{kind} {section}{item.ordinal}".strip()
 
@@ -130,12 +130,12 @@ def assignment_save(*, plan, user, changes, reason=""):
     wanted = {}
     for change in changes:
         kind, _sep, pk = change.key.partition("-")
-        if kind not in KINDS or not pk.isdigit():
+        if kind not in ITEM_KIND_NAMES or not pk.isdigit():
             raise ValidationError(_("Dữ liệu gửi lên không hợp lệ."))
         wanted.setdefault(kind, {})[int(pk)] = change
     items = {}
     for kind, by_pk in wanted.items():
-        locked = (KINDS[kind].objects.select_for_update(of=("self",)).filter(plan=plan, pk__in=by_pk)
+        locked = (item_kind(kind).model.objects.select_for_update(of=("self",)).filter(plan=plan, pk__in=by_pk)
                   .select_related("section").prefetch_related("lead_units", "support_units"))
         items.update({f"{kind}-{item.pk}": item for item in locked})
     units = {unit.pk: unit for unit in area_units(plan.area)}
@@ -306,8 +306,8 @@ def assignment_preview(*, plan, sheets):
 
     sections = {normal_ordinal(section.number): section for section in plan.sections.all() if section.number}
     items = {}
-    for model in KINDS.values():
-        for item in model.objects.filter(plan=plan).select_related("section", "officer").prefetch_related(
+    for kind in ITEM_KINDS:
+        for item in kind.model.objects.filter(plan=plan).select_related("section", "officer").prefetch_related(
                 "lead_units", "support_units"):
             items.setdefault((item.section_id, normal_ordinal(item.ordinal)), []).append(item)
     directory, people = UnitDirectory(plan.area), _People(plan)

@@ -19,6 +19,7 @@ from .assignment import (
 )
 from .clears import CLEARS
 from .forms import AssignmentUploadForm
+from .item_kinds import ITEM_KIND_NAMES
 from .models import AssignmentImport, Plan
 from .selectors import plan_clears_summary, plan_item_keys, plan_items_hydrate
 from .units import area_units
@@ -30,7 +31,7 @@ _ONLY_ADMINS = gettext_lazy("Chỉ quản trị của địa bàn mới được
 
 def _filters(request):
     section = request.GET.get("section", "")
-    return {"kind": request.GET.get("kind", "") if request.GET.get("kind") in ("task", "indicator") else "",
+    return {"kind": request.GET.get("kind", "") if request.GET.get("kind") in ITEM_KIND_NAMES else "",
             "section": section if section.isdigit() else "",
             "missing": request.GET.get("missing", "") if request.GET.get("missing") in (*CLEARS, "any") else "",
             "query": request.GET.get("q", "").strip(), "only": request.GET.get("only", "")}

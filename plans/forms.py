@@ -7,6 +7,7 @@ from tasks.models import Task
 
 from .appendix import INDICATORS, TASKS
 from .models import Area, LegalDocument, Plan, Section
+from .item_kinds import INDICATOR, TASK
 from .units import area_units
 from .services import PLAN_FIELDS
 
@@ -172,7 +173,7 @@ class TaskForm(ItemForm):
         help_texts = {"timeline_text": _("Ghi như văn bản: Năm 2026, Giai đoạn 2026-2027, Hàng năm, Thường xuyên.")}
 
 
-ITEM_FORMS = {"indicators": IndicatorForm, "tasks": TaskForm}
+ITEM_FORMS = {INDICATOR.appendix: IndicatorForm, TASK.appendix: TaskForm}
 
 
 class AssignmentUploadForm(forms.Form):

@@ -14,6 +14,7 @@ from tasks.models import Task
 
 from .document import reverse_for_ids
 from .history import ACTIONS, item_change_html
+from .item_kinds import ITEM_KINDS
 from .models import Plan, Section
 
 
@@ -157,7 +158,7 @@ def plan_item_keys(plan, *, kind="", section="", missing="", query="", only=""):
     from .clears import CLEARS, clear_filter
 
     keys = []
-    for order, (name, model) in enumerate((("indicator", Indicator), ("task", Task))):
+    for order, (name, model) in enumerate((kind.name, kind.model) for kind in ITEM_KINDS):
         if kind and kind != name:
             continue
         items = model.objects.filter(plan=plan)
@@ -180,7 +181,7 @@ def plan_items_hydrate(keys):
     from .clears import with_clears
 
     found = {}
-    for name, model in (("indicator", Indicator), ("task", Task)):
+    for name, model in ((kind.name, kind.model) for kind in ITEM_KINDS):
         ids = [pk for kind, pk in keys if kind == name]
         if ids:
             items = with_clears(model.objects.filter(pk__in=ids)).select_related("section", "officer", "plan__area")

@@ -14,6 +14,7 @@ from tasks.timelines import parse_timeline
 
 from .models import Area, LegalDocument, Plan, Section, Unit, UnitAlias
 from .text import fold, name_key
+from .item_kinds import item_model
 from .units import UnitDirectory, area_units
 
 
@@ -392,10 +393,6 @@ def section_move(*, user, section, direction, reason=""):
     if other is not None:
         _swap_positions(section, other, user=user, reason=reason)
     return section
-
-
-def item_model(kind):
-    return {"indicators": Indicator, "tasks": Task}[kind]
 
 
 def _item_text(model, values, plan):

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from config.downloads import xlsx_response
 
 from .access import portal_admin_required
-from .appendix import INDICATORS, TASKS
 from .appendix.exports import appendix_workbook
 from .appendix.preview import usable_units
 from .appendix.services import (errors_workbook, import_confirm, import_map_units, import_retry, import_undo,
@@ -19,10 +18,11 @@ from .appendix.services import (errors_workbook, import_confirm, import_map_unit
 from .forms import (ITEM_FORMS, AppendixUploadForm, LegalDocumentForm, PlanForm, ReasonForm, SectionForm,
                     add_service_errors)
 from .history import history_rows
+from .item_kinds import APPENDIX_KINDS, item_model
 from .models import AppendixImport, LegalDocument, Plan
 from .selectors import (plan_document, plan_item_history, plan_list, plan_structure,
                         plan_with_references)
-from .services import (StaleVersion, item_delete, item_model, item_move, item_save, legal_document_save, plan_issue,
+from .services import (StaleVersion, item_delete, item_move, item_save, legal_document_save, plan_issue,
                        plan_save, section_move, section_save)
 
 PLANS_PER_PAGE = 25
@@ -175,7 +175,7 @@ def appendix_template_view(request, kind):
 
 
 def _kind(kind):
-    if kind not in (INDICATORS, TASKS):
+    if kind not in APPENDIX_KINDS:
         raise Http404
     return kind
 
