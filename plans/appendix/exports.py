@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-
 from ..item_kinds import item_model
 from ..workbooks import safe_text
 from .table import INDICATORS
