@@ -14,7 +14,7 @@ from people.services import notify
 from plans.access import can_review
 from plans.item_kinds import ITEM_KINDS, kind_of
 from plans.models import ItemStatus
-from plans.services import text_lengths_check
+from plans.writes import text_lengths_check
 
 from .models import Evidence
 from .validation import inspect_upload

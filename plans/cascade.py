@@ -13,7 +13,7 @@ from tasks.models import Task
 
 from .models import Area, Plan
 from .item_kinds import kind_of
-from .services import item_lock
+from .writes import item_lock
 from .similarity import suggest
 
 LINK_FIELD = {Task: "carries_out", Indicator: "contributes_to"}

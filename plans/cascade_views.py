@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from .cascade import item_link, plan_coverage
 from .item_kinds import ITEM_KIND_NAMES, item_kind
 from .models import Plan
-from .services import StaleVersion
+from .writes import StaleVersion
 
 
 @login_required

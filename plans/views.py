@@ -22,8 +22,9 @@ from .item_kinds import APPENDIX_KINDS, item_model
 from .models import AppendixImport, LegalDocument, Plan
 from .selectors import (plan_document, plan_item_history, plan_list, plan_structure,
                         plan_with_references)
-from .services import (StaleVersion, item_delete, item_move, item_save, legal_document_save, plan_issue,
+from .services import (item_delete, item_move, item_save, legal_document_save, plan_issue,
                        plan_save, section_move, section_save)
+from .writes import StaleVersion
 
 PLANS_PER_PAGE = 25
 

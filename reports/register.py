@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history
 from config.jobs import enqueue_after_commit
 from plans.access import can_answer_difficulty, can_prepare_report, can_receive_report
 from plans.models import Area, Plan, Unit
-from plans.services import REASON_MAX
+from plans.writes import REASON_MAX
 
 from .models import Difficulty, LockedPeriodChange, Report, ReportingRule, ReportJob, ReportKind
 from .documents.layout import NARRATIVE_SECTIONS

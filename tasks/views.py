@@ -16,7 +16,7 @@ from plans.cascade import cascade_panel
 from plans.forms import add_service_errors
 from plans.history import history_page
 from plans.models import ItemStatus, Plan
-from plans.services import StaleVersion
+from plans.writes import StaleVersion
 from reports.marks import warning_marks_html
 
 from .forms import CommentForm, ProgressReportForm
