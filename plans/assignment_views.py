@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from config.downloads import xlsx_response
 
 from .assignment import (
-    FIELDS, Change, assignment_import_confirm, assignment_officers, assignment_save,
-    assignment_upload, assignment_workbook, current_values, item_key,
+    FIELDS, Change, assignment_import_confirm, assignment_officers, assignment_save, assignment_upload, current_values,
+    item_key,
 )
+from .assignment_workbook import assignment_workbook
 from .clears import CLEARS
 from .forms import AssignmentUploadForm
 from .item_kinds import ITEM_KIND_NAMES
