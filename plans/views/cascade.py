@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .cascade import item_link, plan_coverage
-from .item_kinds import ITEM_KIND_NAMES, item_kind
-from .models import Plan
-from .writes import StaleVersion
+from ..cascade import item_link, plan_coverage
+from ..item_kinds import ITEM_KIND_NAMES, item_kind
+from ..models import Plan
+from ..writes import StaleVersion
 
 
 @login_required
