@@ -11,11 +11,11 @@ from config.downloads import xlsx_response
 
 from . import appendix_kind_or_404, editable_plan
 from ..appendix.exports import appendix_workbook
-from ..appendix.preview import usable_units
 from ..appendix.services import (errors_workbook, import_confirm, import_map_units, import_retry, import_undo,
                                 import_upload)
 from ..forms import AppendixUploadForm, add_service_errors
 from ..models import AppendixImport, Plan
+from ..units import area_units
 
 
 @login_required
@@ -44,7 +44,7 @@ def _import_record(user, slug, pk):
 def appendix_import_view(request, slug, pk):
     record = _import_record(request.user, slug, pk)
     context = {"plan": record.plan, "record": record, "summary": record.summary,
-               "units": usable_units(record.plan).select_related("area").order_by("name")}
+               "units": area_units(record.plan.area)}
     if request.htmx:
         return render(request, "plans/inc/import_status.html", context)
     return render(request, "plans/appendix_import.html", context)
