@@ -119,7 +119,7 @@ def plan_with_references(user, slug):
 
 def plan_item_history(plan, *, limit=30):
     """The latest changes to a plan's headings, indicators and tasks, removed ones included, newest first."""
-    kinds = [(Section, _("Mục"), "title"), (Indicator, _("Chỉ tiêu"), "content"), (Task, _("Nhiệm vụ"), "title")]
+    kinds = [(Section, _("Mục"), "title"), *((kind.model, _(kind.label), kind.model.TEXT_FIELD) for kind in ITEM_KINDS)]
     # Plain values, not history records (each record is a whole copy of its item, and only these are shown): the
     # latest `limit` of each kind, in one query. Each kind's latest are picked in a subquery of its own part, since
     # SQLite refuses LIMIT and ORDER BY on the parts of a UNION themselves; PostgreSQL reads it the same way.
