@@ -77,18 +77,24 @@ def enqueue(name, *args, **kwargs):
     return Sent(True)
 
 
-def enqueue_after_commit(name, *args, on_refused=None, **kwargs):
-    """Publish the job called `name` once the current transaction commits (at once outside one).
+def enqueue_after_commit(name, *args, on_refused=None, on_sent=None, **kwargs):
+    """Publish the job called `name` once the current transaction commits (at once outside one): the one way
+    services, views, the admin, commands and sweeps send a job.
 
     Returns the `Sent` when published at once, None when the publish waits for the commit.
     `on_refused` is called whenever the job could not be sent: with the reason (a sentence for the user)
     when it takes an argument, so a record can say why; with none when it records its own words.
+    `on_sent` (no argument) is called once the broker took it, for a record that notes when it was queued.
     """
     outcome = {}
 
     def publish():
         outcome["sent"] = sent = enqueue(name, *args, **kwargs)
-        if sent or on_refused is None:
+        if sent:
+            if on_sent is not None:
+                on_sent()
+            return
+        if on_refused is None:
             return
         if inspect.signature(on_refused).parameters:
             on_refused(sent.message)

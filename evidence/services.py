@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from people.services import notify
 from plans.access import can_review
+from plans.item_kinds import ITEM_KINDS, kind_of
 from plans.models import ItemStatus
-from plans.services import text_lengths_check
+from plans.writes import text_lengths_check
 
 from .models import Evidence
 from .validation import inspect_upload
@@ -52,8 +53,7 @@ def evidence_store(*, item, user, inspected, stored_paths, progress_update=None,
     created = []
     for file, description in inspected:
         evidence = Evidence(
-            task=item if item._meta.model_name == "task" else None,
-            indicator=item if item._meta.model_name == "indicator" else None,
+            **{kind.name: item if kind is kind_of(item) else None for kind in ITEM_KINDS},
             progress_update=progress_update, indicator_report=indicator_report,
             original_name=file.original_name, kind=file.kind, size=file.size, sha256=file.sha256,
             description=description, uploaded_by=user, uploaded_at=now,

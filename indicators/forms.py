@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evidence.forms import EvidenceSlotsMixin
 from plans.models import REPORT_TEXT_MAX_LENGTH
-from plans.services import REASON_MAX
+from plans.writes import REASON_MAX
 from tasks.forms import MonthField
 
 from .models import IndicatorReport

@@ -10,7 +10,7 @@ from evidence.models import Evidence
 from evidence.services import evidence_inspect_all, evidence_store, files_removed_on_failure, item_status_after_evidence
 from plans.access import can_report
 from plans.models import ItemStatus
-from plans.services import REASON_MAX, item_lock, month_start, text_lengths_check
+from plans.writes import REASON_MAX, item_lock, month_start, text_lengths_check
 from reports.register import period_lock_check
 
 from .models import Indicator, IndicatorReport

@@ -12,7 +12,7 @@ from plans.cascade import cascade_panel
 from plans.forms import add_service_errors
 from plans.history_rows import history_rows
 from plans.models import Plan
-from plans.services import StaleVersion
+from plans.writes import StaleVersion
 
 from .forms import IndicatorReportForm
 from .models import Direction, Indicator

@@ -4,6 +4,11 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
+def display_name(first_name, last_name, username):
+    """A person's name as every page, row and report shows it: their full name, else their username."""
+    return f"{first_name or ''} {last_name or ''}".strip() or username
+
+
 class User(AbstractUser):
     """A person using the portal: belongs to one or more units and acts in one role."""
 
@@ -43,6 +48,10 @@ class User(AbstractUser):
     def works_in_province(self):
         """Whether one of the user's units belongs to a province (an area with no area above it)."""
         return any(parent_id is None for _unit_id, _area_id, parent_id in self._unit_and_area_ids)
+
+    @property
+    def display_name(self):
+        return display_name(self.first_name, self.last_name, self.username)
 
     @property
     def is_portal_admin(self):

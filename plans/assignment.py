@@ -4,10 +4,10 @@ time and authority, for many tasks and indicators at once.
 One service writes it (`assignment_save`): the assignment page and the "Phân công nhiệm vụ"
 workbook import both call it. It checks every change first and then writes all of them or
 none, with one change reason in each item's history, and refuses changes made on an old
-version of an item (optimistic locking).
+version of an item (optimistic locking). The workbook itself is read and written in
+`assignment_workbook.py`; its upload, preview job and confirm are the workflow here.
 """
 import datetime
-import io
 import logging
 import re
 import uuid
@@ -25,33 +25,23 @@ from indicators.models import Indicator
 from tasks.models import Task, TimelineKind
 from tasks.timelines import parse_timeline
 
+from .item_kinds import ITEM_KIND_NAMES, item_kind, kind_of
 from .models import Plan, Unit
-from .text import clean_cell, fold, name_key
+from .units import area_units
 
 logger = logging.getLogger(__name__)
-KINDS = {"task": Task, "indicator": Indicator}
 FIELDS = ("lead_units", "support_units", "officer", "product", "timeline", "authority")
 _DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](20\d\d)\b")
 
 
 def item_key(item):
-    return f"{'task' if isinstance(item, Task) else 'indicator'}-{item.pk}"
+    return f"{kind_of(item).name}-{item.pk}"
 
 
 def item_label(item):
-    kind = _("Nhiệm vụ") if isinstance(item, Task) else _("Chỉ tiêu")
+    kind = _(kind_of(item).label)
     section = f"{item.section.number} " if item.section_id and item.section.number else ""
     return f"{kind} {section}{item.ordinal}".strip()
-
-
-def assignment_units(plan):
-    """The units an item of the plan may be assigned to: its area's own, then its province's (plans name
-    province departments as support units), as the appendix import resolves them."""
-    from django.db.models import Case, Q, Value, When
-
-    own_first = Case(When(area_id=plan.area_id, then=Value(0)), default=Value(1))
-    return (Unit.objects.filter(Q(area_id=plan.area_id) | Q(area_id=plan.area.parent_id)).select_related("area")
-            .order_by(own_first, "is_placeholder", "name"))
 
 
 def assignment_officers(plan):
@@ -139,15 +129,15 @@ def assignment_save(*, plan, user, changes, reason=""):
     wanted = {}
     for change in changes:
         kind, _sep, pk = change.key.partition("-")
-        if kind not in KINDS or not pk.isdigit():
+        if kind not in ITEM_KIND_NAMES or not pk.isdigit():
             raise ValidationError(_("Dữ liệu gửi lên không hợp lệ."))
         wanted.setdefault(kind, {})[int(pk)] = change
     items = {}
     for kind, by_pk in wanted.items():
-        locked = (KINDS[kind].objects.select_for_update(of=("self",)).filter(plan=plan, pk__in=by_pk)
+        locked = (item_kind(kind).model.objects.select_for_update(of=("self",)).filter(plan=plan, pk__in=by_pk)
                   .select_related("section").prefetch_related("lead_units", "support_units"))
         items.update({f"{kind}-{item.pk}": item for item in locked})
-    units = {unit.pk: unit for unit in assignment_units(plan)}
+    units = {unit.pk: unit for unit in area_units(plan.area)}
     officers = {officer.pk: {unit.pk for unit in officer.units.all()} for officer in assignment_officers(plan)}
     errors, stale = [], []
     for change in changes:
@@ -245,159 +235,6 @@ def _copy_unit_history(model, history_ids):
                     f"WHERE h.history_id IN ({', '.join(['%s'] * len(batch))})", batch)
 
 
-# The office's own "Phân công nhiệm vụ" workbook.
-
-_HEADERS = {
-    "ordinal": ("stt", "tt", "so thu tu"),
-    "content": ("noi dung", "nhiem vu", "chi tieu", "ten nhiem vu"),
-    "lead_units": ("don vi chu tri", "co quan chu tri", "chu tri"),
-    "support_units": ("don vi phoi hop", "co quan phoi hop", "phoi hop"),
-    "officer": ("can bo phu trach", "nguoi phu trach", "can bo"),
-    "product": ("san pham", "san pham du kien", "minh chung"),
-    "timeline": ("thoi gian", "thoi han", "thoi gian thuc hien", "thoi gian hoan thanh"),
-    "authority": ("tham quyen", "tham quyen phe duyet", "cap phe duyet"),
-}
-_SECTION_NUMBER = re.compile(r"^([IVXLC]+|\d+(?:\.\d+)*)\.?$")
-
-
-def normal_ordinal(text):
-    """`1`, `01`, `1.`, `(1)` and `1)` are one ordinal; so are `a)` and `a`, and `1.2` and `01.2`."""
-    return _LEADING_ZEROS.sub("", clean_cell(text).strip().strip("().").strip().lower())
-
-
-_LEADING_ZEROS = re.compile(r"^0+(?=\d)")  # an office's "06" (a cell formatted 00) is item 6
-
-
-def _header(rows):
-    for number, row in enumerate(rows[:30]):
-        columns = {}
-        for index, cell in enumerate(row):
-            text = fold(cell or "").strip(" :*")
-            for name, spellings in _HEADERS.items():
-                if name not in columns and text in spellings:
-                    columns[name] = index
-        if {"ordinal", "lead_units"} <= columns.keys():
-            return number, columns
-    return None, None
-
-
-class _People:
-    """Officers of the plan's area by username or full name, as a workbook writes them."""
-
-    def __init__(self, plan):
-        self.by_key, self.names = {}, {}
-        for officer in assignment_officers(plan):
-            self.names[officer.pk] = officer.get_full_name() or officer.username
-            for name in (officer.username, officer.get_full_name()):
-                if name:
-                    self.by_key.setdefault(name_key(name), officer)
-
-    def find(self, text):
-        return self.by_key.get(name_key(text))
-
-
-
-
-def assignment_sheets(data, name):
-    """{sheet title: rows of cell text} of an uploaded workbook (xlsx, xls, ods), through the appendix import's
-    readers and safety checks; hidden sheets are never read."""
-    from .appendix.readers import read_sheets
-
-    return {sheet.title: sheet.rows for sheet in read_sheets(data, name) if not sheet.hidden}
-
-
-def assignment_preview(*, plan, sheets):
-    """What the workbook would change, item by item, and its errors by sheet row; writes nothing.
-
-    Rows are matched to the plan's items by section number and normalised ordinal; a row
-    whose number is a section of the plan starts that section.
-    """
-    from .units import UnitDirectory
-
-    sections = {normal_ordinal(section.number): section for section in plan.sections.all() if section.number}
-    items = {}
-    for model in KINDS.values():
-        for item in model.objects.filter(plan=plan).select_related("section", "officer").prefetch_related(
-                "lead_units", "support_units"):
-            items.setdefault((item.section_id, normal_ordinal(item.ordinal)), []).append(item)
-    directory, people = UnitDirectory(plan.area), _People(plan)
-    unit_names = {unit.pk: unit.name for unit in assignment_units(plan)}
-    changes, errors, seen = [], [], set()
-    found_header = False
-    for sheet, rows in sheets.items():
-        start, columns = _header(rows)
-        if columns is None:
-            continue
-        found_header = True
-        section = None
-        for offset, row in enumerate(rows[start + 1:], start=start + 2):
-            cell = {name: clean_cell(row[index]) if index < len(row) else "" for name, index in columns.items()}
-            if not any(cell.values()):
-                continue
-            where = _("Trang “%(sheet)s”, dòng %(row)s") % {"sheet": sheet, "row": offset}
-            ordinal = normal_ordinal(cell["ordinal"])
-            number = cell["ordinal"].strip()
-            heading = sections.get(normal_ordinal(number)) if _SECTION_NUMBER.match(number) else None
-            if heading and not any(cell.get(name) for name in FIELDS) and (
-                    not cell.get("content") or fold(cell["content"])[:40] == fold(heading.title)[:40]):
-                section = heading
-                continue
-            matches = items.get((section.pk if section else None, ordinal), [])
-            if len(matches) != 1:
-                errors.append({"row": where, "message": _("không tìm thấy mục %(ordinal)s trong %(section)s")
-                               % {"ordinal": cell["ordinal"] or "—",
-                                  "section": section or _("phần không thuộc mục nào")}
-                               if not matches else _("mục %(ordinal)s trùng nhau") % {"ordinal": cell["ordinal"]}})
-                continue
-            item = matches[0]
-            if item_key(item) in seen:
-                errors.append({"row": where, "message": _("mục %(label)s xuất hiện hai lần") % {"label": item_label(item)}})
-                continue
-            seen.add(item_key(item))
-            values, problems = {}, []
-            for name in ("lead_units", "support_units"):
-                if name in cell:
-                    units, unknown = directory.resolve(cell[name])
-                    values[name] = sorted(unit.pk for unit in units)
-                    problems += [_("đơn vị “%(name)s” không có trong danh mục của địa bàn") % {"name": n} for n in unknown]
-            if "officer" in cell:
-                officer = people.find(cell["officer"]) if cell["officer"] else None
-                if cell["officer"] and officer is None:
-                    problems.append(_("không tìm thấy cán bộ “%(name)s”") % {"name": cell["officer"]})
-                values["officer"] = officer.pk if officer else None
-            for name in ("product", "timeline", "authority"):
-                if name in cell:
-                    values[name] = cell[name]
-            if problems:
-                errors += [{"row": where, "message": problem} for problem in problems]
-                continue
-            before = current_values(item)
-            changed = {name: value for name, value in values.items() if before[name] != value}
-            if changed:
-                changes.append({"key": item_key(item), "version": item.version, "label": item_label(item),
-                                "row": where, "values": changed,
-                                "display": _display_changes(before, changed, unit_names=unit_names,
-                                                            people_names=people.names)})
-    if not found_header:
-        errors.append({"row": "", "message": _("Không thấy dòng tiêu đề có cột “STT” và “Đơn vị chủ trì”.")})
-    return {"changes": changes, "errors": errors, "can_apply": not errors and bool(changes)}
-
-
-def _display_changes(before, changed, *, unit_names, people_names):
-    def show(name, value):
-        if name in ("lead_units", "support_units"):
-            return ", ".join(unit_names.get(pk, "?") for pk in value) or "—"
-        if name == "officer":
-            return people_names.get(value, "—") if value else "—"
-        return value or "—"
-
-    labels = {"lead_units": _("Đơn vị chủ trì"), "support_units": _("Đơn vị phối hợp"),
-              "officer": _("Cán bộ phụ trách"), "product": _("Sản phẩm"), "timeline": _("Thời gian"),
-              "authority": _("Thẩm quyền")}
-    return [{"field": labels[name], "old": show(name, before[name]), "new": show(name, value)}
-            for name, value in changed.items()]
-
-
 def assignment_apply_preview(*, plan, user, preview, reason=""):
     """Write a preview's changes through `assignment_save`; refused as a whole if it has errors."""
     if preview["errors"]:
@@ -419,6 +256,7 @@ def assignment_upload(*, plan, user, upload):
     from django.core.files.base import ContentFile
 
     from .appendix.readers import check_upload, inflated_size
+    from .assignment_workbook import assignment_preview, assignment_sheets  # it reads items through this module
     from .models import AssignmentImport
     from .text import upload_display_name
 
@@ -462,6 +300,7 @@ def _send_preview(import_id):
 def assignment_preview_run(import_id):
     """The preview job: read a kept workbook once (a message delivered again finds it read) and keep what it
     would change, or why it cannot be read."""
+    from .assignment_workbook import assignment_preview, assignment_sheets  # it reads items through this module
     from .models import AssignmentImport
 
     record = AssignmentImport.objects.select_related("plan").filter(
@@ -566,63 +405,3 @@ def assignment_import_sweep(*, now=None):
         message=READ_FAILED % {"reason": _("máy xử lý nền không đọc xong tệp.")})
     return AssignmentImport.objects.filter(status=AssignmentImport.Status.APPLYING, heartbeat_at__lt=stale).update(
         status=AssignmentImport.Status.FAILED, heartbeat_at=None, message=APPLY_FAILED)
-
-
-def assignment_workbook_apply(*, plan, user, data, name, reason=""):
-    """Read, check and apply a workbook in one go (load_demo, the shell); all or nothing."""
-    preview = assignment_preview(plan=plan, sheets=assignment_sheets(data, name))
-    if preview["errors"]:
-        raise ValidationError([f"{error['row']}: {error['message']}" for error in preview["errors"]])
-    return assignment_apply_preview(plan=plan, user=user, preview=preview, reason=reason) if preview["changes"] else 0
-
-
-HEADER = ["STT", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Cán bộ phụ trách", "Sản phẩm", "Thời gian",
-          "Thẩm quyền"]
-
-
-def assignment_cells(item):
-    """An item's assignment as a workbook row writes it, after its ordinal and content."""
-    return [", ".join(unit.name for unit in item.lead_units.all()),
-            ", ".join(unit.name for unit in item.support_units.all()),
-            item.officer.username if item.officer else "", item.product, item.timeline_text, item.authority]
-
-
-def assignment_workbook(plan, *, rows_for=None, title=None):
-    """The plan's assignment in the office's "Phân công nhiệm vụ" layout: title, header, a row per section
-    and one per item. `rows_for(item)` may return the cells to write for an item instead of its own
-    (the demo workbook), or None to leave the item out."""
-    from openpyxl import Workbook
-
-    from .appendix.exports import write_cell
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Phân công"
-    write_cell(sheet, 1, 1, title or f"PHÂN CÔNG NHIỆM VỤ – {plan.reference} – {plan.issuer}", bold=True)
-    for column, text in enumerate(HEADER, start=1):
-        write_cell(sheet, 3, column, text, bold=True)
-    sections = {section.pk: section for section in plan.sections.all()}
-    items = sorted(
-        [*Indicator.objects.filter(plan=plan).select_related("officer").prefetch_related("lead_units", "support_units"),
-         *Task.objects.filter(plan=plan).select_related("officer").prefetch_related("lead_units", "support_units")],
-        key=lambda item: (sections[item.section_id].position if item.section_id else 0,
-                          isinstance(item, Task), item.position))
-    row, current_section = 3, object()
-    for item in items:
-        cells = rows_for(item) if rows_for else assignment_cells(item)
-        if cells is None:
-            continue
-        if item.section_id != current_section:
-            current_section = item.section_id
-            if item.section_id:
-                row += 1
-                write_cell(sheet, row, 1, sections[item.section_id].number, bold=True)
-                write_cell(sheet, row, 2, sections[item.section_id].title, bold=True)
-        row += 1
-        for column, value in enumerate([item.ordinal, item.title, *cells], start=1):
-            write_cell(sheet, row, column, value)
-    for letter, width in zip("ABCDEFGH", (8, 60, 28, 28, 20, 30, 16, 20), strict=True):
-        sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

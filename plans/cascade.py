@@ -12,7 +12,8 @@ from indicators.models import Indicator
 from tasks.models import Task
 
 from .models import Area, Plan
-from .services import item_lock
+from .item_kinds import kind_of
+from .writes import item_lock
 from .similarity import suggest
 
 LINK_FIELD = {Task: "carries_out", Indicator: "contributes_to"}
@@ -101,7 +102,7 @@ def cascade_panel(item, user, *, can_edit):
     can_link = can_edit and bool(item.plan.implements_plan_id)
     choices = list(link_choices(item)) if can_link else []
     return {
-        "kind": "task" if isinstance(item, Task) else "indicator", "can_edit": can_edit,
+        "kind": kind_of(item).name, "can_edit": can_edit,
         "higher": getattr(item, LINK_FIELD[_kind(item)]),
         # Most items have no lower item: asking first costs a sixth of the scoped query it spares.
         "lower": list(carrying_out(item, user)) if _carried_out(item) else [],

@@ -31,8 +31,8 @@ def reverse_for_ids(name):
 
 
 def person_name(user):
-    """`{{ user.get_full_name|default:user.username }}`, as rows show their author."""
-    return user.get_full_name() or user.username
+    """`User.display_name`, kept here for the row builders that import it."""
+    return user.display_name
 
 
 def minute_text(moment):

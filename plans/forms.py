@@ -7,7 +7,8 @@ from tasks.models import Task
 
 from .appendix import INDICATORS, TASKS
 from .models import Area, LegalDocument, Plan, Section
-from .selectors import plan_units
+from .item_kinds import INDICATOR, TASK
+from .units import area_units
 from .services import PLAN_FIELDS
 
 
@@ -138,7 +139,7 @@ class ItemForm(forms.ModelForm):
         self.fields["section"].queryset = plan.sections.order_by("position")
         self.fields["section"].label = _("Thuộc mục")
         _reason_only_once_issued(self, plan)
-        units = plan_units(plan)
+        units = area_units(plan.area)
         for name in ("lead_units", "support_units"):
             self.fields[name].queryset = units
             self.fields[name].widget.attrs["size"] = 6
@@ -172,7 +173,7 @@ class TaskForm(ItemForm):
         help_texts = {"timeline_text": _("Ghi như văn bản: Năm 2026, Giai đoạn 2026-2027, Hàng năm, Thường xuyên.")}
 
 
-ITEM_FORMS = {"indicators": IndicatorForm, "tasks": TaskForm}
+ITEM_FORMS = {INDICATOR.appendix: IndicatorForm, TASK.appendix: TaskForm}
 
 
 class AssignmentUploadForm(forms.Form):

@@ -5,6 +5,8 @@ from collections import defaultdict
 from django.core.paginator import Paginator
 from django.utils.translation import pgettext_lazy
 
+from people.models import display_name
+
 from .history import compared_fields, history_records, record_links
 
 # A context of their own: the same words are buttons elsewhere ("Cập nhật" = Update, "Xóa" = Delete).
@@ -52,8 +54,8 @@ def _rows(instance, records, limit):
                     changes.append({"field": field.verbose_name, "old": _names(names[field.name], old),
                                     "new": _names(names[field.name], new)})
             changes.sort(key=lambda change: str(change["field"]))
-        who = (f"{newer['history_user__first_name'] or ''} {newer['history_user__last_name'] or ''}".strip()
-               or newer["history_user__username"]) if newer["history_user_id"] else None
+        who = display_name(newer["history_user__first_name"], newer["history_user__last_name"],
+                           newer["history_user__username"]) if newer["history_user_id"] else None
         rows.append({
             "date": newer["history_date"],
             "user_id": newer["history_user_id"],

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .historical import HistoricalRecords
-from .querysets import AreaQuerySet, LegalDocumentQuerySet, PlanItemQuerySet, PlanQuerySet, UnitQuerySet
+from .querysets import (AreaQuerySet, LegalDocumentQuerySet, PlanItemQuerySet, PlanQuerySet, UnitQuerySet, plan_scope,
+                         plan_scope_holds)
 from .text import name_key
 
 
@@ -202,16 +203,8 @@ class Plan(models.Model):
         return _("ngày %(day)s tháng %(month)s năm %(year)s") % {"day": day, "month": month, "year": year}
 
     def is_visible_to(self, user):
-        """`PlanQuerySet.visible_to` judged on this plan, loaded with its area: for a page showing one plan's
-        item, where adding the rule to the item's query cost more than the rest of the query. A test holds
-        the two to the same answer for every user and plan of the seeds."""
-        if not user.is_authenticated:
-            return False
-        if user.is_superuser:
-            return True
-        own = user.area_ids
-        return (self.area_id in own or self.area.parent_id in own
-                or (self.area_id in user.parent_area_ids and self.status != self.Status.DRAFT))
+        """`PlanQuerySet.visible_to` judged on this plan, loaded with its area: both read `plan_scope`."""
+        return plan_scope_holds(plan_scope(user), self)
 
 
 class Section(models.Model):

@@ -3,27 +3,68 @@
 Every view starts from these querysets, so an object outside the user's scope
 is a 404 whatever URL is typed.
 """
+import operator
+from functools import reduce
+
 from django.db import models
 from django.db.models import Q
 
 
+def plan_scope(user):
+    """Who sees which plans, the one statement of the rule: None when the user sees every plan, else the terms
+    (the path from a plan to an area, the areas, whether only issued plans count) of which any one shows a plan.
+
+    `PlanQuerySet.visible_to` writes the terms in SQL; `Plan.is_visible_to` checks them on one plan already
+    loaded with its area, where adding them to the item's own query cost more than the rest of the query.
+    """
+    if not user.is_authenticated:
+        return ()
+    if user.is_superuser:
+        return None
+    own = user.area_ids
+    return (
+        # their own area's plans, drafts included
+        ("area", own, False),
+        # province staff follow the plans of their communes
+        ("area__parent", own, False),
+        # a commune reads the issued plans of its province that it carries out (the province is known from the
+        # user's units: no join through the province's communes, which cost the database more than the rest of
+        # every page's query)
+        ("area", user.parent_area_ids, True),
+    )
+
+
+def plan_scope_holds(terms, plan):
+    """Whether `plan` (loaded with its area) is shown by the `plan_scope` terms."""
+    if terms is None:
+        return True
+    for path, area_ids, issued_only in terms:
+        *through, last = path.split("__")
+        owner = plan
+        for name in through:
+            owner = getattr(owner, name)
+        if getattr(owner, f"{last}_id") in area_ids and not (issued_only and plan.status == "draft"):
+            return True
+    return False
+
+
+def _followed(user, path="area"):
+    """Objects (reached from their area by `path`; "" for areas themselves) of the user's own areas and of the
+    communes below them: what a province's staff follow."""
+    own = user.area_ids
+    return Q(**{f"{path or 'pk'}__in": own}) | Q(**{f"{path}__parent__in" if path else "parent__in": own})
+
+
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
+        terms = plan_scope(user)
+        if terms is None:
             return self
-        own = user.area_ids
-        return self.filter(
-            # their own area's plans, drafts included
-            Q(area__in=own)
-            # province staff follow the plans of their communes
-            | Q(area__parent__in=own)
-            # a commune reads the issued plans of its province that it carries out (the province is known
-            # from the user's units: no join through the province's communes, which cost the database more
-            # than the rest of every page's query)
-            | (Q(area__in=user.parent_area_ids) & ~Q(status="draft"))
-        ).distinct()
+        if not terms:
+            return self.none()
+        shown = [Q(**{f"{path}__in": area_ids}) & (~Q(status="draft") if issued_only else Q())
+                 for path, area_ids, issued_only in terms]
+        return self.filter(reduce(operator.or_, shown)).distinct()
 
     def editable_by(self, user):
         if not user.is_authenticated:
@@ -32,8 +73,7 @@ class PlanQuerySet(models.QuerySet):
             return self
         if user.role != user.Role.ADMIN:
             return self.none()
-        own = user.area_ids
-        return self.filter(Q(area__in=own) | Q(area__parent__in=own)).distinct()
+        return self.filter(_followed(user)).distinct()
 
     def results_for(self, user):
         """Plans whose existence and coverage a province plan's pages may show the user: those of their own area
@@ -43,8 +83,7 @@ class PlanQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        own = user.area_ids
-        return self.filter(Q(area__in=own) | Q(area__parent__in=own) | ~Q(status="draft"))
+        return self.filter(_followed(user) | ~Q(status="draft"))
 
 
 class PlanItemQuerySet(models.QuerySet):
@@ -78,8 +117,7 @@ class AreaQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return communes
-        own = user.area_ids
-        return communes.filter(Q(pk__in=own) | Q(parent__in=own))
+        return communes.filter(_followed(user, ""))
 
     def provinces_visible_to(self, user):
         """Provinces whose communes the user follows (a commune user's province shows only their commune)."""
@@ -99,8 +137,7 @@ class AreaQuerySet(models.QuerySet):
             return self
         if user.role != user.Role.ADMIN:
             return self.none()
-        own = user.area_ids
-        return self.filter(Q(pk__in=own) | Q(parent__in=own))
+        return self.filter(_followed(user, ""))
 
 
 class UnitQuerySet(models.QuerySet):

@@ -9,11 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from config.numbers import percent
 from indicators.models import Indicator
+from people.models import display_name
 from tasks.models import Task
 
 from .document import reverse_for_ids
 from .history_rows import ACTIONS
-from .models import Plan, Section, Unit
+from .item_kinds import ITEM_KINDS
+from .models import Plan, Section
 
 
 def _count(model):
@@ -115,14 +117,9 @@ def plan_with_references(user, slug):
     return plan
 
 
-def plan_units(plan):
-    """The units a plan's items may name: those of its area and of the province above it."""
-    return Unit.objects.filter(Q(area=plan.area_id) | Q(area=plan.area.parent_id)).order_by("area__kind", "name")
-
-
 def plan_item_history(plan, *, limit=30):
     """The latest changes to a plan's headings, indicators and tasks, removed ones included, newest first."""
-    kinds = [(Section, _("Mục"), "title"), (Indicator, _("Chỉ tiêu"), "content"), (Task, _("Nhiệm vụ"), "title")]
+    kinds = [(Section, _("Mục"), "title"), *((kind.model, _(kind.label), kind.model.TEXT_FIELD) for kind in ITEM_KINDS)]
     # Plain values, not history records (each record is a whole copy of its item, and only these are shown): the
     # latest `limit` of each kind, in one query. Each kind's latest are picked in a subquery of its own part, since
     # SQLite refuses LIMIT and ORDER BY on the parts of a UNION themselves; PostgreSQL reads it the same way.
@@ -138,7 +135,7 @@ def plan_item_history(plan, *, limit=30):
     rows = []
     for part, _history_id, date, kind, reason, pk, number, words, first_name, last_name, username in records:
         model, label, _text = kinds[part]
-        rows.append({"date": date, "who": f"{first_name or ''} {last_name or ''}".strip() or username, "kind": label,
+        rows.append({"date": date, "who": display_name(first_name, last_name, username), "kind": label,
                      "action": ACTIONS.get(kind, kind), "reason": reason or "", "removed": kind == "-",
                      "label": f"{number or ''} {words}".strip(),
                      "url": None if kind == "-" or model is Section else (model, pk)})
@@ -160,7 +157,7 @@ def plan_item_keys(plan, *, kind="", section="", missing="", query="", only=""):
     from .clears import CLEARS, clear_filter
 
     keys = []
-    for order, (name, model) in enumerate((("indicator", Indicator), ("task", Task))):
+    for order, (name, model) in enumerate((kind.name, kind.model) for kind in ITEM_KINDS):
         if kind and kind != name:
             continue
         items = model.objects.filter(plan=plan)
@@ -183,7 +180,7 @@ def plan_items_hydrate(keys):
     from .clears import with_clears
 
     found = {}
-    for name, model in (("indicator", Indicator), ("task", Task)):
+    for name, model in ((kind.name, kind.model) for kind in ITEM_KINDS):
         ids = [pk for kind, pk in keys if kind == name]
         if ids:
             items = with_clears(model.objects.filter(pk__in=ids)).select_related("section", "officer", "plan__area")

@@ -1,4 +1,6 @@
-"""Workflows that write plans and their organisation."""
+"""Plan administration: the workflows that write plans, their headings, items, legal documents and units.
+
+The portal's pages for admins of an area call these, never the models directly."""
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,184 +14,11 @@ from indicators.targets import parse_target
 from tasks.models import Task
 from tasks.timelines import parse_timeline
 
+from .item_kinds import item_model
 from .models import Area, LegalDocument, Plan, Section, Unit, UnitAlias
-from .text import fold, name_key
-from .units import UnitDirectory
-
-
-class SeedError(ValueError):
-    pass
-
-
-def upsert(model, lookup, values):
-    """Create or update one row, saving (and so writing history) only when something changed."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        return model.objects.create(**lookup, **values), True
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj.save()
-    return obj, bool(changed)
-
-
-def _set_m2m(manager, objects):
-    if set(manager.all()) != set(objects):
-        manager.set(objects)
-
-
-def unit_slug(area, name):
-    return slugify(f"{area.slug} {fold(name)}")[:120]
-
-
-@transaction.atomic
-def organisation_load(data):
-    """Areas, units with their aliases, and the legal documents plans cite."""
-    areas = {}
-    for row in data["areas"]:
-        parent = areas.get(row["parent"]) if row["parent"] else None
-        areas[row["slug"]], _ = upsert(Area, {"slug": row["slug"]},
-                                       {"kind": row["kind"], "name": row["name"], "parent": parent})
-    for row in data["units"]:
-        area = areas[row["area"]]
-        unit, _ = upsert(Unit, {"slug": unit_slug(area, row["name"])},
-                         {"area": area, "name": row["name"],
-                          "is_culture_social_office": row.get("culture_social", False),
-                          "is_placeholder": row.get("placeholder", False)})
-        for alias in row["aliases"]:
-            if not unit.aliases.filter(key=name_key(alias)).exists():
-                UnitAlias.objects.create(unit=unit, alias=alias)
-    for row in data["documents"]:
-        upsert(LegalDocument, {"reference": row["reference"], "issuer": row["issuer"]},
-               {"kind": row["kind"], "title": row["title"],
-                "issued_on": datetime.date.fromisoformat(row["issued_on"]) if row["issued_on"] else None})
-    return areas
-
-
-def _documents(references):
-    found = {d.reference: d for d in LegalDocument.objects.filter(reference__in=references)}
-    missing = set(references) - set(found)
-    if missing:
-        raise SeedError(f"unknown documents: {sorted(missing)}")
-    return [found[r] for r in references]
-
-
-def _units(directory, cell, where):
-    units, unknown = directory.resolve(cell)
-    if unknown:
-        raise SeedError(f"{where}: unknown units {unknown} in {cell!r}")
-    return units
-
-
-# Where a seed leaves an item's assignment blank it says nothing, so what an admin (or the demo
-# assignment) set since is kept when the seeds are loaded again.
-
-def _stated(seed_value, values):
-    return values if seed_value else {}
-
-
-def _set_stated_units(item, directory, row, where):
-    for field, cell in (("lead_units", row["lead"]), ("support_units", row["support"])):
-        if cell:
-            _set_m2m(getattr(item, field), _units(directory, cell, where))
-
-
-@transaction.atomic
-def plan_load(data):
-    """Create or update a plan and its sections, indicators and tasks from fixture data.
-
-    Rows are matched by position, so loading the same data twice changes nothing.
-    """
-    area = Area.objects.get(slug=data["area"])
-    year, month, day = data["issued"]
-    plan, _ = upsert(Plan, {"slug": data["slug"]}, {
-        "area": area, "issuer": data["issuer"], "number": data["number"], "symbol": data["symbol"],
-        "issued_year": year, "issued_month": month, "issued_day": day, "title": data["title"],
-        "signer_name": data["signer_name"], "signer_title": data["signer_title"], "status": data["status"],
-        "implements_plan": Plan.objects.get(slug=data["implements_plan"]) if data["implements_plan"] else None,
-        "replaces": _documents([data["replaces"]])[0] if data["replaces"] else None,
-    })
-    _set_m2m(plan.implements, _documents(data["implements"]))
-    _set_m2m(plan.legal_basis, _documents(data["legal_basis"]))
-
-    sections = []
-    for position, row in enumerate(data["sections"], start=1):
-        parent = sections[row["parent"]] if row["parent"] is not None else None
-        section, _ = upsert(Section, {"plan": plan, "position": position},
-                            {"parent": parent, "appendix": row["appendix"], "number": row["number"], "title": row["title"]})
-        sections.append(section)
-
-    directory = UnitDirectory(area)
-    for position, row in enumerate(data["indicators"], start=1):
-        target = parse_target(row["target"], unit_of_measure=row["unit_of_measure"])
-        timeline = parse_timeline(row.get("timeline", ""), plan_year=year)
-        indicator, _ = upsert(Indicator, {"plan": plan, "position": position}, {
-            "section": sections[row["section"]] if row["section"] is not None else None,
-            "ordinal": row["ordinal"], "content": row["content"], "unit_of_measure": row["unit_of_measure"],
-            "target_text": target.text, "target_comparator": target.comparator, "target_value": target.value,
-            "target_value_upper": target.upper, "target_unit": target.unit, "direction": target.direction,
-            **_stated(timeline.text, {"timeline_text": timeline.text, "starts_on": timeline.starts_on,
-                                      "deadline": timeline.ends_on}),
-        })
-        _set_stated_units(indicator, directory, row, f"indicator {row['ordinal']}")
-
-    higher = {(task.section.number if task.section else "", task.ordinal): task
-              for task in Task.objects.filter(plan=plan.implements_plan).select_related("section")
-              } if plan.implements_plan else {}
-    for position, row in enumerate(data["tasks"], start=1):
-        timeline = parse_timeline(row["timeline"], plan_year=year)
-        link = row.get("carries_out")
-        if link and (link["section"], link["ordinal"]) not in higher:
-            raise SeedError(f"task {row['ordinal']}: no item {link} in the plan it implements")
-        task, _ = upsert(Task, {"plan": plan, "position": position}, {
-            "section": sections[row["section"]] if row["section"] is not None else None,
-            "ordinal": row["ordinal"], "title": row["title"], "details": row["details"],
-            **_stated(row["product"], {"product": row["product"]}),
-            **_stated(timeline.text, {"timeline_text": timeline.text, "timeline_kind": timeline.kind,
-                                      "starts_on": timeline.starts_on, "ends_on": timeline.ends_on}),
-            "carries_out": higher[(link["section"], link["ordinal"])] if link else None,
-        })
-        _set_stated_units(task, directory, row, f"task {row['ordinal']}")
-    _reporting_rules_create(plan)
-    return plan
-
-
-class StaleVersion(Exception):
-    """Someone saved the item after this user opened it; carries the newer item."""
-
-    def __init__(self, current):
-        super().__init__("stale version")
-        self.current = current
-
-
-def text_lengths_check(model, **texts):
-    """Refuse free text longer than the model's field allows, before anything is written."""
-    errors = {}
-    for name, text in texts.items():
-        limit = model._meta.get_field(name).max_length
-        if text and len(text) > limit:
-            errors[name] = _("Nội dung quá dài: tối đa %(limit)s ký tự, đã nhập %(length)s ký tự.") % {
-                "limit": limit, "length": len(text)}
-    if errors:
-        raise ValidationError(errors)
-
-
-def item_lock(model, *, pk, version):
-    """Lock a task or indicator for a workflow step, refusing a step based on an old version."""
-    item = model.objects.select_for_update(of=("self",)).select_related("plan__area").get(pk=pk)
-    if version is not None and item.version != version:
-        raise StaleVersion(item)
-    return item
-
-
-def month_start(day):
-    return day.replace(day=1)
-
-
-# Plan administration: the portal's pages for admins of the area call these, never the models directly.
-
-REASON_MAX = 100  # simple-history keeps the change reason in a 100-character column
+from .text import name_key
+from .units import area_units
+from .writes import REASON_MAX, item_lock, unit_slug
 
 
 def plan_check_editable(user, plan):
@@ -323,11 +152,11 @@ def plan_issue(*, user, plan):
         raise ValidationError(errors)
     plan.status = Plan.Status.ISSUED
     plan = _saved(plan, user=user, reason=_("Ban hành kế hoạch"))
-    _reporting_rules_create(plan)
+    reporting_rules_create(plan)
     return plan
 
 
-def _reporting_rules_create(plan):
+def reporting_rules_create(plan):
     """An issued plan's area starts owing reports: its reporting rules (and the plan's own cadence) are made now,
     never on a page view."""
     from reports.register import reporting_rules_defaults_create
@@ -405,10 +234,6 @@ def section_move(*, user, section, direction, reason=""):
     return section
 
 
-def item_model(kind):
-    return {"indicators": Indicator, "tasks": Task}[kind]
-
-
 def _item_text(model, values, plan):
     """The target or timeline as written, read by the same parsers as imports."""
     if model is Indicator and "target_text" in values:
@@ -423,9 +248,7 @@ def _item_text(model, values, plan):
 
 
 def _check_units(plan, units):
-    from .selectors import plan_units
-
-    allowed = set(plan_units(plan).values_list("pk", flat=True))
+    allowed = set(area_units(plan.area).values_list("pk", flat=True))
     if any(unit.pk not in allowed for unit in units):
         raise ValidationError({"lead_units": _("Chỉ chọn đơn vị của địa bàn của kế hoạch.")})
 

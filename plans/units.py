@@ -1,11 +1,22 @@
-"""Resolving unit names written in documents to the portal's units."""
+"""The units an area's plans may name, and resolving unit names written in documents to them."""
 import re
+
+from django.db.models import Case, Value, When
 
 from .models import Unit, UnitAlias
 from .text import clean_cell, name_key
 
 _SEPARATORS = re.compile(r"([,;\n]|\.(?=\s|$))")
 _LONGEST_NAME_IN_PIECES = 5
+
+
+def area_units(area):
+    """The units an area's plans, imports and reporting rules may name: the area's own, then its province's
+    (plans name province departments as support units, and communes report to them); collective names
+    ("Các cơ quan, đơn vị liên quan") after the offices, then by name."""
+    own_first = Case(When(area_id=area.pk, then=Value(0)), default=Value(1))
+    return (Unit.objects.filter(area_id__in=[area.pk, *([area.parent_id] if area.parent_id else [])])
+            .select_related("area").order_by(own_first, "is_placeholder", "name"))
 
 
 class UnitDirectory:
@@ -15,12 +26,11 @@ class UnitDirectory:
     """
 
     def __init__(self, area):
-        area_ids = [area.id] + ([area.parent_id] if area.parent_id else [])
-        units = Unit.objects.filter(area_id__in=area_ids).order_by("area__kind")  # commune units win ties
+        units = list(area_units(area))  # the area's own units win ties
         self.by_key = {}
         for unit in units:
             self.by_key.setdefault(name_key(unit.name), unit)
-        for alias in UnitAlias.objects.filter(unit__area_id__in=area_ids).select_related("unit"):
+        for alias in UnitAlias.objects.filter(unit__in=[unit.pk for unit in units]).select_related("unit"):
             self.by_key.setdefault(alias.key, alias.unit)
 
     def resolve(self, cell):

@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history
 from config.jobs import enqueue_after_commit
 from plans.access import can_answer_difficulty, can_prepare_report, can_receive_report
 from plans.models import Area, Plan, Unit
-from plans.services import REASON_MAX
+from plans.writes import REASON_MAX
 
 from .models import Difficulty, LockedPeriodChange, Report, ReportingRule, ReportJob, ReportKind
 from .documents.layout import NARRATIVE_SECTIONS
@@ -501,7 +501,7 @@ def report_signed_upload(*, report_id, user, upload, as_scan=False):
                             "(bản quét không được coi là đã xác minh).") % {"verdict": verdict_text(verdict)}
             elif not kept:
                 refusal = _("Không lưu bản đã ký: %(verdict)s") % {"verdict": verdict_text(verdict)}
-            entry = {"at": timezone.localtime().strftime("%d/%m/%Y %H:%M"), "by": user.get_full_name() or user.username,
+            entry = {"at": timezone.localtime().strftime("%d/%m/%Y %H:%M"), "by": user.display_name,
                      "sha256": digest, "name": str(getattr(upload, "name", ""))[:120],
                      "verdict": "scan" if kept and verdict == UNSIGNED else verdict, "kept": kept}
             uploads = [*report.signature.get("uploads", []), entry][-SIGNED_UPLOADS_KEPT:]

@@ -163,7 +163,7 @@ def unit_scorecards(areas, *, year, today):
     reporting = reporting_timeliness(tasks=tasks.filter(_in_year(Task, year)),
                                      indicators=indicators.filter(_in_year(Indicator, year)), key="lead_units",
                                      window=reporting_window(today, year))
-    cards = [Scorecard(subject=unit, area=unit.area, heads=[u.get_full_name() or u.username for u in unit.heads])
+    cards = [Scorecard(subject=unit, area=unit.area, heads=[u.display_name for u in unit.heads])
              for unit in units]
     return _combine(cards, figures, reporting)
 
@@ -204,7 +204,7 @@ def scorecard_rows(areas, *, year, today):
     units = unit_scorecards(areas, year=year, today=today)
     officers = officer_scorecards(areas, year=year, today=today)
     return {"units": [_as_row(c, c.subject.name, c.heads) for c in units],
-            "officers": [_as_row(c, c.subject.get_full_name() or c.subject.username, c.heads) for c in officers]}
+            "officers": [_as_row(c, c.subject.display_name, c.heads) for c in officers]}
 
 
 def row_dict(row):

@@ -132,7 +132,7 @@ def _late_changes(report, since):
     rows = [{"report": c.report.reference, "period": c.progress_update.period.strftime("%m/%Y"),
              "item": str(c.progress_update.task), "progress_before": c.progress_update.progress_before,
              "progress_after": c.progress_update.progress_after, "reason": c.reason,
-             "author": c.author.get_full_name() or c.author.username, "at": c.created_at.date().isoformat()}
+             "author": c.author.display_name, "at": c.created_at.date().isoformat()}
             for c in changes]
     return rows + _late_indicator_changes(report, since)
 
@@ -162,7 +162,7 @@ def _late_indicator_changes(report, since):
             value = figure.qualitative_state or (None if figure.value is None else f"{figure.value.normalize():f}")
             rows.append({"report": locked.reference, "period": figure.period.strftime("%m/%Y"),
                          "item": str(figure.indicator), "value": value, "reason": figure.reason or "",
-                         "author": figure.author.get_full_name() or figure.author.username,
+                         "author": figure.author.display_name,
                          "at": figure.created_at.date().isoformat()})
     return rows
 

@@ -8,6 +8,7 @@ from evidence.models import Evidence
 from indicators.models import Indicator
 from indicators.targets import target_progress
 from plans.access import reports_for_lead_units
+from plans.item_kinds import ITEM_KINDS
 from plans.models import ItemStatus, Plan, Section
 
 from .models import Task, TimelineKind
@@ -165,8 +166,7 @@ def my_indicator_rows(user, *, today, role="", plan="", section="", status="", q
 
 def work_rows_hydrate(rows):
     """Load the full items of the rows on one page, with what their cells show, in a fixed number of queries."""
-    by_kind = {"task": Task, "indicator": Indicator}
-    for kind, model in by_kind.items():
+    for kind, model in ((kind.name, kind.model) for kind in ITEM_KINDS):
         ids = [row.pk for row in rows if row.kind == kind]
         if not ids:
             continue

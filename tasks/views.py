@@ -15,7 +15,7 @@ from plans.cascade import cascade_panel
 from plans.forms import add_service_errors
 from plans.history_rows import history_page
 from plans.models import ItemStatus, Plan
-from plans.services import StaleVersion
+from plans.writes import StaleVersion
 
 from .forms import CommentForm, ProgressReportForm
 from .models import Task
@@ -124,7 +124,7 @@ def _stale_form(current, submitted):
     form = ProgressReportForm(data)
     form.is_valid()
     latest = current.history.select_related("history_user").first()
-    who = latest.history_user.get_full_name() or latest.history_user.username if latest and latest.history_user else "?"
+    who = latest.history_user.display_name if latest and latest.history_user else "?"
     form.add_error(None, _("%(who)s vừa cập nhật nhiệm vụ này (tiến độ hiện là %(progress)s%%). Biểu mẫu đã hiện số "
                            "liệu mới nhất; hãy kiểm tra rồi lưu lại.") % {"who": who, "progress": current.progress})
     return form

@@ -79,6 +79,30 @@ def test_in_eager_mode_a_failing_job_is_logged_not_raised_into_the_request(caplo
     assert "the job's own failure" in caplog.text
 
 
+@pytest.mark.django_db(transaction=True)
+def test_after_commit_tells_the_caller_when_the_broker_took_the_job():
+    from config.celery import app
+
+    sent, refused = [], []
+    saved, app.conf.task_always_eager = app.conf.task_always_eager, True
+    try:
+        with transaction.atomic():
+            enqueue_after_commit("tests.record_call", 6, on_sent=lambda: sent.append(6), on_refused=refused.append)
+            assert sent == []
+    finally:
+        app.conf.task_always_eager = saved
+    assert (sent, refused) == ([6], [])
+
+
+def test_every_job_is_sent_by_name_after_commit_through_config_jobs():
+    """No module publishes a job itself (`.delay`, `.apply_async`, `jobs.enqueue` in a service): one function
+    sends them all, after the data they need is committed."""
+    found = subprocess.run(["git", "grep", "-n", "-E", r"\.delay\(|\.apply_async\(|jobs\.enqueue\(|import enqueue\b",
+                            "--", "*.py", ":!tests/*", ":!*/tests/*", ":!config/jobs.py"],
+                           cwd=ROOT, capture_output=True, text=True).stdout
+    assert found == ""
+
+
 def test_an_unknown_job_is_refused_with_a_sentence_not_an_exception():
     sent = enqueue("reports.no_such_job", 1)
     assert not sent and "reports.no_such_job" in sent.message and "quản trị hệ thống" in sent.message

@@ -5,9 +5,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from indicators.models import Indicator
-from tasks.models import Task
-
+from ..item_kinds import item_model
 from ..workbooks import safe_text
 from .table import INDICATORS
 
@@ -63,7 +61,7 @@ def appendix_workbook(kind, plan=None):
 
 
 def _write_items(sheet, kind, plan, row, width):
-    model = Indicator if kind == INDICATORS else Task
+    model = item_model(kind)
     items = model.objects.filter(plan=plan).select_related("section").prefetch_related("lead_units", "support_units")
     items = sorted(items, key=lambda i: (i.section.position if i.section else -1, i.position))
     last_section, groups = "none yet", 0

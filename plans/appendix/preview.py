@@ -10,20 +10,18 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from indicators.models import Indicator
 from indicators.targets import parse_target
-from tasks.models import Task
 from tasks.timelines import parse_timeline
 
+from ..item_kinds import ITEM_KINDS, item_model
 from ..models import Unit
 from ..text import fold, name_key
-from ..units import UnitDirectory
+from ..units import UnitDirectory, area_units
 from .table import INDICATORS, TASKS, AppendixError, find_header, normal_ordinal, read_table
 
 CREATE_UNIT = "new"
-KIND_LABELS = {INDICATORS: gettext_noop("Phụ lục I – Chỉ tiêu"), TASKS: gettext_noop("Phụ lục II – Nhiệm vụ")}
+KIND_LABELS = {kind.appendix: kind.appendix_label for kind in ITEM_KINDS}
 
 FIELDS = {
     INDICATORS: ["content", "unit_of_measure", "target_text", "target_comparator", "target_value",
@@ -31,10 +29,6 @@ FIELDS = {
     TASKS: ["title", "product", "timeline_text", "timeline_kind", "starts_on", "ends_on"],
 }
 _UNRELATED = 0.5  # below this likeness, a row's text is not the item it would overwrite
-
-
-def item_model(kind):
-    return Indicator if kind == INDICATORS else Task
 
 
 @dataclass(slots=True)
@@ -217,8 +211,8 @@ class UnitChoices:
 
 
 def usable_units(plan):
-    """The units an import into `plan` may name: its area's and its province's."""
-    return Unit.objects.filter(area_id__in=[plan.area_id] + ([plan.area.parent_id] if plan.area.parent_id else []))
+    """The units an import into `plan` may name (`plans.units.area_units`)."""
+    return area_units(plan.area)
 
 
 def workbook_preview(*, plan, sheets, kind=None, unit_mapping=None):

@@ -1,7 +1,7 @@
 """The workflow around a stored upload: the import pages, the admin, the command and the jobs call these.
 
 A tiny upload is previewed and imported inside the request; anything larger runs as a
-Celery job. Jobs are sent through `enqueue` only: when the broker is down the record
+Celery job. Jobs are sent through `_job_send` only (`config.jobs.enqueue_after_commit`): when the broker is down the record
 says so (no spinner) and keeps its place, and the sweep (`sweep_imports`, run by beat)
 sends it again once the broker is back. A job claims its record with a conditional
 update, beats a heartbeat while it runs and writes its progress on a connection of its
@@ -47,22 +47,16 @@ def _messages(error):
 
 # Sending jobs: the one place the import reaches Celery.
 
-def enqueue(record, job, user_id=None):
+def _job_send(record, job, user_id=None):
     """Send `job` for `record` once the transaction commits; if the broker cannot take it, say so on the record."""
     token = uuid.uuid4().hex
     AppendixImport.objects.filter(pk=record.pk).update(job=job, run_token=token, queued_at=None, heartbeat_at=None,
                                                        confirmed_by_id=user_id or record.confirmed_by_id, message="")
-    transaction.on_commit(lambda: send(record.pk, job, token))
-
-
-def send(import_id, job, token):
-    if not jobs.enqueue(job, import_id, token):
-        AppendixImport.objects.filter(pk=import_id, run_token=token).update(message=_(
-            "Hàng đợi xử lý nền đang tạm ngừng, tệp đã được lưu và sẽ được xử lý tự động khi hàng đợi hoạt động "
-            "lại. Bạn cũng có thể bấm “Thử lại”."))
-        return False
-    AppendixImport.objects.filter(pk=import_id, run_token=token, queued_at__isnull=True).update(queued_at=timezone.now())
-    return True
+    mine = AppendixImport.objects.filter(pk=record.pk, run_token=token)
+    jobs.enqueue_after_commit(job, record.pk, token, on_refused=lambda: mine.update(message=_(
+        "Hàng đợi xử lý nền đang tạm ngừng, tệp đã được lưu và sẽ được xử lý tự động khi hàng đợi hoạt động "
+        "lại. Bạn cũng có thể bấm “Thử lại”.")), on_sent=lambda: mine.filter(queued_at__isnull=True).update(
+        queued_at=timezone.now()))
 
 
 def claim(import_id, token):
@@ -127,7 +121,7 @@ def _start(record, job, user_id=None):
                                                            confirmed_by_id=user_id or record.confirmed_by_id)
         RUNS[job](record.pk, token, background=False)
     else:
-        enqueue(record, job, user_id)
+        _job_send(record, job, user_id)
     record.refresh_from_db()
 
 
@@ -396,7 +390,7 @@ def sweep_imports(*, now=None):
     lost = running.filter(heartbeat_at__isnull=True, queued_at__lt=stale)
     for record in list(unsent) + list(lost):
         if not _tiny(record):
-            enqueue(record, record.job)
+            _job_send(record, record.job)
             sent += 1
     return sent, failed
 

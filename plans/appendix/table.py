@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from ..item_kinds import APPENDIX_KINDS, INDICATOR, TASK
 from ..text import clean_cell, clean_lines, fold
 
-INDICATORS = "indicators"
-TASKS = "tasks"
-KINDS = (INDICATORS, TASKS)
+INDICATORS, TASKS = INDICATOR.appendix, TASK.appendix
+KINDS = APPENDIX_KINDS
 
 # Header variants, compared on folded text (lower case, no accents).
 _HEADERS = {

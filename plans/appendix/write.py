@@ -19,7 +19,7 @@ from tasks.models import ProgressUpdate
 
 from ..history import history_copy
 from ..models import Section, Unit, UnitAlias
-from ..services import unit_slug
+from ..writes import unit_slug
 from ..text import fold, name_key
 from .preview import CREATE_UNIT, FIELDS, Preview, WorkbookPreview, item_model, usable_units
 from .table import INDICATORS

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from people.services import DEMO_PASSWORD
-from plans.assignment import Change, assignment_save, assignment_workbook_apply
+from plans.assignment import Change, assignment_save
+from plans.assignment_workbook import assignment_workbook_apply
 from plans.models import Area, Plan, Unit
-from plans.services import unit_slug
+from plans.writes import unit_slug
 from tasks.models import ProgressUpdate, Task
 
 from . import DEMO_PREFIX, DEMO_PROVINCE_NAME, DEMO_PROVINCE_SLUG

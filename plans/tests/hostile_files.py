@@ -264,7 +264,7 @@ from django.core.exceptions import ValidationError
 from plans.appendix.preview import choose_tables
 from plans.appendix.readers import read_sheets
 from plans.appendix.table import read_table
-from plans.assignment import assignment_sheets, assignment_preview
+from plans.assignment_workbook import assignment_sheets, assignment_preview
 path, name, through = sys.argv[1], sys.argv[2], sys.argv[3]
 data = open(path, "rb").read()
 started = time.perf_counter()

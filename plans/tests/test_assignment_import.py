@@ -111,8 +111,7 @@ def test_a_preview_gone_stale_is_refused_whole(client, users):
 def test_the_export_reads_back_as_no_change(client, users):
     client.force_login(users["daiphuoc-admin"])
     exported = client.get(f"/plans/{PLAN}/assignment/export.xlsx").content
-    from plans.assignment import assignment_preview
-    from plans.assignment import assignment_sheets
+    from plans.assignment_workbook import assignment_preview, assignment_sheets
 
     preview = assignment_preview(plan=Plan.objects.get(slug=PLAN), sheets=assignment_sheets(exported, "phan-cong.xlsx"))
     assert preview["errors"] == [] and preview["changes"] == []

@@ -106,7 +106,7 @@ def test_an_issued_plans_item_changes_only_with_a_reason_shown_in_its_history(us
 
 
 def test_a_stale_edit_is_refused(users, issued):
-    from plans.services import StaleVersion
+    from plans.writes import StaleVersion
 
     with pytest.raises(StaleVersion):
         item_save(user=users["daiphuoc-admin"], plan=issued.plan, kind="tasks", item_id=issued.pk, version=0,

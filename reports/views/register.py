@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plans.access import can_edit_reporting_rules, can_prepare_report, can_receive_report
-from plans.models import Area, Plan, Unit
+from plans.models import Area, Plan
+from plans.units import area_units
 
 from .. import register
 from ..forms import (DifficultyAnswerForm, IssueForm, NarrativeForm, NextNumberForm, ReportDetailsForm,
@@ -360,7 +361,7 @@ def _editable_rule(request, pk):
 
 
 def _recipient_units(area):
-    return Unit.objects.filter(area__in=[area.id, area.parent_id]).order_by("area", "name")
+    return area_units(area)
 
 
 @login_required

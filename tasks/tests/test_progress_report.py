@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from evidence.models import Evidence
 from plans.models import ItemStatus
-from plans.services import StaleVersion
+from plans.writes import StaleVersion
 from tasks.models import ProgressUpdate, Task
 from tasks.services import task_comment_add, task_progress_report
 from tests import files

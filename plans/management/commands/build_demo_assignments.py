@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from indicators.models import Indicator
-from plans.assignment import assignment_cells, assignment_workbook
+from plans.assignment_workbook import assignment_cells, assignment_workbook
 from plans.demo.assignments import demo_rows
 from plans.models import Plan
 from tasks.models import Task

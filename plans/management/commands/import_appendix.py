@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from plans.appendix import INDICATORS, TASKS, AppendixError
-from plans.appendix.preview import CREATE_UNIT, appendix_preview, usable_units
+from plans.appendix.preview import CREATE_UNIT, appendix_preview
+from plans.units import area_units
 from plans.appendix.readers import read_sheets
 from plans.appendix.write import appendix_import
 from plans.models import Plan
@@ -65,7 +66,7 @@ class Command(BaseCommand):
 
     def _mapping(self, plan, pairs):
         """{name in the file: unit id} from `--map "P. Kinh tế=Phòng Kinh tế"`, units of the plan's area only."""
-        units = list(usable_units(plan))
+        units = list(area_units(plan.area))
         mapping = {}
         for pair in pairs:
             name, _sep, target = pair.partition("=")

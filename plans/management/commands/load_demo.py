@@ -12,7 +12,7 @@ from people.services import DEMO_PASSWORD, DEMO_USERS, demo_users_ensure
 from plans.demo.assignments import DEMO_PEOPLE
 from plans.demo.load import demo_assignments_apply, demo_people_ensure, demo_year_load, demo_year_loaded
 from plans.demo.measures import demo_figures
-from plans.services import SeedError, organisation_load, plan_load
+from plans.seeding import SeedError, organisation_load, plan_load
 
 SEED_DIR = Path(settings.BASE_DIR) / "fixtures" / "seed"
 # Province plans first: commune plans name the plan they carry out.

@@ -7,18 +7,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .cascade import item_link, plan_coverage
-from .assignment import KINDS
-from .models import Plan
-from .services import StaleVersion
+from ..cascade import item_link, plan_coverage
+from ..item_kinds import ITEM_KIND_NAMES, item_kind
+from ..models import Plan
+from ..writes import StaleVersion
 
 
 @login_required
 @require_POST
 def item_link_view(request, kind, pk):
-    if kind not in KINDS:
+    if kind not in ITEM_KIND_NAMES:
         raise Http404
-    model = KINDS[kind]
+    model = item_kind(kind).model
     item = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
     target = request.POST.get("target", "")
     version = request.POST.get("version", "")

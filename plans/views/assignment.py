@@ -13,15 +13,18 @@ from django.views.decorators.http import require_POST
 
 from config.downloads import xlsx_response
 
-from .assignment import (
-    FIELDS, Change, assignment_import_confirm, assignment_officers, assignment_save, assignment_units,
-    assignment_upload, assignment_workbook, current_values, item_key,
+from ..assignment import (
+    FIELDS, Change, assignment_import_confirm, assignment_officers, assignment_save, assignment_upload, current_values,
+    item_key,
 )
-from .clears import CLEARS
-from .forms import AssignmentUploadForm
-from .models import AssignmentImport, Plan
-from .selectors import plan_clears_summary, plan_item_keys, plan_items_hydrate
-from .views import _editable_plan
+from ..assignment_workbook import assignment_workbook
+from ..clears import CLEARS
+from ..forms import AssignmentUploadForm
+from ..item_kinds import ITEM_KIND_NAMES
+from ..models import AssignmentImport, Plan
+from ..selectors import plan_clears_summary, plan_item_keys, plan_items_hydrate
+from ..units import area_units
+from . import editable_plan
 
 ITEMS_PER_PAGE = 50
 _ONLY_ADMINS = gettext_lazy("Chỉ quản trị của địa bàn mới được phân công nhiệm vụ của kế hoạch này.")
@@ -29,7 +32,7 @@ _ONLY_ADMINS = gettext_lazy("Chỉ quản trị của địa bàn mới được
 
 def _filters(request):
     section = request.GET.get("section", "")
-    return {"kind": request.GET.get("kind", "") if request.GET.get("kind") in ("task", "indicator") else "",
+    return {"kind": request.GET.get("kind", "") if request.GET.get("kind") in ITEM_KIND_NAMES else "",
             "section": section if section.isdigit() else "",
             "missing": request.GET.get("missing", "") if request.GET.get("missing") in (*CLEARS, "any") else "",
             "query": request.GET.get("q", "").strip(), "only": request.GET.get("only", "")}
@@ -80,7 +83,7 @@ def _changes(post):
 
 @login_required
 def assignment_view(request, slug):
-    plan = _editable_plan(request.user, slug, _ONLY_ADMINS)
+    plan = editable_plan(request.user, slug, _ONLY_ADMINS)
     filters = _filters(request)
     status, errors = 200, []
     posted = {}
@@ -104,7 +107,7 @@ def assignment_view(request, slug):
             rows.append(_row(item, values, selected=selected, initial=initial))
         else:
             rows.append(_row(item))
-    units = list(assignment_units(plan))
+    units = list(area_units(plan.area))
     for unit in units:
         unit.label = unit.name if unit.area_id == plan.area_id else f"{unit.name} ({unit.area})"
     return render(request, "plans/assignment.html", {
@@ -132,7 +135,7 @@ def plan_clears_view(request, slug):
 
 @login_required
 def assignment_upload_view(request, slug):
-    plan = _editable_plan(request.user, slug, _ONLY_ADMINS)
+    plan = editable_plan(request.user, slug, _ONLY_ADMINS)
     form = AssignmentUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -146,7 +149,7 @@ def assignment_upload_view(request, slug):
 
 
 def _assignment_import(user, slug, pk):
-    plan = _editable_plan(user, slug, _ONLY_ADMINS)
+    plan = editable_plan(user, slug, _ONLY_ADMINS)
     return get_object_or_404(AssignmentImport.objects.select_related("plan", "uploaded_by"), plan=plan, pk=pk)
 
 
@@ -180,5 +183,5 @@ def assignment_import_confirm_view(request, slug, pk):
 
 @login_required
 def assignment_export_view(request, slug):
-    plan = _editable_plan(request.user, slug, _ONLY_ADMINS)
+    plan = editable_plan(request.user, slug, _ONLY_ADMINS)
     return xlsx_response(assignment_workbook(plan), f"phan-cong-{plan.slug}.xlsx")

@@ -1,3 +1,5 @@
+"""Plans: their list and page, and their administration for admins of the area (thin views over
+plans/services.py)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,22 +10,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.downloads import xlsx_response
-
-from .access import portal_admin_required
-from .appendix import INDICATORS, TASKS
-from .appendix.exports import appendix_workbook
-from .appendix.preview import usable_units
-from .appendix.services import (errors_workbook, import_confirm, import_map_units, import_retry, import_undo,
-                                import_upload)
-from .forms import (ITEM_FORMS, AppendixUploadForm, LegalDocumentForm, PlanForm, ReasonForm, SectionForm,
-                    add_service_errors)
-from .history_rows import history_rows
-from .models import AppendixImport, LegalDocument, Plan
-from .selectors import (plan_document, plan_item_history, plan_list, plan_structure,
-                        plan_with_references)
-from .services import (StaleVersion, item_delete, item_model, item_move, item_save, legal_document_save, plan_issue,
-                       plan_save, section_move, section_save)
+from . import appendix_kind_or_404, editable_plan
+from ..access import portal_admin_required
+from ..forms import ITEM_FORMS, LegalDocumentForm, PlanForm, ReasonForm, SectionForm, add_service_errors
+from ..history_rows import history_rows
+from ..item_kinds import item_model
+from ..models import LegalDocument, Plan
+from ..selectors import plan_document, plan_item_history, plan_list, plan_structure, plan_with_references
+from ..services import (item_delete, item_move, item_save, legal_document_save, plan_issue, plan_save, section_move,
+                        section_save)
+from ..writes import StaleVersion
 
 PLANS_PER_PAGE = 25
 
@@ -51,133 +47,6 @@ def plan_detail_view(request, slug):
         "can_edit": Plan.objects.editable_by(request.user).filter(pk=plan.pk).exists(),
         "item_history": plan_item_history(plan, limit=20),
     })
-
-
-# Appendix import and export, for admins of the plan's area.
-
-def _editable_plan(user, slug, message=None):
-    """The plan for an admin page: 404 outside the user's sight, 403 where they see but may not change it."""
-    plan = Plan.objects.editable_by(user).select_related("area", "area__parent").filter(slug=slug).first()
-    if plan is None:
-        if Plan.objects.visible_to(user).filter(slug=slug).exists():
-            raise PermissionDenied(message or _("Chỉ quản trị của địa bàn mới được thay đổi kế hoạch này."))
-        raise Http404
-    return plan
-
-
-@login_required
-def appendix_upload_view(request, slug):
-    plan = _editable_plan(request.user, slug)
-    form = AppendixUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = import_upload(plan=plan, user=request.user, upload=form.cleaned_data["file"],
-                                   kind=form.cleaned_data["kind"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("plans:appendix_import", slug=plan.slug, pk=record.pk)
-    return render(request, "plans/appendix_upload.html", {"plan": plan, "form": form,
-                                                          "recent": plan.imports.select_related("uploaded_by")[:10]},
-                  status=400 if form.errors else 200)
-
-
-def _import_record(user, slug, pk):
-    plan = _editable_plan(user, slug)
-    return get_object_or_404(AppendixImport.objects.select_related("plan", "uploaded_by", "undone_by"), plan=plan, pk=pk)
-
-
-@login_required
-def appendix_import_view(request, slug, pk):
-    record = _import_record(request.user, slug, pk)
-    context = {"plan": record.plan, "record": record, "summary": record.summary,
-               "units": usable_units(record.plan).select_related("area").order_by("name")}
-    if request.htmx:
-        return render(request, "plans/inc/import_status.html", context)
-    return render(request, "plans/appendix_import.html", context)
-
-
-@login_required
-@require_POST
-def appendix_map_units_view(request, slug, pk):
-    record = _import_record(request.user, slug, pk)
-    # Each choice travels with the name it is for, so a preview that changed meanwhile cannot mismatch them.
-    known = record.summary.get("unknown_units", {})
-    mapping = {}
-    for key, name in request.POST.items():
-        if key.startswith("name-") and name in known:
-            mapping[name] = request.POST.get(f"unit-{key.removeprefix('name-')}", "")
-    import_map_units(record, mapping)
-    return redirect("plans:appendix_import", slug=slug, pk=pk)
-
-
-@login_required
-@require_POST
-def appendix_confirm_view(request, slug, pk):
-    record = _import_record(request.user, slug, pk)
-    if record.status != AppendixImport.Status.PREVIEWED or not record.summary.get("can_import"):
-        messages.error(request, _("Tệp còn lỗi hoặc đơn vị chưa xác định; hãy sửa rồi tải lên lại."))
-        return redirect("plans:appendix_import", slug=slug, pk=pk)
-    import_confirm(record, request.user)
-    record.refresh_from_db()
-    if record.status == AppendixImport.Status.DONE:
-        counts = record.summary["imported"]
-        messages.success(request, _("Đã nhập phụ lục: %(new)s dòng mới, %(changed)s dòng cập nhật, %(unchanged)s "
-                                    "dòng không đổi.") % counts)
-    return redirect("plans:appendix_import", slug=slug, pk=pk)
-
-
-@login_required
-@require_POST
-def appendix_retry_view(request, slug, pk):
-    record = _import_record(request.user, slug, pk)
-    try:
-        import_retry(record, request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("plans:appendix_import", slug=slug, pk=pk)
-
-
-@login_required
-@require_POST
-def appendix_undo_view(request, slug, pk):
-    record = _import_record(request.user, slug, pk)
-    try:
-        record = import_undo(record, request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        if record.status == AppendixImport.Status.UNDONE:
-            messages.success(request, _("Đã hoàn tác lần nhập: các mục đã thêm bị xoá, các mục đã sửa trở lại như "
-                                        "trước."))
-    # A larger undo runs as a job: its page shows its progress, then its outcome.
-    return redirect("plans:appendix_import", slug=slug, pk=pk)
-
-
-@login_required
-def appendix_errors_view(request, slug, pk):
-    record = _import_record(request.user, slug, pk)
-    if not (record.errors_file or record.file):
-        raise Http404
-    name = f"loi-{record.original_name.rsplit('.', 1)[0]}.xlsx"
-    return xlsx_response(errors_workbook(record), name)
-
-
-@login_required
-def appendix_export_view(request, slug, kind):
-    plan = get_object_or_404(Plan.objects.visible_to(request.user), slug=slug)
-    return xlsx_response(appendix_workbook(_kind(kind), plan), f"{plan.slug}-{kind}.xlsx")
-
-
-@login_required
-def appendix_template_view(request, kind):
-    return xlsx_response(appendix_workbook(_kind(kind)), f"mau-{kind}.xlsx")
-
-
-def _kind(kind):
-    if kind not in (INDICATORS, TASKS):
-        raise Http404
-    return kind
 
 
 # Plan administration for admins of the area: thin views over plans/services.py.
@@ -219,7 +88,7 @@ def plan_create_view(request):
 
 @login_required
 def plan_edit_view(request, slug):
-    plan = _editable_plan(request.user, slug)
+    plan = editable_plan(request.user, slug)
     form = PlanForm(request.POST or None, instance=plan, user=request.user)
 
     def save(data):
@@ -234,7 +103,7 @@ def plan_edit_view(request, slug):
 @login_required
 @require_POST
 def plan_issue_view(request, slug):
-    plan = _editable_plan(request.user, slug)
+    plan = editable_plan(request.user, slug)
     try:
         plan_issue(user=request.user, plan=plan)
     except ValidationError as error:
@@ -246,7 +115,7 @@ def plan_issue_view(request, slug):
 
 @login_required
 def plan_structure_view(request, slug):
-    plan = _editable_plan(request.user, slug)
+    plan = editable_plan(request.user, slug)
     return render(request, "plans/manage/plan_structure.html", {
         "plan": plan, "rows": plan_structure(plan), "issued": plan.status != Plan.Status.DRAFT,
         "moves": [("up", _("Lên")), ("down", _("Xuống"))], "item_history": plan_item_history(plan, limit=30),
@@ -255,7 +124,7 @@ def plan_structure_view(request, slug):
 
 @login_required
 def section_form_view(request, slug, pk=None):
-    plan = _editable_plan(request.user, slug)
+    plan = editable_plan(request.user, slug)
     section = get_object_or_404(plan.sections, pk=pk) if pk else None
     form = SectionForm(request.POST or None, instance=section, plan=plan)
 
@@ -270,7 +139,7 @@ def section_form_view(request, slug, pk=None):
 @login_required
 @require_POST
 def section_move_view(request, slug, pk, direction):
-    plan = _editable_plan(request.user, slug)
+    plan = editable_plan(request.user, slug)
     section = get_object_or_404(plan.sections, pk=pk)
     return _structure_action(request, plan, lambda reason: section_move(
         user=request.user, section=section, direction=_direction(direction), reason=reason))
@@ -294,13 +163,13 @@ def _direction(direction):
 
 
 def _plan_item(plan, kind, pk):
-    return get_object_or_404(item_model(_kind(kind)).objects.filter(plan=plan), pk=pk)
+    return get_object_or_404(item_model(appendix_kind_or_404(kind)).objects.filter(plan=plan), pk=pk)
 
 
 @login_required
 def item_form_view(request, slug, kind, pk=None):
-    kind = _kind(kind)
-    plan = _editable_plan(request.user, slug)
+    kind = appendix_kind_or_404(kind)
+    plan = editable_plan(request.user, slug)
     item = _plan_item(plan, kind, pk) if pk else None
     form = ITEM_FORMS[kind](request.POST or None, instance=item, plan=plan,
                             initial={"version": item.version} if item else None)
@@ -320,7 +189,7 @@ def item_form_view(request, slug, kind, pk=None):
 @login_required
 @require_POST
 def item_move_view(request, slug, kind, pk, direction):
-    plan = _editable_plan(request.user, slug)
+    plan = editable_plan(request.user, slug)
     item = _plan_item(plan, kind, pk)
     return _structure_action(request, plan, lambda reason: item_move(
         user=request.user, item=item, direction=_direction(direction), reason=reason))
@@ -329,7 +198,7 @@ def item_move_view(request, slug, kind, pk, direction):
 @login_required
 @require_POST
 def item_delete_view(request, slug, kind, pk):
-    plan = _editable_plan(request.user, slug)
+    plan = editable_plan(request.user, slug)
     item = _plan_item(plan, kind, pk)
     response = _structure_action(request, plan, lambda reason: item_delete(user=request.user, item=item, reason=reason))
     if not type(item).objects.filter(pk=pk).exists():
