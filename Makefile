@@ -13,7 +13,8 @@ DEBIAN_PACKAGES := python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 lib
 	fonts-noto-core fonts-dejavu-core fonts-liberation fonts-liberation2 gettext chromium postgresql-client \
 	libreoffice-writer-nogui
 
-# The test suite runs against the real services: PostgreSQL and a Celery worker on Redis. Its end-to-end
+# The test suite runs against the real services: PostgreSQL and a Celery worker on Redis; it ends with its 20
+# slowest steps (--durations=20), the places to look when it grows slow. Its end-to-end
 # stage (tests/e2e) also starts the production stack outside containers, on a database of its own
 # (DATABASE_URL's name + _e2e, made afresh) and this Redis database.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
@@ -63,7 +64,7 @@ demo: migrate
 test: setup
 	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
-	  E2E_BROKER_URL=$${E2E_BROKER_URL:-$(E2E_BROKER_URL)} $(BIN)/pytest $(PYTEST_ARGS)
+	  E2E_BROKER_URL=$${E2E_BROKER_URL:-$(E2E_BROKER_URL)} $(BIN)/pytest --durations=20 $(PYTEST_ARGS)
 
 # Figures, printed: never timed tests. `make bench` runs them all; the officers' two can run alone.
 bench: setup

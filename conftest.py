@@ -1,8 +1,10 @@
+import io
 import os
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
+from django.db import transaction
+from django.test import TransactionTestCase, override_settings
 
 from plans.models import Plan
 
@@ -44,8 +46,95 @@ def django_db_setup(django_db_setup, django_db_blocker):
     if os.environ.get("CI") and connection.vendor != "postgresql":
         pytest.exit("CI must run the tests on PostgreSQL: set DATABASE_URL, as `make test` does", returncode=2)
     with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            # A commit need not wait for the disk (6 ms each here) in a database made for one run: every connection
+            # to it, the live server's, the worker's and the processes a test starts included.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ALTER DATABASE {connection.ops.quote_name(connection.settings_dict['NAME'])} "
+                               "SET synchronous_commit = off")
+                cursor.execute("SET synchronous_commit = off")
         with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
             _load_demo()
+
+
+class DatabaseCopy:
+    """What the portal's tables hold at one moment, copied (COPY, binary, held in memory) to be put back in a
+    fraction of a second: transactional tests each start from the seeds (`load_demo --seed-only`, ~10 s) and end
+    emptied (Django's flush: TRUNCATE of every table and its post_migrate, ~4 s); both moments are copied once and
+    then put back (DELETE, cheap on tables this small, and COPY).
+
+    Rows keep their ids; the sequences are left as they are, so what a test creates still gets ids no earlier test
+    used. Held outside the database, so `manage.py backup` (pg_dump) sees only the portal's tables.
+    """
+
+    def __init__(self):
+        self.tables = None  # [(table, binary COPY data)] once taken
+
+    @staticmethod
+    def _names(connection):
+        # The tables flush empties: every model's table, not django_migrations.
+        return sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+
+    def take(self, connection):
+        tables = []
+        with connection.cursor() as cursor:
+            for name in self._names(connection):
+                data = io.BytesIO()
+                cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(name)} TO STDOUT (FORMAT binary)", data)
+                tables.append((name, data.getvalue()))
+        self.tables = tables
+
+    def restore(self, connection):
+        from django.contrib.contenttypes.models import ContentType
+
+        quote = connection.ops.quote_name
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Every table is emptied and refilled from a consistent copy: the foreign keys (Django's are DEFERRABLE
+            # INITIALLY DEFERRED) need not be checked row by row, where the role may skip them (a superuser's).
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            if cursor.fetchone()[0]:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+            cursor.execute(";".join(f"DELETE FROM {quote(name)}" for name in self._names(connection)))
+            for name, data in self.tables:
+                if data_rows(data):
+                    cursor.cursor.copy_expert(f"COPY {quote(name)} FROM STDIN (FORMAT binary)", io.BytesIO(data))
+        ContentType.objects.clear_cache()
+
+
+def data_rows(data):
+    """Whether a binary COPY holds any row: beyond its 19-byte header and 2-byte trailer."""
+    return len(data) > 21
+
+
+EMPTIED = DatabaseCopy()  # as Django's flush leaves the database: content types and permissions only
+SEEDED = DatabaseCopy()  # as `load_demo --seed-only` then leaves it
+
+
+def _postgresql_plain(test_case):
+    from django.db import connection
+
+    return (connection.vendor == "postgresql" and not test_case.serialized_rollback
+            and test_case.available_apps is None and list(test_case._databases_names(include_mirrors=False)) == ["default"])
+
+
+_flush_after_test = TransactionTestCase._fixture_teardown
+
+
+def _empty_after_test(self):
+    """A transactional test's end: the emptied database put back rather than flushed, once the first flush
+    was copied."""
+    from django.db import connection
+
+    if not _postgresql_plain(self):
+        return _flush_after_test(self)
+    if EMPTIED.tables is None:
+        _flush_after_test(self)
+        EMPTIED.take(connection)
+    else:
+        EMPTIED.restore(connection)
+
+
+TransactionTestCase._fixture_teardown = _empty_after_test
 
 
 @pytest.fixture
@@ -53,19 +142,29 @@ def demo(request, db):
     """The five seed plans, their units, the demo users and assignment, and the demo's year of work.
 
     Transactional tests (live server, Celery worker) empty the database when they end, so
-    each loads the demo again: the seeds and assignment only (`load_demo --seed-only`), as a
+    each gets the demo again: the seeds and assignment only (`load_demo --seed-only`), as a
     year of work takes far longer to load; the first of them empties the year the session loaded,
-    so they all start alike. pytest-django runs them after all the others.
+    so they all start alike. pytest-django runs them after all the others. On PostgreSQL the
+    first loads the seeds and the others get a copy of what it loaded (DatabaseCopy).
     """
+    from django.db import connection
+
     from plans.demo.load import demo_year_loaded
 
     marker = request.node.get_closest_marker("django_db")
     transactional = ("transactional_db" in request.fixturenames or "live_server" in request.fixturenames
                      or bool(marker and marker.kwargs.get("transaction")))
+    if transactional and SEEDED.tables is not None:
+        SEEDED.restore(connection)
+        return
     if transactional and demo_year_loaded():
         call_command("flush", interactive=False, verbosity=0)
+        if EMPTIED.tables is None and connection.vendor == "postgresql":
+            EMPTIED.take(connection)
     if not Plan.objects.filter(slug="dong-nai-182").exists():
         _load_demo(seed_only=transactional)
+        if transactional and connection.vendor == "postgresql":
+            SEEDED.take(connection)
 
 
 @pytest.fixture

@@ -1,0 +1,125 @@
+"""The busiest pages read exactly the queries named here, on the demo, for a demo user.
+
+A page that reads one query more (or less) fails here, its SQL listed beside the names below, so whoever
+changes it sees which query came or went and updates the list. Each page is asked twice and the second
+answer counted (tests/query_counts.py).
+"""
+import pytest
+
+from tasks.models import Task
+from tests.query_counts import pinned_get
+
+pytestmark = pytest.mark.django_db
+
+
+# Read by every signed-in page below.
+SIGNED_IN = [
+    "the session",
+    "the user, with the bell's count of unread notifications",
+]
+SCOPE = "the user's units and their areas (what they may see)"
+
+MY_WORK = [
+    *SIGNED_IN,
+    SCOPE,
+    "the page of the officer's tasks: ids, lead or support, the figures they are ordered by",
+    "those tasks, with their plans and areas",
+    "their open warnings",
+]
+
+TASK_PAGE = [
+    *SIGNED_IN,
+    "the task, with its section, officer and the task it carries out",
+    SCOPE,
+    "the task's lead units",
+    "the task's support units",
+    "its history counted, for the pager",
+    "the page of its history",
+    "support units in those history records",
+    "lead units in those history records",
+    "the names of the units changed in them",
+    "its progress updates, with their authors",
+    "its evidence, with who uploaded and reviewed it",
+    "its comments, with their authors",
+    "its open warnings",
+    "whether a commune's task carries it out (the cascade panel)",
+]
+
+PLAN_PAGE = [
+    *SIGNED_IN,
+    "the plan, with its area and province, the plan it carries out and the document it replaces",
+    SCOPE,
+    "the documents it implements",
+    "the documents it is based on",
+    "the plans carrying it out, among those the user may see",
+    "open warnings of its items",
+    "its targets' lead units",
+    "its targets",
+    "its tasks' lead units",
+    "its tasks' support units",
+    "its tasks",
+    "its sections",
+    "the plan's history",
+    "documents implemented, in those history records",
+    "documents based on, in those history records",
+    "the documents named in those changes",
+    "the latest changes of its sections, targets and tasks (one UNION)",
+]
+
+DASHBOARD = [
+    *SIGNED_IN,
+    SCOPE,
+    "the leader's province",
+    "its communes counted, for the pager",
+    "warnings by commune",
+    "items completed with accepted evidence, by commune",
+    "tasks by status, by commune",
+    "targets by status, by commune",
+    "tasks' monthly updates, by commune",
+    "targets' reports, by commune",
+    "targets fully described (the six clear points), by commune",
+    "tasks fully described (the six clear points), by commune",
+    "the page of communes",
+    "the provinces the user may see (the province picker)",
+    "the province's own plans",
+]
+
+REGISTER = [
+    *SIGNED_IN,
+    SCOPE,
+    "reports the user may see, counted for the pager",
+    "the areas the user may draft reports for",
+    "whether the area has reporting rules (the GET writes them on a first visit)",
+    "the area's reporting rules, with their plans and recipients",
+    "the page of reports, with their areas, plans and recipients",
+]
+
+
+def test_my_work(client, users):
+    client.force_login(users["phulam-officer"])
+    response = pinned_get(client, "/tasks/my-work/", MY_WORK)
+    assert len(response.context["page"].object_list) > 0
+
+
+def test_task_page(client, users):
+    client.force_login(users["phulam-officer"])
+    task = Task.objects.get(plan__slug="phu-lam-55kh", ordinal="3")
+    response = pinned_get(client, f"/tasks/{task.pk}/", TASK_PAGE)
+    assert len(response.context["history"].object_list) > 0
+
+
+def test_plan_page(client, users):
+    client.force_login(users["phulam-leader"])
+    pinned_get(client, "/plans/phu-lam-55kh/", PLAN_PAGE)
+
+
+def test_dashboard(client, users):
+    client.force_login(users["dongnai-leader"])
+    response = pinned_get(client, "/reports/", DASHBOARD)
+    assert len(response.context["page"].object_list) > 0
+
+
+def test_report_register(client, users):
+    client.force_login(users["phulam-leader"])
+    response = pinned_get(client, "/reports/register/", REGISTER)
+    assert len(response.context["page"].object_list) > 0
