@@ -47,14 +47,14 @@ def report_list(user, *, kind="", status="", area=""):
     return reports.order_by("-drafted_at", "-id")
 
 
-def draft_choices(user, today):
+def draft_choices(user, today, *, areas=None):
     """(value, label) of the periods the user may open a report for: per rule, the current and two before; none for
-    an area without a plan (`areas_owing_nothing`)."""
+    an area without a plan. `areas` is `preparable_areas(user)` when the caller has it already."""
     from .periods import rule_periods_around
     from .register import reporting_rules_of
 
     choices = []
-    for area in _preparable_areas(user, with_plans=True):
+    for area in (areas or preparable_areas(user))["planned"]:
         for rule in reporting_rules_of(area):
             if not rule.is_active:
                 continue
@@ -68,9 +68,11 @@ def draft_choices(user, today):
     return choices
 
 
-def _preparable_areas(user, *, with_plans):
-    """The areas the user may prepare reports for, those with something to report on or those without: a plan of
-    their own (not replaced), or for a province a commune's issued plan its report consolidates."""
+def preparable_areas(user):
+    """The areas the user may prepare reports for, split by whether they have something to report on: "planned",
+    a plan of their own (not replaced), or for a province a commune's issued plan its report consolidates;
+    "unplanned", no plan on the portal, so no report owed yet (the demo province Minh họa), which the register says
+    instead of offering empty reports."""
     from plans.access import can_prepare_report
     from plans.models import Plan
 
@@ -78,14 +80,11 @@ def _preparable_areas(user, *, with_plans):
     planned = set(Plan.objects.exclude(status=Plan.Status.REPLACED).values_list("area", flat=True).distinct())
     planned |= set(Plan.objects.filter(status=Plan.Status.ISSUED, area__parent__isnull=False)
                    .values_list("area__parent", flat=True).distinct())
-    return [area for area in areas.order_by("kind", "name")
-            if (area.pk in planned) == with_plans and can_prepare_report(user, area)]
-
-
-def areas_owing_nothing(user):
-    """The areas the user prepares reports for that have no plan on the portal, so owe no report yet (the demo
-    province Minh họa): the register says so instead of offering empty reports."""
-    return _preparable_areas(user, with_plans=False)
+    split = {"planned": [], "unplanned": []}
+    for area in areas.order_by("kind", "name"):
+        if can_prepare_report(user, area):
+            split["planned" if area.pk in planned else "unplanned"].append(area)
+    return split
 
 
 def inbox(user):

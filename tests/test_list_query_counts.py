@@ -19,7 +19,6 @@ def _count(client, url, named):
 
 
 SIGNED_IN = [
-    "the session",
     "the user, with the bell's count of unread notifications",
     "the user's units and their areas (what they may see)",
 ]

@@ -12,9 +12,8 @@ from tests.query_counts import pinned_get
 pytestmark = pytest.mark.django_db
 
 
-# Read by every signed-in page below.
+# Read by every signed-in page below (the session itself comes from the cache: Django's cached_db sessions).
 SIGNED_IN = [
-    "the session",
     "the user, with the bell's count of unread notifications",
 ]
 SCOPE = "the user's units and their areas (what they may see)"
@@ -88,9 +87,10 @@ REGISTER = [
     *SIGNED_IN,
     SCOPE,
     "reports the user may see, counted for the pager",
-    "the areas the user may draft reports for",
-    "whether the area has reporting rules (the GET writes them on a first visit)",
-    "the area's reporting rules, with their plans and recipients",
+    "areas with a plan of their own (preparable_areas)",
+    "provinces whose communes have an issued plan (preparable_areas)",
+    "the areas the user may prepare reports for",
+    "the area's reporting rules, with their plans and recipients (read only: a GET writes none)",
     "the page of reports, with their areas, plans and recipients",
 ]
 

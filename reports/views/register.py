@@ -19,7 +19,7 @@ from .. import register
 from ..forms import (DifficultyAnswerForm, IssueForm, NarrativeForm, NextNumberForm, ReportDetailsForm,
                     ReportingRuleAddForm, ReportingRuleForm, ReturnForm, SignedCopyForm)
 from ..models import Difficulty, Report, ReportingRule, ReportJob, ReportKind, ReportNumber
-from ..selectors import areas_owing_nothing, completeness, draft_choices, inbox, report_difficulties, report_list
+from ..selectors import completeness, draft_choices, inbox, preparable_areas, report_difficulties, report_list
 
 
 def _error_text(error):
@@ -39,10 +39,11 @@ def _visible_report(request, pk):
 def report_list_view(request):
     filters = {key: request.GET.get(key, "") for key in ("kind", "status", "area")}
     page = Paginator(report_list(request.user, **filters), 30).get_page(request.GET.get("page"))
+    areas = preparable_areas(request.user)
     return render(request, "reports/report_list.html", {
         "page": page, "filters": filters, "kinds": ReportKind.choices, "statuses": Report.Status.choices,
-        "choices": draft_choices(request.user, timezone.localdate()),
-        "owing_nothing": areas_owing_nothing(request.user),
+        "choices": draft_choices(request.user, timezone.localdate(), areas=areas),
+        "owing_nothing": areas["unplanned"],
     })
 
 
