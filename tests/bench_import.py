@@ -165,14 +165,17 @@ def child(measure, rows):
         print(f"{seconds:.3f} {peak_mb():.0f} {read:.3f}")
         return
     if measure == "stock":
-        from import_export import resources
+        from import_export import fields, resources, widgets
         from import_export.formats.base_formats import XLSX
         from import_export.instance_loaders import CachedInstanceLoader
 
         from tasks.models import Task
 
         class TaskResource(resources.ModelResource):
-            """Tuned as django-import-export's documentation advises for large imports."""
+            """Tuned as django-import-export's documentation advises for large imports, and fairly: the plan is
+            set by its id, not looked up by a ForeignKeyWidget query a row."""
+
+            plan = fields.Field(attribute="plan_id", column_name="plan", widget=widgets.IntegerWidget())
 
             class Meta:
                 model = Task
