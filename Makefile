@@ -24,7 +24,7 @@ E2E_BROKER_URL ?= redis://127.0.0.1:6379/14
 # from WhiteNoise. The end-to-end tests start this same command (`make serve`).
 SERVE = $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-.PHONY: run serve setup system-packages test bench bench-load bench-phone migrate demo clean lint
+.PHONY: run serve setup system-packages test bench bench-load bench-import bench-phone migrate demo clean lint
 
 run: setup migrate demo
 	@echo
@@ -78,8 +78,16 @@ bench: setup
 # errors, saves stored, server CPU a request, the load generator's CPU share, at 50, 100 and 200 officers.
 # BENCH_SECONDS (20), BENCH_LEVELS (50,100,200), BENCH_RUNS (3); about 15 minutes. The single-version load alone:
 # `python -m tests.bench_officers load`.
+# The servers get CELERY_BROKER_URL as production does (a version with a Redis cache uses it, keyed by database).
 bench-load: setup
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m tests.bench_load --base $(or $(COMPARE),$(BASE),main)
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	  $(BIN)/python -m tests.bench_load --base $(or $(COMPARE),$(BASE),main)
+
+# 100,000 appendix rows through HTTP (gunicorn and a Celery worker): seconds, each process's peak memory, the tuned
+# stock import beside it. BENCH_IMPORT_ROWS to change the size.
+bench-import: setup
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	  $(BIN)/python -m tests.bench_import_http $${BENCH_IMPORT_ROWS:-100000}
 
 # A paced walk of the plain progress update on a 390x844 phone (Playwright): taps, swipes, seconds.
 bench-phone: setup

@@ -236,7 +236,9 @@ def main():
     print(f"load bench: this checkout ({git('rev-parse', '--abbrev-ref', 'HEAD')} {versions[0].commit}"
           f"{', with uncommitted changes' if dirty else ''}) against {args.base} ({versions[1].commit}); levels "
           f"{', '.join(map(str, LEVELS))} officers, {SECONDS} s a run, {RUNS} runs a version interleaved; "
-          f"gunicorn {officers_bench.GUNICORN_WORKERS} workers each, {os.cpu_count()} cores", flush=True)
+          f"gunicorn {officers_bench.GUNICORN_WORKERS} workers each, {os.cpu_count()} cores; the servers' "
+          f"CELERY_BROKER_URL: {os.environ.get('CELERY_BROKER_URL') or 'none (jobs eager, caches in process)'}",
+          flush=True)
     started = time.monotonic()
     try:
         for version in versions:

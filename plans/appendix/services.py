@@ -14,11 +14,12 @@ import hashlib
 import io
 import json
 import logging
+import tempfile
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -161,6 +162,7 @@ def _sheets(record):
 KEPT_FORMAT = "appendix-rows-1"
 _DATES = {"starts_on", "ends_on", "deadline"}
 _DECIMALS = {"target_value", "target_value_upper"}
+_NONE = ()  # no unknown unit names: one empty tuple for every kept row
 
 
 def _reading_state(record):
@@ -188,17 +190,21 @@ def _keep_rows(record, preview):
     (the confirm then reads and previews the upload again)."""
     if any(unit.pk is None for row in preview.rows for unit in row.lead + row.support):
         return False
-    lines = [json.dumps({"format": KEPT_FORMAT, "reading": _reading_state(record), "skipped": preview.skipped,
-                         "parts": [{"kind": part.kind, "sheet": part.sheet, "header_row": part.header_row,
-                                    "rows": len(part.rows), "sections": [[s.number, s.title] for s in part.sections]}
-                                   for part in preview.parts]}, ensure_ascii=False)]
-    for part in preview.parts:
-        names = FIELDS[part.kind]
-        lines.extend(json.dumps([row.sheet_row, row.section, row.ordinal, [unit.pk for unit in row.lead],
-                                 [unit.pk for unit in row.support], [_value(row.values[name]) for name in names]],
-                                ensure_ascii=False) for row in part.rows)
-    record.parsed_file.save(f"{record.original_name.rsplit('.', 1)[0]}.json",
-                            ContentFile("\n".join(lines).encode()), save=False)
+    head = {"format": KEPT_FORMAT, "reading": _reading_state(record), "skipped": preview.skipped,
+            "parts": [{"kind": part.kind, "sheet": part.sheet, "header_row": part.header_row, "rows": len(part.rows),
+                       "sections": [[s.number, s.title] for s in part.sections]} for part in preview.parts]}
+    # Written a line at a time to a temporary file: a hundred thousand rows never sit in memory twice.
+    with tempfile.TemporaryFile() as kept:
+        kept.write(json.dumps(head, ensure_ascii=False).encode())
+        for part in preview.parts:
+            names = FIELDS[part.kind]
+            for row in part.rows:
+                kept.write(b"\n" + json.dumps([row.sheet_row, row.section, row.ordinal, [unit.pk for unit in row.lead],
+                                               [unit.pk for unit in row.support],
+                                               [_value(row.values[name]) for name in names]],
+                                              ensure_ascii=False).encode())
+        kept.seek(0)
+        record.parsed_file.save(f"{record.original_name.rsplit('.', 1)[0]}.json", File(kept), save=False)
     return True
 
 
@@ -223,22 +229,29 @@ def _read_kept(record):
         units = usable_units(plan).in_bulk()
         existing_sections = {fold(s.title): s for s in plan.sections.all()}
         parts = []
+        # Products, timelines, dates and unit lists repeat from row to row: each is kept once, shared by the rows
+        # (nothing changes them in place), so a hundred thousand rows take tens of MB less.
+        shared = {}
         for part in head["parts"]:
             names = FIELDS[part["kind"]]
             rows = []
             for _index in range(part["rows"]):
                 sheet_row, section, ordinal, lead, support, values = json.loads(stored.readline())
-                values = dict(zip(names, values))
+                values = dict(zip(names, (values[0], *(shared.setdefault((type(value), value), value)
+                                                       for value in values[1:]))))
                 for name in _DATES.intersection(values):
                     if values[name] is not None:
-                        values[name] = datetime.date.fromisoformat(values[name])
+                        values[name] = shared.setdefault(("date", values[name]),
+                                                         datetime.date.fromisoformat(values[name]))
                 for name in _DECIMALS.intersection(values):
                     if values[name] is not None:
                         values[name] = decimal.Decimal(values[name])
                 if not all(pk in units for pk in lead + support):
                     return None
+                lead = shared.setdefault(("units", *lead), [units[pk] for pk in lead])
+                support = shared.setdefault(("units", *support), [units[pk] for pk in support])
                 rows.append(PreviewRow(sheet_row=sheet_row, section=section, ordinal=ordinal, values=values,
-                                       lead=[units[pk] for pk in lead], support=[units[pk] for pk in support]))
+                                       lead=lead, support=support, unknown_lead=_NONE, unknown_support=_NONE))
             sections = [SectionPreview(number, title, existing_sections.get(fold(title)))
                         for number, title in part["sections"]]
             parts.append(match_rows(plan, Preview(kind=part["kind"], sheet=part["sheet"],
