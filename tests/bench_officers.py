@@ -240,7 +240,9 @@ class Officer:
 
     async def sign_in(self, arrival):
         await asyncio.sleep(arrival)  # officers arrive over the first seconds, not all in the same millisecond
-        _, _, html = await self.request("sign-in page", "GET", "/accounts/login/")
+        status, _, html = await self.request("sign-in page", "GET", "/accounts/login/")
+        if status != 200:  # no CSRF cookie to sign in with: the caller may try again
+            return False
         status, _, _ = await self.request("sign-in", "POST", "/accounts/login/", {
             "username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": _csrf(html)})
         self.signed_in = status == 302
