@@ -25,7 +25,7 @@ E2E_BROKER_URL ?= redis://127.0.0.1:6379/14
 # from WhiteNoise. The end-to-end tests start this same command (`make serve`).
 SERVE = $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-.PHONY: run serve setup system-packages test bench bench-load bench-phone migrate demo clean lint
+.PHONY: run serve setup system-packages test bench bench-load bench-import bench-phone migrate demo clean lint
 
 run: setup migrate demo
 	@echo
@@ -74,9 +74,21 @@ bench: setup
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	  $(BIN)/python -m tests.bench_jobs
 
-# 50 officers for 60 s on gunicorn (3 workers, as docker-compose.yml) over 127.0.0.1: p95, errors, saves, CPU.
+# The officers' load on this checkout beside another git ref (COMPARE=<ref> or BASE=<ref>, default main), each on
+# gunicorn (3 workers, as docker-compose.yml) over 127.0.0.1, interleaved, medians of 3 runs: p95, requests a second,
+# errors, saves stored, server CPU a request, the load generator's CPU share, at 50, 100 and 200 officers.
+# BENCH_SECONDS (20), BENCH_LEVELS (50,100,200), BENCH_RUNS (3); about 15 minutes. The single-version load alone:
+# `python -m tests.bench_officers load`.
+# The servers get CELERY_BROKER_URL as production does (a version with a Redis cache uses it, keyed by database).
 bench-load: setup
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m tests.bench_officers load
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	  $(BIN)/python -m tests.bench_load --base $(or $(COMPARE),$(BASE),main)
+
+# 100,000 appendix rows through HTTP (gunicorn and a Celery worker): seconds, each process's peak memory, the tuned
+# stock import beside it. BENCH_IMPORT_ROWS to change the size.
+bench-import: setup
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	  $(BIN)/python -m tests.bench_import_http $${BENCH_IMPORT_ROWS:-100000}
 
 # A paced walk of the plain progress update on a 390x844 phone (Playwright): taps, swipes, seconds.
 bench-phone: setup

@@ -129,19 +129,23 @@ class ReferenceSampler:
 # gunicorn, as the compose file runs it, on this machine's loopback.
 
 class Server:
-    def __init__(self, database_url, workers=GUNICORN_WORKERS):
+    """`root`: the checkout whose code it runs (tests/bench_load.py runs another git ref's beside this one's)."""
+
+    def __init__(self, database_url, workers=GUNICORN_WORKERS, root=ROOT, **environment):
         with socket.socket() as probe:
             probe.bind((HOST, 0))
             self.port = probe.getsockname()[1]
         self.static_root = tempfile.mkdtemp(prefix="bench-static-")
         self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench-only-" + "x" * 50,
                     "ALLOWED_HOSTS": HOST, "SECURE_SSL_REDIRECT": "false", "STATIC_ROOT": self.static_root,
-                    "LOG_LEVEL": "WARNING", "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
-        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env,
+                    "LOG_LEVEL": "WARNING", "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+                    **environment}
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=root, env=self.env,
                        check=True)
+        # --timeout 30 as docker-compose.yml's web service.
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{HOST}:{self.port}",
-             "--workers", str(workers), "--log-level", "warning"], cwd=ROOT, env=self.env)
+             "--workers", str(workers), "--timeout", "30", "--log-level", "warning"], cwd=root, env=self.env)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -166,6 +170,18 @@ class Server:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             user, system = user + int(fields[11]), system + int(fields[12])  # utime, stime
         return user / ticks, system / ticks
+
+    def cpu_by_worker(self):
+        """CPU seconds (utime+stime) of each worker by pid: a worker gunicorn replaces mid-run is not lost."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        figures = {}
+        for pid in self.workers():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            figures[pid] = (int(fields[11]) + int(fields[12])) / ticks
+        return figures
 
     def cpu_seconds(self):
         return sum(self.cpu_times())
@@ -224,7 +240,9 @@ class Officer:
 
     async def sign_in(self, arrival):
         await asyncio.sleep(arrival)  # officers arrive over the first seconds, not all in the same millisecond
-        _, _, html = await self.request("sign-in page", "GET", "/accounts/login/")
+        status, _, html = await self.request("sign-in page", "GET", "/accounts/login/")
+        if status != 200:  # no CSRF cookie to sign in with: the caller may try again
+            return False
         status, _, _ = await self.request("sign-in", "POST", "/accounts/login/", {
             "username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": _csrf(html)})
         self.signed_in = status == 302
@@ -233,8 +251,7 @@ class Officer:
     async def work(self, deadline, counts):
         while time.monotonic() < deadline and len(self.log) < MAX_REQUESTS:
             status, _, html = await self.request("my work", "GET", "/tasks/my-work/")
-            rows = [(int(pk), int(value)) for pk, value in
-                    re.findall(r'id="work-task-(\d+)".*?<progress value="(\d+)"', html, re.S)]
+            rows = work_rows(html)
             rows = [(pk, value) for pk, value in rows if value < 100 and f"/tasks/{pk}/report/" in html]
             if status != 200 or not rows:
                 counts["nothing to do"] += 1
@@ -242,7 +259,7 @@ class Officer:
             pk, _ = self.rng.choice(rows)
             await self.think()
             _, _, task_html = await self.request("task page", "GET", f"/tasks/{pk}/")
-            plan = re.search(r'<p class="crumbs"><a href="(/plans/[^"]+/)"', task_html)
+            plan = PLAN_LINK.search(task_html)
             await self.think()
             status, _, form = await self.request("report form", "GET", f"/tasks/{pk}/report/")
             if status != 200:
@@ -252,8 +269,8 @@ class Officer:
             figure = min(99, max(current + 5, int(expected or 0)))
             await self.think()
             status, headers, _ = await self.request("save", "POST", f"/tasks/{pk}/report/", {
-                "csrfmiddlewaretoken": _csrf(form), "version": re.search(r'name="version" value="(\d+)"', form).group(1),
-                "period": re.search(r'name="period" value="([\d-]+)"', form).group(1), "progress": figure,
+                "csrfmiddlewaretoken": _csrf(form), "version": _field(form, "version"),
+                "period": _field(form, "period"), "progress": figure,
                 "achievements": "Đã triển khai theo kế hoạch", "difficulties": "Thiếu kinh phí",
                 "proposals": "Bố trí kinh phí"})
             counts["accepted" if status == 302 else f"refused {status}"] += 1
@@ -263,9 +280,26 @@ class Officer:
                 await self.think()
 
 
+# What the officers read from the pages, whatever order a template writes the attributes in.
+WORK_ROW = re.compile(r'id="work-task-(\d+)".*?<progress\b[^>]*?\bvalue="(\d+)"', re.S)
+PLAN_LINK = re.compile(r'class="crumbs"[^>]*>\s*<a\b[^>]*?\bhref="(/plans/[^"]+/)"')
+
+
+def work_rows(html):
+    return [(int(pk), int(value)) for pk, value in WORK_ROW.findall(html)]
+
+
+def _field(html, name):
+    """The value of the form's input named `name`, or "" when the form has none."""
+    for tag in re.findall(rf'<input\b[^>]*\bname="{re.escape(name)}"[^>]*>', html):
+        found = re.search(r'\bvalue="([^"]*)"', tag)
+        if found:
+            return unescape(found.group(1))
+    return ""
+
+
 def _csrf(html):
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-    return unescape(found.group(1)) if found else ""
+    return _field(html, "csrfmiddlewaretoken")
 
 
 def _p(values, share):
@@ -351,7 +385,7 @@ async def _cpu_by_page(server, officer):
     _, _, html = await person.request("my work", "GET", "/tasks/my-work/")
     pk = re.search(r'id="work-task-(\d+)"', html).group(1)
     _, _, task_html = await person.request("task page", "GET", f"/tasks/{pk}/")
-    plan = re.search(r'<p class="crumbs"><a href="(/plans/[^"]+/)"', task_html).group(1)
+    plan = PLAN_LINK.search(task_html).group(1)
     pages = [("sign-in page", "/accounts/login/"), ("my work", "/tasks/my-work/"), ("task page", f"/tasks/{pk}/"),
              ("report form", f"/tasks/{pk}/report/"), ("plan page", plan)]
     figures = {}
@@ -368,8 +402,8 @@ async def _cpu_by_page(server, officer):
         _, _, form = await person.request("report form", "GET", f"/tasks/{pk}/report/")
         cpu_form = server.cpu_seconds()
         status, _, _ = await person.request("save", "POST", f"/tasks/{pk}/report/", {
-            "csrfmiddlewaretoken": _csrf(form), "version": re.search(r'name="version" value="(\d+)"', form).group(1),
-            "period": re.search(r'name="period" value="([\d-]+)"', form).group(1), "progress": index % 99 + 1,
+            "csrfmiddlewaretoken": _csrf(form), "version": _field(form, "version"),
+            "period": _field(form, "period"), "progress": index % 99 + 1,
             "achievements": "Đã triển khai theo kế hoạch", "difficulties": "Thiếu kinh phí",
             "proposals": "Bố trí kinh phí"})
         saved["save"] += server.cpu_seconds() - cpu_form

@@ -232,6 +232,20 @@ def appendix_preview(*, plan, sheets, kind=None, unit_mapping=None):
 def table_preview(plan, table, title, units, existing_sections):
     kind = table.kind
     sections = [SectionPreview(s.number, s.title, existing_sections.get(fold(s.title))) for s in table.sections]
+    rows = []
+    items, table.items = table.items, []
+    for index in range(len(items)):
+        item, items[index] = items[index], None  # each source row is released once previewed
+        rows.append(_preview_row(item, kind, plan, units))
+    return match_rows(plan, Preview(kind=kind, sheet=title, header_row=table.header_row, sections=sections,
+                                    rows=rows, errors=list(table.errors)))
+
+
+def match_rows(plan, preview):
+    """Match each row of `preview` with the plan's item of its section and ordinal, as the plan is now: new, changed
+    or unchanged, or in error when it would overwrite an unrelated item. The confirm of a large import matches the
+    rows its preview job kept again, without reading and previewing the upload again."""
+    kind, sections = preview.kind, preview.sections
     model = item_model(kind)
     existing = {(item.section_id, normal_ordinal(item.ordinal)): item for item in model.objects.filter(plan=plan)}
     owner = f"{model._meta.model_name}_id"
@@ -240,13 +254,9 @@ def table_preview(plan, table, title, units, existing_sections):
         for item_id, unit_id in relation.objects.filter(**{f"{model._meta.model_name}__plan": plan}).values_list(owner, "unit_id"):
             ids.setdefault(item_id, set()).add(unit_id)
     text_field = FIELDS[kind][0]
-    rows = []
-    errors = list(table.errors)
-    items, table.items = table.items, []
-    for index in range(len(items)):
-        item, items[index] = items[index], None  # each source row is released once previewed
-        row = _preview_row(item, kind, plan, units)
-        section = sections[item.section] if item.section is not None else None
+    errors = list(preview.errors)
+    for row in preview.rows:
+        section = sections[row.section] if row.section is not None else None
         section_id = section.existing.id if section and section.existing else None
         match = existing.get((section_id, row.ordinal)) if (section is None or section.existing) else None
         if not row.errors and match is not None:
@@ -261,11 +271,11 @@ def table_preview(plan, table, title, units, existing_sections):
                 row.state = "error"
                 row.errors.append(_("Dòng %(row)s có STT %(ordinal)s trùng với mục đã có “%(existing)s” nhưng nội dung "
                                     "khác hẳn: kiểm tra lại STT, hệ thống không ghi đè.") % {
-                    "row": item.sheet_row, "ordinal": row.ordinal, "existing": getattr(match, text_field)[:80]})
+                    "row": row.sheet_row, "ordinal": row.ordinal, "existing": getattr(match, text_field)[:80]})
         errors.extend((row.sheet_row, message) for message in row.errors)
-        rows.append(row)
     errors.sort()
-    return Preview(kind=kind, sheet=title, header_row=table.header_row, sections=sections, rows=rows, errors=errors)
+    preview.errors = errors
+    return preview
 
 
 def _unrelated(old, new):

@@ -8,15 +8,18 @@ update, beats a heartbeat while it runs and writes its progress on a connection 
 own, outside the import's transaction, so the page sees it move. A job whose heartbeat
 stops (its worker was killed) is marked failed by the sweep, with a retry button.
 """
-import dataclasses
+import datetime
+import decimal
+import hashlib
 import io
 import json
 import logging
+import tempfile
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,9 +28,10 @@ from django.utils.translation import gettext_lazy
 
 from config import jobs
 
-from ..models import AppendixImport
-from ..text import upload_display_name
-from .preview import appendix_preview, item_model
+from ..models import AppendixImport, UnitAlias
+from ..text import fold, upload_display_name
+from .preview import (FIELDS, Preview, PreviewRow, SectionPreview, WorkbookPreview, appendix_preview, item_model,
+                      match_rows, usable_units)
 from .readers import Sheet, check_upload, inflated_size, read_sheets
 from .table import INDICATORS, AppendixError
 from .write import REFUSED, UndoRefused, appendix_import, appendix_undo, reported_since
@@ -125,25 +129,129 @@ def _start(record, job, user_id=None):
     record.refresh_from_db()
 
 
-def _load(record, *, keep=False):
-    """The upload's sheets and their preview against the plan as it now is. `keep` stores the sheets as read,
-    for the confirm to preview them again without reading the workbook again (half of a large preview's time)."""
+def _load(record):
+    """The upload's sheets and their preview against the plan as it now is."""
     sheets = _sheets(record)
-    if keep and not record.parsed_file:
-        # Before the preview, which consumes the rows it reads.
-        record.parsed_file.save(f"{record.original_name.rsplit('.', 1)[0]}.json",
-                                ContentFile(json.dumps([dataclasses.asdict(sheet) for sheet in sheets],
-                                                       ensure_ascii=False).encode()), save=False)
     return sheets, appendix_preview(plan=record.plan, sheets=sheets, kind=record.kind or None,
                                     unit_mapping=record.unit_mapping)
 
 
 def _sheets(record):
-    if record.parsed_file:
+    if record.parsed_file and record.parsed_file.storage.exists(record.parsed_file.name):
+        # Sheets kept by a preview job of an earlier version (before its rows were kept): still read.
         with record.parsed_file.open("rb") as stored:
-            return [Sheet(**sheet) for sheet in json.load(stored)]
+            if stored.read(1) == b"[":
+                stored.seek(0)
+                return [Sheet(**sheet) for sheet in json.load(stored)]
     with record.file.open("rb") as stored:
         return read_sheets(stored.read(), record.original_name)
+
+
+# The preview kept for the confirm: a line a row, written by the preview job, read back by the confirm job so a
+# large upload is read and previewed once. The rows are matched again against the plan as it is at the confirm
+# (`match_rows`: items may have been added or changed since); they are read and previewed again only when what
+# their reading depended on changed: the upload, the plan's year, the units it may name and their aliases, the
+# choices made for unknown names.
+
+KEPT_FORMAT = "appendix-rows-1"
+_DATES = {"starts_on", "ends_on", "deadline"}
+_DECIMALS = {"target_value", "target_value_upper"}
+_NONE = ()  # no unknown unit names: one empty tuple for every kept row
+
+
+def _reading_state(record):
+    """A digest of the upload and of everything the reading of its rows depended on besides it."""
+    digest = hashlib.sha256()
+    with record.file.open("rb") as stored:
+        for chunk in iter(lambda: stored.read(1 << 20), b""):
+            digest.update(chunk)
+    plan = record.plan
+    units = usable_units(plan)
+    state = [digest.hexdigest(), plan.area_id, plan.issued_year, record.kind, record.unit_mapping,
+             sorted(units.values_list("pk", "name", "area_id")),
+             sorted(UnitAlias.objects.filter(unit__in=units).values_list("unit_id", "alias"))]
+    return hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()
+
+
+def _value(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value) if isinstance(value, decimal.Decimal) else value
+
+
+def _keep_rows(record, preview):
+    """Store a clean preview's rows on the record for the confirm; False when they name units not created yet
+    (the confirm then reads and previews the upload again)."""
+    if any(unit.pk is None for row in preview.rows for unit in row.lead + row.support):
+        return False
+    head = {"format": KEPT_FORMAT, "reading": _reading_state(record), "skipped": preview.skipped,
+            "parts": [{"kind": part.kind, "sheet": part.sheet, "header_row": part.header_row, "rows": len(part.rows),
+                       "sections": [[s.number, s.title] for s in part.sections]} for part in preview.parts]}
+    # Written a line at a time to a temporary file: a hundred thousand rows never sit in memory twice.
+    with tempfile.TemporaryFile() as kept:
+        kept.write(json.dumps(head, ensure_ascii=False).encode())
+        for part in preview.parts:
+            names = FIELDS[part.kind]
+            for row in part.rows:
+                kept.write(b"\n" + json.dumps([row.sheet_row, row.section, row.ordinal, [unit.pk for unit in row.lead],
+                                               [unit.pk for unit in row.support],
+                                               [_value(row.values[name]) for name in names]],
+                                              ensure_ascii=False).encode())
+        kept.seek(0)
+        record.parsed_file.save(f"{record.original_name.rsplit('.', 1)[0]}.json", File(kept), save=False)
+    return True
+
+
+def _kept_preview(record):
+    """The preview job's rows matched again against the plan as it is now, or None when none were kept or their
+    reading no longer holds."""
+    if not record.parsed_file:
+        return None
+    try:
+        return _read_kept(record)
+    except (OSError, ValueError, TypeError, KeyError):  # missing or damaged: read the upload again
+        logger.warning("kept rows of appendix import %s not usable", record.pk, exc_info=True)
+        return None
+
+
+def _read_kept(record):
+    with record.parsed_file.open("rb") as stored:
+        head = json.loads(stored.readline() or b"null")
+        if not isinstance(head, dict) or head.get("format") != KEPT_FORMAT or head["reading"] != _reading_state(record):
+            return None
+        plan = record.plan
+        units = usable_units(plan).in_bulk()
+        existing_sections = {fold(s.title): s for s in plan.sections.all()}
+        parts = []
+        # Products, timelines, dates and unit lists repeat from row to row: each is kept once, shared by the rows
+        # (nothing changes them in place), so a hundred thousand rows take tens of MB less.
+        shared = {}
+        for part in head["parts"]:
+            names = FIELDS[part["kind"]]
+            rows = []
+            for _index in range(part["rows"]):
+                sheet_row, section, ordinal, lead, support, values = json.loads(stored.readline())
+                values = dict(zip(names, (values[0], *(shared.setdefault((type(value), value), value)
+                                                       for value in values[1:]))))
+                for name in _DATES.intersection(values):
+                    if values[name] is not None:
+                        values[name] = shared.setdefault(("date", values[name]),
+                                                         datetime.date.fromisoformat(values[name]))
+                for name in _DECIMALS.intersection(values):
+                    if values[name] is not None:
+                        values[name] = decimal.Decimal(values[name])
+                if not all(pk in units for pk in lead + support):
+                    return None
+                lead = shared.setdefault(("units", *lead), [units[pk] for pk in lead])
+                support = shared.setdefault(("units", *support), [units[pk] for pk in support])
+                rows.append(PreviewRow(sheet_row=sheet_row, section=section, ordinal=ordinal, values=values,
+                                       lead=lead, support=support, unknown_lead=_NONE, unknown_support=_NONE))
+            sections = [SectionPreview(number, title, existing_sections.get(fold(title)))
+                        for number, title in part["sections"]]
+            parts.append(match_rows(plan, Preview(kind=part["kind"], sheet=part["sheet"],
+                                                  header_row=part["header_row"], sections=sections, rows=rows,
+                                                  errors=[])))
+    return WorkbookPreview(parts=parts, skipped=[tuple(skipped) for skipped in head["skipped"]])
 
 
 def _fail(record_or_id, message, *, drop_file):
@@ -165,12 +273,16 @@ def import_preview_run(import_id, token, *, background=True):
     progress = Progress(import_id, side_connection=background)
     try:
         progress.write(5)
-        _sheets, preview = _load(record, keep=background)
+        _sheets, preview = _load(record)
         progress.write(60)
         summary = preview_summary(preview)
         errors_name = ""
         if background and (preview.errors or preview.unknown_units):
             errors_name = _store_errors_workbook(record, summary)
+        if record.parsed_file:  # a previous preview's, now stale
+            record.parsed_file.delete(save=False)
+        if background and preview.can_import and not _keep_rows(record, preview):
+            record.parsed_file.delete(save=False)
     except (ValidationError, AppendixError) as error:
         _fail(record, " ".join(_messages(error)), drop_file=True)
         return None
@@ -271,7 +383,7 @@ def import_apply_run(import_id, token, *, background=True):
     journal = {}
     try:
         progress.write(1)
-        _sheets, preview = _load(record)
+        preview = _kept_preview(record) or _load(record)[1]
         if not preview.can_import:
             raise ValidationError(_("Tệp còn lỗi hoặc đơn vị chưa xác định; không có gì được ghi."))
         counts = appendix_import(plan=record.plan, preview=preview, user=user, unit_mapping=record.unit_mapping,
