@@ -169,4 +169,6 @@ def heartbeat(queryset):
         yield
     finally:
         stop.set()
-        thread.join(timeout=every)
+        # A beat already under way is let finish (bounded, should the database hang), so no beat lands after
+        # the job has ended.
+        thread.join(timeout=max(every, 10))
