@@ -94,7 +94,8 @@ class DatabaseCopy:
             cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
             if cursor.fetchone()[0]:
                 cursor.execute("SET LOCAL session_replication_role = replica")
-            cursor.execute(";".join(f"DELETE FROM {quote(name)}" for name in self._names(connection)))
+            # Table names from the database's own catalogue, quoted.
+            cursor.execute(";".join(f"DELETE FROM {quote(name)}" for name in self._names(connection)))  # noqa: S608
             for name, data in self.tables:
                 if data_rows(data):
                     cursor.cursor.copy_expert(f"COPY {quote(name)} FROM STDIN (FORMAT binary)", io.BytesIO(data))

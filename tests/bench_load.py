@@ -130,8 +130,9 @@ class Version:
 async def _sign_in(version, usernames):
     """Officers not yet signed in sign in, a few at a time (each costs the password hashing Django sets)."""
     waiting = [name for name in usernames if name not in version.people]
-    people = [Officer(version.server.port, name, [], random.Random(0)) for name in waiting]
-    for attempt in range(3):
+    # Seeded pseudo-random pacing and choices (the same for both versions), not secrets.
+    people = [Officer(version.server.port, name, [], random.Random(0)) for name in waiting]  # noqa: S311
+    for _attempt in range(3):
         await asyncio.gather(*(person.sign_in(5 * index / max(len(people), 1)) for index, person in enumerate(people)))
         for person in people:
             if person.signed_in:
@@ -146,7 +147,7 @@ async def _work(version, usernames, seed):
     log, counts = [], Counter()
     people = [version.people[name] for name in usernames]
     for index, person in enumerate(people):
-        person.log, person.rng = log, random.Random(seed * 1000 + index)  # the same choices for both versions
+        person.log, person.rng = log, random.Random(seed * 1000 + index)  # noqa: S311 - the same choices for both versions
     started = time.monotonic()
     await asyncio.gather(*(person.work(started + SECONDS, counts) for person in people))
     return log, counts, time.monotonic() - started
@@ -203,7 +204,7 @@ def report(level, versions):
         this, base = medians[0][key], medians[1][key]
         change = f"{100 * (this - base) / base:+.0f}%" if key in ("p95", "rate", "server_cpu") and base else ""
         print(f"  {title:<40}{shape.format(this):>22}{shape.format(base):>22}{change:>10}")
-    for label, figures in zip((version.label for version in versions), medians):
+    for label, figures in zip((version.label for version in versions), medians, strict=True):
         checks = []
         if level in P95_GOAL_MS:
             checks.append(f"p95 ≤ {P95_GOAL_MS[level]} ms: {'met' if figures['p95'] <= P95_GOAL_MS[level] else 'NOT met'}")

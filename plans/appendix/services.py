@@ -232,7 +232,7 @@ def _read_kept(record):
             for _index in range(part["rows"]):
                 sheet_row, section, ordinal, lead, support, values = json.loads(stored.readline())
                 values = dict(zip(names, (values[0], *(shared.setdefault((type(value), value), value)
-                                                       for value in values[1:]))))
+                                                       for value in values[1:])), strict=True))
                 for name in _DATES.intersection(values):
                     if values[name] is not None:
                         values[name] = shared.setdefault(("date", values[name]),

@@ -27,7 +27,7 @@ def previewed(settings, media_root):
 def _confirm(record, user):
     record.status = AppendixImport.Status.IMPORTING
     record.save(update_fields=["status"])
-    services.enqueue(record, services.APPLY_JOB, user.pk)  # sent on commit, which this test never reaches
+    services._job_send(record, services.APPLY_JOB, user.pk)  # sent on commit, which this test never reaches
     record.refresh_from_db()
     services.import_apply_run(record.pk, record.run_token)
     record.refresh_from_db()
