@@ -26,9 +26,9 @@ def evidence_inspect_all(uploads):
         raise ValidationError(_("Mỗi lần cập nhật chỉ được đính kèm tối đa %(n)s tệp.") % {"n": settings.EVIDENCE_FILES_PER_UPDATE})
     inspected = []
     for upload, description in uploads:
-        if not (description or "").strip():
-            raise ValidationError(_("Hãy ghi tệp “%(name)s” là minh chứng cho nội dung gì.") % {"name": upload.name})
-        inspected.append((inspect_upload(upload), description.strip()[:500]))
+        file = inspect_upload(upload)
+        # Left empty, the description is the file's name: a missing description never refuses a save.
+        inspected.append((file, ((description or "").strip() or file.original_name)[:500]))
     return inspected
 
 

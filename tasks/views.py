@@ -17,6 +17,9 @@ from plans.history_rows import history_page
 from plans.models import ItemStatus, Plan
 from plans.writes import StaleVersion
 
+from evidence.forms import EVIDENCE_SLOT_NUMBERS
+from evidence.pending import pending_uploads_clear, pending_uploads_keep
+
 from .forms import CommentForm, ProgressReportForm
 from .models import Task
 from .rows import work_rows_shown
@@ -85,8 +88,14 @@ def task_report_view(request, pk):
         raise PermissionDenied(_("Chỉ cán bộ của cơ quan chủ trì mới được cập nhật tiến độ nhiệm vụ này."))
     status = 200
     if request.method == "POST":
-        form = ProgressReportForm(request.POST, request.FILES)
-        if form.is_valid():
+        # Chosen files are stored at once, so a refused save never asks for them again.
+        posted, attached, upload_errors = pending_uploads_keep(
+            data=request.POST, files=request.FILES, user=request.user, item=task, slots=EVIDENCE_SLOT_NUMBERS)
+        form = ProgressReportForm(posted, attached=attached)
+        valid = form.is_valid()
+        for field, error in upload_errors.items():
+            form.add_error(field, error)
+        if valid and not upload_errors:
             data = form.cleaned_data
             try:
                 task_progress_report(
@@ -98,6 +107,7 @@ def task_report_view(request, pk):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
+                pending_uploads_clear(user=request.user, item=task)
                 saved = _("Đã lưu tiến độ %(progress)s%% cho nhiệm vụ %(ordinal)s.") % {
                     "progress": data["progress"], "ordinal": task.ordinal}
                 if request.htmx:  # the confirmation shows in the refreshed row, not on the next page
@@ -121,7 +131,7 @@ def _stale_form(current, submitted):
     data = submitted.data.copy()
     data["version"] = current.version
     data["progress"] = current.progress
-    form = ProgressReportForm(data)
+    form = ProgressReportForm(data, attached=submitted.attached)
     form.is_valid()
     latest = current.history.select_related("history_user").first()
     who = latest.history_user.display_name if latest and latest.history_user else "?"
