@@ -18,6 +18,7 @@ from plans.models import ItemStatus, Plan
 from plans.writes import StaleVersion
 
 from evidence.forms import EVIDENCE_SLOT_NUMBERS
+from evidence.models import Evidence
 from evidence.pending import pending_uploads_clear, pending_uploads_keep
 
 from .forms import CommentForm, ProgressReportForm
@@ -119,12 +120,21 @@ def task_report_view(request, pk):
     else:
         form = ProgressReportForm(initial={"version": task.version, "period": timezone.localdate().replace(day=1),
                                            "progress": task.progress})
+    # A resubmission after a rejection: the reviewer's note heads the form, the last report's text is kept.
+    form.rejection = _latest_rejection(task)
+    if form.rejection and not form.is_bound:
+        form.initial["achievements"] = (
+            task.updates.order_by("-created_at", "-id").values_list("achievements", flat=True).first() or "")
     if request.htmx and request.method == "POST":
         return _work_row_response(request, task.pk, form=form, status=status)
     context = {"task": task, "form": form, "expected": task_expected_progress(task, timezone.localdate()),
                "inline": bool(request.htmx)}
     template = "tasks/inc/report_form.html" if request.htmx else "tasks/task_report.html"
     return render(request, template, context, status=status)
+
+def _latest_rejection(task):
+    latest = task.evidence.order_by("-uploaded_at", "-id").first()
+    return latest if latest and latest.status == Evidence.Status.REJECTED else None
 
 def _stale_form(current, submitted):
     """The submitted text kept, the figures and version replaced by the newer ones, and why."""
