@@ -98,16 +98,20 @@ def task_report_view(request, pk):
             form.add_error(field, error)
         if valid and not upload_errors:
             data = form.cleaned_data
+            uploads = form.uploads()
             try:
                 task_progress_report(
                     task_id=task.pk, user=request.user, version=data["version"], progress=data["progress"],
                     period=data["period"], achievements=data["achievements"], difficulties=data["difficulties"],
-                    proposals=data["proposals"], reason=data["reason"], uploads=form.uploads())
+                    proposals=data["proposals"], reason=data["reason"], uploads=uploads)
             except StaleVersion as stale:
                 task, form, status = stale.current, _stale_form(stale.current, form), 409
             except ValidationError as error:
+                if hasattr(error, "error_dict") and "uploads" in error.error_dict:  # said beside the first file
+                    error.error_dict["file_1"] = error.error_dict.pop("uploads")
                 add_service_errors(form, error)
             else:
+                _close(uploads)
                 pending_uploads_clear(user=request.user, item=task)
                 saved = _("Đã lưu tiến độ %(progress)s%% cho nhiệm vụ %(ordinal)s.") % {
                     "progress": data["progress"], "ordinal": task.ordinal}
@@ -115,6 +119,7 @@ def task_report_view(request, pk):
                     return _work_row_response(request, task.pk, saved=saved)
                 messages.success(request, saved)
                 return redirect(task.get_absolute_url())
+            _close(uploads)
         if form.errors and status == 200:
             status = 400
     else:
@@ -131,6 +136,10 @@ def task_report_view(request, pk):
                "inline": bool(request.htmx)}
     template = "tasks/inc/report_form.html" if request.htmx else "tasks/task_report.html"
     return render(request, template, context, status=status)
+
+def _close(uploads):
+    for file, _description in uploads:
+        file.close()
 
 def _latest_rejection(task):
     latest = task.evidence.order_by("-uploaded_at", "-id").first()

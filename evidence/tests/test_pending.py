@@ -81,3 +81,11 @@ def test_a_kept_file_can_be_removed(client, users):
     response = _post(client, task, pending_1=kept.pk, remove_1="on", progress=40)
     assert response.status_code == 302
     assert not PendingUpload.objects.exists() and not Evidence.objects.exists()
+
+
+def test_complete_without_a_file_says_so_beside_the_file(client, users):
+    task = _task()
+    client.force_login(users["phulam-officer"])
+    refused = _post(client, task).content.decode()
+    slot = refused[refused.index('class="evidence-slot invalid"'):]
+    assert "phải kèm tệp minh chứng" in slot[:slot.index("</fieldset>")]
