@@ -94,3 +94,34 @@ class Evidence(models.Model):
     @property
     def is_previewable(self):
         return self.kind in {self.Kind.PDF, self.Kind.JPEG, self.Kind.PNG}
+
+
+def pending_upload_path(instance, filename):
+    return f"evidence/pending/{uuid.uuid4().hex}"
+
+
+class PendingUpload(models.Model):
+    """A chosen evidence file kept while its form is refused, so the officer never picks it again.
+
+    It becomes evidence only when the same user saves the same item; unclaimed ones are deleted
+    by the next successful save of any item (after PENDING_UPLOAD_KEPT).
+    """
+
+    task = models.ForeignKey("tasks.Task", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey("indicators.Indicator", null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="+")
+    file = models.FileField(upload_to=pending_upload_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(task__isnull=False, indicator__isnull=True) | Q(task__isnull=True, indicator__isnull=False),
+                name="pending_upload_for_one_item",
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name

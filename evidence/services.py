@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from people.services import notify
@@ -26,9 +27,9 @@ def evidence_inspect_all(uploads):
         raise ValidationError(_("Mỗi lần cập nhật chỉ được đính kèm tối đa %(n)s tệp.") % {"n": settings.EVIDENCE_FILES_PER_UPDATE})
     inspected = []
     for upload, description in uploads:
-        if not (description or "").strip():
-            raise ValidationError(_("Hãy ghi tệp “%(name)s” là minh chứng cho nội dung gì.") % {"name": upload.name})
-        inspected.append((inspect_upload(upload), description.strip()[:500]))
+        file = inspect_upload(upload)
+        # Left empty, the description is the file's name: a missing description never refuses a save.
+        inspected.append((file, ((description or "").strip() or file.original_name)[:500]))
     return inspected
 
 
@@ -119,7 +120,9 @@ def evidence_review(*, evidence_id, reviewer, accept, reason="", note=""):
     if accept:
         message = _("Minh chứng “%(name)s” đã được chấp nhận: %(item)s")
     else:
-        message = _("Minh chứng “%(name)s” bị trả lại (%(reason)s): %(item)s")
+        # The reviewer's note is what the officer acts on: it travels in the notification itself.
+        message = _("Minh chứng “%(name)s” bị trả lại (%(reason)s): %(note)s — %(item)s")
     notify(recipients=list(officers), url=item.get_absolute_url(), message=message % {
-        "name": evidence.original_name[:80], "item": str(item)[:200], "reason": evidence.get_rejection_reason_display()})
+        "name": evidence.original_name[:60], "item": str(item)[:120], "reason": evidence.get_rejection_reason_display(),
+        "note": Truncator(evidence.review_note).chars(200)})
     return evidence

@@ -31,9 +31,9 @@ class ProgressReportForm(EvidenceSlotsMixin, forms.Form):
     reason = forms.CharField(label=_("Lý do (nếu điều chỉnh giảm tiến độ hoặc sửa kỳ đã khóa)"), required=False,
                              max_length=REPORT_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, attached=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.add_evidence_fields()
+        self.add_evidence_fields(attached)
 
 
 class CommentForm(forms.Form):

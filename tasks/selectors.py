@@ -25,6 +25,14 @@ def latest_evidence_status(model):
     )
 
 
+def latest_evidence_note(model):
+    """The reviewer's note on the item's latest evidence (a row shows it when that evidence was rejected)."""
+    return Subquery(
+        Evidence.objects.filter(**{model._meta.model_name: OuterRef("pk")})
+        .order_by("-uploaded_at", "-id").values("review_note")[:1]
+    )
+
+
 def plan_sections(user, plan_slug):
     """The sections of a plan the user may see, for a filter; none for a plan outside their scope."""
     if not plan_slug:
@@ -172,7 +180,9 @@ def work_rows_hydrate(rows):
             continue
         # Only what a row shows (tasks/inc/work_rows.html): its plan and open warnings; the row already
         # knows whether the user's unit leads it, so the units are not loaded.
-        items = model.objects.filter(pk__in=ids).select_related("plan__area").prefetch_related(open_warnings())
+        # The rejection note rides on the same query: My work's query count is pinned.
+        items = (model.objects.filter(pk__in=ids).select_related("plan__area").prefetch_related(open_warnings())
+                 .annotate(evidence_note=latest_evidence_note(model)))
         found = {item.pk: item for item in items}
         for row in rows:
             if row.kind == kind:

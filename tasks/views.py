@@ -17,6 +17,10 @@ from plans.history_rows import history_page
 from plans.models import ItemStatus, Plan
 from plans.writes import StaleVersion
 
+from evidence.forms import EVIDENCE_SLOT_NUMBERS
+from evidence.models import Evidence
+from evidence.pending import pending_uploads_clear, pending_uploads_keep
+
 from .forms import CommentForm, ProgressReportForm
 from .models import Task
 from .rows import work_rows_shown
@@ -85,30 +89,47 @@ def task_report_view(request, pk):
         raise PermissionDenied(_("Chỉ cán bộ của cơ quan chủ trì mới được cập nhật tiến độ nhiệm vụ này."))
     status = 200
     if request.method == "POST":
-        form = ProgressReportForm(request.POST, request.FILES)
-        if form.is_valid():
+        # Chosen files are stored at once, so a refused save never asks for them again.
+        posted, attached, upload_errors = pending_uploads_keep(
+            data=request.POST, files=request.FILES, user=request.user, item=task, slots=EVIDENCE_SLOT_NUMBERS)
+        form = ProgressReportForm(posted, attached=attached)
+        valid = form.is_valid()
+        for field, error in upload_errors.items():
+            form.add_error(field, error)
+        if valid and not upload_errors:
             data = form.cleaned_data
+            uploads = form.uploads()
             try:
                 task_progress_report(
                     task_id=task.pk, user=request.user, version=data["version"], progress=data["progress"],
                     period=data["period"], achievements=data["achievements"], difficulties=data["difficulties"],
-                    proposals=data["proposals"], reason=data["reason"], uploads=form.uploads())
+                    proposals=data["proposals"], reason=data["reason"], uploads=uploads)
             except StaleVersion as stale:
                 task, form, status = stale.current, _stale_form(stale.current, form), 409
             except ValidationError as error:
+                if hasattr(error, "error_dict") and "uploads" in error.error_dict:  # said beside the first file
+                    error.error_dict["file_1"] = error.error_dict.pop("uploads")
                 add_service_errors(form, error)
             else:
+                _close(uploads)
+                pending_uploads_clear(user=request.user, item=task)
                 saved = _("Đã lưu tiến độ %(progress)s%% cho nhiệm vụ %(ordinal)s.") % {
                     "progress": data["progress"], "ordinal": task.ordinal}
                 if request.htmx:  # the confirmation shows in the refreshed row, not on the next page
                     return _work_row_response(request, task.pk, saved=saved)
                 messages.success(request, saved)
                 return redirect(task.get_absolute_url())
+            _close(uploads)
         if form.errors and status == 200:
             status = 400
     else:
         form = ProgressReportForm(initial={"version": task.version, "period": timezone.localdate().replace(day=1),
                                            "progress": task.progress})
+    # A resubmission after a rejection: the reviewer's note heads the form, the last report's text is kept.
+    form.rejection = _latest_rejection(task)
+    if form.rejection and not form.is_bound:
+        form.initial["achievements"] = (
+            task.updates.order_by("-created_at", "-id").values_list("achievements", flat=True).first() or "")
     if request.htmx and request.method == "POST":
         return _work_row_response(request, task.pk, form=form, status=status)
     context = {"task": task, "form": form, "expected": task_expected_progress(task, timezone.localdate()),
@@ -116,12 +137,20 @@ def task_report_view(request, pk):
     template = "tasks/inc/report_form.html" if request.htmx else "tasks/task_report.html"
     return render(request, template, context, status=status)
 
+def _close(uploads):
+    for file, _description in uploads:
+        file.close()
+
+def _latest_rejection(task):
+    latest = task.evidence.order_by("-uploaded_at", "-id").first()
+    return latest if latest and latest.status == Evidence.Status.REJECTED else None
+
 def _stale_form(current, submitted):
     """The submitted text kept, the figures and version replaced by the newer ones, and why."""
     data = submitted.data.copy()
     data["version"] = current.version
     data["progress"] = current.progress
-    form = ProgressReportForm(data)
+    form = ProgressReportForm(data, attached=submitted.attached)
     form.is_valid()
     latest = current.history.select_related("history_user").first()
     who = latest.history_user.display_name if latest and latest.history_user else "?"

@@ -50,6 +50,11 @@ def test_officer_and_reviewer_take_evidence_from_submission_to_acceptance(demo, 
     officer.goto(f"{live_server.url}/tasks/my-work/")
     row = officer.locator("tbody.work-item", has_text="Xây dựng Đề án thí điểm")
     assert row.locator(".mark").count() == 0  # warnings come from the job, which has not run yet
+    assert "Quyết định chưa có chữ ký, đóng dấu" in row.locator(".rejection-note").inner_text()  # on the card
+    officer.goto(f"{live_server.url}/tasks/{task.pk}/report/")
+    assert "Quyết định chưa có chữ ký, đóng dấu" in officer.locator(".report-form .rejection-note").inner_text()
+    assert officer.locator("textarea[name=achievements]").input_value() == "Đề án đã được phê duyệt"
+    officer.goto(f"{live_server.url}/tasks/my-work/")
     assert officer.locator("#unread-count").inner_text() == "1"
 
     # An admin starts the warning job from the interface; a real Celery worker runs it.
@@ -72,6 +77,7 @@ def test_officer_and_reviewer_take_evidence_from_submission_to_acceptance(demo, 
     reviewer.goto(f"{live_server.url}/evidence/review/")
     item = reviewer.locator("article.evidence", has_text="quyet-dinh-da-ky.pdf")
     assert "Quyết định chưa có chữ ký, đóng dấu" in item.locator(".earlier").inner_text()
+    assert "Nộp bản đã ký" in item.locator(".review-context").inner_text()  # the officer's report beside the file
     item.locator("iframe.preview").wait_for()
     item.locator("label", has_text="Chấp nhận").click()
     expect(item.get_by_role("radio", name="Chấp nhận", exact=True)).to_be_checked()

@@ -71,6 +71,9 @@
       });
     }
     refresh();
+    // A refused save: bring the first field that says why into view (on a phone it is often screens below).
+    var invalid = form.querySelector(".invalid, .error");
+    if (invalid && invalid.scrollIntoView) { invalid.scrollIntoView({block: "center"}); return; }
     // Opened inside a row of "My work": bring the whole form into view, so saving needs no swipe.
     if (holder && form.scrollIntoView) form.scrollIntoView({block: "start"});
   }
