@@ -1,6 +1,7 @@
 """History records shaped as rows a person reads (plans/inc/history_row.html, item_change.html): when, who, what,
 and each changed field with its value before and after. The records are read by plans/history.py."""
 from collections import defaultdict
+from itertools import pairwise
 
 from django.core.paginator import Paginator
 from django.utils.translation import pgettext_lazy
@@ -39,7 +40,7 @@ def _rows(instance, records, limit):
     names = _m2m_names(m2m_fields, m2m_values, records[:limit + 1])
     compared = [(name, instance._meta.get_field(name)) for name in compared_fields(history_model)]
     rows = []
-    for newer, older in zip(records, records[1:] + [None], strict=True):
+    for newer, older in pairwise([*records, None]):  # each record with the one before it, the first with none
         if len(rows) == limit:
             break
         changes = []
