@@ -63,8 +63,9 @@ def reviewed_work(demo, django_user_model):
 
 def _rows(conn, table):
     with conn.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {table} ORDER BY 1")  # noqa: S608 - names from _meta, values as parameters
-        return cursor.fetchall()
+        cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - names from _meta, values as parameters
+        # Sorted whole: the first column is not unique in every table (a history table's first is the item's id).
+        return sorted(cursor.fetchall(), key=repr)
 
 
 def _restore(source, database, media):
