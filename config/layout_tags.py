@@ -1,5 +1,4 @@
-"""Links of the base layout, reversed once per process, and how pages name a person (a builtin template
-library: see TEMPLATES).
+"""Links of the base layout, reversed once per process (a builtin template library: see TEMPLATES).
 
 The header links a dozen pages and five static files on every page; reversing them each time cost about a
 fifth of the layout's time. URLs and hashed static names only change with a new deploy, which starts new
@@ -26,11 +25,3 @@ def page_url(name):
 def file_url(path):
     """`{% static path %}`."""
     return static(path)
-
-
-@register.filter
-def person_name(user):
-    """A person as pages name them (`plans.document.person_name`): their full name, else their user name."""
-    from plans.document import person_name  # models: not importable while the engine loads its builtins
-
-    return person_name(user)

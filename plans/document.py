@@ -30,11 +30,6 @@ def reverse_for_ids(name):
     return lambda pk: base.replace(str(_PK), str(pk))
 
 
-def person_name(user):
-    """`User.display_name`, kept here for the row builders that import it."""
-    return user.display_name
-
-
 def minute_text(moment):
     """`{{ moment|date:"d/m/Y H:i" }}` (local time) without the template filter's cost; "" for None."""
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""

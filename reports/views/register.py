@@ -282,10 +282,10 @@ def rule_list_view(request):
         rules = register.reporting_rules_of(area)
         blocks.append({
             "area": area, "without_rules": not rules,
-            "rules": [(rule, ReportingRuleForm(instance=rule, prefix=f"rule{rule.pk}", units=_recipient_units(area)))
+            "rules": [(rule, ReportingRuleForm(instance=rule, prefix=f"rule{rule.pk}", units=area_units(area)))
                       for rule in rules if rule.is_active],
             "removed": [rule for rule in rules if not rule.is_active],
-            "add_form": ReportingRuleAddForm(prefix=f"add{area.pk}", area=area, units=_recipient_units(area)),
+            "add_form": ReportingRuleAddForm(prefix=f"add{area.pk}", area=area, units=area_units(area)),
             "number_form": NextNumberForm(prefix=f"area{area.pk}", initial={"next_number": last.get(area.id, 0) + 1})})
     return render(request, "reports/rule_list.html", {"blocks": blocks, "year": year})
 
@@ -329,7 +329,7 @@ def rule_add_view(request, area_id):
     area = get_object_or_404(Area.objects.select_related("parent"), pk=area_id)
     if not can_edit_reporting_rules(request.user, area):
         raise Http404
-    form = ReportingRuleAddForm(request.POST, prefix=f"add{area.pk}", area=area, units=_recipient_units(area))
+    form = ReportingRuleAddForm(request.POST, prefix=f"add{area.pk}", area=area, units=area_units(area))
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect("reports:rule_list")
@@ -361,16 +361,12 @@ def _editable_rule(request, pk):
     return rule
 
 
-def _recipient_units(area):
-    return area_units(area)
-
-
 @login_required
 @require_POST
 def rule_edit_view(request, pk):
     rule = _editable_rule(request, pk)
     form = ReportingRuleForm(request.POST, instance=rule, prefix=f"rule{pk}",
-                             units=_recipient_units(rule.area))
+                             units=area_units(rule.area))
     if form.is_valid():
         try:
             register.reporting_rule_update(rule_id=pk, user=request.user, data={
