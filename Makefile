@@ -25,7 +25,7 @@ E2E_BROKER_URL ?= redis://127.0.0.1:6379/14
 # from WhiteNoise. The end-to-end tests start this same command (`make serve`).
 SERVE = $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-.PHONY: run serve setup system-packages test bench bench-load bench-import bench-phone migrate demo clean lint
+.PHONY: run serve setup system-packages test bench bench-load bench-import bench-phone bench-cascade migrate demo clean lint
 
 run: setup migrate demo
 	@echo
@@ -93,6 +93,11 @@ bench-import: setup
 # A paced walk of the plain progress update on a 390x844 phone (Playwright): taps, swipes, seconds.
 bench-phone: setup
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m tests.bench_officers phone
+
+# Cascade suggestions against the labelled set (tests/data/cascade_truth.json): precision and recall, the previous
+# matcher beside the current one. Pure Python on the seed fixtures, no database.
+bench-cascade: setup
+	$(BIN)/python -m tests.bench_cascade
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .secret_key
