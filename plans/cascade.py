@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
@@ -24,18 +25,28 @@ def _kind(item):
 
 
 def link_choices(item):
-    """The items of the plan the item's plan implements, of the same kind, in document order."""
+    """The items of the plan the item's plan implements, of the same kind, in document order; each with
+    `taken`: another item of this item's plan carries it out already."""
+    model = _kind(item)
     higher = item.plan.implements_plan_id
     if higher is None:
-        return _kind(item).objects.none()
-    return _kind(item).objects.filter(plan_id=higher).select_related("section").order_by("position")
+        return model.objects.none()
+    siblings = model.objects.filter(plan_id=item.plan_id, **{LINK_FIELD[model]: OuterRef("pk")}).exclude(pk=item.pk)
+    return (model.objects.filter(plan_id=higher).select_related("section").order_by("position")
+            .annotate(taken=Exists(siblings)))
 
 
 def link_suggestions(item, choices=None, *, limit=3):
-    """[(score, higher item)] most alike the item's text, best first, leaving out the one already linked."""
+    """[(score, higher item)] most alike the item's text, best first, leaving out the one already linked.
+
+    Commune plans carry out their province's items one to one: a higher item another item of the plan
+    carries out already comes after those no item does (`plans.similarity`).
+    """
     choices = list(link_choices(item) if choices is None else choices)
     linked = getattr(item, f"{LINK_FIELD[_kind(item)]}_id")
-    return suggest(item.title, [(choice, choice.title) for choice in choices if choice.pk != linked], limit=limit)
+    candidates = [(choice, choice.title) for choice in choices if choice.pk != linked]
+    return suggest(item.title, candidates, limit=limit,
+                   taken={choice for choice, _title in candidates if getattr(choice, "taken", False)})
 
 
 @transaction.atomic

@@ -7,15 +7,18 @@ input. Three sets, each matched against plan 182's tasks as a commune plan would
 - retyped: 35 of those items as another office would type them (abbreviations, no diacritics, other word order,
   summaries), and the same 11 paragraphs;
 - all: both together.
+Matchers: "previous" (difflib), "current" (what the item page shows first), "folded" (the current one comparing
+without diacritics only), "one-to-one" (a whole plan matched at once, `plans.similarity.assign`).
 The target (precision >= 0.9, recall >= 0.8) holds for "seed" and "retyped" each: on "all" the near-verbatim
 seed items would hide a matcher that misses retyped ones.
 A suggestion is right when it is the item the truth names; any suggestion for a paragraph that carries out no
 task is wrong. Precision = right / suggested, recall = right / items with a truth link. "must-not shown" counts
 the pairs of `must_not_match` among the suggestions shown (up to 3 an item).
 
-    .venv/bin/python -m tests.bench_cascade     (make bench-cascade; no database needed)
+    .venv/bin/python -m tests.bench_cascade [--sweep]    (make bench-cascade; no database needed)
 """
 import json
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,15 +91,33 @@ def previous_rank(texts, higher):
     return ranked
 
 
-def current_rank(texts, higher):
+def current_rank(texts, higher, threshold=None):
     """What the item page shows now: `plans.similarity.suggest` for each item on its own."""
-    from plans.similarity import suggest
+    from plans.similarity import SUGGESTION_THRESHOLD, suggest
 
     candidates = list(higher.items())
-    return [[(score, key) for score, key in suggest(text, candidates)] for text in texts]
+    threshold = SUGGESTION_THRESHOLD if threshold is None else threshold
+    return [[(score, key) for score, key in suggest(text, candidates, threshold=threshold)] for text in texts]
 
 
-MATCHERS = {"previous": previous_rank, "current": current_rank}
+def folded_rank(texts, higher):
+    """The current matcher comparing folded spellings only (no diacritics on either side)."""
+    from plans.similarity import CandidateIndex
+
+    keys, index = list(higher), CandidateIndex(list(higher.values()), written=False)
+    return [[(score, keys[position]) for score, position in index.rank(text)] for text in texts]
+
+
+def one_to_one_rank(texts, higher):
+    """The whole lower plan matched at once (`plans.similarity.assign`): a higher item goes to one lower item."""
+    from plans.similarity import CandidateIndex, assign
+
+    keys = list(higher)
+    matched = assign(texts, CandidateIndex(list(higher.values())))
+    return [[(pair[0], keys[pair[1]])] if pair else [] for pair in matched]
+
+
+MATCHERS = {"previous": previous_rank, "current": current_rank, "folded": folded_rank, "one-to-one": one_to_one_rank}
 
 
 def _target(set_name, figures):
@@ -112,9 +133,25 @@ def main():
           f"{'precision':>9} {'recall':>6} {'must-not shown':>14} {'seconds':>8}  target")
     for name, rank in MATCHERS.items():
         for set_name, items in sets.items():
+            if name == "one-to-one" and set_name == "all":
+                continue  # a plan is matched one to one: "all" holds each item twice (as in the seed and retyped)
             f = evaluate(rank, higher, items, must_not)
             print(f"{name:<10} {set_name:<8} {len(items):>5} {f.linked:>6} {f.suggested:>9} {f.right:>5} "
                   f"{f.precision:>9.2f} {f.recall:>6.2f} {f.must_not_shown:>14} {f.seconds:>8.3f}  {_target(set_name, f)}")
+    if "--sweep" in sys.argv:
+        sweep(higher, sets, must_not)
+
+
+def sweep(higher, sets, must_not):
+    """The current matcher's figures at other thresholds: where the chosen one sits."""
+    print("threshold sweep (current matcher, first suggestion): seed P/R, retyped P/R")
+    for step in range(20, 52, 2):
+        threshold = step / 100
+        row = []
+        for set_name in ("seed", "retyped"):
+            f = evaluate(lambda texts, h, t=threshold: current_rank(texts, h, t), higher, sets[set_name], must_not)
+            row.append(f"{f.precision:.2f}/{f.recall:.2f}")
+        print(f"  {threshold:.2f}  " + "  ".join(row))
 
 
 if __name__ == "__main__":
