@@ -89,40 +89,50 @@ def words(text):
     return _WORD.findall(fold(text))
 
 
-def folded_words(text):
+@lru_cache(maxsize=50_000)
+def _fold_word(word):
+    return fold(word)
+
+
+def _kept(text):
+    """[(syllable as written, folded)] of the text, lower case, the dates, cited resolutions and stock phrases
+    left out."""
+    written = _TOKEN.findall(unicodedata.normalize("NFC", clean_cell(text)).lower())
+    folded = [_fold_word(word) for word in written]
+    joined, starts, at = " ".join(folded), [], 0
+    for word in folded:
+        starts.append(at)
+        at += len(word) + 1
+    dropped = set()
+    for pattern in (_CITATION, _STOP_PHRASE):
+        for match in pattern.finditer(joined):
+            dropped.update(n for n, start in enumerate(starts) if match.start() <= start < match.end())
+    return [(word, folded[n]) for n, word in enumerate(written) if n not in dropped]
+
+
+def folded_words(text, kept=None):
     """The text's content syllables, folded: abbreviations spelt out, synonyms unified, stock words dropped."""
-    text = _CITATION.sub(" ", " ".join(words(text)))
+    text = " ".join(folded for _word, folded in (_kept(text) if kept is None else kept))
     text = _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], text)
     text = _SYNONYM.sub(lambda m: SYNONYMS[m.group(1)], text)
-    text = _STOP_PHRASE.sub(" ", text)
-    return [word for word in text.split() if word not in STOP_WORDS]
-
-
-_CITED = frozenset("ngay thang nam nghi quyet bo chinh tri phu nq tw cp".split())
+    return [word for word in _WORD.findall(text) if word not in STOP_WORDS]
 
 
 def has_diacritics(text):
     return any(ord(ch) > 127 and ch.isalpha() for ch in text)
 
 
-@lru_cache(maxsize=20_000)
-def _dropped(word):
-    folded = fold(word)
-    return folded in STOP_WORDS or folded in _CITED
-
-
-def written_words(text):
-    """The text's syllables as written (lower case, NFC), those whose folded form is a stock word dropped."""
-    text = unicodedata.normalize("NFC", clean_cell(text)).lower()
-    return [word for word in _TOKEN.findall(text) if not _dropped(word)]
+def written_words(text, kept=None):
+    """The text's syllables as written (lower case, NFC), without the stock words."""
+    return [word for word, folded in (_kept(text) if kept is None else kept) if folded not in STOP_WORDS]
 
 
 def terms(text, *, written=True):
     """Counter of the text's terms: folded syllables and pairs ("f:"), and, for a text with diacritics (unless
     `written` is off), the syllables and pairs as written ("w:")."""
-    found = Counter()
-    for prefix, sequence in (("f:", folded_words(text)),
-                             ("w:", written_words(text) if written and has_diacritics(text) else [])):
+    found, kept = Counter(), _kept(text)
+    for prefix, sequence in (("f:", folded_words(text, kept)),
+                             ("w:", written_words(text, kept) if written and has_diacritics(text) else [])):
         found.update(prefix + word for word in sequence)
         found.update(f"{prefix}{a} {b}" for a, b in zip(sequence, sequence[1:], strict=False))
     return found

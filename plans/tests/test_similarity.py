@@ -28,6 +28,14 @@ def test_stock_words_dates_and_the_cited_resolutions_carry_no_weight():
     assert folded_words("Kế hoạch số 45/KH-UBND") == "ke hoach so 45 ke hoach uy ban nhan dan".split()
 
 
+def test_only_whole_stock_phrases_and_citations_are_dropped_in_either_spelling():
+    found = terms("Ứng dụng trí tuệ nhân tạo trong hệ thống chính trị, bộ máy, cán bộ; triển khai Nghị quyết số "
+                  "57-NQ/TW ngày 22/12/2024 của Bộ Chính trị")
+    assert {"w:trí", "w:trị", "w:bộ", "f:tri", "f:tri tue", "f:can bo"} <= set(found)
+    assert not {"w:triển", "f:trien", "w:57", "f:57", "w:ngày", "f:2024"} & set(found)
+    assert found["f:chinh"] == 1  # "hệ thống chính trị" kept, "Bộ Chính trị" of the citation dropped
+
+
 def test_diacritics_keep_apart_words_that_fold_alike_when_both_texts_carry_them():
     so, province_department = terms("Nền tảng số"), terms("Nền tảng sở")
     assert {t for t in so if t.startswith("f:")} == {t for t in province_department if t.startswith("f:")}
