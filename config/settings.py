@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "evidence",
     "reports",
     "backups",
+    "central",
 ]
 
 MIDDLEWARE = [
