@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "evidence",
     "reports",
     "backups",
+    "central",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -258,6 +260,8 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     },
 }
+# The public pages (/cong-khai/) are cached whole for this long: the same for every visitor, never personal.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
 CELERY_TIMEZONE = TIME_ZONE
 # Drafting and rendering a report: Celery's soft limit stops it cleanly, the hard one kills it.
 REPORT_JOB_SOFT_TIME_LIMIT = env_int("REPORT_JOB_SOFT_TIME_LIMIT", 240)

@@ -163,11 +163,12 @@ class IndicatorForm(ItemForm):
 
 
 class TaskForm(ItemForm):
-    own_fields = ("title", "details", "product", "timeline_text")
+    own_fields = ("title", "details", "product", "timeline_text", "centrally_assigned")
 
     class Meta:
         model = Task
-        fields = ["section", "ordinal", "title", "details", "product", "timeline_text", "lead_units", "support_units"]
+        fields = ["section", "ordinal", "title", "details", "product", "timeline_text", "centrally_assigned",
+                  "lead_units", "support_units"]
         widgets = {"title": forms.Textarea(attrs={"rows": 3}), "details": forms.Textarea(attrs={"rows": 3}),
                    "product": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"timeline_text": _("Ghi như văn bản: Năm 2026, Giai đoạn 2026-2027, Hàng năm, Thường xuyên.")}

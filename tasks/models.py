@@ -34,6 +34,8 @@ class Task(PlanItem):
         on_delete=models.SET_NULL, related_name="tasks_in_charge",
     )
     authority = models.CharField(_("thẩm quyền phê duyệt"), max_length=255, blank=True)
+    # Seed 001 I.5: every task the centre assigns is followed on the central monitoring system.
+    centrally_assigned = models.BooleanField(_("nhiệm vụ Trung ương giao"), default=False)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     carries_out = models.ForeignKey(
         "self", verbose_name=_("thực hiện nhiệm vụ cấp trên"), null=True, blank=True,
