@@ -17,6 +17,9 @@ class User(AbstractUser):
         REVIEWER = "reviewer", _("Thẩm định (Phòng VH-XH)")
         LEADER = "leader", _("Lãnh đạo")
         ADMIN = "admin", _("Quản trị")
+        # The Fatherland Front (seed 004 gives it a supervising duty) and the Party committee's inspection
+        # commission (08-QC/TW): they read an area's plans, progress, evidence and reports, and change nothing.
+        SUPERVISOR = "supervisor", _("Giám sát (chỉ xem)")
 
     role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices, default=Role.OFFICER)
     units = models.ManyToManyField("plans.Unit", verbose_name=_("đơn vị"), blank=True, related_name="members")
@@ -52,6 +55,11 @@ class User(AbstractUser):
     @property
     def display_name(self):
         return display_name(self.first_name, self.last_name, self.username)
+
+    @property
+    def is_read_only(self):
+        """A supervisor reads what the area reads and writes nothing, whatever units they belong to."""
+        return not self.is_superuser and self.role == self.Role.SUPERVISOR
 
     @property
     def is_portal_admin(self):

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from plans.models import Unit
+from plans.models import Area, Unit
 
 DEMO_PASSWORD = "demo-2026"  # noqa: S105 - demo only: printed by load_demo, never used in production
 
@@ -23,6 +23,9 @@ for slug, prefix, commune in [("phu-lam", "phulam", "Phú Lâm"), ("dai-phuoc", 
         (f"{prefix}-admin", "admin", slug, f"Lãnh đạo UBND xã {commune}", f"Quản trị xã {commune}"),
         (f"{prefix}-economic", "officer", slug, "Phòng Kinh tế", f"Cán bộ Phòng Kinh tế xã {commune}"),
     ]
+# The Front supervises (seed 004): it reads Phú Lâm's plans, progress, evidence and reports and changes nothing.
+FRONT = "Ủy ban MTTQ Việt Nam xã"
+DEMO_USERS.append(("phulam-supervisor", "supervisor", "phu-lam", FRONT, "Giám sát viên Ủy ban MTTQ xã Phú Lâm"))
 
 
 ADMIN_GROUP = "Quản trị kế hoạch"
@@ -43,7 +46,10 @@ def demo_users_ensure():
     admins = admin_group_ensure()
     users = []
     for username, role, area_slug, unit_name, full_name in DEMO_USERS:
-        unit = Unit.objects.get(area__slug=area_slug, name=unit_name)
+        if unit_name == FRONT:  # the seeds name the Front as a duty, not as a lead or support unit of an item
+            unit = Unit.objects.get_or_create(area=Area.objects.get(slug=area_slug), name=unit_name)[0]
+        else:
+            unit = Unit.objects.get(area__slug=area_slug, name=unit_name)
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(username=username)

@@ -36,10 +36,12 @@ def can_report(user, item):
 
 
 def can_comment(user, item):
-    """Support units comment on what they support; whoever may report may comment too."""
+    """Support units comment on what they support; whoever may report may comment too. A supervisor's unit (the
+    Front supports many tasks) does not make them a commenter: supervisors change nothing."""
     if can_report(user, item):
         return True
-    return user.is_authenticated and bool(_unit_ids(item.support_units) & user.unit_ids)
+    return (user.is_authenticated and not user.is_read_only
+            and bool(_unit_ids(item.support_units) & user.unit_ids))
 
 
 def can_review(user, item):
@@ -77,6 +79,8 @@ def can_receive_report(user, report):
         return False
     if user.is_superuser:
         return True
+    if user.is_read_only:
+        return False
     if report.recipient_unit_id and report.recipient_unit_id in user.unit_ids:
         return True
     return user.role in (user.Role.LEADER, user.Role.ADMIN) and report.area.parent_id in user.area_ids
@@ -88,6 +92,8 @@ def can_answer_difficulty(user, difficulty):
         return False
     if user.is_superuser:
         return True
+    if user.is_read_only:
+        return False
     area = difficulty.area
     if user.role == user.Role.LEADER and (area.id in user.area_ids or area.parent_id in user.area_ids):
         return True
