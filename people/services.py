@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from plans.models import Area, Unit
+from plans.writes import unit_slug
 
 DEMO_PASSWORD = "demo-2026"  # noqa: S105 - demo only: printed by load_demo, never used in production
 
@@ -47,7 +48,9 @@ def demo_users_ensure():
     users = []
     for username, role, area_slug, unit_name, full_name in DEMO_USERS:
         if unit_name == FRONT:  # the seeds name the Front as a duty, not as a lead or support unit of an item
-            unit = Unit.objects.get_or_create(area=Area.objects.get(slug=area_slug), name=unit_name)[0]
+            area = Area.objects.get(slug=area_slug)
+            unit = Unit.objects.get_or_create(area=area, name=unit_name,
+                                              defaults={"slug": unit_slug(area, unit_name)})[0]
         else:
             unit = Unit.objects.get(area__slug=area_slug, name=unit_name)
         user = User.objects.filter(username=username).first()

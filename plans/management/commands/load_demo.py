@@ -13,10 +13,14 @@ from plans.demo.assignments import DEMO_PEOPLE
 from plans.demo.load import demo_assignments_apply, demo_people_ensure, demo_year_load, demo_year_loaded
 from plans.demo.measures import demo_figures
 from plans.seeding import SeedError, organisation_load, plan_load
+from tasks.models import Task
 
 SEED_DIR = Path(settings.BASE_DIR) / "fixtures" / "seed"
 # Province plans first: commune plans name the plan they carry out.
 PLAN_ORDER = ["dong-nai-182", "phu-lam-11nq", "phu-lam-55kh", "dai-phuoc-2026", "dan-tien-71nq"]
+# The province plan carries out the Government's programme (Resolution 11/NQ-CP amending 71/NQ-CP): its tasks are
+# tasks the centre assigns, which seed 001 (I.5) has followed on the central monitoring system.
+CENTRALLY_ASSIGNED_PLANS = ["dong-nai-182"]
 
 
 class Command(BaseCommand):
@@ -66,6 +70,9 @@ class Command(BaseCommand):
                 plan = plan_load(data)
                 self.stdout.write(f"  {plan.reference:<14} {plan.issuer}: " + _("%(indicators)s chỉ tiêu, %(tasks)s nhiệm vụ") % {
                     "indicators": plan.indicators.count(), "tasks": plan.tasks.count()})
+            # As loaded, in the records that created them too: nothing to show as a later change.
+            for manager in (Task.objects, Task.history):
+                manager.filter(plan__slug__in=CENTRALLY_ASSIGNED_PLANS).update(centrally_assigned=True)
         except SeedError as error:
             raise CommandError(str(error)) from error
 
