@@ -182,3 +182,19 @@ def test_the_warnings_page_shows_the_kind_its_month_and_filters_by_it(client, us
     assert '<option value="not_updated" selected>Chưa cập nhật</option>' in html
     assert "từ tháng 10/2026" in html
     assert page.paginator.count <= 50 and tasks["continuous_silent"].get_absolute_url() in html
+
+
+@pytest.mark.django_db
+def test_my_work_shows_all_year_work_as_updated_monthly_and_annual_work_due_at_the_year_s_end(
+        client, users, without_year):
+    tasks = _items(users["phulam-officer"])
+    client.force_login(users["phulam-officer"])
+    rows = {row.pk: row for row in client.get("/tasks/my-work/?plan=phu-lam-55kh").context["page"].paginator.object_list}
+    today = timezone.localdate()
+    assert rows[tasks["annual_never"].pk].deadline == D(today.year, 12, 31)
+    assert rows[tasks["continuous_silent"].pk].deadline is None
+    assert rows[tasks["no_end_updated_later"].pk].deadline is None and rows[tasks["one_off"].pk].deadline
+    html = client.get("/tasks/my-work/?plan=phu-lam-55kh&q=continuous_silent").content.decode()
+    assert "Cập nhật hằng tháng" in html and "Chưa có lộ trình" not in html
+    detail = client.get(tasks["no_end_updated_later"].get_absolute_url()).content.decode()
+    assert "Cập nhật hằng tháng" in detail
