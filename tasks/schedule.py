@@ -52,13 +52,13 @@ def task_expected_progress(task, today):
     return expected_progress(timeline_kind=task.timeline_kind, starts_on=task.starts_on, ends_on=task.ends_on, today=today)
 
 
-def period_end(*, timeline_kind, ends_on, today):
+def period_end(*, timeline_kind, starts_on, ends_on, today):
     """The end of the item's current period, the deadline pages show: a one-off item's end, the end of this
-    year for annual work (or of its last year, once past), none for continuous work."""
+    year for annual work (of its first year before it starts, of its last once past), none for continuous work."""
     if timeline_kind == TimelineKind.CONTINUOUS:
         return None
     if timeline_kind == TimelineKind.ANNUAL:
-        year_end = datetime.date(today.year, 12, 31)
+        year_end = datetime.date(max(today.year, starts_on.year if starts_on else today.year), 12, 31)
         return min(year_end, ends_on) if ends_on else year_end
     return ends_on
 

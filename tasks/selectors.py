@@ -137,7 +137,7 @@ def my_task_rows(user, *, today, role="", plan="", section="", status="", query=
     for pk_, is_lead, progress, item_status, kind, starts_on, ends_on, last_update, evidence in values:
         expected = expected_progress(timeline_kind=kind, starts_on=starts_on, ends_on=ends_on, today=today)
         completed = item_status == ItemStatus.COMPLETED
-        deadline = period_end(timeline_kind=kind, ends_on=ends_on, today=today)  # annual work: this year's end
+        deadline = period_end(timeline_kind=kind, starts_on=starts_on, ends_on=ends_on, today=today)  # annual work: this year's end
         rows.append(WorkRow(
             pk=pk_, kind="task", is_lead=is_lead, may_report=is_lead and reporter, progress=progress, expected=expected, deadline=deadline,
             days_left=(deadline - today).days if deadline else None,

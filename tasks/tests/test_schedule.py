@@ -66,17 +66,18 @@ def test_one_off_work_past_its_end_and_annual_work_past_its_last_year_are_overdu
     assert not is_overdue(timeline_kind=TimelineKind.CONTINUOUS, ends_on=D(2025, 12, 31), completed=False, today=today)
 
 
-@pytest.mark.parametrize("kind, ends_on, today, end", [
-    (TimelineKind.ONE_OFF, D(2027, 6, 30), D(2026, 5, 1), D(2027, 6, 30)),
-    (TimelineKind.ONE_OFF, None, D(2026, 5, 1), None),
-    (TimelineKind.ANNUAL, D(2030, 12, 31), D(2026, 5, 1), D(2026, 12, 31)),   # this year's end
-    (TimelineKind.ANNUAL, D(2026, 6, 30), D(2026, 5, 1), D(2026, 6, 30)),     # its last year ends earlier
-    (TimelineKind.ANNUAL, D(2025, 12, 31), D(2026, 5, 1), D(2025, 12, 31)),   # past: overdue since
-    (TimelineKind.ANNUAL, None, D(2026, 5, 1), D(2026, 12, 31)),
-    (TimelineKind.CONTINUOUS, D(2026, 12, 31), D(2026, 5, 1), None),
+@pytest.mark.parametrize("kind, starts_on, ends_on, today, end", [
+    (TimelineKind.ONE_OFF, D(2026, 1, 1), D(2027, 6, 30), D(2026, 5, 1), D(2027, 6, 30)),
+    (TimelineKind.ONE_OFF, None, None, D(2026, 5, 1), None),
+    (TimelineKind.ANNUAL, D(2026, 1, 1), D(2030, 12, 31), D(2026, 5, 1), D(2026, 12, 31)),   # this year's end
+    (TimelineKind.ANNUAL, D(2028, 1, 1), D(2030, 12, 31), D(2026, 5, 1), D(2028, 12, 31)),   # its first year's
+    (TimelineKind.ANNUAL, D(2026, 1, 1), D(2026, 6, 30), D(2026, 5, 1), D(2026, 6, 30)),     # its last ends earlier
+    (TimelineKind.ANNUAL, D(2025, 1, 1), D(2025, 12, 31), D(2026, 5, 1), D(2025, 12, 31)),   # past: overdue since
+    (TimelineKind.ANNUAL, None, None, D(2026, 5, 1), D(2026, 12, 31)),
+    (TimelineKind.CONTINUOUS, D(2026, 1, 1), D(2026, 12, 31), D(2026, 5, 1), None),
 ])
-def test_the_deadline_shown_is_the_end_of_the_current_period(kind, ends_on, today, end):
-    assert period_end(timeline_kind=kind, ends_on=ends_on, today=today) == end
+def test_the_deadline_shown_is_the_end_of_the_current_period(kind, starts_on, ends_on, today, end):
+    assert period_end(timeline_kind=kind, starts_on=starts_on, ends_on=ends_on, today=today) == end
 
 
 SCHEDULE_CASES = [
