@@ -12,6 +12,7 @@ from plans.access import can_report
 from plans.models import ItemStatus
 from plans.writes import REASON_MAX, item_lock, month_start, text_lengths_check
 from reports.register import period_lock_check
+from reports.services import not_updated_warnings_close
 
 from .models import Indicator, IndicatorReport
 from .targets import target_is_met
@@ -48,6 +49,7 @@ def indicator_value_report(*, indicator_id, user, version, period, value=None, q
             description=description.strip(), is_met=is_met,
         )
         evidence_store(item=indicator, user=user, inspected=inspected, stored_paths=stored, indicator_report=report)
+        not_updated_warnings_close(item=indicator, period=report.period, today=today)
         indicator.current_value = value
         indicator.current_period = report.period
         indicator.is_met = is_met

@@ -26,6 +26,9 @@ class Warning(models.Model):  # noqa: A001 - the glossary's word (Cảnh báo)
         # From the report register: a report owed upward whose deadline is near, or has passed.
         REPORT_DUE = "report_due", _("Sắp đến hạn báo cáo")
         REPORT_LATE = "report_late", _("Quá hạn báo cáo")
+        # Work without an end (annual, continuous, no end date) not updated in a month whose update day passed;
+        # `period` is the first such month.
+        NOT_UPDATED = "not_updated", _("Chưa cập nhật")
 
     kind = models.CharField(_("loại cảnh báo"), max_length=32, choices=Kind.choices)
     task = models.ForeignKey("tasks.Task", null=True, blank=True, on_delete=models.CASCADE, related_name="warnings")

@@ -19,7 +19,7 @@ from config.numbers import percent
 from plans.models import Area, ItemStatus, Plan
 from plans.selectors import clears_share_by
 from tasks.models import ProgressUpdate, Task, TimelineKind
-from tasks.schedule import expected_progress_sql
+from tasks.schedule import expected_progress_sql, overdue_sql
 from tasks.selectors import BEHIND_SHARE, EARLIEST_WARNING_SHARE, is_behind
 
 from .models import Warning
@@ -184,7 +184,7 @@ def item_figures(*, tasks, indicators, key, as_of, window=None):
         awaiting_review=Count("id", filter=Q(state=ItemStatus.AWAITING_REVIEW)),
         progress_avg=Avg("done", filter=Q(schedule__isnull=False)), expected_avg=Avg("schedule"),
         average_progress=Avg("done"),
-        tasks_overdue=Count("id", filter=not_done & Q(timeline_kind=TimelineKind.ONE_OFF, ends_on__lt=as_of)),
+        tasks_overdue=Count("id", filter=not_done & overdue_sql(as_of)),
         behind=Count("id", filter=not_done & Q(schedule__gte=EARLIEST_WARNING_SHARE,
                                                done__lt=BEHIND_SHARE * F("schedule"))),
         **due,
@@ -498,7 +498,7 @@ def area_items(area, *, today, status="", overdue=False, behind=False, unit=None
     else:
         items = Task.objects.filter(plan__in=plans).annotate(expected=expected_progress_sql(today))
         if overdue:
-            items = items.filter(timeline_kind=TimelineKind.ONE_OFF, ends_on__lt=today).exclude(status=COMPLETED)
+            items = items.filter(overdue_sql(today)).exclude(status=COMPLETED)
         if behind:
             items = items.exclude(status=COMPLETED).filter(expected__gte=EARLIEST_WARNING_SHARE,
                                                            progress__lt=BEHIND_SHARE * F("expected"))
@@ -538,7 +538,7 @@ def followed_down_rollups(plan, communes, *, today):
         carries_out__plan=plan).values("carries_out").annotate(
             communes=Count("plan__area", distinct=True), items=Count("id"),
             completed=Count("id", filter=Q(status=COMPLETED)), progress=Avg("progress"), expected=Avg("schedule"),
-            overdue=Count("id", filter=not_done & Q(timeline_kind=TimelineKind.ONE_OFF, ends_on__lt=today)),
+            overdue=Count("id", filter=not_done & overdue_sql(today)),
         ).order_by()}
     same_unit = Q(unit_of_measure=F("contributes_to__unit_of_measure"), current_value__isnull=False)
     indicator_rollup = {row.pop("contributes_to"): row for row in Indicator.objects.filter(

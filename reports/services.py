@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Left
 from django.urls import reverse
 from django.utils import timezone
@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy
 
 from config import jobs
 from evidence.models import Evidence
-from indicators.models import Indicator
+from indicators.models import Indicator, IndicatorReport
 from indicators.targets import target_progress
 from plans.models import ItemStatus, Unit
-from tasks.models import Task, TimelineKind
-from tasks.schedule import expected_progress, is_overdue
+from tasks.models import ProgressUpdate, Task, TimelineKind
+from tasks.schedule import expected_progress, is_overdue, runs_all_year_sql
 from tasks.selectors import is_behind
 
 from .models import Report, ReportingRule, ReportKind, Warning, WarningRun
@@ -58,6 +58,44 @@ def _indicator_conditions(today, holding):
         if progress is not None and is_behind(actual=progress, expected=expected):
             holding[(Warning.Kind.BEHIND_SCHEDULE, None, indicator_id, None, None, "")] = {
                 "progress": progress, "expected": expected}
+
+
+def _not_updated_conditions(today, holding):
+    """"Chưa cập nhật": work without an end (annual, continuous or no end date; an indicator without a deadline)
+    owes an update every month, due by the month's update day (`reports.province.MONTHLY_REPORT_DAY`). Held while
+    an open item has no update for the last month whose update day has passed, nor for a later one; owed for the
+    months that start after its plan's issue date (a plan without a year of issue owes nothing yet) and its own
+    start. Keyed by that month, the first one missed while the warning stays open."""
+    from .periods import issued_on
+    from .province import reporting_window
+
+    month = reporting_window(today).last
+    for model, updates, all_year, item_field in (
+            (Task, ProgressUpdate, runs_all_year_sql(), "task"),
+            (Indicator, IndicatorReport, Q(deadline__isnull=True), "indicator")):
+        own = updates.objects.filter(**{item_field: OuterRef("pk")})
+        rows = (model.objects.exclude(status=ItemStatus.COMPLETED).filter(all_year, plan__issued_year__isnull=False)
+                .exclude(Exists(own.filter(period__gte=month)))
+                .annotate(last_period=Subquery(own.order_by("-period").values("period")[:1]))
+                .values_list("id", "starts_on", "plan__issued_year", "plan__issued_month", "plan__issued_day",
+                             "last_period"))
+        for item_id, starts_on, year, month_issued, day, last_period in rows.iterator(chunk_size=BATCH):
+            if month <= issued_on(year, month_issued, day) or (starts_on and month < starts_on.replace(day=1)):
+                continue
+            task_id, indicator_id = (item_id, None) if model is Task else (None, item_id)
+            holding[(Warning.Kind.NOT_UPDATED, task_id, indicator_id, None, month, "")] = {
+                "month": month.isoformat(), "last_update": last_period.isoformat() if last_period else None}
+
+
+def not_updated_warnings_close(*, item, period, today):
+    """Close the item's "chưa cập nhật" warning as an update for the month it asks for (or a later one) arrives,
+    rather than at the next run of the job, which would find the condition cleared."""
+    from .province import reporting_window
+
+    if period < reporting_window(today).last:
+        return 0
+    return Warning.objects.filter(**{item._meta.model_name: item}, kind=Warning.Kind.NOT_UPDATED,
+                                  closed_at__isnull=True).update(closed_at=timezone.now())
 
 
 def _rejected_conditions(holding):
@@ -133,6 +171,7 @@ def warnings_raise(*, today=None):
     holding = {}
     _task_conditions(today, holding)
     _indicator_conditions(today, holding)
+    _not_updated_conditions(today, holding)
     _rejected_conditions(holding)
     _reporting_conditions(today, holding)
 
@@ -334,10 +373,16 @@ def warning_digest_send(*, today=None):
         warnings = {w.pk: w for unit in user.units.all() for w in by_unit.get(unit.id, [])}.values()
         if not warnings:
             continue
-        lines = [f"- {w.get_kind_display()}: {w.task or w.indicator or f'{w.unit} · {w.period_label}'}"
+        lines = [f"- {_digest_kind(w)}: {w.task or w.indicator or f'{w.unit} · {w.period_label}'}"
                  + (f" {settings.PORTAL_URL}{(w.task or w.indicator).get_absolute_url()}" if w.task or w.indicator else "")
                  for w in warnings]
         subject = _("Cảnh báo: %(n)s việc cần xử lý") % {"n": len(lines)}
         mails.append((subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, [user.email]))
     send_mass_mail(mails, fail_silently=False)
     return len(mails)
+
+
+def _digest_kind(warning):
+    if warning.kind == Warning.Kind.NOT_UPDATED and warning.period:
+        return _("%(kind)s từ tháng %(month)s") % {"kind": warning.get_kind_display(), "month": warning.period_label}
+    return warning.get_kind_display()

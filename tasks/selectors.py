@@ -12,7 +12,7 @@ from plans.item_kinds import ITEM_KINDS
 from plans.models import ItemStatus, Plan, Section
 
 from .models import Task, TimelineKind
-from .schedule import expected_progress, is_overdue
+from .schedule import expected_progress, is_overdue, period_end
 
 BEHIND_SHARE = 0.5  # a task under half of its schedule is behind (Đại Phước plan, V.2.3)
 EARLIEST_WARNING_SHARE = 10  # no behind-schedule warning before a tenth of the timeline has elapsed
@@ -137,9 +137,10 @@ def my_task_rows(user, *, today, role="", plan="", section="", status="", query=
     for pk_, is_lead, progress, item_status, kind, starts_on, ends_on, last_update, evidence in values:
         expected = expected_progress(timeline_kind=kind, starts_on=starts_on, ends_on=ends_on, today=today)
         completed = item_status == ItemStatus.COMPLETED
+        deadline = period_end(timeline_kind=kind, starts_on=starts_on, ends_on=ends_on, today=today)  # annual work: this year's end
         rows.append(WorkRow(
-            pk=pk_, kind="task", is_lead=is_lead, may_report=is_lead and reporter, progress=progress, expected=expected, deadline=ends_on,
-            days_left=(ends_on - today).days if ends_on else None,
+            pk=pk_, kind="task", is_lead=is_lead, may_report=is_lead and reporter, progress=progress, expected=expected, deadline=deadline,
+            days_left=(deadline - today).days if deadline else None,
             overdue=is_overdue(timeline_kind=kind, ends_on=ends_on, completed=completed, today=today),
             behind=not completed and is_behind(actual=progress, expected=expected),
             last_update=last_update, evidence_status=evidence,

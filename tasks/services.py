@@ -11,6 +11,7 @@ from plans.access import can_comment, can_report
 from plans.models import ItemStatus
 from plans.writes import REASON_MAX, item_lock, month_start, text_lengths_check
 from reports.register import period_lock_check, period_lock_record
+from reports.services import not_updated_warnings_close
 
 from .models import Comment, ProgressUpdate, Task
 from .schedule import task_expected_progress
@@ -40,6 +41,7 @@ def task_progress_report(*, task_id, user, version, progress, period, achievemen
             reason=reason.strip(),
         )
         period_lock_record(reports=locking_reports, update=update, user=user)
+        not_updated_warnings_close(item=task, period=update.period, today=today)
         evidence_store(item=task, user=user, inspected=inspected, stored_paths=stored, progress_update=update)
         task.progress = progress
         if progress == 0:

@@ -86,6 +86,7 @@ class Course:
     done: int | None = None       # month reported complete
     final: float = 0              # progress (tasks) or share of the target (indicators) at `last`
     rejected_first: bool = False
+    misses_last: bool = False     # work that runs all year, not updated last month: "chưa cập nhật" today
     rng: random.Random = field(default=None, repr=False)
 
     @property
@@ -185,11 +186,16 @@ class DemoYear:
 
     def _ensure_each_area(self, courses):
         """Each commune has an item completed early (its trend), one awaiting review, one whose evidence was
-        sent back and not yet resent, and one overdue (where any item's time has run out)."""
+        sent back and not yet resent, and one overdue (where any item's time has run out); each area with work
+        that runs all year has one such task its office did not update last month."""
         by_area = {}
         for course in courses:
             by_area.setdefault(course.area.pk, []).append(course)
         for area_courses in by_area.values():
+            all_year = [c for c in area_courses if c.is_task and c.item.timeline_kind != TimelineKind.ONE_OFF
+                        and c.fate in ("on_track", "behind") and c.last > c.first]
+            if all_year:
+                all_year[-1].misses_last = True
             running = [c for c in area_courses if c.fate in ("on_track", "behind") and c.first <= self.last - 3
                        and not (c.is_task and c.item.timeline_kind != TimelineKind.ONE_OFF)]
             if not any(c.fate == "done" and c.done <= 4 for c in area_courses) and running:
@@ -244,6 +250,8 @@ class DemoYear:
                 continue
             if course.rng.random() < 0.08 and month not in (course.first, self.last):
                 continue  # a month the office did not report
+            if course.misses_last and month == self.last:
+                continue
             moment = self.moment_in(course, month)
             if moment >= self.final_moment:
                 continue
