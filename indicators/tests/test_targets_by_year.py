@@ -65,13 +65,29 @@ def test_targets_are_replaced_with_history_and_left_alone_when_the_same(users):
                             users["admin"])
     assert list(indicator.targets.values_list("year", "comparator", "value")) == [
         (2026, ">=", Decimal(80)), (2030, ">=", Decimal(95))]
-    first = IndicatorTarget.history.filter(indicator_id=indicator.pk).count()
-    assert first == 2 and IndicatorTarget.history.first().history_user == users["admin"]
+    history = IndicatorTarget.history.filter(indicator_id=indicator.pk)
+    assert history.filter(history_type="+", history_user=users["admin"]).count() == 2
+    assert history.filter(history_type="-", history_user=users["admin"]).count() == 1  # the seed's 2026 target
+    before = history.count()
     assert indicator_targets_replace({indicator.pk: [
         year_target_values("≥ 80%", year=2026, label="Năm 2026"),
         year_target_values("≥ 95%", year=2030, label="Đến năm 2030")]}) == 0
+    assert history.count() == before
     indicator_targets_replace({indicator.pk: [year_target_values("≥ 90%", year=2030, label="Đến năm 2030")]},
                               user=users["admin"], reason="Sửa")
     assert list(indicator.targets.values_list("year", "value")) == [(2030, Decimal(90))]
-    history = IndicatorTarget.history.filter(indicator_id=indicator.pk)
-    assert history.filter(history_type="-").count() == 2 and history.count() == 5
+    assert history.count() == before + 3
+    assert history.filter(history_type="-", history_user=users["admin"], history_change_reason="Sửa").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_indicator_page_and_report_form_show_the_targets_by_year_and_the_baseline(client, users):
+    indicator = _with_years(Indicator.objects.get(plan__slug="dai-phuoc-2026", ordinal="(7)", section__number="1.5."),
+                            users["admin"])
+    Indicator.objects.filter(pk=indicator.pk).update(baseline="90%", baseline_label="Thực hiện năm 2025")
+    client.force_login(users["admin"])
+    page = client.get(f"/indicators/{indicator.pk}/").content.decode()
+    assert "Năm 2026</strong>: ≥ 80%" in page and "Đến năm 2030</strong>: ≥ 95%" in page
+    assert "90% <span class=\"muted\">(Thực hiện năm 2025)</span>" in page
+    form = client.get(f"/indicators/{indicator.pk}/report/").content.decode()
+    assert "Đến năm 2030</strong>: ≥ 95%" in form and "Thực hiện năm 2025: 90%" in form
