@@ -195,3 +195,30 @@ def baseline_values(raw, *, label="", unit_of_measure=""):
     value = target.value if target.comparator in (Comparator.EQUAL, Comparator.AT_LEAST) else None
     return {"baseline": target.text[:255], "baseline_label": clean_cell(label)[:100],
             "baseline_year": year_of(label), "baseline_value": value}
+
+
+def year_targets_text(targets):
+    """Targets by year as the indicator form shows them: a line each, `Năm 2026: ≥ 80%`."""
+    return "\n".join(f"{target.label or target.year}: {target.target_text}" for target in targets)
+
+
+def year_targets_read(text, *, unit_of_measure=""):
+    """The `IndicatorTarget` fields of the form's lines (`Đến năm 2030: ≥ 95%`); a line without a year, or a year
+    given twice, is refused with the line."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    targets, years = [], set()
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        label, colon, target = line.partition(":")
+        year = year_of(label) if colon else None
+        if year is None or not target.strip():
+            raise ValidationError({"year_targets": _("Dòng “%(line)s”: hãy ghi năm rồi chỉ tiêu, ví dụ “Năm 2026: ≥ 80%%”.")
+                                   % {"line": line.strip()[:80]}})
+        if year in years:
+            raise ValidationError({"year_targets": _("Năm %(year)s được ghi hai lần.") % {"year": year}})
+        years.add(year)
+        targets.append(year_target_values(target, year=year, label=label, unit_of_measure=unit_of_measure))
+    return targets

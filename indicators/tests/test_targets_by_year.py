@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from indicators.models import Indicator, IndicatorTarget
 from indicators.services import indicator_targets_replace, indicator_value_report
@@ -91,3 +92,33 @@ def test_the_indicator_page_and_report_form_show_the_targets_by_year_and_the_bas
     assert "90% <span class=\"muted\">(Thực hiện năm 2025)</span>" in page
     form = client.get(f"/indicators/{indicator.pk}/report/").content.decode()
     assert "Đến năm 2030</strong>: ≥ 95%" in form and "Thực hiện năm 2025: 90%" in form
+
+
+@pytest.mark.django_db
+def test_an_area_admin_edits_the_targets_by_year_and_baseline_in_the_indicator_form(client, users):
+    indicator = Indicator.objects.get(plan__slug="dai-phuoc-2026", ordinal="(7)", section__number="1.5.")
+    url = reverse("plans:item_edit", args=["dai-phuoc-2026", "indicators", indicator.pk])
+    client.force_login(users["daiphuoc-admin"])
+    assert "Đến cuối năm 2026: 95%" in client.get(url).content.decode()  # the seed's, shown to edit
+    post = {"section": indicator.section_id, "ordinal": "(7)", "content": indicator.content, "unit_of_measure": "%",
+            "target_text": "95%", "baseline": "88%", "baseline_label": "Thực hiện năm 2025",
+            "year_targets": "Năm 2026: ≥ 90%\nĐến năm 2030: 98%", "version": indicator.version}
+    bad = client.post(url, {**post, "year_targets": "Năm 2026: ≥ 90%\nsau này: 98%"})
+    assert bad.status_code == 400 and "hãy ghi năm rồi chỉ tiêu" in bad.content.decode()
+    assert [t.target_text for t in indicator.targets.all()] == ["95%"]  # nothing changed
+    assert client.post(url, post).status_code == 302
+    indicator.refresh_from_db()
+    assert [(t.year, t.label, t.value) for t in indicator.targets.all()] == [
+        (2026, "Năm 2026", Decimal(90)), (2030, "Đến năm 2030", Decimal(98))]
+    assert (indicator.baseline_label, indicator.baseline_year, indicator.baseline_value) == (
+        "Thực hiện năm 2025", 2025, Decimal(88))
+    assert indicator.targets.first().history.first().history_user == users["daiphuoc-admin"]
+
+
+def test_a_report_documents_target_cell_shows_each_years_target_and_the_baseline():
+    from reports.documents.layout import _target_cell
+
+    assert _target_cell({"target": "≥ 80%", "targets": [["Năm 2026", "≥ 80%"], ["Đến năm 2030", "≥ 95%"]],
+                         "baseline": ["Thực hiện năm 2025", "45%"]}) == (
+        "Năm 2026: ≥ 80%\nĐến năm 2030: ≥ 95%\nThực hiện năm 2025: 45%")
+    assert _target_cell({"target": "≥ 80%"}) == "≥ 80%"  # a snapshot frozen before targets by year

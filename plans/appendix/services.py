@@ -356,6 +356,8 @@ def _row_json(part, row):
     v = row.values
     if part.kind == INDICATORS:
         parsed = f"{v.get('target_text', '')} → {target_label(v)}"
+        for target in row.targets or ():  # the targets by year the table gives
+            parsed += f"; {target['label'] or target['year']}: {target['target_text']}"
         if v.get("deadline"):
             due = _("hạn")  # outside the f-string, for makemessages to find
             parsed += f"; {due} {v['deadline']:%d/%m/%Y}"
