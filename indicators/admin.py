@@ -5,7 +5,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from reports.locked_admin import LockedFigureAdmin
-from .models import Indicator
+from .models import Indicator, IndicatorTarget
 
 
 class IndicatorResource(resources.ModelResource):
@@ -16,8 +16,15 @@ class IndicatorResource(resources.ModelResource):
         fields = ("plan__slug", "section__title", "ordinal", "content", "unit_of_measure", "target_text", "status", "current_value")
 
 
+class IndicatorTargetInline(admin.TabularInline):
+    model = IndicatorTarget
+    extra = 0
+    fields = ["year", "label", "target_text", "comparator", "value", "value_upper", "unit"]
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(LockedFigureAdmin, ExportMixin, SimpleHistoryAdmin):
+    inlines = [IndicatorTargetInline]
     figure_fields = ("current_value", "is_met", "status")
     resource_classes = [IndicatorResource]
     list_display = ["ordinal", "content", "plan", "target_text", "status"]

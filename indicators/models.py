@@ -49,7 +49,13 @@ class Indicator(PlanItem):
     )
     product = models.TextField(_("sản phẩm, minh chứng dự kiến"), blank=True)
     authority = models.CharField(_("thẩm quyền phê duyệt"), max_length=255, blank=True)
+    # The baseline as the document writes it (`45%`), its column's words (`Thực hiện năm 2025`), the year it
+    # was measured in and its figure when it is a number.
     baseline = models.CharField(_("giá trị nền"), max_length=255, blank=True)
+    baseline_label = models.CharField(_("giá trị nền là"), max_length=100, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(_("năm của giá trị nền"), null=True, blank=True)
+    baseline_value = models.DecimalField(_("giá trị nền (số)"), max_digits=16, decimal_places=4, null=True,
+                                         blank=True)
     contributes_to = models.ForeignKey(
         "self", verbose_name=_("đóng góp cho chỉ tiêu cấp trên"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="contributions",
@@ -90,11 +96,62 @@ class Indicator(PlanItem):
     def is_qualitative(self):
         return not self.target_comparator
 
+    def target_for(self, day):
+        """The target that applies on `day` (`indicators.targets.target_applying`); reads `targets.all()`, so a
+        list prefetches `targets`."""
+        from .targets import target_applying
+
+        return target_applying(self, self.targets.all(), day)
+
+    def judge(self, measured, day):
+        """Whether `measured` meets the target that applies on `day` (None for no figure or a qualitative target)."""
+        from .targets import target_is_met
+
+        target = self.target_for(day)
+        return target_is_met(comparator=target.comparator, value=target.value, upper=target.value_upper,
+                             measured=measured, direction=self.direction)
+
     def get_absolute_url(self):
         return reverse("indicators:indicator_detail", args=[self.pk])
 
     TEXT_FIELD = "content"
     END_FIELD = "deadline"  # where the six clears look for the item's time
+
+
+class IndicatorTarget(models.Model):
+    """The indicator's target for one year (`Năm 2026`), or for the stage ending that year (`Đến năm 2030`).
+
+    The indicator's own target fields stay "the target" (the plan's single column, and what older plans hold);
+    targets by year say what applies in their year (`indicators.targets.target_applying`)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    label = models.CharField(_("cột"), max_length=100, blank=True)  # as the document heads it: `Đến năm 2030`
+    target_text = models.CharField(_("chỉ tiêu"), max_length=500, blank=True)
+    comparator = models.CharField(_("so sánh"), max_length=8, choices=Comparator.choices, blank=True)
+    value = models.DecimalField(_("giá trị"), max_digits=16, decimal_places=4, null=True, blank=True)
+    value_upper = models.DecimalField(_("giá trị cận trên"), max_digits=16, decimal_places=4, null=True, blank=True)
+    unit = models.CharField(_("đơn vị của chỉ tiêu"), max_length=32, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chỉ tiêu theo năm")
+        verbose_name_plural = _("chỉ tiêu theo năm")
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="indicator_target_year_unique"),
+            models.CheckConstraint(condition=Q(comparator="") | Q(value__isnull=False),
+                                   name="indicator_target_numeric_has_value"),
+            models.CheckConstraint(condition=~Q(comparator="between") | Q(value_upper__isnull=False),
+                                   name="indicator_target_range_has_upper"),
+        ]
+
+    def __str__(self):
+        return f"{self.label or self.year}: {self.target_text}"
+
+    @property
+    def is_qualitative(self):
+        return not self.comparator
 
 
 class IndicatorReport(models.Model):

@@ -15,7 +15,6 @@ from reports.register import period_lock_check
 from reports.services import not_updated_warnings_close
 
 from .models import Indicator, IndicatorReport
-from .targets import target_is_met
 
 
 def indicator_value_report(*, indicator_id, user, version, period, value=None, qualitative_state="",
@@ -34,7 +33,7 @@ def indicator_value_report(*, indicator_id, user, version, period, value=None, q
         indicator = item_lock(Indicator, pk=indicator_id, version=version)
         if not can_report(user, indicator):
             raise PermissionDenied(_("Chỉ cán bộ của đơn vị chủ trì mới được báo cáo chỉ tiêu này."))
-        value, is_met = _figure(indicator, value, qualitative_state)
+        value, is_met = _figure(indicator, value, qualitative_state, month_start(period))
         errors = {}
         if month_start(period) > month_start(today):
             errors["period"] = _("Không thể báo cáo cho kỳ chưa đến.")
@@ -66,7 +65,7 @@ def indicator_value_report(*, indicator_id, user, version, period, value=None, q
     return report
 
 
-def _figure(indicator, value, qualitative_state):
+def _figure(indicator, value, qualitative_state, period):
     if indicator.is_qualitative:
         if qualitative_state not in IndicatorReport.QualitativeState.values:
             raise ValidationError({"qualitative_state": _("Hãy chọn tình trạng thực hiện chỉ tiêu.")})
@@ -78,9 +77,7 @@ def _figure(indicator, value, qualitative_state):
     if value is None or not value.is_finite():
         raise ValidationError({"value": _("Hãy nhập giá trị đo được (một con số, đơn vị: %(unit)s).")
                                % {"unit": indicator.unit_of_measure or "—"}})
-    met = target_is_met(comparator=indicator.target_comparator, value=indicator.target_value,
-                        upper=indicator.target_value_upper, measured=value, direction=indicator.direction)
-    return value, met
+    return value, indicator.judge(value, period)  # against the target of the period's year
 
 
 def indicator_direction_set(*, indicator_id, user, version, direction):
@@ -98,11 +95,51 @@ def indicator_direction_set(*, indicator_id, user, version, direction):
             return indicator
         indicator.direction = direction
         if not indicator.is_qualitative and indicator.current_value is not None:
-            indicator.is_met = target_is_met(
-                comparator=indicator.target_comparator, value=indicator.target_value,
-                upper=indicator.target_value_upper, measured=indicator.current_value, direction=direction)
+            indicator.is_met = indicator.judge(indicator.current_value, indicator.current_period)
         indicator.version += 1
         indicator._history_user = user
         indicator._change_reason = _("Đổi chiều đánh giá chỉ tiêu")
         indicator.save()
     return indicator
+
+
+_TARGET_FIELDS = ("year", "label", "target_text", "comparator", "value", "value_upper", "unit")
+
+
+def _target_key(values):
+    return tuple(values[name] for name in _TARGET_FIELDS)
+
+
+def indicator_targets_replace(wanted, *, user=None, reason=""):
+    """Make the targets by year of each indicator in `wanted` ({indicator id: [IndicatorTarget fields]}) exactly
+    those given, writing history (who, why) for what is removed and what is added; indicators whose targets are
+    already those are left alone. A bounded number of queries whatever the number of indicators.
+
+    The one writer of targets by year: the appendix import, the seed loading and the demo call it."""
+    from plans.history import history_copy
+
+    from .models import IndicatorTarget
+
+    if not wanted:
+        return 0
+    existing = {}
+    for target in IndicatorTarget.objects.filter(indicator_id__in=list(wanted)).order_by("indicator_id", "year"):
+        existing.setdefault(target.indicator_id, []).append(target)
+    stale, fresh = [], []
+    for indicator_id, rows in wanted.items():
+        rows = sorted(rows, key=lambda values: values["year"])
+        have = [_target_key({name: getattr(t, name) for name in _TARGET_FIELDS}) for t in existing.get(indicator_id, [])]
+        if have == [_target_key(values) for values in rows]:
+            continue
+        stale += [t.pk for t in existing.get(indicator_id, [])]
+        fresh += [IndicatorTarget(indicator_id=indicator_id, **{name: values[name] for name in _TARGET_FIELDS})
+                  for values in rows]
+    if stale:
+        history_copy(IndicatorTarget, stale, user=user, reason=reason[:100], history_type="-")
+        stale_rows = IndicatorTarget.objects.filter(pk__in=stale)
+        stale_rows._raw_delete(stale_rows.db)  # their history is written above: no per-row delete signals
+    if fresh:
+        from simple_history.utils import bulk_create_with_history
+
+        bulk_create_with_history(fresh, IndicatorTarget, default_user=user, default_change_reason=reason[:100])
+    return len(fresh)

@@ -134,3 +134,91 @@ def target_progress(*, comparator, value, measured, direction, is_met):
     if measured is None:
         return 0
     return max(0, min(100, int(100 * measured / value)))
+
+
+# Targets by year ------------------------------------------------------------------------------------------------
+
+_YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
+
+
+def year_of(label):
+    """The year a column heading or a timeline names: `Năm 2026` 2026, `Đến năm 2030` and `Giai đoạn 2026 - 2030`
+    2030 (a stage ends with its last year); None without one."""
+    years = _YEAR.findall(label or "")
+    return int(years[-1]) if years else None
+
+
+@dataclass(frozen=True)
+class DefaultTarget:
+    """The indicator's own target, in the shape of an `IndicatorTarget`."""
+
+    target_text: str
+    comparator: str
+    value: Decimal | None
+    value_upper: Decimal | None
+    unit: str
+    year: int | None = None
+    label: str = ""
+
+    @property
+    def is_qualitative(self):
+        return not self.comparator
+
+
+def default_target(indicator):
+    return DefaultTarget(indicator.target_text, indicator.target_comparator, indicator.target_value,
+                         indicator.target_value_upper, indicator.target_unit)
+
+
+def target_applying(indicator, targets, day):
+    """The one rule for which target applies on `day`: the target for the day's year; else the nearest later one
+    (in 2027, a plan with targets for 2026 and "Đến năm 2030" works towards 2030's); else, after the last year or
+    with no targets by year, the indicator's own target. `targets` are the indicator's, in any order."""
+    if day is not None:
+        later = sorted((t for t in targets if t.year >= day.year), key=lambda t: t.year)
+        if later:
+            return later[0]
+    return default_target(indicator)
+
+
+def year_target_values(raw, *, year, label="", unit_of_measure=""):
+    """The fields of an `IndicatorTarget` for a cell read under a year's heading."""
+    target = parse_target(raw, unit_of_measure=unit_of_measure)
+    return {"year": year, "label": clean_cell(label)[:100], "target_text": target.text[:500],
+            "comparator": target.comparator, "value": target.value, "value_upper": target.upper,
+            "unit": target.unit[:32]}
+
+
+def baseline_values(raw, *, label="", unit_of_measure=""):
+    """The indicator's baseline fields from a cell under `Thực hiện năm 2025` (or a typed baseline)."""
+    target = parse_target(raw, unit_of_measure=unit_of_measure)
+    value = target.value if target.comparator in (Comparator.EQUAL, Comparator.AT_LEAST) else None
+    return {"baseline": target.text[:255], "baseline_label": clean_cell(label)[:100],
+            "baseline_year": year_of(label), "baseline_value": value}
+
+
+def year_targets_text(targets):
+    """Targets by year as the indicator form shows them: a line each, `Năm 2026: ≥ 80%`."""
+    return "\n".join(f"{target.label or target.year}: {target.target_text}" for target in targets)
+
+
+def year_targets_read(text, *, unit_of_measure=""):
+    """The `IndicatorTarget` fields of the form's lines (`Đến năm 2030: ≥ 95%`); a line without a year, or a year
+    given twice, is refused with the line."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    targets, years = [], set()
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        label, colon, target = line.partition(":")
+        year = year_of(label) if colon else None
+        if year is None or not target.strip():
+            raise ValidationError({"year_targets": _("Dòng “%(line)s”: hãy ghi năm rồi chỉ tiêu, ví dụ “Năm 2026: ≥ 80%%”.")
+                                   % {"line": line.strip()[:80]}})
+        if year in years:
+            raise ValidationError({"year_targets": _("Năm %(year)s được ghi hai lần.") % {"year": year}})
+        years.add(year)
+        targets.append(year_target_values(target, year=year, label=label, unit_of_measure=unit_of_measure))
+    return targets

@@ -17,6 +17,7 @@ from plans.writes import StaleVersion
 from .forms import IndicatorReportForm
 from .models import Direction, Indicator
 from .services import indicator_direction_set, indicator_value_report
+from .targets import target_applying
 
 
 def _visible_indicator(user, pk):
@@ -32,13 +33,19 @@ def indicator_detail_view(request, pk):
     indicator = _visible_indicator(request.user, pk)
     can_edit = Plan.objects.editable_by(request.user).filter(pk=indicator.plan_id).exists()
     return render(request, "indicators/indicator_detail.html", {
-        "indicator": indicator, "history": history_rows(indicator),
+        "indicator": indicator, "history": history_rows(indicator), **_year_targets(indicator),
         "reports": indicator.reports.select_related("author")[:50],
         "evidence_rows": indicator.evidence.select_related("uploaded_by", "reviewed_by").order_by("-uploaded_at"),
         "can_report": can_report(request.user, indicator),
         "cascade": cascade_panel(indicator, request.user, can_edit=can_edit), "can_edit": can_edit,
         "directions": Direction.choices,
     })
+
+
+def _year_targets(indicator):
+    """The indicator's targets by year and the one that applies today (one query)."""
+    targets = list(indicator.targets.all())
+    return {"year_targets": targets, "applying": target_applying(indicator, targets, timezone.localdate())}
 
 
 @login_required
@@ -89,4 +96,5 @@ def indicator_report_view(request, pk):
     else:
         form = IndicatorReportForm(indicator=indicator, initial={
             "version": indicator.version, "period": timezone.localdate().replace(day=1), "value": indicator.current_value})
-    return render(request, "indicators/indicator_report.html", {"indicator": indicator, "form": form}, status=status)
+    return render(request, "indicators/indicator_report.html", {"indicator": indicator, "form": form,
+                                                                **_year_targets(indicator)}, status=status)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from indicators.models import Indicator
+from indicators.selectors import year_targets_of
 from tasks.models import Task
 
 from .clears import named, named_fields
@@ -74,12 +75,14 @@ class PlanRows:
         self._warnings = _open_warnings(plan)
         real_lead = set()
         self._indicator_leads = _unit_names(Indicator, "lead_units", plan, real_lead)
-        for pk, section_id, ordinal, content, unit_of_measure, target, status, *values in (
+        self._year_targets = year_targets_of(plan)
+        for pk, section_id, ordinal, content, unit_of_measure, target, status, baseline_label, baseline, *values in (
                 plan.indicators.order_by("position").values_list(
                     "pk", "section_id", "ordinal", "content", "unit_of_measure", "target_text", "status",
-                    *named_fields(Indicator))):
+                    "baseline_label", "baseline", *named_fields(Indicator))):
             self.clears.append(named(*values, real_lead=pk in real_lead))
-            self.sections[section_id]["indicators"].append((pk, ordinal, content, unit_of_measure, target, status))
+            self.sections[section_id]["indicators"].append(
+                (pk, ordinal, content, unit_of_measure, target, status, (baseline_label, baseline) if baseline else None))
         real_lead = set()
         self._task_leads = _unit_names(Task, "lead_units", plan, real_lead)
         self._task_supports = _unit_names(Task, "support_units", plan)
@@ -108,9 +111,10 @@ class PlanRows:
         indicator_url = reverse_for_ids("indicators:indicator_detail")
         rows = {"indicators": [
             {"ordinal": ordinal, "url": indicator_url(pk), "content": content, "unit_of_measure": unit_of_measure,
-             "target": target or "—", "lead": self._indicator_leads.get(pk, "—"),
+             "target": target or "—", "baseline": baseline, "years": self._year_targets.get(pk, ()),
+             "lead": self._indicator_leads.get(pk, "—"),
              "status": statuses.get(status) or status, "warnings": warnings.get(("indicator", pk))}
-            for pk, ordinal, content, unit_of_measure, target, status in indicators]}
+            for pk, ordinal, content, unit_of_measure, target, status, baseline in indicators]}
         task_url = reverse_for_ids("tasks:task_detail")
         rows["tasks"] = [
             {"ordinal": ordinal, "url": task_url(pk), "title": _title(title), "lead": self._task_leads.get(pk, "—"),

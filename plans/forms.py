@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator
+from indicators.targets import year_targets_text
 from tasks.models import Task
 
 from .appendix import INDICATORS, TASKS
@@ -152,14 +153,29 @@ class ItemForm(forms.ModelForm):
 
 
 class IndicatorForm(ItemForm):
-    own_fields = ("content", "unit_of_measure", "target_text", "baseline")
+    own_fields = ("content", "unit_of_measure", "target_text", "year_targets", "baseline", "baseline_label")
+    field_order = ["section", "ordinal", *own_fields]
+    year_targets = forms.CharField(
+        label=_("Chỉ tiêu theo năm"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Mỗi dòng một năm hoặc giai đoạn: “Năm 2026: ≥ 80%”, “Đến năm 2030: ≥ 95%”."))
 
     class Meta:
         model = Indicator
-        fields = ["section", "ordinal", "content", "unit_of_measure", "target_text", "baseline", "lead_units",
-                  "support_units"]
+        fields = ["section", "ordinal", "content", "unit_of_measure", "target_text", "baseline", "baseline_label",
+                  "lead_units", "support_units"]
         widgets = {"content": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"target_text": _("Ghi như văn bản: ≥ 80, >30%, 06 - 10, hoặc bằng chữ.")}
+        help_texts = {"target_text": _("Ghi như văn bản: ≥ 80, >30%, 06 - 10, hoặc bằng chữ."),
+                      "baseline_label": _("Ví dụ: Thực hiện năm 2025.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year_targets"].widget.attrs["placeholder"] = "Năm 2026: ≥ 80%"
+        if self.instance.pk:
+            self.initial.setdefault("year_targets", year_targets_text(self.instance.targets.all()))
+
+    def clean_year_targets(self):
+        """None when the form was sent without the field: the targets by year are then left as they are."""
+        return self.cleaned_data["year_targets"] if "year_targets" in self.data else None
 
 
 class TaskForm(ItemForm):

@@ -154,6 +154,14 @@ def prose_indicators(paras, *, root_number, root_title, targets, lead="", suppor
     return sections, indicators
 
 
+def year_targets(indicators, *, year, label):
+    """Each indicator's target is its target for `year` (or for the stage ending then), under the words the
+    document heads it with: the seeds give one target column, whose year the plan states elsewhere."""
+    for row in indicators:
+        row["targets"] = [{"year": year, "label": label, "target": row["target"]}] if row["target"] else []
+    return indicators
+
+
 def link_to_higher(tasks, sections, higher, *, minimum=0.5):
     """For each task, the item of the higher plan it mirrors: the most alike in the group of the same number.
 

@@ -6,9 +6,11 @@ something differs, and an assignment the seed leaves blank keeps what an admin s
 import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from indicators.models import Indicator
-from indicators.targets import parse_target
+from indicators.services import indicator_targets_replace
+from indicators.targets import parse_target, year_target_values
 from tasks.models import Task
 from tasks.timelines import parse_timeline
 
@@ -119,6 +121,7 @@ def plan_load(data):
         sections.append(section)
 
     directory = UnitDirectory(area)
+    year_targets = {}
     for position, row in enumerate(data["indicators"], start=1):
         target = parse_target(row["target"], unit_of_measure=row["unit_of_measure"])
         timeline = parse_timeline(row.get("timeline", ""), plan_year=year)
@@ -131,6 +134,11 @@ def plan_load(data):
                                       "deadline": timeline.ends_on}),
         })
         _set_stated_units(indicator, directory, row, f"indicator {row['ordinal']}")
+        if "targets" in row:
+            year_targets[indicator.pk] = [
+                year_target_values(stated["target"], year=stated["year"], label=stated["label"],
+                                   unit_of_measure=row["unit_of_measure"]) for stated in row["targets"]]
+    indicator_targets_replace(year_targets, reason=gettext("Nạp kế hoạch từ văn bản"))
 
     higher = {(task.section.number if task.section else "", task.ordinal): task
               for task in Task.objects.filter(plan=plan.implements_plan).select_related("section")

@@ -10,7 +10,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
-from indicators.targets import parse_target
+from indicators.services import indicator_targets_replace
+from indicators.targets import baseline_values, parse_target, year_targets_read
 from tasks.models import Task
 from tasks.timelines import parse_timeline
 
@@ -240,6 +241,12 @@ def _item_text(model, values, plan):
         target = parse_target(values.pop("target_text"))
         values.update(target_text=target.text, target_comparator=target.comparator, target_value=target.value,
                       target_value_upper=target.upper, target_unit=target.unit)
+    if model is Indicator and values.get("year_targets") is not None:
+        values["year_targets"] = year_targets_read(values["year_targets"],
+                                                   unit_of_measure=values.get("unit_of_measure", ""))
+    if model is Indicator and "baseline" in values:
+        values.update(baseline_values(values["baseline"], label=values.get("baseline_label", ""),
+                                      unit_of_measure=values.get("unit_of_measure", "")))
     if model is Task and "timeline_text" in values:
         timeline = parse_timeline(values.pop("timeline_text"), plan_year=plan.issued_year)
         values.update(timeline_text=timeline.text, timeline_kind=timeline.kind, starts_on=timeline.starts_on,
@@ -272,6 +279,7 @@ def item_save(*, user, plan, kind, item_id=None, version=None, values, lead_unit
             raise PermissionDenied(_("Mục này không thuộc kế hoạch."))
         item.version += 1
     values = _item_text(model, dict(values), plan)
+    year_targets = values.pop("year_targets", None)
     text = "content" if model is Indicator else "title"
     if text in values and not (values[text] or "").strip():
         raise ValidationError({text: _("Nội dung không được để trống.")})
@@ -282,8 +290,11 @@ def item_save(*, user, plan, kind, item_id=None, version=None, values, lead_unit
         setattr(item, name, value)
     units = [*(lead_units or []), *(support_units or [])]
     _check_units(plan, units)
-    return _saved_with_relations(item, user=user, reason=reason,
-                                 relations={"lead_units": lead_units, "support_units": support_units})
+    saved = _saved_with_relations(item, user=user, reason=reason,
+                                  relations={"lead_units": lead_units, "support_units": support_units})
+    if year_targets is not None:
+        indicator_targets_replace({saved.pk: year_targets}, user=user, reason=reason)
+    return saved
 
 
 @transaction.atomic

@@ -63,7 +63,7 @@ def _tasks(plan_ids, cutoff, window):
 
 def _indicators(plan_ids, cutoff):
     indicators = list(Indicator.objects.filter(plan__in=plan_ids).select_related("section")
-                      .prefetch_related("lead_units").order_by("plan", "position"))
+                      .prefetch_related("lead_units", "targets").order_by("plan", "position"))
     then = items_then(Indicator.objects.filter(plan__in=plan_ids), ["status", "current_value", "is_met"], cutoff)
     evidence = evidence_then("indicator_id", [i.id for i in indicators], cutoff)
     rows = defaultdict(list)
@@ -73,7 +73,9 @@ def _indicators(plan_ids, cutoff):
         rows[indicator.plan_id].append({
             "section": str(indicator.section) if indicator.section_id else "", "ordinal": indicator.ordinal,
             "content": indicator.content, "unit_of_measure": indicator.unit_of_measure,
-            "target": indicator.target_text, "lead": _units(indicator),
+            "target": indicator.target_for(cutoff).target_text, "lead": _units(indicator),
+            "targets": [[target.label or str(target.year), target.target_text] for target in indicator.targets.all()],
+            "baseline": [indicator.baseline_label, indicator.baseline] if indicator.baseline else None,
             "current": None if value is None else f"{value.normalize():f}",
             "met": figures["is_met"], "status": figures["status"],
             "status_label": _status_label(Indicator, figures["status"]),

@@ -53,6 +53,7 @@ PLAN_PAGE = [
     "the plans carrying it out, among those the user may see",
     "open warnings of its items",
     "its targets' lead units",
+    "its targets' targets by year (indicators.selectors.year_targets_of)",
     "its targets",
     "its tasks' lead units",
     "its tasks' support units",

@@ -8,6 +8,7 @@ from openpyxl.styles import Alignment, Font
 from ..item_kinds import item_model
 from ..workbooks import safe_text
 from .table import INDICATORS
+from .targets import export_columns
 
 HEADERS = {
     INDICATORS: ["STT", "Nội dung", "Đơn vị tính", "Kết quả", "Đơn vị chủ trì, theo dõi đánh giá", "Đơn vị phối hợp"],
@@ -39,7 +40,11 @@ def appendix_workbook(kind, plan=None):
     book = Workbook()
     sheet = book.active
     sheet.title = "Phụ lục I" if kind == INDICATORS else "Phụ lục II"
-    headers = HEADERS[kind]
+    headers, widths = HEADERS[kind], WIDTHS[kind]
+    extra_headers, extra_cells = export_columns(plan) if plan is not None and kind == INDICATORS else ([], None)
+    if extra_headers:  # the baseline and targets by year, after the target column
+        headers = headers[:4] + extra_headers + headers[4:]
+        widths = widths[:4] + [14] * len(extra_headers) + widths[4:]
     width = len(headers)
     first, second = TITLES[kind]
     for row, text in enumerate([first, second], start=1):
@@ -50,19 +55,21 @@ def appendix_workbook(kind, plan=None):
     write_cell(sheet, 3, 1, subtitle).alignment = Alignment(horizontal="center")
     sheet.merge_cells(start_row=3, start_column=1, end_row=3, end_column=width)
     header_row = 5
-    for column, (title, size) in enumerate(zip(headers, WIDTHS[kind], strict=True), start=1):
+    for column, (title, size) in enumerate(zip(headers, widths, strict=True), start=1):
         write_cell(sheet, header_row, column, title, bold=True)
         sheet.column_dimensions[chr(64 + column)].width = size
     if plan is not None:
-        _write_items(sheet, kind, plan, header_row + 1, width)
+        _write_items(sheet, kind, plan, header_row + 1, width, extra_cells)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _write_items(sheet, kind, plan, row, width):
+def _write_items(sheet, kind, plan, row, width, extra_cells=None):
     model = item_model(kind)
     items = model.objects.filter(plan=plan).select_related("section").prefetch_related("lead_units", "support_units")
+    if extra_cells:
+        items = items.prefetch_related("targets")
     items = sorted(items, key=lambda i: (i.section.position if i.section else -1, i.position))
     last_section, groups = "none yet", 0
     for item in items:
@@ -76,6 +83,7 @@ def _write_items(sheet, kind, plan, row, width):
                 row += 1
         if kind == INDICATORS:
             values = [item.ordinal, item.content, item.unit_of_measure, item.target_text,
+                      *(extra_cells(item) if extra_cells else []),
                       _units(item.lead_units.all()), _units(item.support_units.all())]
         else:
             values = [item.ordinal, item.title, _units(item.lead_units.all()), _units(item.support_units.all()),

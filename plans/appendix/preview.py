@@ -19,13 +19,15 @@ from ..models import Unit
 from ..text import fold, name_key
 from ..units import UnitDirectory, area_units
 from .table import INDICATORS, TASKS, AppendixError, find_header, normal_ordinal, read_table
+from .targets import changes_marked, row_values
 
 CREATE_UNIT = "new"
 KIND_LABELS = {kind.appendix: kind.appendix_label for kind in ITEM_KINDS}
 
 FIELDS = {
     INDICATORS: ["content", "unit_of_measure", "target_text", "target_comparator", "target_value",
-                 "target_value_upper", "target_unit", "deadline"],
+                 "target_value_upper", "target_unit", "deadline", "baseline", "baseline_label", "baseline_year",
+                 "baseline_value"],
     TASKS: ["title", "product", "timeline_text", "timeline_kind", "starts_on", "ends_on"],
 }
 _UNRELATED = 0.5  # below this likeness, a row's text is not the item it would overwrite
@@ -45,6 +47,7 @@ class PreviewRow:
     errors: list = field(default_factory=list)
     changes: list = field(default_factory=list)
     existing_id: int | None = None
+    targets: list | None = None  # an indicator's targets by year (`targets.row_values`); None: the table has none
 
     @property
     def unknown(self):
@@ -236,7 +239,7 @@ def table_preview(plan, table, title, units, existing_sections):
     items, table.items = table.items, []
     for index in range(len(items)):
         item, items[index] = items[index], None  # each source row is released once previewed
-        rows.append(_preview_row(item, kind, plan, units))
+        rows.append(_preview_row(item, kind, plan, units, table.labels))
     return match_rows(plan, Preview(kind=kind, sheet=title, header_row=table.header_row, sections=sections,
                                     rows=rows, errors=list(table.errors)))
 
@@ -273,6 +276,8 @@ def match_rows(plan, preview):
                                     "khác hẳn: kiểm tra lại STT, hệ thống không ghi đè.") % {
                     "row": row.sheet_row, "ordinal": row.ordinal, "existing": getattr(match, text_field)[:80]})
         errors.extend((row.sheet_row, message) for message in row.errors)
+    if kind == INDICATORS:
+        changes_marked(preview.rows)
     errors.sort()
     preview.errors = errors
     return preview
@@ -292,7 +297,7 @@ def _cached(cache, function, text, **kwargs):
     return cache[key]
 
 
-def _preview_row(item, kind, plan, units):
+def _preview_row(item, kind, plan, units, labels):
     v = item.values
     cache = units.parsed
     row = PreviewRow(sheet_row=item.sheet_row, section=item.section, ordinal=item.ordinal[:16], values={})
@@ -308,6 +313,8 @@ def _preview_row(item, kind, plan, units):
                       "target_text": target.text[:500], "target_comparator": target.comparator,
                       "target_value": target.value, "target_value_upper": target.upper, "target_unit": target.unit[:32],
                       "deadline": deadline}
+        baseline, row.targets = row_values(v, labels, v.get("unit_of_measure", ""))
+        row.values.update(baseline)
     else:
         timeline = _cached(cache, parse_timeline, v.get("timeline", ""), plan_year=plan.issued_year)
         row.values = {"title": v["content"], "product": v.get("product", ""), "timeline_text": timeline.text[:255],

@@ -34,6 +34,7 @@ from .preview import (FIELDS, Preview, PreviewRow, SectionPreview, WorkbookPrevi
                       match_rows, usable_units)
 from .readers import Sheet, check_upload, inflated_size, read_sheets
 from .table import INDICATORS, AppendixError
+from . import targets as year_targets
 from .write import REFUSED, UndoRefused, appendix_import, appendix_undo, reported_since
 
 logger = logging.getLogger(__name__)
@@ -153,9 +154,9 @@ def _sheets(record):
 # their reading depended on changed: the upload, the plan's year, the units it may name and their aliases, the
 # choices made for unknown names.
 
-KEPT_FORMAT = "appendix-rows-1"
+KEPT_FORMAT = "appendix-rows-2"
 _DATES = {"starts_on", "ends_on", "deadline"}
-_DECIMALS = {"target_value", "target_value_upper"}
+_DECIMALS = {"target_value", "target_value_upper", "baseline_value"}
 _NONE = ()  # no unknown unit names: one empty tuple for every kept row
 
 
@@ -195,7 +196,7 @@ def _keep_rows(record, preview):
             for row in part.rows:
                 kept.write(b"\n" + json.dumps([row.sheet_row, row.section, row.ordinal, [unit.pk for unit in row.lead],
                                                [unit.pk for unit in row.support],
-                                               [_value(row.values[name]) for name in names]],
+                                               [_value(row.values[name]) for name in names], year_targets.kept(row.targets)],
                                               ensure_ascii=False).encode())
         kept.seek(0)
         record.parsed_file.save(f"{record.original_name.rsplit('.', 1)[0]}.json", File(kept), save=False)
@@ -230,7 +231,7 @@ def _read_kept(record):
             names = FIELDS[part["kind"]]
             rows = []
             for _index in range(part["rows"]):
-                sheet_row, section, ordinal, lead, support, values = json.loads(stored.readline())
+                sheet_row, section, ordinal, lead, support, values, targets = json.loads(stored.readline())
                 values = dict(zip(names, (values[0], *(shared.setdefault((type(value), value), value)
                                                        for value in values[1:])), strict=True))
                 for name in _DATES.intersection(values):
@@ -245,7 +246,8 @@ def _read_kept(record):
                 lead = shared.setdefault(("units", *lead), [units[pk] for pk in lead])
                 support = shared.setdefault(("units", *support), [units[pk] for pk in support])
                 rows.append(PreviewRow(sheet_row=sheet_row, section=section, ordinal=ordinal, values=values,
-                                       lead=lead, support=support, unknown_lead=_NONE, unknown_support=_NONE))
+                                       lead=lead, support=support, unknown_lead=_NONE, unknown_support=_NONE,
+                                       targets=year_targets.from_kept(targets)))
             sections = [SectionPreview(number, title, existing_sections.get(fold(title)))
                         for number, title in part["sections"]]
             parts.append(match_rows(plan, Preview(kind=part["kind"], sheet=part["sheet"],
@@ -354,6 +356,8 @@ def _row_json(part, row):
     v = row.values
     if part.kind == INDICATORS:
         parsed = f"{v.get('target_text', '')} → {target_label(v)}"
+        for target in row.targets or ():  # the targets by year the table gives
+            parsed += f"; {target['label'] or target['year']}: {target['target_text']}"
         if v.get("deadline"):
             due = _("hạn")  # outside the f-string, for makemessages to find
             parsed += f"; {due} {v['deadline']:%d/%m/%Y}"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ..item_kinds import APPENDIX_KINDS, INDICATOR, TASK
 from ..text import clean_cell, clean_lines, fold
+from .targets import columns_settled, heading_field
 
 INDICATORS, TASKS = INDICATOR.appendix, TASK.appendix
 KINDS = APPENDIX_KINDS
@@ -68,6 +69,9 @@ def normal_ordinal(text):
 
 
 def header_field(cell):
+    year_or_baseline = heading_field(cell)  # `Năm 2026`, `Đến năm 2030`, `Thực hiện năm 2025`
+    if year_or_baseline:
+        return year_or_baseline
     folded = re.sub(r"\s+", " ", fold(cell)).strip(" :*")
     for name, variants in _HEADERS.items():
         if folded in variants:
@@ -170,6 +174,7 @@ def _window_columns(rows, start, depth):
             labels_text = joined
         if name and name not in columns:
             columns[name], labels[name] = column, labels_text
+    columns_settled(columns, labels)
     return columns, labels
 
 

@@ -23,6 +23,7 @@ from ..writes import unit_slug
 from ..text import fold, name_key
 from .preview import CREATE_UNIT, FIELDS, Preview, WorkbookPreview, item_model, usable_units
 from .table import INDICATORS
+from .targets import targets_restore, targets_write
 
 BATCH = 2000
 
@@ -89,6 +90,8 @@ def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None,
                     if on_progress:
                         on_progress(done, total)
             _replace_units(model, work)
+            if kind == INDICATORS:
+                targets_write(work, journal=journal, user=user, reason=reason)
             counts["new"] += len(new_rows)
             counts["changed"] += len(changed_rows)
     return counts
@@ -250,6 +253,7 @@ def appendix_undo(*, plan, journal, user, since, reason=None, on_progress=None):
             raise UndoRefused(REFUSED)
         for kind, changed in journal.get("changed", {}).items():
             _restore(item_model(kind), FIELDS[kind], changed, user=user, reason=reason)
+        targets_restore(journal, user=user, reason=reason)
         if on_progress:
             on_progress(1, 3)
         for kind, ids in journal.get("created", {}).items():

@@ -25,6 +25,17 @@ def _met_label(met):
     return {True: _("Đạt"), False: _("Chưa đạt"), None: "—"}[met]
 
 
+def _target_cell(indicator):
+    """The target applying at the cut-off; with targets by year, each year's, and the baseline (`Thực hiện năm
+    2025: 45%`). Snapshots frozen before targets by year have the first alone."""
+    years = indicator.get("targets") or []
+    lines = [f"{label}: {text}" for label, text in years] if years else [indicator["target"]]
+    baseline = indicator.get("baseline")
+    if baseline:
+        lines.append(f"{baseline[0] or _('Giá trị nền')}: {baseline[1]}")
+    return "\n".join(lines)
+
+
 def _percent(value):
     return "—" if value is None else f"{value}%"
 
@@ -219,7 +230,7 @@ def _indicator_appendix(snapshot):
                 rows.append({"section": indicator["section"]})
             section = indicator["section"]
             rows.append({"cells": [indicator["ordinal"], indicator["content"], indicator["unit_of_measure"],
-                                   indicator["target"], indicator["current"] or "—", _met_label(indicator["met"]),
+                                   _target_cell(indicator), indicator["current"] or "—", _met_label(indicator["met"]),
                                    indicator["status_label"], _evidence_label(indicator["evidence"])]})
     return {"title": _("KẾT QUẢ THỰC HIỆN CHỈ TIÊU"), "widths": [5, 35, 9, 12, 9, 8, 11, 11],
             "columns": [_("STT"), _("Chỉ tiêu"), _("Đơn vị tính"), _("Chỉ tiêu cần đạt"), _("Kết quả"),

@@ -50,6 +50,9 @@ def build(seeds):
     task_table = sd._table(text, "## PHỤ LỤC II", None, TASKS)
     # Phụ lục I has no group rows: its indicators belong to no section, as an import of it gives.
     _, indicators = sd.appendix_data(indicator_table, appendix="I", section_offset=0)
+    # Its "Kết quả" column states the targets of the term the plan carries out (55-KH/TU, "nhiệm kỳ 2025 – 2030",
+    # as its title says): the stage ending in 2030.
+    sd.year_targets(indicators, year=2030, label="Nhiệm kỳ 2025 – 2030")
     task_sections, tasks = sd.appendix_data(task_table, appendix="II", section_offset=0)
     plans.append({
         "slug": "phu-lam-55kh", "area": "phu-lam", "issuer": "UBND xã Phú Lâm",
@@ -67,6 +70,7 @@ def build(seeds):
         support_by_section={"1.1": "Sở Khoa học và Công nghệ, các doanh nghiệp Viễn thông"})
     for indicator in indicators:
         indicator["timeline"] = "Đến cuối năm 2026"  # "1. Mục tiêu (đến cuối năm 2026)"
+    sd.year_targets(indicators, year=2026, label="Đến cuối năm 2026")
     task_sections, tasks = sd.lettered_tasks(
         sd.paragraphs(text, "II. NHIỆM VỤ TRỌNG TÂM NĂM 2026", "III. GIẢI PHÁP"),
         root_number="II.", root_title="NHIỆM VỤ TRỌNG TÂM NĂM 2026", item_pattern=sd._BULLET)
