@@ -68,11 +68,11 @@ def _clears(item, officer_name):
     }
 
 
-def _items(model, plan_ids):
+def _items(model, plan_ids, *more):
     units = Prefetch("lead_units", queryset=Unit.objects.order_by("name"))
     support = Prefetch("support_units", queryset=Unit.objects.order_by("name"))
     return list(model.objects.filter(plan__in=plan_ids).select_related("plan", "officer", "section")
-                .prefetch_related(units, support).order_by("plan__slug", "position"))
+                .prefetch_related(units, support, *more).order_by("plan__slug", "position"))
 
 
 def _tasks(plan_ids, period, as_of):
@@ -109,8 +109,18 @@ def _tasks(plan_ids, period, as_of):
     return rows
 
 
+def _targets(indicator):
+    """The targets by year (`Năm 2026`, `Đến năm 2030`) where the plan sets them, else its one target."""
+    by_year = [{"text": t.target_text, "comparator": t.comparator, "value": _decimal(t.value),
+                "value_upper": _decimal(t.value_upper), "unit": t.unit, "year": t.year}
+               for t in indicator.targets.all()]
+    return by_year or [{"text": indicator.target_text, "comparator": indicator.target_comparator,
+                        "value": _decimal(indicator.target_value), "value_upper": _decimal(indicator.target_value_upper),
+                        "unit": indicator.target_unit, "year": indicator.deadline.year if indicator.deadline else None}]
+
+
 def _indicators(plan_ids, period, as_of):
-    indicators = _items(Indicator, plan_ids)
+    indicators = _items(Indicator, plan_ids, "targets")
     then = items_then(Indicator.objects.filter(plan__in=plan_ids), ["status", "current_value", "is_met"], as_of)
     evidence = evidence_then("indicator_id", [indicator.pk for indicator in indicators], as_of)
     values = defaultdict(list)
@@ -135,10 +145,7 @@ def _indicators(plan_ids, period, as_of):
             "assigning_document": _document(indicator.plan), "assigned_agency": indicator.plan.issuer,
             "content": indicator.content, "kind": "qualitative" if indicator.is_qualitative else "quantitative",
             "unit_of_measure": indicator.unit_of_measure, "baseline": indicator.baseline,
-            "targets": [{"text": indicator.target_text, "comparator": indicator.target_comparator,
-                         "value": _decimal(indicator.target_value), "value_upper": _decimal(indicator.target_value_upper),
-                         "unit": indicator.target_unit,
-                         "year": indicator.deadline.year if indicator.deadline else None}],
+            "targets": _targets(indicator),
             "lead_units": _units(indicator.lead_units.all()),
             "support_units": _units(indicator.support_units.all()),
             "six_clears": _clears(indicator, indicator.officer.display_name if indicator.officer_id else ""),
