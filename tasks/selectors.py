@@ -73,7 +73,8 @@ class WorkRow:
     last_update: datetime.datetime | None
     evidence_status: str | None
     # Updated in the current period (the calendar month): marked "đã cập nhật kỳ này". Those updated before
-    # the visit began go to the end; one updated during the visit keeps its place (see `work_rows_order`).
+    # the visit began go to the end (unless their evidence was rejected since); one updated during the visit
+    # keeps its place (see `work_rows_order`).
     updated_this_period: bool = False
     updated_before_visit: bool = False
     item: object = field(default=None, repr=False)
@@ -129,7 +130,9 @@ def _windowed(rows, *, within_days, overdue_only, today, visit):
     for row in rows:
         updated_on = timezone.localdate(row.last_update) if row.last_update else None
         row.updated_this_period = bool(updated_on and updated_on >= period_start)
-        row.updated_before_visit = row.updated_this_period and (visit is None or row.last_update < visit)
+        # Done for the period, unless its evidence came back since: a rejected item needs the officer again.
+        row.updated_before_visit = (row.updated_this_period and (visit is None or row.last_update < visit)
+                                    and row.evidence_status != Evidence.Status.REJECTED)
     if overdue_only:
         rows = [r for r in rows if r.overdue]
     if within_days is not None:

@@ -179,3 +179,27 @@ def test_a_reviewer_of_a_lead_unit_sees_its_items_without_an_update_they_would_b
 
     client.force_login(officer)
     assert f"/tasks/{task.pk}/report/" in client.get("/tasks/my-work/").content.decode()
+
+
+def test_an_item_whose_evidence_came_back_stays_among_the_work_to_do(client, users):
+    from evidence.services import evidence_review
+    from tasks.services import task_progress_report
+    from tests import files
+
+    officer = users["phulam-officer"]
+    client.force_login(officer)
+    row = next(r for r in client.get("/tasks/my-work/").context["page"] if r.may_report and r.progress < 100)
+    task = Task.objects.get(pk=row.pk)
+    task_progress_report(task_id=task.pk, user=officer, version=task.version, progress=100,
+                         period=timezone.localdate().replace(day=1), achievements="Xong", difficulties="-",
+                         proposals="-", uploads=[(files.upload("qd.pdf", files.pdf_bytes()), "Quyết định")])
+    rows = client.get("/tasks/my-work/").context["page"].paginator.object_list
+    done = [r for r in rows if r.updated_before_visit]
+    assert rows[-len(done):] == done and task.pk in {r.pk for r in done}  # updated before this visit: last
+
+    evidence_review(evidence_id=task.evidence.get().pk, reviewer=users["phulam-reviewer"], accept=False,
+                    reason="unsigned", note="Thiếu chữ ký")
+    rows = client.get("/tasks/my-work/").context["page"].paginator.object_list
+    again = next(r for r in rows if r.pk == task.pk)
+    assert again.evidence_status == "rejected" and not again.updated_before_visit
+    assert again not in rows[-(len(done) - 1):]  # back among the work to do
