@@ -25,3 +25,30 @@ def page_url(name):
 def file_url(path):
     """`{% static path %}`."""
     return static(path)
+
+
+@register.simple_tag
+def term_help(name):
+    """What a term of the plans means, in words a commune officer reads without help: shown beside the term
+    (`<abbr title>` or a small help text). One definition a term, used wherever the term appears."""
+    from django.utils.translation import gettext
+
+    from plans.clears import CLEARS
+
+    if name == "schedule":
+        return gettext("Lộ trình: tiến độ cần đạt đến hôm nay, tính theo thời gian thực hiện đã trôi qua.")
+    if name == "six_clears":
+        return gettext("“6 rõ”: mỗi việc phải ghi %(clears)s.") % {
+            "clears": ", ".join(str(label) for label in CLEARS.values())}
+    if name == "authority":
+        return gettext("Thẩm quyền: cấp phê duyệt, ban hành sản phẩm của việc (ví dụ UBND xã, Chủ tịch UBND xã).")
+    raise ValueError(name)
+
+
+@register.filter
+def month_period(day):
+    """A month's reporting period by its name, as reports name periods: "Tháng 11/2026" (reports.periods)."""
+    from reports.models import ReportKind
+    from reports.periods import period_label
+
+    return period_label(ReportKind.MONTHLY, day.year, day.month) if day else ""

@@ -4,7 +4,7 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 
-from people.views import PasswordResetConfirmView, PasswordResetView, PortalLoginView
+from people.views import PasswordResetConfirmView, PasswordResetView, PortalLoginView, landing_view
 
 def health(request):
     """For the container healthcheck: the app answers and reaches its database."""
@@ -16,6 +16,7 @@ def health(request):
 urlpatterns = [
     path("healthz/", health, name="healthz"),
     path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("favicon.svg")), name="favicon"),
+    path("", landing_view, name="landing"),  # where each kind of user's day starts (people.views.landing_url)
     path("", include("plans.urls")),
     path("tasks/", include("tasks.urls")),
     path("indicators/", include("indicators.urls")),

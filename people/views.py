@@ -170,13 +170,35 @@ def unit_alias_remove_view(request, pk, alias_pk):
     return redirect("people:unit_edit", pk=unit.pk)
 
 
+def landing_url(user):
+    """Where each kind of user's day starts: admins on Quản trị, reviewers on the review queue while evidence
+    waits, leaders on their area's overview (a commune's own page, a province's dashboard), everyone else on
+    My work."""
+    from evidence.selectors import pending_evidence
+
+    if user.is_portal_admin:
+        return resolve_url("plans:manage")
+    if user.role == User.Role.REVIEWER and pending_evidence(user).exists():
+        return resolve_url("evidence:review_queue")
+    if user.role == User.Role.LEADER:
+        area = Area.objects.filter(pk__in=user.area_ids).order_by("kind", "name").first()
+        if area is not None and area.kind != Area.Kind.PROVINCE:
+            return resolve_url("reports:commune", area.slug)
+        return resolve_url("reports:dashboard") + (f"?province={area.slug}" if area else "")
+    return resolve_url("tasks:my_work")
+
+
+@login_required
+def landing_view(request):
+    """The portal's address ("/"): where the signed-in user's day starts."""
+    return redirect(landing_url(request.user))
+
+
 class PortalLoginView(LoginView):
-    """Officers land on their own work after signing in; other roles keep LOGIN_REDIRECT_URL."""
+    """Each kind of user lands where their day starts (landing_url), unless the sign-in asked for a page."""
 
     def get_default_redirect_url(self):
-        if self.request.user.role == self.request.user.Role.OFFICER and not self.request.user.is_superuser:
-            return resolve_url("tasks:my_work")
-        return super().get_default_redirect_url()
+        return landing_url(self.request.user)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

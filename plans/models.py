@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from .historical import HistoricalRecords
@@ -137,6 +138,9 @@ class LegalDocument(models.Model):
         return self.reference
 
 
+PLAN_NAME_WORDS = 12  # a numberless plan is named by this many words of its title
+
+
 class Plan(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Dự thảo")
@@ -186,10 +190,27 @@ class Plan(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.reference} – {self.issuer}"
+        return f"{self.display_name} – {self.issuer}"
 
     def get_absolute_url(self):
         return reverse("plans:plan_detail", args=[self.slug])
+
+    @property
+    def display_name(self):
+        """The plan as pages name it: its number ("182/KH-UBND"), or, while it has none (a draft, "Số: /KH-UBND"
+        on paper), its title cut short and its date, so two plans of a commune never read the same."""
+        if self.number:
+            return self.reference
+        title = Truncator(self.title).words(PLAN_NAME_WORDS, truncate=" …")
+        if self.issued_year and self.issued_month and self.issued_day:
+            date = f"{self.issued_day}/{self.issued_month}/{self.issued_year}"
+        elif self.issued_year and self.issued_month:
+            date = _("tháng %(month)s/%(year)s") % {"month": self.issued_month, "year": self.issued_year}
+        elif self.issued_year:
+            date = _("năm %(year)s") % {"year": self.issued_year}
+        else:
+            return title
+        return _("%(title)s (%(date)s)") % {"title": title, "date": date}
 
     @property
     def reference(self):

@@ -4,7 +4,7 @@ from .views import appendix, assignment, cascade, plans
 
 app_name = "plans"
 urlpatterns = [
-    path("", plans.plan_list_view, name="plan_list"),
+    path("plans/", plans.plan_list_view, name="plan_list"),
     path("plans/<slug:slug>/", plans.plan_detail_view, name="plan_detail"),
     path("plans/<slug:slug>/import/", appendix.appendix_upload_view, name="appendix_upload"),
     path("plans/<slug:slug>/import/<int:pk>/", appendix.appendix_import_view, name="appendix_import"),

@@ -86,7 +86,7 @@ class Warning(models.Model):  # noqa: A001 - the glossary's word (Cảnh báo)
 
         kind, (year, number) = self.details.get("kind"), self.details.get("period") or (None, None)
         if not kind or not year:
-            return self.period.strftime("%m/%Y") if self.period else ""
+            return period_label(ReportKind.MONTHLY, self.period.year, self.period.month) if self.period else ""
         plan = self.details.get("plan")
         return period_label(kind, year, number) + (f" ({plan})" if plan else "")
 

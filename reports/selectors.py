@@ -59,7 +59,7 @@ def draft_choices(user, today, *, areas=None):
             if not rule.is_active:
                 continue
             for period in rule_periods_around(rule, today):
-                label = f"{area} · {rule.get_kind_display()}" + (f" ({rule.plan.reference})" if rule.plan_id else "")
+                label = f"{area} · {rule.get_kind_display()}" + (f" ({rule.plan.display_name})" if rule.plan_id else "")
                 label += f" · {period.label}"
                 if period.deadline:
                     label += " · " + str(_("hạn %(date)s") % {"date": period.deadline.strftime("%d/%m/%Y")})

@@ -1,6 +1,6 @@
 """What the rows of "My work" show, as plain values for tasks/inc/work_rows.html to lay out.
 
-A page shows 25 rows; what would cost per row in the template (reversing two URLs, cutting titles to a number
+A page shows 20 rows; what would cost per row in the template (reversing two URLs, cutting titles to a number
 of words, looking up a status label among lazy choices) is done here once a page, the rest is the template's.
 """
 from django.utils.text import Truncator

@@ -2,7 +2,9 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
 
 from evidence.models import Evidence
 from indicators.models import Indicator
@@ -70,6 +72,11 @@ class WorkRow:
     behind: bool
     last_update: datetime.datetime | None
     evidence_status: str | None
+    # Updated in the current period (the calendar month): marked "đã cập nhật kỳ này". Those updated before
+    # the visit began go to the end (unless their evidence was rejected since); one updated during the visit
+    # keeps its place (see `work_rows_order`).
+    updated_this_period: bool = False
+    updated_before_visit: bool = False
     item: object = field(default=None, repr=False)
 
     @property
@@ -118,16 +125,49 @@ def _filtered(queryset, *, plan, section, status, query, text_field):
     return queryset
 
 
-def _windowed(rows, *, within_days, overdue_only):
+def _windowed(rows, *, within_days, overdue_only, today, visit):
+    period_start = today.replace(day=1)
+    for row in rows:
+        updated_on = timezone.localdate(row.last_update) if row.last_update else None
+        row.updated_this_period = bool(updated_on and updated_on >= period_start)
+        # Done for the period, unless its evidence came back since: a rejected item needs the officer again.
+        row.updated_before_visit = (row.updated_this_period and (visit is None or row.last_update < visit)
+                                    and row.evidence_status != Evidence.Status.REJECTED)
     if overdue_only:
         rows = [r for r in rows if r.overdue]
     if within_days is not None:
         rows = [r for r in rows if r.days_left is not None and r.days_left <= within_days]
-    return sorted(rows, key=lambda r: r.urgency)
+    return sorted(rows, key=lambda r: (r.updated_before_visit, r.urgency))
+
+
+VISIT_SECONDS = 12 * 60 * 60  # a visit to My work lasts at most this long; then the order is computed again
+
+
+def work_rows_order(rows, *, key):
+    """The rows in the order this visit first showed them (kept in the cache under `key`): an item updated
+    during the visit stays where it was; items new to the visit follow, most urgent first."""
+    order = cache.get(key)
+    if order is None:
+        cache.set(key, [(row.kind, row.pk) for row in rows], VISIT_SECONDS)
+        return rows
+    position = {tuple(item): index for index, item in enumerate(order)}
+    return sorted(rows, key=lambda row: position.get((row.kind, row.pk), len(position)))
+
+
+def my_work_plans(user):
+    """The plans holding items the user's units lead or support, for My work's plan filter."""
+    units = user.unit_ids
+    held = Q()
+    for kind in ITEM_KINDS:
+        items = kind.model.objects.filter(plan=OuterRef("pk")).filter(
+            Q(lead_units__in=units) | Q(support_units__in=units))
+        held |= Q(Exists(items))
+    return Plan.objects.visible_to(user).filter(held).select_related("area").order_by("area__name", "-issued_year",
+                                                                                      "-issued_month", "slug")
 
 
 def my_task_rows(user, *, today, role="", plan="", section="", status="", query="", within_days=None,
-                 overdue_only=False, pk=None):
+                 overdue_only=False, pk=None, visit=None):
     tasks = _filtered(_scoped(Task, user, role, pk), plan=plan, section=section, status=status, query=query,
                       text_field="title")
     values = tasks.annotate(last_update=Max("updates__created_at")).values_list(
@@ -145,11 +185,11 @@ def my_task_rows(user, *, today, role="", plan="", section="", status="", query=
             behind=not completed and is_behind(actual=progress, expected=expected),
             last_update=last_update, evidence_status=evidence,
         ))
-    return _windowed(rows, within_days=within_days, overdue_only=overdue_only)
+    return _windowed(rows, within_days=within_days, overdue_only=overdue_only, today=today, visit=visit)
 
 
 def my_indicator_rows(user, *, today, role="", plan="", section="", status="", query="", within_days=None,
-                      overdue_only=False, pk=None):
+                      overdue_only=False, pk=None, visit=None):
     indicators = _filtered(_scoped(Indicator, user, role, pk), plan=plan, section=section, status=status,
                            query=query, text_field="content")
     values = indicators.annotate(last_update=Max("reports__created_at")).values_list(
@@ -170,7 +210,7 @@ def my_indicator_rows(user, *, today, role="", plan="", section="", status="", q
             overdue=bool(deadline and deadline < today and not completed),
             behind=not completed and progress is not None and is_behind(actual=progress, expected=expected),
             last_update=last_update, evidence_status=evidence))
-    return _windowed(rows, within_days=within_days, overdue_only=overdue_only)
+    return _windowed(rows, within_days=within_days, overdue_only=overdue_only, today=today, visit=visit)
 
 
 def work_rows_hydrate(rows):

@@ -1,8 +1,11 @@
+import datetime
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,10 +28,12 @@ from .forms import CommentForm, ProgressReportForm
 from .models import Task
 from .rows import work_rows_shown
 from .schedule import task_expected_progress
-from .selectors import my_indicator_rows, my_task_rows, plan_sections, work_rows_hydrate
+from .selectors import (
+    VISIT_SECONDS, my_indicator_rows, my_task_rows, my_work_plans, plan_sections, work_rows_hydrate, work_rows_order,
+)
 from .services import task_comment_add, task_progress_report
 
-ROWS_PER_PAGE = 25
+ROWS_PER_PAGE = 20  # four screens of cards on a phone
 DEADLINE_WINDOWS = [(30, gettext_lazy("30 ngày tới")), (90, gettext_lazy("90 ngày tới")),
                     (365, gettext_lazy("12 tháng tới"))]
 
@@ -56,15 +61,43 @@ def my_work_view(request):
         "within_days": int(within) if within.isdigit() else None,
         "overdue_only": request.GET.get("overdue") == "1",
     }
+    visit = _visit_began(request.GET.get("visit", ""))
     select = my_indicator_rows if kind == "indicators" else my_task_rows
-    rows = select(request.user, today=timezone.localdate(), **filters)
+    rows = select(request.user, today=timezone.localdate(), visit=visit, **filters)
+    # The order this visit first showed stays: a saved item does not jump away from under the officer's thumb.
+    stamp = round(visit.timestamp() * 1000)
+    digest = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()[:16]
+    rows = work_rows_order(rows, key=f"my-work-order:{request.user.pk}:{stamp}:{kind}:{digest}")
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     work_rows_shown(work_rows_hydrate(page.object_list))
+    query = request.GET.copy()
+    query["visit"] = stamp
+    query.pop("page", None)
+    back = query.copy()
+    back["page"] = page.number
+    plans = list(my_work_plans(request.user))
     return render(request, "tasks/my_work.html", {
-        "kind": kind, "page": page, "filters": filters, "within": within,
+        "kind": kind, "page": page, "filters": filters, "within": within, "visit": stamp,
+        "page_query": query.urlencode(), "back": back.urlencode(),
+        "plans": plans, "plan_typed": filters["plan"] not in {plan.slug for plan in plans},
         "sections": plan_sections(request.user, filters["plan"]),
         "statuses": ItemStatus.choices, "windows": DEADLINE_WINDOWS,
     })
+
+def _visit_began(value):
+    """When this visit to My work began: the `visit` its links and forms carry (milliseconds since the epoch),
+    or now for a fresh one. A visit older than VISIT_SECONDS, or one in the future, starts again."""
+    now = timezone.now()
+    now = now.replace(microsecond=now.microsecond // 1000 * 1000)
+    if value.isdigit() and len(value) <= 15:
+        began = datetime.datetime.fromtimestamp(int(value) / 1000, tz=datetime.UTC)
+        if now - datetime.timedelta(seconds=VISIT_SECONDS) < began <= now:
+            return began
+    return now
+
+def _my_work_back(back, pk):
+    """My work as the officer left it (its query re-encoded: only the query comes from the form), at the row."""
+    return f"{reverse('tasks:my_work')}?{QueryDict(back).urlencode()}#work-task-{pk}"
 
 @login_required
 def task_detail_view(request, pk):
@@ -118,7 +151,8 @@ def task_report_view(request, pk):
                 if request.htmx:  # the confirmation shows in the refreshed row, not on the next page
                     return _work_row_response(request, task.pk, saved=saved)
                 messages.success(request, saved)
-                return redirect(task.get_absolute_url())
+                back = request.POST.get("back", "")
+                return redirect(_my_work_back(back, task.pk) if back else task.get_absolute_url())
             _close(uploads)
         if form.errors and status == 200:
             status = 400
@@ -133,7 +167,9 @@ def task_report_view(request, pk):
     if request.htmx and request.method == "POST":
         return _work_row_response(request, task.pk, form=form, status=status)
     context = {"task": task, "form": form, "expected": task_expected_progress(task, timezone.localdate()),
-               "inline": bool(request.htmx)}
+               "inline": bool(request.htmx), "back": request.POST.get("back") or request.GET.get("back", "")}
+    if context["back"]:
+        context["back_url"] = _my_work_back(context["back"], task.pk)
     template = "tasks/inc/report_form.html" if request.htmx else "tasks/task_report.html"
     return render(request, template, context, status=status)
 

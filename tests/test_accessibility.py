@@ -34,7 +34,7 @@ def _pages(users):
     assert Evidence.objects.filter(task=task).exists()
     return [
         ("phulam-officer", "/tasks/my-work/", "Việc của tôi"),
-        ("phulam-officer", "/", "Danh sách kế hoạch"),
+        ("phulam-officer", "/plans/", "Danh sách kế hoạch"),
         ("phulam-officer", "/plans/phu-lam-55kh/", "KẾ HOẠCH"),
         ("phulam-officer", f"/tasks/{task.pk}/", f"Nhiệm vụ {task.ordinal}"),
         ("phulam-officer", f"/tasks/{task.pk}/report/", "Cập nhật tiến độ"),

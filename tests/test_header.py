@@ -114,3 +114,17 @@ def test_visitors_and_the_500_page_see_the_brand_and_languages_only(client):
     page = _Header()
     page.feed(defaults.server_error(RequestFactory().get("/x/")).content.decode())
     assert page.menu == [] and page.links == [("Cổng theo dõi NQ 57", "/")] and len(page.buttons) == 2
+
+
+def test_the_menu_the_user_and_the_languages_fold_into_a_drawer_the_menu_button_opens(client, users):
+    client.force_login(users["phulam-reviewer"])
+    page = client.get("/tasks/my-work/").content.decode()
+    header = _Header()
+    header.feed(page)
+    assert ("Menu", "menu-toggle", None) in header.buttons
+    assert 'aria-controls="topbar-drawer" aria-expanded="false"' in page or (
+        'aria-expanded="false" aria-controls="topbar-drawer"' in page)
+    drawer = page[page.index('<div class="drawer" id="topbar-drawer">'):page.index("</header>")]
+    assert 'aria-label="Điều hướng chính"' in drawer and "Đăng xuất" in drawer and 'name="language"' in drawer
+    assert "Thông báo" not in drawer  # the bell stays in the bar, beside the menu button
+    assert dict(header.menu)["Thẩm định minh chứng"] == "/evidence/review/"

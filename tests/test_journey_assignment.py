@@ -57,7 +57,7 @@ def test_admin_assigns_44_targets_in_one_save_and_the_officer_sees_them(demo, ta
     officer.get_by_role("link", name="Chỉ tiêu").click()
     assert "Tỷ lệ phủ sóng 5G trên địa bàn xã" in officer.locator("main").inner_text()
     officer.goto(f"{live_server.url}/tasks/my-work/?kind=indicators&plan=dai-phuoc-2026&page=2")
-    assert "Trang 2/2" in officer.locator("main").inner_text()  # 44 targets, 25 a page
+    assert "Trang 2/3" in officer.locator("main").inner_text()  # 44 targets, 20 a page
 
 
 def test_province_leader_sees_the_commune_item_carrying_out_a_province_item(demo, live_server, page, sign_in):

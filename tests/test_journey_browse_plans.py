@@ -12,7 +12,9 @@ def test_officer_opens_commune_plan_and_sees_its_tasks(demo, live_server, page, 
     rows = page.locator("table.list tbody tr")
     assert rows.count() == 3  # the province plan and Phú Lâm's two plans, nothing of Đại Phước
 
-    page.get_by_role("link", name="Số: /KH-UBND").nth(1).click()
+    # Two numberless drafts, each named by its title and date (Plan.display_name), never "Số: /KH-UBND" twice.
+    assert page.get_by_role("link", name="Số: /KH-UBND").count() == 0
+    page.get_by_role("link", name="Triển khai Kế hoạch số 55-KH/TU").click()
     page.wait_for_url("**/plans/phu-lam-55kh/")
     assert "KẾ HOẠCH" in page.locator("h1").inner_text()
     tasks = page.locator("table.tasks tbody tr")

@@ -85,7 +85,7 @@ def test_review_queue(client, users):
 
 def test_plan_list(client, users):
     client.force_login(users["dongnai-leader"])
-    few = _count(client, "/", PLAN_LIST)
+    few = _count(client, "/plans/", PLAN_LIST)
     from django.core.management import call_command
     call_command("generate_scale_data", communes=4, province="dong-nai", stdout=open("/dev/null", "w"))
-    assert few == _count(client, "/", PLAN_LIST)
+    assert few == _count(client, "/plans/", PLAN_LIST)

@@ -183,9 +183,9 @@ def test_superuser_still_works_in_the_admin(client, users):
 
 def test_admin_link_in_the_header_is_for_superusers_only(client, users):
     client.force_login(users["phulam-admin"])
-    assert 'href="/admin/"' not in client.get("/").content.decode()
+    assert 'href="/admin/"' not in client.get("/plans/").content.decode()
     client.force_login(users["admin"])
-    assert 'href="/admin/"' in client.get("/").content.decode()
+    assert 'href="/admin/"' in client.get("/plans/").content.decode()
 
 
 @pytest.mark.parametrize("username, plan, listed", [
@@ -938,3 +938,19 @@ def test_reporting_rule_add_and_remove(client, users, username, allowed):
     if not allowed:
         assert added.status_code in (403, 404) and removed.status_code in (403, 404)
         assert quarterly.history.count() == 1
+
+
+# The portal's address sends each kind of user where their day starts (people.views.landing_url), and only there:
+# a page of their own scope, never another area's.
+@pytest.mark.parametrize("username, lands_on", [
+    ("phulam-officer", "/tasks/my-work/"), ("phulam-economic", "/tasks/my-work/"),
+    ("phulam-reviewer", "/evidence/review/"), ("daiphuoc-reviewer", "/tasks/my-work/"),
+    ("phulam-leader", "/reports/communes/phu-lam/"), ("dongnai-leader", "/reports/?province=dong-nai"),
+    ("phulam-admin", "/manage/"), ("dongnai-admin", "/manage/"), ("daiphuoc-officer", "/tasks/my-work/"),
+])
+def test_landing(client, users, pending_evidence, username, lands_on):
+    assert client.get("/").url.startswith("/accounts/login/")  # not signed in: the sign-in page
+    client.force_login(users[username])
+    response = client.get("/")
+    assert response.status_code == 302 and response.url == lands_on
+    assert client.get(response.url).status_code == 200

@@ -24,6 +24,7 @@ MY_WORK = [
     "the page of the officer's tasks: ids, lead or support, the figures they are ordered by",
     "those tasks, with their plans and areas",
     "their open warnings",
+    "the plans holding the officer's items, with their areas (the plan filter; issue 25)",
 ]
 
 TASK_PAGE = [

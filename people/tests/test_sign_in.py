@@ -84,7 +84,7 @@ def test_behind_a_trusted_proxy_the_forwarded_address_counts(client, users, sett
 @pytest.mark.parametrize("username", ["phulam-officer", "phulam-leader", "phulam-reviewer"])
 def test_every_signed_in_user_can_change_their_password(client, users, username):
     client.force_login(users[username])
-    assert 'href="/accounts/password_change/"' in client.get("/").content.decode()
+    assert 'href="/accounts/password_change/"' in client.get("/plans/").content.decode()
     form = client.get("/accounts/password_change/")
     assert form.status_code == 200 and "Đổi mật khẩu" in form.content.decode()
     wrong = client.post("/accounts/password_change/", {

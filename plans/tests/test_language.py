@@ -5,7 +5,7 @@ pytestmark = pytest.mark.django_db
 
 def test_vietnamese_by_default_whatever_the_browser_asks(client, users):
     client.force_login(users["phulam-officer"])
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    response = client.get("/plans/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "Danh sách kế hoạch" in response.content.decode() and response["Content-Language"] == "vi"
 
 

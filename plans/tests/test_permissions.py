@@ -31,7 +31,7 @@ def test_plan_page_is_scoped_by_area(client, users, username, plan, status):
 
 def test_plan_list_shows_only_visible_plans(client, users):
     client.force_login(users["phulam-officer"])
-    listed = {p.slug for p in client.get("/").context["page"]}
+    listed = {p.slug for p in client.get("/plans/").context["page"]}
     assert listed == {"dong-nai-182", "phu-lam-11nq", "phu-lam-55kh"}
 
 

@@ -130,6 +130,6 @@ def test_the_overview_lists_the_plans_the_admin_manages(admin_client):
 
 def test_the_menu_shows_administration_to_admins_only(client, users):
     client.force_login(users["daiphuoc-admin"])
-    assert 'href="/manage/"' in client.get("/").content.decode()
+    assert 'href="/manage/"' in client.get("/plans/").content.decode()
     client.force_login(users["daiphuoc-officer"])
-    assert 'href="/manage/"' not in client.get("/").content.decode()
+    assert 'href="/manage/"' not in client.get("/plans/").content.decode()

@@ -66,16 +66,19 @@ def province_dashboard_view(request):
     province, provinces = _province(request.user, request.GET.get("province", ""))
     today = timezone.localdate()
     communes = Area.objects.communes_visible_to(request.user).filter(parent=province).order_by("name")
-    if province is not None and (request.user.is_superuser or province.pk in request.user.area_ids):
+    whole_province = province is not None and (request.user.is_superuser or province.pk in request.user.area_ids)
+    if whole_province:
         figures = province_figures(province, today=today)  # the whole province: kept where that is slow
     else:  # a commune's people: their commune only
         figures = Figures(commune_figures(communes.values("pk"), today=today))
     rows, total, completion, warnings = _dashboard_rows(province, communes, figures)
+    # A commune's people see their commune only: the page is titled with it, not with the province.
+    own_commune = rows[0].subject if len(rows) == 1 and not whole_province else None
     sort = request.GET.get("sort", "rank")
     page = Paginator(sort_rows(rows, sort), COMMUNES_PER_PAGE).get_page(request.GET.get("page"))
     months = [month for month, _end in month_ends(today)]
     return render(request, "reports/province_dashboard.html", {
-        "province": province, "provinces": provinces, "page": page, "total": total, "sort": sort, "figures": figures,
+        "province": province, "provinces": provinces, "own_commune": own_commune, "page": page, "total": total, "sort": sort, "figures": figures,
         "charts": _charts(months, completion, warnings),
         "plans": Plan.objects.visible_to(request.user).filter(area=province).order_by("slug") if province else [],
     })

@@ -4,10 +4,12 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from plans.models import Area, Plan, Section, Unit
 from reports.services import warnings_raise
 from tasks.models import Task, TimelineKind
+from tasks.selectors import my_task_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -86,20 +88,79 @@ def test_sections_of_the_chosen_plan_filter_the_list(client, users):
     assert {row.item.section_id for row in page.context["page"]} == {section.pk}
 
 
-def test_the_plan_filter_is_a_search_field_not_a_list_of_every_plan(client, users):
+def test_the_plan_filter_lists_the_plans_holding_the_officers_items_by_their_names(client, users):
     client.force_login(users["phulam-officer"])
-    response = client.get("/tasks/my-work/?plan=Kế hoạch số 55-KH")
-    assert 'name="plan" value="Kế hoạch số 55-KH"' in response.content.decode()
-    assert '<select name="plan"' not in response.content.decode()
-    plans = {row.item.plan.slug for row in response.context["page"]}
-    assert plans == {"phu-lam-55kh"}
+    response = client.get("/tasks/my-work/?plan=phu-lam-55kh")
+    plans = response.context["plans"]
+    # Only plans holding the officer's own items (the province's plan, visible to them, holds none of theirs),
+    # each by its own name: two numberless drafts never read the same.
+    assert {plan.slug for plan in plans} == {"phu-lam-11nq", "phu-lam-55kh"}
+    page = response.content.decode()
+    for plan in plans:
+        assert f'<option value="{plan.slug}"' in page and plan.display_name in page
+    assert len({plan.display_name for plan in plans}) == 2 and "Số: /KH-UBND" not in page
+    assert '<option value="phu-lam-55kh" selected>' in page
+    assert {row.item.plan.slug for row in response.context["page"]} == {"phu-lam-55kh"}
+    # Words of a plan typed into the address (an older link) still narrow the list, never beyond the user's scope.
+    assert {row.item.plan.slug for row in client.get("/tasks/my-work/?plan=Kế hoạch số 55-KH").context["page"]} == {
+        "phu-lam-55kh"}
     assert client.get("/tasks/my-work/?plan=Đại Phước").context["page"].paginator.count == 0  # not their plan
     assert client.get("/tasks/my-work/?plan=/KH-UBND").context["page"].paginator.count == 0
 
 
+def test_the_search_box_finds_items_by_their_words(client, users):
+    client.force_login(users["phulam-officer"])
+    response = client.get("/tasks/my-work/?q=chuyển đổi số")
+    titles = [row.item.title for row in response.context["page"]]
+    assert titles and all("chuyển đổi số" in title.lower() for title in titles)
+    assert 'name="q" value="chuyển đổi số"' in response.content.decode()
+
+
+def _report(client, task, back, progress):
+    return client.post(f"/tasks/{task.pk}/report/", {
+        "version": task.version, "period": timezone.localdate().strftime("%Y-%m"), "progress": progress,
+        "achievements": "Đã triển khai", "difficulties": "Thiếu kinh phí", "proposals": "Bổ sung kinh phí",
+        "back": back})
+
+
+def test_an_item_updated_during_a_visit_keeps_its_place_and_goes_last_on_the_next_visit(client, users):
+    officer = users["phulam-officer"]
+    client.force_login(officer)
+    first = client.get("/tasks/my-work/")
+    shown = [(row.kind, row.pk) for row in first.context["page"]]
+    # A task whose update lifts it well above its schedule: ordered afresh, it would move down the list.
+    row = next(r for r in first.context["page"] if r.may_report and not r.overdue and r.progress < 50
+               and r.expected and not r.updated_this_period)
+    task = Task.objects.get(pk=row.pk)
+    saved = _report(client, task, first.context["back"], 95)
+    assert saved.status_code == 302
+    assert saved.url.startswith("/tasks/my-work/?") and saved.url.endswith(f"#work-task-{task.pk}")
+    assert f"visit={first.context['visit']}" in saved.url
+
+    again = client.get(saved.url.split("#")[0])
+    assert [(r.kind, r.pk) for r in again.context["page"]] == shown  # the same order, the item in its place
+    updated = next(r for r in again.context["page"] if r.pk == task.pk)
+    assert updated.updated_this_period and updated.progress == 95
+    assert "đã cập nhật kỳ này" in again.content.decode()
+    assert "Đã lưu tiến độ 95%" in again.content.decode()
+    visit = datetime.datetime.fromtimestamp(first.context["visit"] / 1000, tz=datetime.UTC)
+    afresh = [r.pk for r in my_task_rows(officer, today=timezone.localdate(), visit=visit)]
+    assert afresh.index(task.pk) > shown.index(("task", task.pk))  # ordered afresh it would have moved down
+
+    fresh = client.get("/tasks/my-work/")  # the next visit: what was updated this period goes last
+    assert fresh.context["visit"] != first.context["visit"]
+    assert fresh.context["page"].paginator.object_list[-1].pk == task.pk
+
+
+def test_a_refused_or_foreign_back_address_stays_on_my_work(client, users):
+    client.force_login(users["phulam-officer"])
+    task = Task.objects.get(pk=next(r for r in client.get("/tasks/my-work/").context["page"] if r.may_report).pk)
+    saved = _report(client, task, "//evil.example/?x=1&visit=1", max(task.progress, 10))
+    assert saved.status_code == 302 and saved.url.startswith("/tasks/my-work/?")
+
 def test_the_plan_list_finds_an_area_by_name(client, users):
     client.force_login(users["dongnai-leader"])
-    response = client.get("/?area=Phú Lâm")
+    response = client.get("/plans/?area=Phú Lâm")
     assert {plan.area.name for plan in response.context["page"]} == {"Phú Lâm"}
     assert '<select name="area"' not in response.content.decode()
 
@@ -118,3 +179,27 @@ def test_a_reviewer_of_a_lead_unit_sees_its_items_without_an_update_they_would_b
 
     client.force_login(officer)
     assert f"/tasks/{task.pk}/report/" in client.get("/tasks/my-work/").content.decode()
+
+
+def test_an_item_whose_evidence_came_back_stays_among_the_work_to_do(client, users):
+    from evidence.services import evidence_review
+    from tasks.services import task_progress_report
+    from tests import files
+
+    officer = users["phulam-officer"]
+    client.force_login(officer)
+    row = next(r for r in client.get("/tasks/my-work/").context["page"] if r.may_report and r.progress < 100)
+    task = Task.objects.get(pk=row.pk)
+    task_progress_report(task_id=task.pk, user=officer, version=task.version, progress=100,
+                         period=timezone.localdate().replace(day=1), achievements="Xong", difficulties="-",
+                         proposals="-", uploads=[(files.upload("qd.pdf", files.pdf_bytes()), "Quyết định")])
+    rows = client.get("/tasks/my-work/").context["page"].paginator.object_list
+    done = [r for r in rows if r.updated_before_visit]
+    assert rows[-len(done):] == done and task.pk in {r.pk for r in done}  # updated before this visit: last
+
+    evidence_review(evidence_id=task.evidence.get().pk, reviewer=users["phulam-reviewer"], accept=False,
+                    reason="unsigned", note="Thiếu chữ ký")
+    rows = client.get("/tasks/my-work/").context["page"].paginator.object_list
+    again = next(r for r in rows if r.pk == task.pk)
+    assert again.evidence_status == "rejected" and not again.updated_before_visit
+    assert again not in rows[-(len(done) - 1):]  # back among the work to do
