@@ -172,8 +172,8 @@ def unit_alias_remove_view(request, pk, alias_pk):
 
 def landing_url(user):
     """Where each kind of user's day starts: admins on Quản trị, reviewers on the review queue while evidence
-    waits, leaders on their area's overview (a commune's own page, a province's dashboard), everyone else on
-    My work."""
+    waits, leaders on their area's overview (a commune's own page, a province's dashboard), supervisors on the
+    plans, everyone else on My work."""
     from evidence.selectors import pending_evidence
 
     if user.is_portal_admin:
@@ -185,6 +185,8 @@ def landing_url(user):
         if area is not None and area.kind != Area.Kind.PROVINCE:
             return resolve_url("reports:commune", area.slug)
         return resolve_url("reports:dashboard") + (f"?province={area.slug}" if area else "")
+    if user.is_read_only:  # a supervisor has no work of their own: they read the area's plans
+        return resolve_url("plans:plan_list")
     return resolve_url("tasks:my_work")
 
 

@@ -50,7 +50,8 @@ def test_a_supervisor_reads_the_communes_plans_progress_evidence_and_reports(cli
     indicator = Indicator.objects.filter(plan=plan).first()
     evidence = followed.evidence.get()
     report = _report(users, plan)
-    for url in ("/", f"/plans/{plan.slug}/", f"/tasks/{followed.pk}/", f"/indicators/{indicator.pk}/",
+    assert client.get("/").url == "/plans/"  # where a supervisor's day starts
+    for url in ("/plans/", f"/plans/{plan.slug}/", f"/tasks/{followed.pk}/", f"/indicators/{indicator.pk}/",
                 f"/evidence/{evidence.pk}/download/", f"/reports/register/{report.pk}/", "/reports/warnings/"):
         assert client.get(url).status_code == 200, url
     task_page = client.get(f"/tasks/{followed.pk}/").content.decode()
