@@ -93,3 +93,33 @@ def test_an_import_that_is_not_tiny_is_previewed_imported_and_undone_by_jobs_the
     page.locator("#import-undone").wait_for(timeout=60_000)
     assert "phulam-admin" in page.locator("#import-undone").inner_text()
     assert plan.indicators.count() == 0 and plan.tasks.count() == 0 and plan.sections.count() == 0
+
+
+def test_admin_uploads_a_table_with_its_total_note_and_signature_and_sees_what_was_left_out(demo, live_server, page,
+                                                                                             sign_in, tmp_path):
+    from tests.workbooks import footer_workbook_bytes
+
+    area = Plan.objects.get(slug="phu-lam-55kh").area
+    plan = Plan.objects.create(slug="phu-lam-2030", area=area, issuer="UBND xã Phú Lâm", title="Kế hoạch năm 2030",
+                               issued_year=2026, status="draft")
+    path = tmp_path / "phu-luc-ii-ban-ky.xlsx"
+    path.write_bytes(footer_workbook_bytes("tasks"))
+    sign_in(page, "phulam-admin")
+    page.goto(f"{live_server.url}/plans/{plan.slug}/")
+    page.get_by_role("link", name="Nhập phụ lục từ Excel").click()
+    page.locator("input[name=file]").set_input_files(str(path))
+    page.get_by_role("button", name="Tải lên và xem trước").click()
+    page.locator("#import-counts").wait_for()
+    assert "21 mới" in page.locator("#import-counts").inner_text() and "0 lỗi" in page.locator("#import-counts").inner_text()
+    skipped = page.locator(".skipped-rows li")
+    assert skipped.count() == 4
+    assert skipped.nth(0).inner_text() == "Dòng 39: dòng tổng cộng, không nhập: “Tổng cộng: 21 nhiệm vụ”."
+    assert skipped.nth(1).inner_text().startswith("Dòng 41–43: ghi chú dưới bảng, không nhập: “Ghi chú:")
+    assert skipped.nth(3).inner_text().startswith("Dòng 45–49: phần ký tên, không nhập: “Nơi nhận: | TM. ỦY BAN NHÂN DÂN")
+    last = page.locator("table.preview tbody tr").last
+    assert "Trung tâm điều hành tác chiến" in last.inner_text() and "Nguyễn Văn An" not in last.inner_text()
+    page.get_by_role("button", name="Xác nhận nhập").click()
+    assert "21 dòng mới" in page.locator(".message").first.inner_text()
+    task = plan.tasks.get(ordinal="21")
+    assert (task.title, task.product) == ("Triển khai Trung tâm điều hành tác chiến quản lý an ninh trật tự",
+                                          "Hệ thống thông tin")

@@ -40,6 +40,14 @@ def workbook_bytes(rows, *, titles=(), sheet_title="Phụ lục", edit=None, ext
     return buffer.getvalue()
 
 
+def preview_of(plan, data, name="phu-luc.xlsx", **kwargs):
+    """The import's preview of `data` (a file's bytes) into `plan`."""
+    from plans.appendix.preview import appendix_preview
+    from plans.appendix.readers import read_sheets
+
+    return appendix_preview(plan=plan, sheets=read_sheets(data, name), **kwargs)
+
+
 def appendix_bytes(kind, **kwargs):
     return workbook_bytes(seed_rows(kind), titles=TITLES[kind], **kwargs)
 
@@ -102,4 +110,111 @@ def office_workbook(*, indicators=INDICATOR_ROWS, tasks=TASK_ROWS, edit=None):
         edit(book)
     buffer = io.BytesIO()
     book.save(buffer)
+    return buffer.getvalue()
+
+
+# What offices put under a table (issue 24): a total row, a note and its lines, a footnote, the signature block
+# with "Nơi nhận" on its left. Each row as wide as the table; `None` is an empty cell.
+
+def footer_rows(kind, width, *, count):
+    """The rows under a table of `width` columns holding `count` items: the total row in the content and
+    target columns for indicators, one merged-looking cell for tasks (its text in the first column)."""
+    def row(**cells):
+        values = [None] * width
+        for column, text in cells.items():
+            values[int(column[1:])] = text
+        return values
+    total = (row(c1="Tổng cộng", c3=f"{count} chỉ tiêu") if kind == "indicators"
+             else row(c0=f"Tổng cộng: {count} nhiệm vụ"))
+    signature = width - 2  # the product column of a task table, the target column of an indicator table
+    return [
+        total,
+        [None] * width,
+        row(c0="Ghi chú:"),
+        row(c0="- Số liệu năm 2025 là số ước thực hiện;"),
+        row(c0="- Các chỉ tiêu định tính được đánh giá theo mức độ hoàn thành."),
+        row(c1="(*) Chỉ tiêu do Sở Khoa học và Công nghệ hướng dẫn cách tính."),
+        row(c0="Nơi nhận:", **{f"c{signature}": "TM. ỦY BAN NHÂN DÂN"}),
+        row(c0="- Như trên;", **{f"c{signature}": "KT. CHỦ TỊCH"}),
+        row(c0="- Lưu: VT, VH-XH.", **{f"c{signature}": "PHÓ CHỦ TỊCH"}),
+        [None] * width,
+        row(**{f"c{signature}": "Nguyễn Văn An"}),
+    ]
+
+
+def footer_workbook_bytes(kind):
+    """A seed appendix retyped as an office keeps it: title block, the table, then its total, note, footnote and
+    signature block, the merged total row merged across the table."""
+    rows = seed_rows(kind)
+    width = len(rows[0])
+    count = 25 if kind == "indicators" else 21
+    footers = footer_rows(kind, width, count=count)
+
+    def merge(sheet):
+        last = sheet.max_row - len(footers)
+        for offset in (0, 2, 3, 4):  # the task total, the note and its lines run across the table
+            if offset or kind == "tasks":
+                sheet.merge_cells(start_row=last + offset + 1, start_column=1, end_row=last + offset + 1,
+                                  end_column=width)
+    return workbook_bytes(rows + footers, titles=TITLES[kind], edit=merge)
+
+
+def xls_bytes(sheets):
+    """{title: rows} as a legacy .xls (xlwt)."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    for title, rows in sheets.items():
+        sheet = book.add_sheet(title)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value not in (None, ""):
+                    sheet.write(r, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def ods_bytes(sheets):
+    """{title: rows} as an OpenDocument spreadsheet (odfpy), a line break a paragraph."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    for title, rows in sheets.items():
+        table = Table(name=title)
+        for row in rows:
+            table_row = TableRow()
+            for value in row:
+                cell = TableCell()
+                for line in str(value).split("\n") if value not in (None, "") else []:
+                    cell.addElement(P(text=line))
+                table_row.addElement(cell)
+            table.addElement(table_row)
+        document.spreadsheet.addElement(table)
+    buffer = io.BytesIO()
+    document.write(buffer)
+    return buffer.getvalue()
+
+
+def docx_bytes(tables, *, after=()):
+    """{title: rows} as the plan's own Word file: each title a paragraph, then its table; `after`, paragraphs
+    under the last table (the signature block, which Word keeps outside the tables)."""
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("KẾ HOẠCH Thực hiện Nghị quyết số 57-NQ/TW")
+    for title, rows in tables.items():
+        document.add_paragraph(title)
+        width = max(len(row) for row in rows)
+        table = document.add_table(rows=len(rows), cols=width)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value not in (None, ""):
+                    table.cell(r, c).text = str(value)
+    for text in after:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
     return buffer.getvalue()

@@ -76,6 +76,8 @@ class Preview:
     sections: list
     rows: list
     errors: list  # (sheet row, message), rows' own errors included
+    skipped_rows: list = field(default_factory=list)  # (sheet row, message): notes, signatures, totals left out
+    ignored_columns: list = field(default_factory=list)  # (column, header text) not imported
 
     @property
     def unknown_units(self):
@@ -241,7 +243,8 @@ def table_preview(plan, table, title, units, existing_sections):
         item, items[index] = items[index], None  # each source row is released once previewed
         rows.append(_preview_row(item, kind, plan, units, table.labels))
     return match_rows(plan, Preview(kind=kind, sheet=title, header_row=table.header_row, sections=sections,
-                                    rows=rows, errors=list(table.errors)))
+                                    rows=rows, errors=list(table.errors), skipped_rows=table.skipped_rows,
+                                    ignored_columns=table.ignored_columns))
 
 
 def match_rows(plan, preview):

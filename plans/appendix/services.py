@@ -32,7 +32,7 @@ from ..models import AppendixImport, UnitAlias
 from ..text import fold, upload_display_name
 from .preview import (FIELDS, Preview, PreviewRow, SectionPreview, WorkbookPreview, appendix_preview, item_model,
                       match_rows, usable_units)
-from .readers import Sheet, check_upload, inflated_size, read_sheets
+from .readers import Sheet, check_upload, column_letters, inflated_size, read_sheets
 from .table import INDICATORS, AppendixError
 from . import targets as year_targets
 from .write import REFUSED, UndoRefused, appendix_import, appendix_undo, reported_since
@@ -187,7 +187,9 @@ def _keep_rows(record, preview):
         return False
     head = {"format": KEPT_FORMAT, "reading": _reading_state(record), "skipped": preview.skipped,
             "parts": [{"kind": part.kind, "sheet": part.sheet, "header_row": part.header_row, "rows": len(part.rows),
-                       "sections": [[s.number, s.title] for s in part.sections]} for part in preview.parts]}
+                       "sections": [[s.number, s.title] for s in part.sections],
+                       "skipped_rows": part.skipped_rows, "ignored_columns": part.ignored_columns}
+                      for part in preview.parts]}
     # Written a line at a time to a temporary file: a hundred thousand rows never sit in memory twice.
     with tempfile.TemporaryFile() as kept:
         kept.write(json.dumps(head, ensure_ascii=False).encode())
@@ -250,9 +252,10 @@ def _read_kept(record):
                                        targets=year_targets.from_kept(targets)))
             sections = [SectionPreview(number, title, existing_sections.get(fold(title)))
                         for number, title in part["sections"]]
-            parts.append(match_rows(plan, Preview(kind=part["kind"], sheet=part["sheet"],
-                                                  header_row=part["header_row"], sections=sections, rows=rows,
-                                                  errors=[])))
+            parts.append(match_rows(plan, Preview(
+                kind=part["kind"], sheet=part["sheet"], header_row=part["header_row"], sections=sections, rows=rows,
+                errors=[], skipped_rows=[tuple(skipped) for skipped in part.get("skipped_rows", [])],
+                ignored_columns=[tuple(column) for column in part.get("ignored_columns", [])])))
     return WorkbookPreview(parts=parts, skipped=[tuple(skipped) for skipped in head["skipped"]])
 
 
@@ -305,6 +308,8 @@ def preview_summary(preview):
             "sections": [{"number": s.number, "title": s.title, "new": s.existing is None} for s in part.sections],
             "rows": [_row_json(part, row) for row in part.rows[:PREVIEW_ROWS_SHOWN]],
             "errors": [[row, message] for row, message in part.errors[:1000]],
+            "skipped_rows": [[row, message] for row, message in part.skipped_rows[:1000]],
+            "ignored_columns": [[column_letters(column), text] for column, text in part.ignored_columns],
         })
     return {
         "kind": preview.kind, "sheet": preview.sheet, "header_row": preview.header_row, "parts": parts,

@@ -8,9 +8,11 @@ under it, turns group rows into sections, keeps sub-items under their item and j
 row to the one above only when it clearly continues it.
 """
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..item_kinds import APPENDIX_KINDS, INDICATOR, TASK
 from ..text import clean_cell, clean_lines, fold
@@ -54,6 +56,25 @@ _ORDINAL = re.compile(r"^\(?\d+[.)]?$|^[a-zđ]\)$")
 _ITEM_ORDINAL = re.compile(r"^\(?(\d+)\s*[.)]?\)?$")
 _SUB_ORDINAL = re.compile(r"^\(?([a-zđ])\s*[.)]\)?$")
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
+
+# Rows under a table that belong to the document, never to an item, told by their first words.
+NOTE, FOOTNOTE, SIGNATURE, TOTAL = "note", "footnote", "signature", "total"
+_NOTE = re.compile(r"^(?:ghi chu|chu thich|luu y|chu y)\b")  # folded
+_FOOTNOTE = re.compile(r"^(?:\(\*{1,3}\)|\*{1,3}\s+\S)")
+# `TM. ỦY BAN NHÂN DÂN`, `KT. CHỦ TỊCH`, `Q. TRƯỞNG BAN`, `Nơi nhận:`, and the titles signing under them (folded).
+_SIGNATURE = re.compile(r"^(?:(?:tm|t/m|kt|q|tl|ttl)\s*[./]\s*\S|noi nhan\b|\((?:da )?ky\b)")
+_SIGNER = {"chu tich", "pho chu tich", "truong ban", "pho truong ban", "truong phong", "pho truong phong",
+           "giam doc", "pho giam doc", "nguoi lap bieu", "nguoi lap", "thu truong don vi", "bi thu", "pho bi thu"}
+# `Tổng cộng`, `Tổng số: 21`, `Cộng`, `Cộng mục I`, `Tổng (10 chỉ tiêu)`: accents kept, `Công an` is no total.
+_TOTAL = re.compile(r"^(?:tổng cộng|tong cong\b|cộng (?:mục|phần|nhóm)\b|(?:tổng số|tổng|cộng)\s*(?:[:.(]|\d|$))",
+                    re.I)
+_FOOTER_LABELS = {
+    NOTE: gettext_lazy("ghi chú dưới bảng"),
+    FOOTNOTE: gettext_lazy("chú thích dưới bảng"),
+    SIGNATURE: gettext_lazy("phần ký tên"),
+    TOTAL: gettext_lazy("dòng tổng cộng"),
+}
+_FOOTER_TEXT = 200  # characters of a skipped block quoted in the preview
 
 
 def normal_ordinal(text):
@@ -110,6 +131,7 @@ class Header:
     last_row: int      # index of the last header row
     columns: dict      # field -> column
     labels: dict       # field -> the header text as written
+    ignored: list = field(default_factory=list)  # (column, header text) of the columns no field takes
 
     def holds(self, kind):
         return all(name in self.columns for name in _REQUIRED[kind])
@@ -148,6 +170,8 @@ class AppendixTable:
     items: list = field(default_factory=list)
     errors: list = field(default_factory=list)  # (sheet_row, message)
     labels: dict = field(default_factory=dict)
+    ignored_columns: list = field(default_factory=list)  # (column, header text) not imported
+    skipped_rows: list = field(default_factory=list)  # (sheet_row, message): notes, signatures, totals left out
 
 
 class AppendixError(ValueError):
@@ -155,12 +179,16 @@ class AppendixError(ValueError):
 
 
 def _window_columns(rows, start, depth):
-    """Fields named by rows start..start+depth, lower rows first (`Chủ trì` under a merged `Đơn vị thực hiện`)."""
+    """Fields named by rows start..start+depth, lower rows first (`Chủ trì` under a merged `Đơn vị thực hiện`),
+    and the header text of every column no field takes (the first of two columns naming one field wins)."""
     window = [rows[i] if i < len(rows) and rows[i] is not None else [] for i in range(start, start + depth + 1)]
     width = max((len(r) for r in window), default=0)
-    columns, labels = {}, {}
+    columns, labels, texts_by_column = {}, {}, {}
     for column in range(width):
         texts = [clean_cell(r[column]) if column < len(r) else "" for r in window]
+        joined = " ".join(t for t in texts if t)
+        if joined:
+            texts_by_column[column] = joined
         name = None
         for text in reversed(texts):
             if text:
@@ -169,13 +197,14 @@ def _window_columns(rows, start, depth):
                     labels_text = text
                     break
         if name is None:
-            joined = " ".join(t for t in texts if t)
             name = header_field(joined) if joined else None
             labels_text = joined
         if name and name not in columns:
             columns[name], labels[name] = column, labels_text
     columns_settled(columns, labels)
-    return columns, labels
+    taken = set(columns.values())
+    ignored = [(column, text) for column, text in texts_by_column.items() if column not in taken]
+    return columns, labels, ignored
 
 
 def _header_like(row):
@@ -195,8 +224,8 @@ def find_header(rows, kind=None):
         depth = 0
         while depth < 2 and index + depth + 1 < len(rows) and _header_like(rows[index + depth + 1]):
             depth += 1
-        columns, labels = _window_columns(rows, index, depth)
-        header = Header(index, index + depth, columns, labels)
+        columns, labels, ignored = _window_columns(rows, index, depth)
+        header = Header(index, index + depth, columns, labels, ignored)
         if header.kinds() and (kind is None or header.holds(kind)):
             return header
     raise AppendixError(
@@ -243,6 +272,60 @@ def _group_row(cells, columns):
     return None
 
 
+def _is_ordinal(text):
+    """An item's, a sub-item's or a group's number as the STT column holds it."""
+    return bool(_ITEM_ORDINAL.match(text) or _SUB_ORDINAL.match(text) or _ROMAN.match(text)
+                or _LETTER_GROUP.match(text) or _SUB_NUMBER.match(text) or text in ("-", "+", "•", "–"))
+
+
+def footer_kind(cells, columns):
+    """NOTE, FOOTNOTE, SIGNATURE or TOTAL for a row that is part of the document around a table, never an
+    item (no item number in its STT column); None for any other row."""
+    ordinal = cells[columns["ordinal"]] if "ordinal" in columns else ""
+    if ordinal and _is_ordinal(ordinal):
+        return None
+    filled = [c for c in cells if c]
+    if not filled:
+        return None
+    first = unicodedata.normalize("NFC", filled[0])
+    if _TOTAL.match(first):
+        return TOTAL
+    folded = [re.sub(r"\s+", " ", fold(c)).strip(" :") for c in filled]
+    if _NOTE.match(folded[0]):
+        return NOTE
+    if _FOOTNOTE.match(first):
+        return FOOTNOTE
+    if any(_SIGNATURE.match(f) or f in _SIGNER for f in folded):
+        return SIGNATURE
+    return None
+
+
+class _Footer:
+    """Consecutive rows of one kind under a table (a note and its lines, a signature block), skipped together."""
+
+    def __init__(self, kind, sheet_row):
+        self.kind, self.first, self.last, self.texts = kind, sheet_row, sheet_row, []
+
+    def add(self, sheet_row, cells):
+        self.last = sheet_row
+        self.texts.append(" | ".join(c.replace("\n", " / ") for c in cells if c))
+
+    def message(self):
+        rows = str(self.first) if self.first == self.last else f"{self.first}–{self.last}"
+        text = " / ".join(self.texts)
+        if len(text) > _FOOTER_TEXT:
+            text = text[:_FOOTER_TEXT - 1].rstrip() + "…"
+        return _("Dòng %(rows)s: %(what)s, không nhập: “%(text)s”.") % {
+            "rows": rows, "what": _FOOTER_LABELS[self.kind], "text": text}
+
+
+def _looks_like_item(values, kind):
+    """A row with an item number, content and the field the appendix requires (a target, a lead unit)."""
+    written = values.get("ordinal", "")
+    return bool(written and _is_ordinal(written) and values.get("content")
+                and all(values.get(name) for name in _REQUIRED[kind]))
+
+
 def read_table(rows, kind, *, first_row_number=1, header=None):
     """Parse raw rows (lists of cell values) into sections and items, keeping sheet row numbers.
 
@@ -250,10 +333,12 @@ def read_table(rows, kind, *, first_row_number=1, header=None):
     """
     header = header or find_header(rows, kind)
     columns = header.columns
-    table = AppendixTable(kind=kind, header_row=header.row + first_row_number, columns=columns, labels=header.labels)
+    table = AppendixTable(kind=kind, header_row=header.row + first_row_number, columns=columns, labels=header.labels,
+                          ignored_columns=list(header.ignored))
     width = max(columns.values()) + 1
     multiline = {columns[name] for name in _MULTILINE if name in columns}
     last_item = parent = None
+    footer = None  # the note, footnote or signature block being skipped: every row under it belongs to it
     # Cells repeat (unit names, units of measure, timelines): keep one copy of each short text.
     seen = {}
     start = header.last_row + 1
@@ -269,6 +354,27 @@ def read_table(rows, kind, *, first_row_number=1, header=None):
         if not any(cells):
             continue
         if index == start and _column_numbers(cells):
+            continue
+        found = footer_kind(cells, columns)
+        if found == TOTAL:
+            table.skipped_rows.append((sheet_row, _skip_total(sheet_row, cells)))
+            last_item = parent = None  # nothing under a total continues the item above it
+            continue
+        if found:
+            if footer is None or footer.kind != found:
+                footer = _Footer(found, sheet_row)
+                table.skipped_rows.append((sheet_row, footer))
+            footer.add(sheet_row, cells)
+            continue
+        if footer is not None:
+            values = {name: cells[column] for name, column in columns.items()}
+            if _looks_like_item(values, kind):
+                table.errors.append((sheet_row, _(
+                    "Dòng %(row)s có STT và nội dung nhưng nằm dưới %(what)s (dòng %(start)s): không rõ có phải một mục "
+                    "của bảng. Hãy đưa mục đó lên trên, hoặc xoá STT nếu nó thuộc %(what)s.") % {
+                    "row": sheet_row, "what": _FOOTER_LABELS[footer.kind], "start": footer.first}))
+            else:
+                footer.add(sheet_row, cells)
             continue
         group = _group_row(cells, columns)
         if group:
@@ -306,7 +412,14 @@ def read_table(rows, kind, *, first_row_number=1, header=None):
             parent = last_item
         table.items.append(last_item)
     _check_ordinals(table)
+    table.skipped_rows = [(row, text if isinstance(text, str) else text.message()) for row, text in table.skipped_rows]
     return table
+
+
+def _skip_total(sheet_row, cells):
+    footer = _Footer(TOTAL, sheet_row)
+    footer.add(sheet_row, cells)
+    return footer.message()
 
 
 def _check_ordinals(table):

@@ -9,27 +9,24 @@ from openpyxl import Workbook
 
 from indicators.models import Comparator
 from plans.appendix import INDICATORS, TASKS, AppendixError
-from plans.appendix.preview import appendix_preview
 from plans.appendix.readers import read_sheets
 from plans.appendix.services import preview_summary
 from plans.appendix.write import appendix_import
-from plans.models import Plan, Unit
+from plans.models import Unit
 from tasks.models import TimelineKind
 from tests.workbooks import (INDICATOR_HEADER, INDICATOR_ROWS, TASK_HEADER, TASK_ROWS, office_sheet,
-                             office_workbook)
+                             office_workbook, preview_of)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def plan(users):
-    area = Plan.objects.get(slug="phu-lam-55kh").area
-    return Plan.objects.create(slug="phu-lam-moi", area=area, issuer="UBND xã Phú Lâm", title="Kế hoạch mới",
-                               issued_year=2026, status="draft")
+def plan(draft_plan):
+    return draft_plan
 
 
 def _preview(plan, data, name="phu-luc.xlsx", **kwargs):
-    return appendix_preview(plan=plan, sheets=read_sheets(data, name), **kwargs)
+    return preview_of(plan, data, name, **kwargs)
 
 
 def _import(plan, data, user, name="phu-luc.xlsx", **kwargs):

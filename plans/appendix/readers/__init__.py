@@ -53,6 +53,10 @@ _SHARED_TEXT = 120
 _NO_CELLS = ()
 
 
+def _blank(value):
+    return value is None or value.__class__ is str and (not value or value.isspace())
+
+
 def column_letters(column):
     """`A` for column 0, `XFD` for 16383, `ZZZZZ` however far a file claims."""
     letters = ""
@@ -84,7 +88,7 @@ class Bounds:
         self.max_bytes = settings.IMPORT_MAX_READ_BYTES
         self.max_delivered = 4 * size + 1_000_000
         self.size = size
-        self.bytes = self.delivered = 0
+        self.bytes = self.delivered = self.rows = 0
         self.texts = {}
 
     def column(self, sheet, row, column):
@@ -97,12 +101,14 @@ class Bounds:
                 "last": column_letters(MAX_COLUMNS - 1), "limit": thousands(MAX_COLUMNS)})
 
     def row(self, sheet, row, values):
-        """A row with text (`values`) at sheet row `row` (from 1): refused past the import's row limit."""
-        if row > self.max_rows:
-            column = next(index for index, value in enumerate(values) if value not in (None, ""))
+        """A row with text (`values`) at sheet row `row` (from 1): refused once more rows than the import's
+        limit hold text, wherever they are (empty formatted rows above them count for nothing)."""
+        self.rows += 1
+        if self.rows > self.max_rows:
+            column = next(index for index, value in enumerate(values) if not _blank(value))
             raise ValidationError(_(
-                "Trang “%(sheet)s” có nội dung ở ô %(cell)s, quá %(limit)s dòng, vượt giới hạn một lần nhập. Hãy xoá "
-                "các ô thừa ở cuối trang hoặc chia nhỏ tệp.") % {
+                "Trang “%(sheet)s” có nội dung ở ô %(cell)s, quá %(limit)s dòng có nội dung, vượt giới hạn một lần "
+                "nhập. Hãy xoá các dòng thừa hoặc chia nhỏ tệp.") % {
                 "sheet": sheet, "cell": f"{column_letters(column)}{row}", "limit": thousands(self.max_rows)})
 
     def text(self, sheet, row, column, text):
@@ -166,8 +172,9 @@ class Rows:
         self.sheet, self.bounds, self.rows = sheet, bounds, sheet.rows
 
     def add(self, number, values):
-        """Keep `values` (a list of cell text or None) as sheet row `number`, if it holds text."""
-        while values and values[-1] in (None, ""):
+        """Keep `values` (a list of cell text or None) as sheet row `number`, if it holds text (a cell of spaces
+        holds none)."""
+        while values and _blank(values[-1]):
             values.pop()
         if not values:
             return
@@ -180,10 +187,14 @@ class Rows:
         self.rows.append(values)
 
 
-def parse_xml(stream, start=None, end=None, text=None):
+def parse_xml(stream, start=None, end=None, text=None, drop=None):
     """Stream an XML part through expat's callbacks, names as `uri}local`: no element is ever kept, so a
     part of a million rows costs what its current row does. Like defusedxml, refuses any DTD or entity
-    declaration (billion laughs, external entities)."""
+    declaration (billion laughs, external entities).
+
+    `drop`, a function of bytes, removes whole elements the callbacks would ignore before expat sees them:
+    it is given the part a chunk at a time, each cut after its last `>`.
+    """
     from xml.parsers import expat
 
     def forbidden(*args):
@@ -201,6 +212,7 @@ def parse_xml(stream, start=None, end=None, text=None):
     parser.buffer_text = True
     run = 0  # bytes since the last `<`: a tag, or text, longer than an office writes is refused before expat,
     # which parses a tag again each time more of it arrives (a 120 MB attribute ran for more than ten minutes)
+    carry = b""  # what follows a chunk's last `>`, held for `drop` until the next chunk completes it
     while chunk := stream.read(_CHUNK):
         first = chunk.find(b"<")
         if first < 0:
@@ -212,8 +224,14 @@ def parse_xml(stream, start=None, end=None, text=None):
                 "Tệp có một đoạn liền dài hơn %(limit)s (trong %(part)s), điều Excel, Word hay LibreOffice không "
                 "tạo ra: có thể là tệp độc hại.") % {"limit": filesizeformat(_MAX_TOKEN),
                                                      "part": getattr(stream, "name", "")})
+        if drop:
+            chunk, carry = carry + chunk, b""
+            cut = chunk.rfind(b">") + 1
+            if len(chunk) - cut <= _CHUNK:  # else a long text: passed on whole, unfiltered
+                chunk, carry = chunk[:cut], chunk[cut:]
+            chunk = drop(chunk)
         parser.Parse(chunk, False)
-    parser.Parse(b"", True)
+    parser.Parse(carry, True)
 
 
 class TextParts:

@@ -49,6 +49,11 @@ class Command(BaseCommand):
                                 "đổi, %(errors)s lỗi") % {
                 "kind": part.kind, "sheet": part.sheet, "new": part.count("new"), "changed": part.count("changed"),
                 "unchanged": part.count("unchanged"), "errors": len(part.errors)})
+            for _row, message in part.skipped_rows:
+                self.stdout.write(f"  {message}")
+            if part.ignored_columns:
+                self.stdout.write("  " + _("Cột không nhập: %(columns)s") % {
+                    "columns": ", ".join(f"“{text}”" for _column, text in part.ignored_columns)})
         for title, reason in preview.skipped:
             self.stdout.write("  " + _("không nhập trang “%(sheet)s”: %(reason)s") % {"sheet": title, "reason": reason})
         for _row, message in preview.errors:
