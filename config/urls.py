@@ -22,6 +22,7 @@ urlpatterns = [
     path("evidence/", include("evidence.urls")),
     path("", include("people.urls")),
     path("reports/", include("reports.urls")),
+    path("funding/", include("funding.urls")),
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/reset/<uidb64>/<token>/", PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
