@@ -2,6 +2,7 @@
 results section."""
 from collections import defaultdict
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from config.numbers import percent
@@ -12,35 +13,35 @@ from .models import BudgetShare, FundingBase, FundingPeriod, TaskFunding
 
 
 def funding_snapshot(plan_ids, cutoff):
-    """The plans' funding at the end of `cutoff` (six queries): planned amounts as their history held them then,
-    the periods begun and entered by then with their amounts then, and each plan's budget share (as it is now)
-    against the base figure of the cut-off's year. None when the plans record no funding."""
+    """The plans' funding at the end of `cutoff`, in five queries (three for a day not yet over): planned amounts as
+    their history held them then, the periods begun and entered by then with their amounts then, and each plan's
+    budget share (as it is now) against the base figure of the cut-off's year. None when the plans record none."""
     end = day_end(cutoff)
     entered = TaskFunding.history.filter(history_date__lt=end).values("id")
-    fundings = TaskFunding.objects.filter(task__plan__in=plan_ids, pk__in=entered)
-    planned = items_then(fundings, ["planned_amount", "source"], cutoff)
+    planned = items_then(TaskFunding.objects.filter(task__plan__in=plan_ids, pk__in=entered), ["planned_amount"],
+                         cutoff)
     periods = FundingPeriod.objects.filter(task__plan__in=plan_ids, created_at__lt=end, starts_on__lte=cutoff)
-    amounts = items_then(periods, ["allocated", "disbursed"], cutoff)
-    if not planned and not amounts:
+    amounts = items_then(periods, ["allocated", "disbursed", "starts_on", "task__plan"], cutoff)
+    base = FundingBase.objects.filter(area=OuterRef("plan__area"), year=cutoff.year, kind=OuterRef("base_kind"))
+    shares = list(BudgetShare.objects.filter(plan__in=plan_ids).annotate(base=Subquery(base.values("amount")[:1]))
+                  .order_by("plan__slug"))
+    if not planned and not amounts and not shares:
         return None
-    in_year = set(periods.filter(starts_on__year=cutoff.year).values_list("pk", flat=True))
-    plan_of = dict(periods.values_list("pk", "task__plan"))
     allocated_in_year = defaultdict(int)
-    for pk, row in amounts.items():
-        if pk in in_year:
-            allocated_in_year[plan_of[pk]] += row["allocated"]
-    shares = []
-    for share in BudgetShare.objects.filter(plan__in=plan_ids).select_related("plan").order_by("plan__slug"):
-        base = (FundingBase.objects.filter(area=share.plan.area_id, year=cutoff.year, kind=share.base_kind)
-                .values_list("amount", flat=True).first())
-        target = share.target(base) if base is not None else None
+    for row in amounts.values():
+        if row["starts_on"].year == cutoff.year:
+            allocated_in_year[row["task__plan"]] += row["allocated"]
+    share_rows = []
+    for share in shares:
+        target = share.target(share.base) if share.base is not None else None
         allocated = allocated_in_year[share.plan_id]
-        shares.append({"label": share.label, "base_label": str(share.get_base_kind_display()), "year": cutoff.year,
-                       "allocated": allocated, "target": target, "percent": percent(allocated, target) if target else None})
+        share_rows.append({"label": share.label, "base_label": str(share.get_base_kind_display()),
+                           "year": cutoff.year, "allocated": allocated, "target": target,
+                           "percent": percent(allocated, target) if target else None})
     allocated = sum(row["allocated"] for row in amounts.values())
     disbursed = sum(row["disbursed"] for row in amounts.values())
     return {"planned": sum(row["planned_amount"] or 0 for row in planned.values()), "allocated": allocated,
-            "disbursed": disbursed, "shares": shares}
+            "disbursed": disbursed, "shares": share_rows}
 
 
 def funding_paragraphs(funding):

@@ -125,4 +125,5 @@ def test_the_snapshot_of_a_past_period_costs_a_fixed_number_of_queries(users, wi
         snapshot_gather(report)
 
 
-QUERIES = 27  # whatever the number of items, updates and evidence (the totals: two item scans, four for evidence, one for warnings)
+QUERIES = 32  # whatever the number of items, updates and evidence (the totals: two item scans, four for evidence, one for warnings;
+# funding: two each for planned amounts and periods as they stood, one for budget shares with their base figures)
