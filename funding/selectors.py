@@ -67,8 +67,8 @@ def plan_funding(plan, user, *, today=None):
 
 def task_funding(task, user):
     """The task page's block: its planned funding and its periods (two queries, and one for who may enter it)."""
-    funding = TaskFunding.objects.filter(task=task).first()
-    periods = list(FundingPeriod.objects.filter(task=task).order_by("starts_on"))
+    funding = TaskFunding.objects.filter(task=task).select_related("updated_by").first()
+    periods = list(FundingPeriod.objects.filter(task=task).select_related("updated_by").order_by("starts_on"))
     allocated = sum(p.allocated for p in periods)
     disbursed = sum(p.disbursed for p in periods)
     return {"funding": funding, "periods": periods, "allocated": allocated, "disbursed": disbursed,
