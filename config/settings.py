@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "tasks",
     "evidence",
     "reports",
+    "funding",
     "backups",
     "central",
     "public",

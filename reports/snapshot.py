@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from config.numbers import percent
+from funding.report import funding_snapshot
 from indicators.models import Indicator
 from plans.models import Area, Plan
 from tasks.models import ProgressUpdate, Task
@@ -202,6 +203,7 @@ def snapshot_gather(report, *, today=None):
         "difficulties": [_difficulty_row(d, end) for d in difficulties],
         "directions": [_direction_row(d, report.area_id) for d in directions],
         "late_changes": _late_changes(report, since),
+        "funding": funding_snapshot(plan_ids, cutoff),
         "communes": None,
         # The leader's own words for each section, written on the report page: kept when figures are taken again.
         "narrative": (report.snapshot or {}).get("narrative", {}),

@@ -954,3 +954,49 @@ def test_landing(client, users, pending_evidence, username, lands_on):
     response = client.get("/")
     assert response.status_code == 302 and response.url == lands_on
     assert client.get(response.url).status_code == 200
+
+
+# Funding (issue 24): entered by the commune's Economic office and admins of the commune and its province; every
+# other role, and another commune's Economic office, reads it on the plan and task pages only.
+FUNDING_ROLES = [("phulam-economic", True), ("phulam-admin", True), ("dongnai-admin", True), ("admin", True),
+                 ("phulam-officer", False), ("phulam-reviewer", False), ("phulam-leader", False),
+                 ("daiphuoc-economic", False), ("daiphuoc-admin", False), ("dongnai-leader", False)]
+
+
+def _funding_form():
+    return {"planned_amount": "1.500.000.000", "source": "commune_budget", "note": "",
+            "periods-TOTAL_FORMS": "1", "periods-INITIAL_FORMS": "0", "periods-MIN_NUM_FORMS": "0",
+            "periods-MAX_NUM_FORMS": "200", "periods-0-period": "quarterly-2026-1",
+            "periods-0-allocated": "1,2 tỷ", "periods-0-disbursed": "0"}
+
+
+@pytest.mark.parametrize("username, allowed", FUNDING_ROLES)
+def test_task_funding_entry(client, users, username, allowed):
+    from funding.models import FundingPeriod, TaskFunding
+
+    task = _task()
+    client.force_login(users[username])
+    page = client.get(f"/funding/tasks/{task.pk}/")
+    response = client.post(f"/funding/tasks/{task.pk}/", _funding_form())
+    assert TaskFunding.objects.filter(task=task, planned_amount=1_500_000_000).exists() is allowed
+    assert FundingPeriod.objects.filter(task=task).exists() is allowed
+    if allowed:
+        assert page.status_code == 200 and response.status_code == 302
+    else:  # another commune does not see the task (404); the commune's other roles are refused (403)
+        assert page.status_code in (403, 404) and response.status_code in (403, 404)
+        assert client.get(f"/tasks/{task.pk}/").status_code == (404 if username.startswith("daiphuoc") else 200)
+
+
+@pytest.mark.parametrize("username, allowed", FUNDING_ROLES)
+def test_plan_funding_entry(client, users, username, allowed):
+    from funding.models import FundingBase
+
+    client.force_login(users[username])
+    page = client.get("/funding/plans/phu-lam-55kh/")
+    response = client.post("/funding/plans/phu-lam-55kh/", {"action": "base", "base-year": "2030",
+                                                            "base-kind": "grdp", "base-amount": "700 tỷ"})
+    assert FundingBase.objects.filter(area__slug="phu-lam", year=2030).exists() is allowed
+    if allowed:
+        assert page.status_code == 200 and response.status_code == 302
+    else:
+        assert page.status_code in (403, 404) and response.status_code in (403, 404)

@@ -43,6 +43,9 @@ TASK_PAGE = [
     "its comments, with their authors",
     "its open warnings",
     "whether a commune's task carries it out (the cascade panel)",
+    "its funding (the funding block)",
+    "its funding periods",
+    "the user's units by name (are they the area's Economic office, who enters funding?)",
 ]
 
 PLAN_PAGE = [
@@ -65,6 +68,11 @@ PLAN_PAGE = [
     "documents based on, in those history records",
     "the documents named in those changes",
     "the latest changes of its sections, targets and tasks (one UNION)",
+    "its funded tasks with their funding (the funding section)",
+    "their allocated and disbursed amounts, by task and year",
+    "the plan's budget share",
+    "its area's base figures (GRDP, budget) by year",
+    "the user's units by name (are they the area's Economic office, who enters funding?)",
 ]
 
 DASHBOARD = [
@@ -83,6 +91,8 @@ DASHBOARD = [
     "the page of communes",
     "the provinces the user may see (the province picker)",
     "the province's own plans",
+    "planned funding of the page's communes",
+    "allocated and disbursed funding of the page's communes",
 ]
 
 REGISTER = [

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from funding.demo import funding_demo_load
 from people.services import DEMO_PASSWORD
 from plans.assignment import Change, assignment_save
 from plans.assignment_workbook import assignment_workbook_apply
@@ -101,4 +102,5 @@ def demo_year_load(*, today=None):
     now = timezone.now() if today == real_today else local(today, 9)
     with transaction.atomic():
         made = DemoYear(today=today, now=now).load(REPORT_PLAN, setup=_setup)
+        funding_demo_load(today=today)
     return {**made, "seconds": time.monotonic() - started}

@@ -9,6 +9,7 @@ from collections import defaultdict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from funding.report import funding_paragraphs
 from plans.models import Area
 
 from ..periods import MONTHS, add_months
@@ -319,7 +320,7 @@ def document_build(report):
     use (results; shortcomings and their causes; directions for the next period; proposals)."""
     snapshot = report.snapshot
     communes = snapshot.get("communes")
-    results = _summary(snapshot) + _plan_paragraphs(snapshot)
+    results = _summary(snapshot) + _plan_paragraphs(snapshot) + funding_paragraphs(snapshot.get("funding"))
     if communes is not None:
         results += [_("Tình hình thực hiện và báo cáo của các xã, phường:")] + _communes_paragraphs(communes)
     results += [_("Cảnh báo:")] + _warnings_paragraphs(snapshot)
