@@ -623,7 +623,7 @@ def report_receive(*, report_id, user, accept, comment="", unit_id=None):
         report._history_user = user
         # The report keeps the whole comment; the history's reason column holds REASON_MAX characters.
         offices = ", ".join(r.unit.name for r in mine)
-        report._change_reason = Truncator(f"{offices}: {reason}" if offices else reason).chars(REASON_MAX)
+        report._change_reason = reason  # which office: in the recipient's own history
         report.save()
         by = {"number": report.reference, "office": offices or report.area}
         if accept:
