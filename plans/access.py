@@ -73,14 +73,53 @@ def can_prepare_report(user, area):
     return user.role in (user.Role.LEADER, user.Role.ADMIN) and area.id in user.area_ids
 
 
+def can_prepare_unit_report(user, unit):
+    """A unit's own report (to its commune's People's Committee) is drafted, issued and signed by its members."""
+    if not user.is_authenticated or user.is_read_only:
+        return False
+    return user.is_superuser or unit.id in user.unit_ids
+
+
+def is_unit_head(user, unit):
+    """The head of a unit (trưởng phòng, hiệu trưởng, trưởng công an): a leader who is one of its members. Only
+    they confirm the unit's figures for a period; a superuser is not the head of anything."""
+    return user.is_authenticated and user.role == user.Role.LEADER and unit.id in user.unit_ids
+
+
+def can_prepare(user, report):
+    """Drafting, issuing and signing a report: the unit's members for a unit's report, else the area's."""
+    if report.unit_id:
+        return can_prepare_unit_report(user, report.unit)
+    return can_prepare_report(user, report.area)
+
+
+def can_receive_for(user, report, unit):
+    """Whether the user receives (or returns) the report for one of its recipients: a member of that office; the
+    leaders and admins of the area above for its offices (the province for the Sở); the commune's leaders for a
+    report its units send to the People's Committee."""
+    if not user.is_authenticated or user.is_read_only:
+        return False
+    if user.is_superuser or unit.id in user.unit_ids:
+        return True
+    if user.role not in (user.Role.LEADER, user.Role.ADMIN):
+        return False
+    if unit.area_id != report.area_id:
+        return unit.area_id in user.area_ids
+    return bool(report.unit_id) and user.role == user.Role.LEADER and report.area_id in user.area_ids
+
+
 def can_receive_report(user, report):
-    """The focal office the report is sent to (its members), or the leaders and admins of the area above."""
+    """The offices the report is sent to (`can_receive_for` one of them); a report sent to no office, the leaders
+    and admins of the area above."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
     if user.is_read_only:
         return False
+    recipients = [r.unit for r in report.recipients.all()] if report.pk else []
+    if recipients:
+        return any(can_receive_for(user, report, unit) for unit in recipients)
     if report.recipient_unit_id and report.recipient_unit_id in user.unit_ids:
         return True
     return user.role in (user.Role.LEADER, user.Role.ADMIN) and report.area.parent_id in user.area_ids
@@ -102,7 +141,8 @@ def can_answer_difficulty(user, difficulty):
 
 def focal_unit_ids(area):
     """The units that receive an area's reports under its reporting rules."""
-    return set(area.reporting_rules.exclude(recipient_unit=None).values_list("recipient_unit_id", flat=True))
+    return set(area.reporting_rules.filter(issuing_unit__isnull=True).exclude(recipient_unit=None)
+               .values_list("recipient_unit_id", flat=True))
 
 
 def can_edit_reporting_rules(user, area):

@@ -95,10 +95,11 @@ def _live_plans(area_ids):
     return Plan.objects.filter(area__in=area_ids).exclude(status=Plan.Status.REPLACED)
 
 
-def area_figures(area_ids, *, as_of, plan_ids=None):
+def area_figures(area_ids, *, as_of, plan_ids=None, lead_unit_id=None):
     """{area id: totals} at the end of `as_of`: tasks and how many completed, indicators met / not met / without
     data, items by evidence state, open warnings and the completion rate; of the areas' plans, or of `plan_ids`
-    alone (a report on one plan). A bounded number of queries whatever the number of areas.
+    alone (a report on one plan); of the items `lead_unit_id` leads alone (a unit's report). A bounded number of
+    queries whatever the number of areas.
 
     The item counts are `reports.province.item_figures`, the province view's own, asked for `as_of`."""
     from .province import item_figures
@@ -110,21 +111,27 @@ def area_figures(area_ids, *, as_of, plan_ids=None):
     plans = _live_plans(area_ids) if plan_ids is None else Plan.objects.filter(pk__in=plan_ids)
     tasks = Task.objects.filter(plan__in=plans)
     indicators = Indicator.objects.filter(plan__in=plans)
+    if lead_unit_id:
+        tasks = tasks.filter(pk__in=Task.objects.filter(lead_units=lead_unit_id).values("pk"))
+        indicators = indicators.filter(pk__in=Indicator.objects.filter(lead_units=lead_unit_id).values("pk"))
     for area_id, row in item_figures(tasks=tasks, indicators=indicators, key="plan__area", as_of=as_of).items():
         totals[area_id].update({
             "tasks": row["tasks"], "tasks_completed": row["tasks_completed"], "indicators": row["indicators"],
             "indicators_completed": row["indicators_completed"], "indicators_met": row["met"],
             "indicators_not_met": row["measured"] - row["met"],
             "indicators_no_data": row["indicators"] - row["measured"], "completion": row["completion"]})
-    for field, model in (("task_id", Task), ("indicator_id", Indicator)):
-        counts = evidence_then(field, model.objects.filter(plan__in=plans).values("pk"), as_of)
+    for field, items in (("task_id", tasks), ("indicator_id", indicators)):
+        model = items.model
+        counts = evidence_then(field, items.values("pk"), as_of)
         areas = dict(model.objects.filter(pk__in=list(counts)).values_list("pk", "plan__area"))
         for item_id, item_counts in counts.items():
             state = evidence_state(item_counts)
             if state != "none":
                 totals[areas[item_id]][f"evidence_{state}"] += 1
-    warnings = (warnings_open(as_of)
-                .filter(Q(task__plan__in=plans) | Q(indicator__plan__in=plans) | Q(unit__area__in=area_ids))
+    concerns = Q(task__plan__in=plans) | Q(indicator__plan__in=plans) | Q(unit__area__in=area_ids)
+    if lead_unit_id:
+        concerns = Q(task__in=tasks) | Q(indicator__in=indicators) | Q(unit=lead_unit_id)
+    warnings = (warnings_open(as_of).filter(concerns)
                 .annotate(area=Coalesce("task__plan__area", "indicator__plan__area", "unit__area"))
                 .values("area").annotate(n=Count("id")).order_by())
     for row in warnings:

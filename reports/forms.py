@@ -33,12 +33,14 @@ class DifficultyAnswerForm(forms.Form):
 class ReportingRuleForm(forms.ModelForm):
     class Meta:
         model = ReportingRule
-        fields = ["recipient_unit", "addressee", "cutoff_day", "deadline_day", "deadline_month_offset", "is_active"]
+        fields = ["recipient_unit", "other_recipients", "addressee", "cutoff_day", "deadline_day",
+                  "deadline_month_offset", "is_active"]
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["recipient_unit"].queryset = units
+            self.fields["other_recipients"].queryset = units
 
 
 class ReportingRuleAddForm(forms.ModelForm):
@@ -46,7 +48,8 @@ class ReportingRuleAddForm(forms.ModelForm):
 
     class Meta:
         model = ReportingRule
-        fields = ["kind", "plan", "recipient_unit", "addressee", "cutoff_day", "deadline_day", "deadline_month_offset"]
+        fields = ["kind", "plan", "issuing_unit", "recipient_unit", "other_recipients", "addressee", "cutoff_day",
+                  "deadline_day", "deadline_month_offset"]
 
     def __init__(self, *args, area, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +59,10 @@ class ReportingRuleAddForm(forms.ModelForm):
         # The seeds' plans are unnumbered ("Số: /KH-UBND"): told apart by their titles.
         self.fields["plan"].label_from_instance = lambda plan: Truncator(plan.title).words(10)
         self.fields["recipient_unit"].queryset = units
+        self.fields["other_recipients"].queryset = units
+        # A unit of the area reporting to its People's Committee; empty for the area's own report.
+        self.fields["issuing_unit"].queryset = area.units.filter(is_placeholder=False).order_by("name")
+        self.fields["issuing_unit"].empty_label = _("Địa bàn (UBND) báo cáo lên cấp trên")
 
 
 class ReportDetailsForm(forms.ModelForm):

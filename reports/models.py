@@ -181,8 +181,16 @@ class ReportingRule(models.Model):
     plan = models.ForeignKey("plans.Plan", verbose_name=_("riêng cho kế hoạch"), null=True, blank=True,
                              on_delete=models.CASCADE, related_name="reporting_rules")
     kind = models.CharField(_("loại báo cáo"), max_length=16, choices=ReportKind.choices)
+    # A unit's own report to its commune's People's Committee (seed 002: the units report to UBND xã through the
+    # Culture-Social office; seed 004: monthly, quarterly, six-monthly, yearly); empty for the area's own report.
+    issuing_unit = models.ForeignKey("plans.Unit", verbose_name=_("đơn vị báo cáo"), null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="reporting_rules")
     recipient_unit = models.ForeignKey("plans.Unit", verbose_name=_("cơ quan nhận (đầu mối)"), null=True, blank=True,
                                        on_delete=models.SET_NULL, related_name="reports_received_by_rule")
+    # Where a seed names several recipients (Đại Phước: the Party Committee's standing board, the Sở KH&CN and the
+    # commune's steering committee): each receives the report, or returns it, on its own.
+    other_recipients = models.ManyToManyField("plans.Unit", verbose_name=_("cơ quan nhận khác"), blank=True,
+                                              related_name="+")
     addressee = models.CharField(_("kính gửi"), max_length=255)
     cutoff_day = models.PositiveSmallIntegerField(_("ngày chốt số liệu"), default=14)
     deadline_day = models.PositiveSmallIntegerField(_("hạn gửi (ngày)"), default=20)
@@ -195,9 +203,18 @@ class ReportingRule(models.Model):
         verbose_name_plural = _("chế độ báo cáo")
         ordering = ["area", "plan", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["area", "kind"], condition=Q(plan__isnull=True),
+            # Partial constraints rather than NULLS NOT DISTINCT, so SQLite (the newcomer's) keeps them too.
+            models.UniqueConstraint(fields=["area", "kind"], condition=Q(plan__isnull=True, issuing_unit__isnull=True),
                                     name="reporting_rule_unique_per_area"),
-            models.UniqueConstraint(fields=["area", "plan", "kind"], name="reporting_rule_unique_per_plan"),
+            models.UniqueConstraint(fields=["area", "plan", "kind"],
+                                    condition=Q(plan__isnull=False, issuing_unit__isnull=True),
+                                    name="reporting_rule_unique_per_plan"),
+            models.UniqueConstraint(fields=["issuing_unit", "kind"],
+                                    condition=Q(plan__isnull=True, issuing_unit__isnull=False),
+                                    name="reporting_rule_unique_per_unit"),
+            models.UniqueConstraint(fields=["issuing_unit", "plan", "kind"],
+                                    condition=Q(plan__isnull=False, issuing_unit__isnull=False),
+                                    name="reporting_rule_unique_per_unit_and_plan"),
             models.CheckConstraint(condition=Q(cutoff_day__gte=1, cutoff_day__lte=28), name="reporting_rule_cutoff_day"),
             models.CheckConstraint(condition=Q(deadline_day__gte=1, deadline_day__lte=31),
                                    name="reporting_rule_deadline_day"),
@@ -205,18 +222,26 @@ class ReportingRule(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.area} · {self.get_kind_display()}" + (f" · {self.plan.reference}" if self.plan_id else "")
+        return (f"{self.issuing_unit or self.area} · {self.get_kind_display()}"
+                + (f" · {self.plan.reference}" if self.plan_id else ""))
 
 
 class ReportNumber(models.Model):
-    """The last number an issuer gave its reports in a year (`Số: 12/BC-UBND`), locked row by row."""
+    """The last number an issuer gave its reports in a year (`Số: 12/BC-UBND`), locked row by row: the area's
+    People's Committee (or Sở), or one of its units, which keeps its own register (`Số: 03/BC-CAX`)."""
 
     area = models.ForeignKey("plans.Area", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("plans.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["area", "year"], name="report_number_unique_per_issuer_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "year"], condition=Q(unit__isnull=True),
+                                    name="report_number_unique_per_issuer_year"),
+            models.UniqueConstraint(fields=["unit", "year"], condition=Q(unit__isnull=False),
+                                    name="report_number_unique_per_unit_year"),
+        ]
 
     def __str__(self):
         return f"{self.year}: {self.last}"
@@ -242,6 +267,9 @@ class Report(models.Model):
         RETURNED = "returned", _("Bị trả lại")
 
     area = models.ForeignKey("plans.Area", verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="reports")
+    # A unit's report to its commune's People's Committee; empty for the area's own report.
+    unit = models.ForeignKey("plans.Unit", verbose_name=_("đơn vị báo cáo"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="reports_issued")
     rule = models.ForeignKey(ReportingRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     plan = models.ForeignKey("plans.Plan", verbose_name=_("kế hoạch"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="reports")
@@ -270,6 +298,11 @@ class Report(models.Model):
     snapshot_taken_at = models.DateTimeField(null=True, blank=True)
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     drafted_at = models.DateTimeField()
+    # The head of the issuing unit confirms its figures for the period before it is issued (a unit's report only);
+    # figures taken again clear it.
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    confirmed_at = models.DateTimeField(_("thủ trưởng xác nhận lúc"), null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
     issued_at = models.DateTimeField(null=True, blank=True)
@@ -298,16 +331,22 @@ class Report(models.Model):
         verbose_name_plural = _("báo cáo")
         ordering = ["-year", "-first_month", "area", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["area", "number_year", "number"], condition=Q(number__isnull=False),
+            models.UniqueConstraint(fields=["area", "number_year", "number"],
+                                    condition=Q(number__isnull=False, unit__isnull=True),
                                     name="report_number_unique_per_issuer"),
-            # One live report per area, plan, kind and period; a returned one may be drafted again.
-            models.UniqueConstraint(fields=["area", "plan", "kind", "year", "period_number"],
+            models.UniqueConstraint(fields=["unit", "number_year", "number"],
+                                    condition=Q(number__isnull=False, unit__isnull=False),
+                                    name="report_number_unique_per_unit"),
+            # One live report per area (or unit), plan, kind and period; a returned one may be drafted again.
+            models.UniqueConstraint(fields=["area", "unit", "plan", "kind", "year", "period_number"],
                                     condition=~Q(status="returned") & ~Q(kind="ad_hoc"),
                                     nulls_distinct=False, name="report_one_live_per_period"),
             models.CheckConstraint(condition=Q(status="draft") | Q(number__isnull=False, issued_at__isnull=False),
                                    name="issued_report_has_number"),
             models.CheckConstraint(condition=~Q(status="returned") | ~Q(return_comment=""),
                                    name="returned_report_has_comment"),
+            models.CheckConstraint(condition=Q(unit__isnull=True) | Q(status="draft") | Q(confirmed_at__isnull=False),
+                                   name="issued_unit_report_confirmed"),
         ]
         indexes = [models.Index(fields=["area", "kind", "year", "period_number"])]
 
@@ -330,6 +369,45 @@ class Report(models.Model):
         from .periods import period_label
 
         return period_label(self.kind, self.year, self.period_number)
+
+    @property
+    def issuing_body(self):
+        """Who reports: the unit, or the area (its People's Committee or Sở)."""
+        return self.unit if self.unit_id else self.area
+
+
+class ReportRecipient(models.Model):
+    """One office an issued report is sent to, which receives it or returns it on its own.
+
+    The report's own status follows its recipients: returned once one returns it, received once all have."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ tiếp nhận")
+        RECEIVED = "received", _("Đã tiếp nhận")
+        RETURNED = "returned", _("Trả lại")
+
+    report = models.ForeignKey("Report", on_delete=models.CASCADE, related_name="recipients")
+    unit = models.ForeignKey("plans.Unit", verbose_name=_("cơ quan nhận"), on_delete=models.PROTECT,
+                             related_name="reports_to_receive")
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    handled_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(_("lý do trả lại"), max_length=2000, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cơ quan nhận báo cáo")
+        verbose_name_plural = _("cơ quan nhận báo cáo")
+        ordering = ["report", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "unit"], name="report_recipient_unique"),
+            models.CheckConstraint(condition=~Q(status="returned") | ~Q(comment=""),
+                                   name="returned_recipient_has_comment"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.get_status_display()}"
 
 
 class ReportJob(models.Model):

@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from config.jobs import enqueue_after_commit
-from plans.access import can_answer_difficulty, can_prepare_report, can_receive_report
+from plans.access import (can_answer_difficulty, can_prepare, can_prepare_report, can_prepare_unit_report,
+                          can_receive_for, can_receive_report, is_unit_head)
 from plans.models import Area, Plan, Unit
 from plans.writes import REASON_MAX
 
-from .models import Difficulty, LockedPeriodChange, Report, ReportingRule, ReportJob, ReportKind
+from .models import Difficulty, LockedPeriodChange, Report, ReportingRule, ReportJob, ReportKind, ReportRecipient
 from .documents.layout import NARRATIVE_SECTIONS
 from .periods import PER_YEAR, period_label, period_of, rule_period
 
@@ -41,6 +42,25 @@ DEADLINES = {  # Decree 09/2019, kind: (cut-off day, deadline day, months after 
 # 182 (III.3-4): the communes' quarterly report to the Sở KH&CN before the 10th of the quarter's last month
 # (cut off the 8th), the Sở's monthly report to the province before the 25th. "Trước ngày N" is by day N−1:
 # the deadline days kept are 9 and 24. A province whose plan says nothing follows Decree 09/2019.
+# Units that report to their commune's People's Committee through the Culture-Social office, as the seeds say:
+# (area, the plan whose rule it is or None for all, the units, the kinds). Phú Lâm 55-KH (V.2): the heads of the
+# offices and units concerned, every six months; Dân Tiến (IV.2-4): its offices, the schools and the commune police,
+# monthly, quarterly, six-monthly and yearly.
+SEED_UNIT_REPORTS = [
+    ("phu-lam", "phu-lam-55kh", ["Phòng Kinh tế", "Văn phòng HĐND & UBND xã", "Công an xã",
+                                 "Trung tâm phục vụ hành chính công xã", "Trạm y tế", "Các trường học"],
+     [ReportKind.HALF_YEAR]),
+    ("dan-tien", None, ["Phòng Kinh tế", "Các trường học", "Công an xã"],
+     [ReportKind.MONTHLY, ReportKind.QUARTERLY, ReportKind.HALF_YEAR, ReportKind.ANNUAL]),
+]
+UNIT_DAYS_BEFORE = 3  # a unit reports this many days before its commune's deadline, so the office can compile
+# Where a seed names several recipients of the commune's periodic reports, beside its province's focal office
+# (first): Đại Phước (2026 plan, IV.3) the Party Committee's standing board and the commune's steering committee.
+# (Phú Lâm's plan 11/NQ-CP names the province's People's Committee too, but "khi có yêu cầu": on request only.)
+SEED_RECIPIENTS = {
+    "dai-phuoc": (["Văn phòng Đảng ủy xã", "Lãnh đạo UBND xã Đại Phước"],
+                  "Thường trực Đảng ủy xã; {focal}; Ban Chỉ đạo xã"),
+}
 PROVINCE_DEADLINES = {
     "dong-nai": {Area.Kind.COMMUNE: {ReportKind.QUARTERLY: (8, 9, 0)},
                  Area.Kind.PROVINCE: {ReportKind.MONTHLY: (14, 24, 0), ReportKind.QUARTERLY: (14, 24, 0)}},
@@ -86,7 +106,8 @@ def _focal_addressee(unit, province):
 
 def reporting_rules_of(area):
     """The area's reporting rules, as stored: a page reads them and never creates them (`reporting_rules_ensure`)."""
-    return list(area.reporting_rules.select_related("plan", "recipient_unit").order_by("plan", "kind"))
+    return list(area.reporting_rules.select_related("plan", "recipient_unit", "issuing_unit")
+                .order_by("plan", "issuing_unit", "kind"))
 
 
 def reporting_rules_ensure(area):
@@ -121,13 +142,16 @@ def reporting_rules_defaults_create(*, area_ids=None, attempts=3):
     if not areas:
         return
     ids = {a.id for a in areas} | {a.parent_id for a in areas if a.parent_id}
-    focal, leaders = {}, {}
-    for unit in Unit.objects.filter(area__in=ids).filter(Q(name__icontains=FOCAL_OFFICE) | Q(name__istartswith="UBND")):
+    focal, leaders, offices, named = {}, {}, {}, {}
+    for unit in Unit.objects.filter(area__in=ids):
+        named[unit.area_id, unit.name] = unit
+        if unit.is_culture_social_office:
+            offices.setdefault(unit.area_id, unit)
         if FOCAL_OFFICE.lower() in unit.name.lower():
             focal.setdefault(unit.area_id, unit)
-        else:
+        elif unit.name.startswith("UBND"):
             leaders.setdefault(unit.area_id, unit)
-    rules = []
+    rules, others = [], []
     for area in areas:
         province = area if area.kind == Area.Kind.PROVINCE else area.parent
         overrides = PROVINCE_DEADLINES.get(province.slug if province else None, {}).get(area.kind, {})
@@ -141,10 +165,29 @@ def reporting_rules_defaults_create(*, area_ids=None, attempts=3):
             recipient = focal.get(area.parent_id)
             addressee = _focal_addressee(recipient, area.parent)
             kinds = AREA_CADENCES.get(area.slug, [ReportKind.QUARTERLY, ReportKind.HALF_YEAR, ReportKind.ANNUAL])
+        extra, extra_addressee = SEED_RECIPIENTS.get(area.slug, ([], "{focal}"))
+        extra = [named[key] for name in extra for key in ((area.id, name), (area.parent_id, name)) if key in named]
         for kind in kinds if area.id in without_rules else ():
             cutoff, day, offset = overrides.get(kind, DEADLINES[kind])
-            rules.append(ReportingRule(area=area, kind=kind, recipient_unit=recipient, addressee=addressee,
+            rules.append(ReportingRule(area=area, kind=kind, recipient_unit=recipient,
+                                       addressee=extra_addressee.format(focal=addressee)[:255],
                                        cutoff_day=cutoff, deadline_day=day, deadline_month_offset=offset))
+            others.append(extra)
+        for area_slug, plan_slug, names, unit_kinds in SEED_UNIT_REPORTS:
+            plan = next((p for p in plans if p.slug == plan_slug), None) if plan_slug else None
+            if area_slug != area.slug or (plan_slug and plan is None) or (not plan_slug and area.id not in without_rules):
+                continue
+            office = offices.get(area.id)
+            to = _("Ủy ban nhân dân %(kind)s %(name)s (qua %(office)s)") % {
+                "kind": area.get_kind_display().lower(), "name": area.name, "office": office.name if office else ""}
+            for unit in (named[area.id, name] for name in names if (area.id, name) in named):
+                for kind in unit_kinds:
+                    cutoff, day, offset = overrides.get(kind, DEADLINES[kind])
+                    rules.append(ReportingRule(
+                        area=area, plan=plan, kind=kind, issuing_unit=unit, recipient_unit=office, addressee=to,
+                        cutoff_day=cutoff, deadline_day=max(cutoff + 1, day - UNIT_DAYS_BEFORE),
+                        deadline_month_offset=offset))
+                    others.append([])
         # A plan's own cadence (Phú Lâm 55-KH: every six months) goes where the area's reports go, never to
         # the area itself: the commune's units report to it, and it reports up.
         for plan in (p for p in plans if p.area_id == area.id):
@@ -153,9 +196,13 @@ def reporting_rules_defaults_create(*, area_ids=None, attempts=3):
                 rules.append(ReportingRule(area=area, plan=plan, kind=kind, recipient_unit=recipient,
                                            addressee=addressee, cutoff_day=cutoff, deadline_day=day,
                                            deadline_month_offset=offset))
+                others.append([])
     try:
         with transaction.atomic():
-            bulk_create_with_history(rules, ReportingRule)
+            created = bulk_create_with_history(rules, ReportingRule)
+            through = ReportingRule.other_recipients.through
+            through.objects.bulk_create([through(reportingrule_id=rule.pk, unit_id=unit.pk)
+                                         for rule, units in zip(created, others, strict=True) for unit in units])
     except IntegrityError:
         if attempts <= 1:
             raise
@@ -170,13 +217,22 @@ def _rule_save(rule, user, data):
 
     if not can_edit_reporting_rules(user, rule.area):
         raise PermissionDenied(RULES_ADMIN_ONLY)
+    data = dict(data)
+    others = data.pop("other_recipients", None)
     for name, value in data.items():
         setattr(rule, name, value)
-    if rule.recipient_unit_id and rule.recipient_unit.area_id not in (rule.area_id, rule.area.parent_id):
+    allowed = (rule.area_id, rule.area.parent_id)
+    if rule.recipient_unit_id and rule.recipient_unit.area_id not in allowed:
         raise ValidationError({"recipient_unit": _("Cơ quan nhận phải thuộc địa bàn hoặc tỉnh của địa bàn.")})
+    if others is not None and any(unit.area_id not in allowed for unit in others):
+        raise ValidationError({"other_recipients": _("Cơ quan nhận phải thuộc địa bàn hoặc tỉnh của địa bàn.")})
+    if rule.issuing_unit_id and rule.issuing_unit.area_id != rule.area_id:
+        raise ValidationError({"issuing_unit": _("Đơn vị báo cáo phải thuộc địa bàn.")})
     rule._history_user = user
     rule.full_clean()
     rule.save()
+    if others is not None:
+        rule.other_recipients.set([unit for unit in others if unit.pk != rule.recipient_unit_id])
     return rule
 
 
@@ -186,16 +242,18 @@ def reporting_rule_update(*, rule_id, user, data):
         return _rule_save(rule, user, data)
 
 
-def reporting_rule_add(*, area, user, kind, plan=None, **data):
-    """A report kind the area owes (for all its plans, or one plan of its own), with its recipient and deadline.
-    A kind removed before comes back with the values given; one the area already owes is refused."""
+def reporting_rule_add(*, area, user, kind, plan=None, issuing_unit=None, **data):
+    """A report kind the area (or one of its units, to the area's People's Committee) owes, for all its plans or
+    one plan of its own, with its recipients and deadline. A kind removed before comes back with the values given;
+    one already owed is refused."""
     if kind not in PER_YEAR_KINDS:
         raise ValidationError({"kind": _("Chọn một loại báo cáo định kỳ.")})
     if plan is not None and plan.area_id != area.id:
         raise ValidationError({"plan": _("Kế hoạch không thuộc địa bàn này.")})
     with transaction.atomic():
         rule = (ReportingRule.objects.select_for_update(of=("self",)).select_related("area")
-                .filter(area=area, plan=plan, kind=kind).first()) or ReportingRule(area=area, plan=plan, kind=kind)
+                .filter(area=area, plan=plan, kind=kind, issuing_unit=issuing_unit).first()
+                ) or ReportingRule(area=area, plan=plan, kind=kind, issuing_unit=issuing_unit)
         if rule.pk and rule.is_active:
             raise ValidationError({"kind": _("Chế độ báo cáo của địa bàn đã có %(kind)s.") % {
                 "kind": rule.get_kind_display().lower()}})
@@ -221,15 +279,46 @@ def _signer(area, user):
     return (plan.signer_name if plan else ""), "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
 
 
-def report_draft(*, user, area, kind, year, number, plan=None):
-    """Open a draft report for a period and queue the job that takes its snapshot and renders it."""
-    if not can_prepare_report(user, area):
-        raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được lập báo cáo."))
+def unit_issuer(unit, area):
+    """A unit as it heads its report: "Công an xã Phú Lâm", "Phòng Kinh tế xã Dân Tiến"."""
+    kind = area.get_kind_display().lower()
+    name = unit.name if unit.name.lower().endswith(kind) else f"{unit.name} {kind}"
+    return f"{name} {area.name}".strip()
+
+
+def unit_symbol(unit):
+    """The symbol of a unit's reports from its name's initials, without diacritics: BC-CAX, BC-PKT."""
+    import unicodedata
+
+    letters = "".join(word[0] for word in unit.name.replace("Đ", "D").replace("đ", "d").split() if word[0].isalpha())
+    plain = unicodedata.normalize("NFKD", letters).encode("ascii", "ignore").decode().upper()
+    return f"BC-{plain[:8] or 'DV'}"
+
+
+UNIT_ONLY = _("Chỉ cán bộ của đơn vị mới được lập, ban hành báo cáo của đơn vị.")
+AREA_ONLY = _("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được lập báo cáo.")
+
+
+def _check_prepare(user, report, message=None):
+    if not can_prepare(user, report):
+        raise PermissionDenied(UNIT_ONLY if report.unit_id else (message or AREA_ONLY))
+
+
+def report_draft(*, user, area, kind, year, number, plan=None, unit=None):
+    """Open a draft report for a period and queue the job that takes its snapshot and renders it: the area's own,
+    or one of its units' to the area's People's Committee (`unit`), by the rule the area keeps for it."""
+    if unit is not None and (unit.area_id != area.id or not can_prepare_unit_report(user, unit)):
+        raise PermissionDenied(UNIT_ONLY)
+    if unit is None and not can_prepare_report(user, area):
+        raise PermissionDenied(AREA_ONLY)
+    if unit is not None and kind == ReportKind.AD_HOC:
+        raise ValidationError(_("Báo cáo của đơn vị là báo cáo định kỳ theo chế độ báo cáo."))
     rules = reporting_rules_ensure(area)
-    rule = next((r for r in rules if r.kind == kind and r.plan_id == (plan.id if plan else None)), None)
+    rule = next((r for r in rules if r.kind == kind and r.plan_id == (plan.id if plan else None)
+                 and r.issuing_unit_id == (unit.id if unit else None) and r.is_active), None)
     try:
         if kind == ReportKind.AD_HOC:
-            number = Report.objects.filter(area=area, kind=kind, year=year).count() + 1
+            number = Report.objects.filter(area=area, unit__isnull=True, kind=kind, year=year).count() + 1
             period = period_of(kind, year, number, today=timezone.localdate())
         elif rule is None:
             raise ValidationError(_("Địa bàn không có chế độ báo cáo loại này; hãy thêm trong Chế độ báo cáo."))
@@ -239,29 +328,31 @@ def report_draft(*, user, area, kind, year, number, plan=None):
         raise ValidationError(_("Kỳ báo cáo không hợp lệ.")) from None
     if period.window_start > timezone.localdate():
         raise ValidationError(_("Kỳ báo cáo chưa bắt đầu."))
-    signer_name, signer_title = _signer(area, user)
+    signer_name, signer_title = _signer(area, user) if unit is None else ("", _("THỦ TRƯỞNG ĐƠN VỊ"))
     subject = _("Kết quả thực hiện Nghị quyết số 57-NQ/TW %(period)s") % {"period": period_label(kind, year, period.number)}
     if plan:
         subject = _("Kết quả thực hiện Kế hoạch %(plan)s, %(period)s") % {
             "plan": plan.reference, "period": period_label(kind, year, period.number)}
     if rule is None:  # ad hoc: sent where the area's other reports go
-        rule = next((r for r in rules if r.plan_id is None), None)
+        rule = next((r for r in rules if r.plan_id is None and r.issuing_unit_id is None), None)
+    symbol = "BC-SKHCN" if area.kind == Area.Kind.PROVINCE else "BC-UBND"
+    filing = _("- Lưu: VT, VH-XH.") if area.kind != Area.Kind.PROVINCE else _("- Lưu: VT, KH&CN.")
+    if unit is not None:
+        symbol, filing = unit_symbol(unit), _("- Lưu: VT.")
     with transaction.atomic():
-        if (kind != ReportKind.AD_HOC and Report.objects.filter(area=area, plan=plan, kind=kind, year=year,
+        if (kind != ReportKind.AD_HOC and Report.objects.filter(area=area, unit=unit, plan=plan, kind=kind, year=year,
                                                                   period_number=period.number)
                 .exclude(status=Report.Status.RETURNED).exists()):
             raise ValidationError(_("Kỳ này đã có báo cáo trong sổ; hãy mở báo cáo đó."))
         recipient = rule.recipient_unit if rule else None
         report = Report(
-            area=area, rule=rule, plan=plan, kind=kind, year=year, period_number=period.number,
+            area=area, unit=unit, rule=rule, plan=plan, kind=kind, year=year, period_number=period.number,
             first_month=period.first_month, last_month=period.last_month, window_start=period.window_start,
             window_end=period.window_end, deadline=period.deadline, recipient_unit=recipient,
-            addressee=rule.addressee if rule else "", issuer=area_issuer(area), subject=subject,
-            symbol="BC-SKHCN" if area.kind == Area.Kind.PROVINCE else "BC-UBND",
+            addressee=rule.addressee if rule else "",
+            issuer=unit_issuer(unit, area) if unit else area_issuer(area), subject=subject, symbol=symbol,
             signer_name=signer_name, signer_title=signer_title,
-            distribution="\n".join(filter(None, [
-                _("- Như trên;"), _("- Lưu: VT, VH-XH.") if area.kind != Area.Kind.PROVINCE else _("- Lưu: VT, KH&CN.")])),
-            drafted_by=user, drafted_at=timezone.now())
+            distribution="\n".join([_("- Như trên;"), filing]), drafted_by=user, drafted_at=timezone.now())
         report._history_user = user
         report.save()
         job_start(report=report, action=ReportJob.Action.DRAFT, user=user)
@@ -269,18 +360,49 @@ def report_draft(*, user, area, kind, year, number, plan=None):
 
 
 def _report_for_update(report_id):
-    return Report.objects.select_for_update(of=("self",)).select_related("area").get(pk=report_id)
+    return Report.objects.select_for_update(of=("self",)).select_related("area", "unit").get(pk=report_id)
 
 
 def report_refresh(*, report_id, user):
     """Take a new snapshot of a draft (and render it again)."""
     with transaction.atomic():
         report = _report_for_update(report_id)
-        if not can_prepare_report(user, report.area):
-            raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được lập báo cáo."))
+        _check_prepare(user, report)
         if report.status != Report.Status.DRAFT:
             raise ValidationError(_("Báo cáo đã ban hành: số liệu không thay đổi được nữa."))
+        _confirmation_clear(report, user)
         return job_start(report=report, action=ReportJob.Action.DRAFT, user=user)
+
+
+def _confirmation_clear(report, user):
+    """Figures taken again are no longer the ones the unit's head confirmed."""
+    if report.confirmed_at:
+        report.confirmed_by, report.confirmed_at = None, None
+        report._history_user = user
+        report._change_reason = _("Lấy lại số liệu: cần thủ trưởng xác nhận lại")
+        report.save()
+
+
+def report_confirm(*, report_id, user):
+    """The head of the issuing unit confirms the unit's figures for the period (who and when, in the history);
+    the report can be issued only then. They sign it."""
+    with transaction.atomic():
+        report = _report_for_update(report_id)
+        if not report.unit_id:
+            raise ValidationError(_("Chỉ báo cáo của đơn vị cần thủ trưởng đơn vị xác nhận."))
+        if not is_unit_head(user, report.unit):
+            raise PermissionDenied(_("Chỉ thủ trưởng (lãnh đạo) của %(unit)s mới được xác nhận số liệu.") % {
+                "unit": report.unit})
+        if report.status != Report.Status.DRAFT:
+            raise ValidationError(_("Báo cáo đã ban hành: không cần xác nhận lại."))
+        if not report.snapshot_taken_at:
+            raise ValidationError(_("Dự thảo chưa có số liệu; hãy chờ lấy số liệu xong."))
+        report.confirmed_by, report.confirmed_at = user, timezone.now()
+        report.signer_name = report.signer_name or user.display_name
+        report._history_user = user
+        report._change_reason = _("Thủ trưởng đơn vị xác nhận số liệu kỳ báo cáo")
+        report.save()
+    return report
 
 
 REPORT_DETAILS = ("subject", "addressee", "signer_name", "signer_title", "distribution")
@@ -288,8 +410,7 @@ REPORT_DETAILS = ("subject", "addressee", "signer_name", "signer_title", "distri
 
 def _draft_for_edit(report_id, user):
     report = _report_for_update(report_id)
-    if not can_prepare_report(user, report.area):
-        raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được sửa báo cáo."))
+    _check_prepare(user, report, _("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được sửa báo cáo."))
     if report.status != Report.Status.DRAFT:
         raise ValidationError(_("Báo cáo đã ban hành: văn bản không thay đổi được nữa."))
     return report
@@ -325,24 +446,32 @@ def report_narrative_save(*, report_id, user, narrative):
     return report
 
 
-def report_number_allocate(*, area_id, year):
+def _counter_conflict(unit_id):
+    """The counter row's conflict target: the area's own (no unit) or the unit's."""
+    return "(unit_id, year) WHERE unit_id IS NOT NULL" if unit_id else "(area_id, year) WHERE unit_id IS NULL"
+
+
+def report_number_allocate(*, area_id, year, unit_id=None):
     """The next number of an issuer's reports in a year, from 01; one statement, safe under concurrency."""
     table = connection.ops.quote_name("reports_reportnumber")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (area_id, year, last) VALUES (%s, %s, 1) "  # noqa: S608 - names from _meta, values as parameters
-            f"ON CONFLICT (area_id, year) DO UPDATE SET last = {table}.last + 1 RETURNING last", [area_id, year])
+            f"INSERT INTO {table} (area_id, unit_id, year, last) VALUES (%s, %s, %s, 1) "  # noqa: S608 - names from _meta, values as parameters
+            f"ON CONFLICT {_counter_conflict(unit_id)} DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [area_id, unit_id, year])
         return cursor.fetchone()[0]
 
 
 REPORT_NUMBER_MAX = 99999
 
 
-def report_number_next(*, area_id, year):
-    """The number the area's counter gives next in a year (what the issue form offers)."""
+def report_number_next(*, area_id, year, unit_id=None):
+    """The number the area's (or unit's) counter gives next in a year (what the issue form offers)."""
     from .models import ReportNumber
 
-    last = ReportNumber.objects.filter(area=area_id, year=year).values_list("last", flat=True).first() or 0
+    counter = ReportNumber.objects.filter(unit=unit_id) if unit_id else ReportNumber.objects.filter(area=area_id,
+                                                                                                    unit__isnull=True)
+    last = counter.filter(year=year).values_list("last", flat=True).first() or 0
     return last + 1
 
 
@@ -351,10 +480,11 @@ def _report_number_take(report, year, number):
 
     A clerk's number past the counter moves the counter on, so the next number taken never collides."""
     if number is None:
-        return report_number_allocate(area_id=report.area_id, year=year)
+        return report_number_allocate(area_id=report.area_id, year=year, unit_id=report.unit_id)
     if not 1 <= number <= REPORT_NUMBER_MAX:
         raise ValidationError({"number": _("Số văn bản phải từ 1 đến %(max)s.") % {"max": REPORT_NUMBER_MAX}})
-    taken = (Report.objects.filter(area=report.area_id, number_year=year, number=number).exclude(pk=report.pk)
+    issuer = {"unit": report.unit_id} if report.unit_id else {"area": report.area_id, "unit__isnull": True}
+    taken = (Report.objects.filter(**issuer, number_year=year, number=number).exclude(pk=report.pk)
              .order_by().first())
     if taken:
         raise ValidationError({"number": _("Số %(number)s/%(symbol)s năm %(year)s đã cấp cho báo cáo “%(subject)s”: "
@@ -363,9 +493,9 @@ def _report_number_take(report, year, number):
     table = connection.ops.quote_name("reports_reportnumber")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (area_id, year, last) VALUES (%s, %s, %s) "  # noqa: S608 - names from _meta, values as parameters
-            f"ON CONFLICT (area_id, year) DO UPDATE SET last = GREATEST({table}.last, EXCLUDED.last)",
-            [report.area_id, year, number])
+            f"INSERT INTO {table} (area_id, unit_id, year, last) VALUES (%s, %s, %s, %s) "  # noqa: S608 - names from _meta, values as parameters
+            f"ON CONFLICT {_counter_conflict(report.unit_id)} DO UPDATE SET last = GREATEST({table}.last, EXCLUDED.last)",
+            [report.area_id, report.unit_id, year, number])
     return number
 
 
@@ -380,28 +510,32 @@ def report_number_next_set(*, area, year, next_number, user):
     if not 1 <= next_number <= REPORT_NUMBER_MAX:
         raise ValidationError({"next_number": _("Số tiếp theo phải từ 1 đến %(max)s.") % {"max": REPORT_NUMBER_MAX}})
     with transaction.atomic():
-        highest = (Report.objects.filter(area=area, number_year=year).order_by("-number")
+        highest = (Report.objects.filter(area=area, unit__isnull=True, number_year=year).order_by("-number")
                    .values_list("number", flat=True).first()) or 0
         if next_number <= highest:
             raise ValidationError({"next_number": _(
                 "Số %(number)s năm %(year)s đã dùng: số tiếp theo phải lớn hơn %(highest)s.") % {
                     "number": next_number, "year": year, "highest": highest}})
-        ReportNumber.objects.update_or_create(area=area, year=year, defaults={"last": next_number - 1})
+        ReportNumber.objects.update_or_create(area=area, unit=None, year=year, defaults={"last": next_number - 1})
 
 
 def report_issue(*, report_id, user, number=None):
     """Give the draft its number (the clerk's, or the counter's next), lock its period, send it to the focal
     office and render the final files."""
+    from django.contrib.auth import get_user_model
+
     from people.services import notify
 
     with transaction.atomic():
         report = _report_for_update(report_id)
-        if not can_prepare_report(user, report.area):
-            raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được ban hành báo cáo."))
+        _check_prepare(user, report, _("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được ban hành báo cáo."))
         if report.status != Report.Status.DRAFT:
             raise ValidationError(_("Báo cáo này đã được ban hành."))
         if not report.snapshot_taken_at:
             raise ValidationError(_("Báo cáo chưa có số liệu: hãy chờ lấy số liệu xong rồi ban hành."))
+        if report.unit_id and not report.confirmed_at:
+            raise ValidationError(_("Thủ trưởng %(unit)s chưa xác nhận số liệu của kỳ báo cáo.") % {
+                "unit": report.unit})
         now = timezone.now()
         report.number_year = timezone.localdate().year
         report.number = _report_number_take(report, report.number_year, number)
@@ -420,11 +554,24 @@ def report_issue(*, report_id, user, number=None):
             raise ValidationError({"number": _("Số %(number)s vừa được cấp cho báo cáo khác: hãy nhập số khác.") % {
                 "number": f"{report.number:02d}"}}) from None
         job_start(report=report, action=ReportJob.Action.RENDER, user=user)
-        if report.recipient_unit_id:
-            notify(recipients=list(report.recipient_unit.members.all()), url=report.get_absolute_url(),
+        units = report_recipient_units(report)
+        ReportRecipient.objects.filter(report=report).delete()  # none yet; a report is issued once
+        bulk_create_with_history([ReportRecipient(report=report, unit=unit) for unit in units], ReportRecipient,
+                                 default_user=user, default_change_reason=_("Gửi báo cáo"))
+        members = get_user_model().objects.filter(units__in=units, is_active=True).distinct()
+        if units:
+            notify(recipients=list(members), url=report.get_absolute_url(),
                    message=_("%(area)s gửi báo cáo %(number)s: %(subject)s") % {
-                       "area": report.area, "number": report.reference, "subject": report.subject})
+                       "area": report.issuing_body, "number": report.reference, "subject": report.subject})
     return report
+
+
+def report_recipient_units(report):
+    """The offices an issued report goes to: the rule's focal office first, then the others its rule names."""
+    units = [report.recipient_unit] if report.recipient_unit_id else []
+    if report.rule_id:
+        units += [u for u in report.rule.other_recipients.order_by("id") if u.pk != report.recipient_unit_id]
+    return units
 
 
 def _notify_area(report, message):
@@ -432,32 +579,58 @@ def _notify_area(report, message):
 
     from people.services import notify
 
-    users = get_user_model().objects.filter(units__area=report.area_id, role__in=["leader", "admin"]).distinct()
-    notify(recipients=[*users, report.issued_by], message=message, url=report.get_absolute_url())
+    users = get_user_model().objects.filter(units__area=report.area_id, role__in=["leader", "admin"])
+    if report.unit_id:  # a unit's report: its own people
+        users = get_user_model().objects.filter(units=report.unit_id)
+    notify(recipients=[*users.distinct(), report.issued_by], message=message, url=report.get_absolute_url())
 
 
-def report_receive(*, report_id, user, accept, comment=""):
-    """The focal office marks an issued report received, or returns it with a comment."""
+def report_receive(*, report_id, user, accept, comment="", unit_id=None):
+    """A recipient office marks an issued report received, or returns it with a comment. With several recipients
+    each acts on its own: `unit_id` is the office the user acts for, else every office still waiting that they
+    may act for. The report is returned once one office returns it, and received once all have received it."""
     with transaction.atomic():
         report = _report_for_update(report_id)
-        if not can_receive_report(user, report):
+        rows = list(report.recipients.select_for_update(of=("self",)).select_related("unit").order_by("id"))
+        allowed = [r for r in rows if can_receive_for(user, report, r.unit)] if rows else []
+        if not (allowed if rows else can_receive_report(user, report)):
             raise PermissionDenied(_("Chỉ cơ quan nhận báo cáo mới được tiếp nhận hoặc trả lại."))
         if report.status != Report.Status.ISSUED:
             raise ValidationError(_("Chỉ tiếp nhận hoặc trả lại báo cáo đang chờ tiếp nhận."))
+        mine = [r for r in allowed if r.status == ReportRecipient.Status.PENDING
+                and (unit_id is None or r.unit_id == unit_id)]
+        if rows and not mine:
+            raise ValidationError(_("Cơ quan của bạn đã tiếp nhận hoặc trả lại báo cáo này."))
         comment = comment.strip()
         if not accept and not comment:
             raise ValidationError({"comment": _("Hãy ghi lý do trả lại báo cáo.")})
-        report.status = Report.Status.RECEIVED if accept else Report.Status.RETURNED
-        report.handled_by, report.handled_at, report.return_comment = user, timezone.now(), comment[:2000]
+        now, reason = timezone.now(), Truncator(comment).chars(REASON_MAX) or _("Tiếp nhận")
+        for row in mine:
+            row.status = ReportRecipient.Status.RECEIVED if accept else ReportRecipient.Status.RETURNED
+            row.handled_by, row.handled_at, row.comment = user, now, comment[:2000]
+            row._history_user, row._change_reason = user, reason
+            row.save()
+        statuses = {r.status for r in rows}
+        if not rows:
+            report.status = Report.Status.RECEIVED if accept else Report.Status.RETURNED
+        elif ReportRecipient.Status.RETURNED in statuses:
+            report.status = Report.Status.RETURNED
+        elif statuses == {ReportRecipient.Status.RECEIVED}:
+            report.status = Report.Status.RECEIVED
+        report.handled_by, report.handled_at = user, now
+        if not accept:
+            report.return_comment = comment[:2000]
         report._history_user = user
         # The report keeps the whole comment; the history's reason column holds REASON_MAX characters.
-        report._change_reason = Truncator(comment).chars(REASON_MAX) or _("Tiếp nhận")
+        offices = ", ".join(r.unit.name for r in mine)
+        report._change_reason = reason  # which office: in the recipient's own history
         report.save()
+        by = {"number": report.reference, "office": offices or report.area}
         if accept:
-            _notify_area(report, _("Báo cáo %(number)s đã được tiếp nhận.") % {"number": report.reference})
+            _notify_area(report, _("Báo cáo %(number)s đã được %(office)s tiếp nhận.") % by)
         else:
-            _notify_area(report, _("Báo cáo %(number)s bị trả lại: %(comment)s") % {
-                "number": report.reference, "comment": comment[:300]})
+            _notify_area(report, _("Báo cáo %(number)s bị %(office)s trả lại: %(comment)s") % {
+                **by, "comment": comment[:300]})
     return report
 
 
@@ -486,11 +659,11 @@ def report_signed_upload(*, report_id, user, upload, as_scan=False):
     try:
         with transaction.atomic():
             report = _report_for_update(report_id)
-            if not can_prepare_report(user, report.area):
-                raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được tải lên bản đã ký."))
+            _check_prepare(user, report, _("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được tải lên bản đã ký."))
             if report.status == Report.Status.DRAFT:
                 raise ValidationError(_("Hãy ban hành báo cáo trước khi tải lên bản đã ký."))
-            if report.status == Report.Status.RECEIVED and report.signed_file:
+            received = report.recipients.filter(status=ReportRecipient.Status.RECEIVED).exists()
+            if (report.status == Report.Status.RECEIVED or received) and report.signed_file:
                 raise ValidationError(_("Cơ quan nhận đã tiếp nhận báo cáo cùng bản đã ký: muốn thay bản đã ký, "
                                         "cơ quan nhận phải trả lại báo cáo trước."))
             found = signature_inspect(data, report.pdf_sha256)
@@ -604,6 +777,7 @@ def locked_reports(*, item, period, today):
     day = update_day(period, today)
     # Newest first, without Report's own ordering by area (a join through every area, on every save).
     return list(Report.objects.filter(Q(area=item.plan.area_id, plan__isnull=True) | Q(plan=item.plan_id),
+                                      unit__isnull=True,
                                       status__in=(Report.Status.ISSUED, Report.Status.RECEIVED),
                                       window_start__lte=day, window_end__gte=day)
                 .order_by("-year", "-first_month", "-id"))
@@ -641,9 +815,9 @@ def job_start(*, report, action, user):
 
 def job_retry(*, job_id, user):
     with transaction.atomic():
-        job = ReportJob.objects.select_for_update(of=("self",)).select_related("report__area").get(pk=job_id)
-        if not can_prepare_report(user, job.report.area):
-            raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được chạy lại."))
+        job = ReportJob.objects.select_for_update(of=("self",)).select_related("report__area", "report__unit").get(
+            pk=job_id)
+        _check_prepare(user, job.report, _("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được chạy lại."))
         if not job.can_retry:
             raise ValidationError(_("Việc này không ở trạng thái lỗi."))
         job.status, job.message = ReportJob.Status.FAILED, job.message or _("Đã chạy lại.")

@@ -126,7 +126,7 @@ def _reporting_conditions(today, holding):
 
     reporting_rules_defaults_create()
     submitted = set(Report.objects.filter(status__in=[Report.Status.ISSUED, Report.Status.RECEIVED],
-                                          year__gte=today.year - 2)
+                                          year__gte=today.year - 2, unit__isnull=True)
                     .values_list("area_id", "plan_id", "kind", "year", "period_number"))
     offices = {}
     # A collective name ("Các cơ quan, đơn vị, phòng ban liên quan") prepares nothing itself.
@@ -134,7 +134,7 @@ def _reporting_conditions(today, holding):
     for area_id, unit_id in units.values_list("area", "id"):
         offices.setdefault(area_id, unit_id)
     issued = plans_issued_on()
-    rules = (ReportingRule.objects.filter(is_active=True).exclude(kind=ReportKind.AD_HOC)
+    rules = (ReportingRule.objects.filter(is_active=True, issuing_unit__isnull=True).exclude(kind=ReportKind.AD_HOC)
              .values_list("area_id", "plan_id", "plan__number", "plan__symbol", "plan__title", "kind", "cutoff_day",
                           "deadline_day", "deadline_month_offset"))
     for area_id, plan_id, number, symbol, title, kind, cutoff, day, offset in rules.iterator(chunk_size=BATCH):

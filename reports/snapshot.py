@@ -37,12 +37,17 @@ def _status_label(model, status):
     return str(dict(model._meta.get_field("status").flatchoices).get(status, status))
 
 
-def _tasks(plan_ids, cutoff, window):
-    tasks = list(Task.objects.filter(plan__in=plan_ids).select_related("section").prefetch_related("lead_units")
-                 .order_by("plan", "position"))
-    then = items_then(Task.objects.filter(plan__in=plan_ids), ["status", "progress"], cutoff)
+def _led(queryset, unit_id):
+    """The items a unit leads, for its own report; all of them for the area's."""
+    return queryset.filter(pk__in=queryset.model.objects.filter(lead_units=unit_id).values("pk")) if unit_id else queryset
+
+
+def _tasks(plan_ids, cutoff, window, unit_id=None):
+    items = _led(Task.objects.filter(plan__in=plan_ids), unit_id)
+    tasks = list(items.select_related("section").prefetch_related("lead_units").order_by("plan", "position"))
+    then = items_then(items, ["status", "progress"], cutoff)
     results = defaultdict(list)
-    for task_id, achievements in (ProgressUpdate.objects.filter(task__plan__in=plan_ids,
+    for task_id, achievements in (ProgressUpdate.objects.filter(task__in=items.values("pk"),
                                                                 created_at__date__range=window)
                                   .order_by("created_at", "id").values_list("task_id", "achievements")):
         results[task_id].append(achievements)
@@ -62,10 +67,10 @@ def _tasks(plan_ids, cutoff, window):
     return rows
 
 
-def _indicators(plan_ids, cutoff):
-    indicators = list(Indicator.objects.filter(plan__in=plan_ids).select_related("section")
-                      .prefetch_related("lead_units", "targets").order_by("plan", "position"))
-    then = items_then(Indicator.objects.filter(plan__in=plan_ids), ["status", "current_value", "is_met"], cutoff)
+def _indicators(plan_ids, cutoff, unit_id=None):
+    items = _led(Indicator.objects.filter(plan__in=plan_ids), unit_id)
+    indicators = list(items.select_related("section").prefetch_related("lead_units", "targets").order_by("plan", "position"))
+    then = items_then(items, ["status", "current_value", "is_met"], cutoff)
     evidence = evidence_then("indicator_id", [i.id for i in indicators], cutoff)
     rows = defaultdict(list)
     for indicator in indicators:
@@ -85,10 +90,12 @@ def _indicators(plan_ids, cutoff):
     return rows
 
 
-def _warnings(area_id, plan_ids, cutoff):
-    rows = (warnings_open(cutoff)
-            .filter(Q(task__plan__in=plan_ids) | Q(indicator__plan__in=plan_ids) | Q(unit__area=area_id))
-            .select_related("task", "indicator", "unit").order_by("kind", "id"))
+def _warnings(area_id, plan_ids, cutoff, unit_id=None):
+    rows = warnings_open(cutoff).filter(Q(task__plan__in=plan_ids) | Q(indicator__plan__in=plan_ids)
+                                        | Q(unit__area=area_id))
+    if unit_id:  # a unit's report: its own items' warnings and its own
+        rows = rows.filter(Q(task__lead_units=unit_id) | Q(indicator__lead_units=unit_id) | Q(unit=unit_id))
+    rows = rows.select_related("task", "indicator", "unit").order_by("kind", "id").distinct()
     return [{"kind": w.kind, "label": str(w.get_kind_display()), "item": str(w.task or w.indicator or w.unit),
              "raised": w.raised_at.date().isoformat()} for w in rows]
 
@@ -124,7 +131,7 @@ def _direction_row(d, area_id):
 
 
 def _previous_issue(report):
-    previous = (Report.objects.filter(area=report.area_id, status__in=LIVE).exclude(pk=report.pk)
+    previous = (Report.objects.filter(area=report.area_id, unit=report.unit_id, status__in=LIVE).exclude(pk=report.pk)
                 .filter(issued_at__isnull=False).order_by("-issued_at").values_list("issued_at", flat=True).first())
     return previous or datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
 
@@ -132,6 +139,8 @@ def _previous_issue(report):
 def _late_changes(report, since):
     changes = (LockedPeriodChange.objects.filter(report__area=report.area_id, created_at__gt=since)
                .exclude(report=report).select_related("report", "progress_update__task", "author"))
+    if report.unit_id:
+        changes = changes.filter(progress_update__task__lead_units=report.unit_id)
     rows = [{"report": c.report.reference, "period": c.progress_update.period.strftime("%m/%Y"),
              "item": str(c.progress_update.task), "progress_before": c.progress_update.progress_before,
              "progress_after": c.progress_update.progress_after, "reason": c.reason,
@@ -148,7 +157,7 @@ def _late_indicator_changes(report, since):
 
     from .register import update_day
 
-    locking = list(Report.objects.filter(area=report.area_id, status__in=LIVE, issued_at__isnull=False)
+    locking = list(Report.objects.filter(area=report.area_id, unit__isnull=True, status__in=LIVE, issued_at__isnull=False)
                    .exclude(pk=report.pk).order_by("-issued_at"))
     if not locking:
         return []
@@ -156,8 +165,10 @@ def _late_indicator_changes(report, since):
                                                              history_date__gte=OuterRef("created_at"))
                       .order_by("history_date").values("history_change_reason")[:1])
     rows = []
-    for figure in (IndicatorReport.objects.filter(indicator__plan__area=report.area_id, created_at__gt=since)
-                   .select_related("indicator", "author").annotate(reason=reason).order_by("created_at")):
+    figures = IndicatorReport.objects.filter(indicator__plan__area=report.area_id, created_at__gt=since)
+    if report.unit_id:
+        figures = figures.filter(indicator__lead_units=report.unit_id)
+    for figure in (figures.select_related("indicator", "author").annotate(reason=reason).order_by("created_at")):
         day = update_day(figure.period, timezone.localtime(figure.created_at).date())
         locked = next((r for r in locking if r.issued_at < figure.created_at and r.window_start <= day <= r.window_end
                        and r.plan_id in (None, figure.indicator.plan_id)), None)
@@ -180,16 +191,20 @@ def snapshot_gather(report, *, today=None):
     plan_ids = [p.id for p in plans]
     difficulties_collect([report.area_id], window)
     end = day_end(cutoff)
-    tasks, indicators = _tasks(plan_ids, cutoff, window), _indicators(plan_ids, cutoff)
-    warnings = _warnings(report.area_id, plan_ids, cutoff)
+    unit_id = report.unit_id
+    tasks, indicators = _tasks(plan_ids, cutoff, window, unit_id), _indicators(plan_ids, cutoff, unit_id)
+    warnings = _warnings(report.area_id, plan_ids, cutoff, unit_id)
     since = _previous_issue(report)
-    # Raised in the window, or raised before it and still unanswered at the cut-off.
+    # Raised in the window, or raised before it and still unanswered at the cut-off; a unit's, for its report.
     difficulties = (Difficulty.objects.filter(area=report.area_id, raised_at__lt=end)
+                    .filter(**({"unit": unit_id} if unit_id else {}))
                     .filter(Q(raised_at__date__gte=window[0]) | Q(answered_at__isnull=True) | Q(answered_at__gte=end))
                     .select_related("unit", "task", "answered_by").order_by("unit__name", "raised_at"))
     answered = Q(area=report.area_id)
     if area.kind == Area.Kind.PROVINCE:  # and the answers the Sở gave to its communes' proposals
         answered |= Q(area__parent=report.area_id, answered_by__units__area=report.area_id)
+    if unit_id:
+        answered &= Q(unit=unit_id)
     directions = (Difficulty.objects.filter(answered, answered_at__gt=since, answered_at__lt=end).distinct()
                   .select_related("unit", "task", "answered_by", "area").order_by("answered_at"))
     snapshot = {
@@ -198,7 +213,7 @@ def snapshot_gather(report, *, today=None):
         "plans": [{"reference": p.reference, "number": p.number, "title": p.title, "status": p.status,
                    "issued": [p.issued_year, p.issued_month, p.issued_day],
                    "tasks": tasks[p.id], "indicators": indicators[p.id]} for p in plans],
-        "totals": area_figures([report.area_id], as_of=cutoff, plan_ids=plan_ids)[report.area_id],
+        "totals": area_figures([report.area_id], as_of=cutoff, plan_ids=plan_ids, lead_unit_id=unit_id)[report.area_id],
         "warnings": warnings,
         "difficulties": [_difficulty_row(d, end) for d in difficulties],
         "directions": [_direction_row(d, report.area_id) for d in directions],
@@ -208,7 +223,7 @@ def snapshot_gather(report, *, today=None):
         # The leader's own words for each section, written on the report page: kept when figures are taken again.
         "narrative": (report.snapshot or {}).get("narrative", {}),
     }
-    if area.kind == Area.Kind.PROVINCE and not report.plan_id:
+    if area.kind == Area.Kind.PROVINCE and not report.plan_id and not unit_id:
         snapshot["communes"] = communes_gather(report, window)
         snapshot["communes_totals"] = totals_add([row["totals"] for row in snapshot["communes"]])
     return snapshot
@@ -247,7 +262,8 @@ def _commune_rules(commune_ids):
 
     reporting_rules_defaults_create(area_ids=commune_ids)
     kinds = defaultdict(list)
-    for area_id, kind in (ReportingRule.objects.filter(area__in=commune_ids, plan__isnull=True, is_active=True)
+    for area_id, kind in (ReportingRule.objects.filter(area__in=commune_ids, plan__isnull=True, is_active=True,
+                                                       issuing_unit__isnull=True)
                           .exclude(kind=Report.Kind.AD_HOC).values_list("area", "kind")):
         kinds[area_id].append(kind)
     return kinds
@@ -280,6 +296,7 @@ def communes_gather(report, window):
     earliest = min((o[3] for o in owed.values() if o), default=report.last_month)
     issued = {}
     for commune_report in (Report.objects.filter(area__parent=report.area_id, status__in=LIVE, plan__isnull=True,
+                                                 unit__isnull=True,
                                                  last_month__range=(earliest, report.last_month))
                            .order_by("-issued_at")):
         issued.setdefault((commune_report.area_id, commune_report.kind, commune_report.year,

@@ -26,6 +26,7 @@ urlpatterns = [
     path("register/<int:pk>/details/", register_views.report_details_view, name="report_details"),
     path("register/<int:pk>/narrative/", register_views.report_narrative_view, name="report_narrative"),
     path("register/<int:pk>/issue/", register_views.report_issue_view, name="report_issue"),
+    path("register/<int:pk>/confirm/", register_views.report_confirm_view, name="report_confirm"),
     path("register/<int:pk>/receive/", register_views.report_receive_view, name="report_receive"),
     path("register/<int:pk>/upload-signed/", register_views.report_signed_view, name="report_signed"),
     path("register/<int:pk>/<str:kind>/", register_views.report_file_view, name="report_file"),

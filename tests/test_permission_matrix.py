@@ -1000,3 +1000,85 @@ def test_plan_funding_entry(client, users, username, allowed):
         assert page.status_code == 200 and response.status_code == 302
     else:
         assert page.status_code in (403, 404) and response.status_code in (403, 404)
+
+
+# A unit's report to its commune's People's Committee (Phú Lâm 55-KH: every six months through the Culture-Social
+# office): drafted by the unit's people, confirmed by its head alone, received by the office or the commune's leaders.
+def _unit_report(users, django_user_model, *, confirm=False, issue=False):
+    from plans.models import Unit
+    from reports.documents import report_snapshot_take
+    from reports.register import report_confirm, report_draft, report_issue
+
+    unit = Unit.objects.get(area__slug="phu-lam", name="Phòng Kinh tế")
+    head = django_user_model.objects.create_user("phulam-economic-head", password="x", role="leader")
+    head.units.set([unit])
+    users["phulam-economic-head"] = head
+    today = timezone.localdate()
+    report = report_draft(user=users["phulam-economic"], area=unit.area, kind="half_year", year=today.year,
+                          number=1 if today.month <= 6 else 2, plan=unit.area.plans.get(slug="phu-lam-55kh"),
+                          unit=unit)
+    report_snapshot_take(report.pk)
+    if confirm or issue:
+        report_confirm(report_id=report.pk, user=head)
+    if issue:
+        report = report_issue(report_id=report.pk, user=users["phulam-economic"])
+    report.jobs.all().delete()
+    return report
+
+
+@pytest.mark.parametrize("username, allowed", [
+    ("phulam-economic-head", True), ("phulam-economic", False), ("phulam-leader", False), ("phulam-admin", False),
+    ("phulam-officer", False), ("daiphuoc-leader", False), ("dongnai-leader", False),
+])
+def test_unit_report_confirm(client, users, django_user_model, username, allowed):
+    report = _unit_report(users, django_user_model)
+    client.force_login(users[username])
+    response = client.post(f"/reports/register/{report.pk}/confirm/")
+    report.refresh_from_db()
+    assert (report.confirmed_at is not None) is allowed
+    if not allowed:
+        assert response.status_code in (403, 404) and report.confirmed_by is None
+
+
+@pytest.mark.parametrize("username, allowed", [
+    ("phulam-economic", True), ("phulam-economic-head", True), ("phulam-leader", False), ("phulam-officer", False),
+    ("daiphuoc-leader", False), ("dongnai-leader", False),
+])
+def test_unit_report_issue(client, users, django_user_model, username, allowed):
+    report = _unit_report(users, django_user_model, confirm=True)
+    client.force_login(users[username])
+    response = client.post(f"/reports/register/{report.pk}/issue/")
+    report.refresh_from_db()
+    assert (report.status == "issued") is allowed
+    if not allowed:
+        assert response.status_code in (403, 404) and report.number is None
+
+
+@pytest.mark.parametrize("username, allowed", [
+    ("phulam-officer", True), ("phulam-reviewer", True), ("phulam-leader", True), ("phulam-admin", False),
+    ("phulam-economic", False), ("daiphuoc-leader", False), ("dongnai-leader", False), ("dongnai-officer", False),
+])
+def test_unit_report_receive(client, users, django_user_model, username, allowed):
+    report = _unit_report(users, django_user_model, issue=True)
+    client.force_login(users[username])
+    response = client.post(f"/reports/register/{report.pk}/receive/", {"decision": "receive"})
+    report.refresh_from_db()
+    assert (report.status == "received") is allowed
+    if not allowed:
+        assert response.status_code in (403, 404)
+
+
+@pytest.mark.parametrize("username, allowed", [
+    ("phulam-economic", True), ("phulam-leader", False), ("phulam-officer", False), ("daiphuoc-leader", False),
+])
+def test_unit_report_draft_creation(client, users, username, allowed):
+    from reports.models import Report, ReportingRule
+
+    rule = ReportingRule.objects.get(area__slug="phu-lam", kind="half_year", issuing_unit__name="Phòng Kinh tế")
+    today = timezone.localdate()
+    client.force_login(users[username])
+    response = client.post("/reports/register/new/",
+                           {"period": f"{rule.pk}:{today.year}:{1 if today.month <= 6 else 2}"})
+    assert Report.objects.filter(unit=rule.issuing_unit).exists() is allowed
+    if not allowed:
+        assert response.status_code == 404

@@ -104,6 +104,7 @@ REGISTER = [
     "the areas the user may prepare reports for",
     "the area's reporting rules, with their plans and recipients (read only: a GET writes none)",
     "the page of reports, with their areas, plans and recipients",
+    "the recipients of the page's reports, with their units (each receives on its own)",
 ]
 
 

@@ -402,7 +402,8 @@ class DemoYear:
 
     def report_cycle(self, area, kind, number, *, late_days=0, outcome="received"):
         leader = next(iter(self.by_role_area.get(("leader", area.pk), [])), None)
-        rule = next((r for r in reporting_rules_ensure(area) if r.kind == kind and r.plan_id is None), None)
+        rule = next((r for r in reporting_rules_ensure(area) if r.kind == kind and r.plan_id is None
+                     and r.issuing_unit_id is None), None)
         if leader is None or rule is None:
             return
         period = rule_period(rule, self.year, number)
@@ -444,17 +445,23 @@ class DemoYear:
                         self.answer, difficulty.pk, report.area_id)
 
     def report_handle(self, report_id, accept):
-        report = Report.objects.select_related("area", "recipient_unit").get(pk=report_id)
-        receiver = self.receiver(report)
-        if receiver is None:
-            return
-        report_receive(report_id=report_id, user=receiver, accept=accept,
-                       comment="" if accept else DEMO_PREFIX + texts.RETURN_COMMENT)
+        """Each recipient receives the report (the focal office alone returns one); a recipient without anyone
+        on the portal leaves it waiting."""
+        from plans.access import can_receive_for
 
-    def receiver(self, report):
-        members = [u for u in self.users.values() if report.recipient_unit_id in {x.pk for x in u.units.all()}]
-        members.sort(key=lambda u: (u.role not in ("leader", "admin"), u.username))
-        return members[0] if members else None
+        report = Report.objects.select_related("area", "recipient_unit").get(pk=report_id)
+        for recipient in report.recipients.select_related("unit").order_by("id"):
+            if report.status != Report.Status.ISSUED or (not accept and recipient.unit_id != report.recipient_unit_id):
+                continue
+            receiver = self.receiver(report, recipient.unit, can_receive_for)
+            if receiver is not None:
+                report = report_receive(report_id=report_id, user=receiver, accept=accept, unit_id=recipient.unit_id,
+                                        comment="" if accept else DEMO_PREFIX + texts.RETURN_COMMENT)
+
+    def receiver(self, report, unit, can_receive_for):
+        people = [u for u in self.users.values() if can_receive_for(u, report, unit) and not u.is_superuser]
+        people.sort(key=lambda u: (unit.pk not in u.unit_ids, u.role not in ("leader", "admin"), u.username))
+        return people[0] if people else None
 
     def answer(self, difficulty_id, area_id):
         leader = next(iter(self.by_role_area.get(("leader", area_id), [])), None)

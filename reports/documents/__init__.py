@@ -45,7 +45,9 @@ def report_snapshot_take(report_id):
             return report
         report.snapshot = snapshot_gather(report)
         report.snapshot_taken_at = timezone.now()
-        report.save(update_fields=["snapshot", "snapshot_taken_at"])
+        # New figures are not the ones a unit's head confirmed (a refresh queued before they confirmed, say).
+        report.confirmed_by, report.confirmed_at = None, None
+        report.save(update_fields=["snapshot", "snapshot_taken_at", "confirmed_by", "confirmed_at"])
     return report
 
 

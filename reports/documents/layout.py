@@ -72,6 +72,8 @@ def _header(report):
     if area.kind == Area.Kind.PROVINCE:
         return [(_("UBND TỈNH %(name)s") % {"name": (area.name or "").upper()}, False),
                 (_("SỞ KHOA HỌC VÀ CÔNG NGHỆ"), True)]
+    if report.unit_id:  # a unit's report: the People's Committee above it, then the unit
+        return [(f"UBND {area.get_kind_display()} {area.name}".upper(), False), (report.unit.name.upper(), True)]
     return [(_("ỦY BAN NHÂN DÂN"), True), (f"{area.get_kind_display()} {area.name}".upper(), True)]
 
 

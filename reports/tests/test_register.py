@@ -100,7 +100,11 @@ def test_default_rules_another_run_created_meanwhile_stand_and_the_rest_are_made
     phu_lam_rules = ReportingRule.objects.filter(area=phu_lam)
     # The other run's rule stands for the area; 55-KH's own cadence, which it did not make, is made on retry.
     assert list(phu_lam_rules.filter(plan=None).values_list("kind", "deadline_day")) == [("quarterly", 6)]
-    assert list(phu_lam_rules.exclude(plan=None).values_list("plan__slug", "kind")) == [("phu-lam-55kh", "half_year")]
+    assert list(phu_lam_rules.exclude(plan=None).filter(issuing_unit=None).values_list("plan__slug", "kind")) == [
+        ("phu-lam-55kh", "half_year")]
+    # and so are its units' six-monthly reports to the commune under 55-KH (V.2)
+    assert set(phu_lam_rules.exclude(issuing_unit=None).values_list("plan__slug", "kind")) == {
+        ("phu-lam-55kh", "half_year")}
     others = ReportingRule.objects.exclude(area=phu_lam)
     assert set(others.values_list("area__slug", flat=True)) == set(
         Area.objects.exclude(pk=phu_lam.pk).values_list("slug", flat=True))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from plans.access import can_edit_reporting_rules, can_prepare_report, can_receive_report
+from plans.access import can_edit_reporting_rules, can_prepare, can_receive_for, can_receive_report, is_unit_head
 from plans.models import Area, Plan
 from plans.units import area_units
 
@@ -31,8 +31,8 @@ def _form_errors(form):
 
 
 def _visible_report(request, pk):
-    return get_object_or_404(Report.objects.visible_to(request.user).select_related("area", "plan", "recipient_unit"),
-                             pk=pk)
+    return get_object_or_404(Report.objects.visible_to(request.user).select_related("area", "plan", "recipient_unit",
+                                                                                     "unit"), pk=pk)
 
 
 @login_required
@@ -60,9 +60,9 @@ def report_draft_view(request):
                                            year=timezone.localdate().year, number=0)
         else:
             rule_id, year, number = (int(part) for part in value.split(":"))
-            rule = ReportingRule.objects.select_related("area", "plan").get(pk=rule_id)
+            rule = ReportingRule.objects.select_related("area", "plan", "issuing_unit").get(pk=rule_id)
             report = register.report_draft(user=request.user, area=rule.area, kind=rule.kind, year=year,
-                                           number=number, plan=rule.plan)
+                                           number=number, plan=rule.plan, unit=rule.issuing_unit)
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("reports:report_list")
@@ -84,19 +84,29 @@ def _job_failed(request, report, since):
 def report_detail_view(request, pk):
     report = _visible_report(request, pk)
     jobs = list(report.jobs.select_related("requested_by")[:5])
+    recipients = list(report.recipients.select_related("unit", "handled_by"))
+    issued = report.status == Report.Status.ISSUED
+    for recipient in recipients:
+        recipient.can_act = (issued and recipient.status == recipient.Status.PENDING
+                             and can_receive_for(request.user, report, recipient.unit))
     return render(request, "reports/report_detail.html", {
         "report": report, "jobs": jobs, "latest_job": jobs[0] if jobs else None,
         "working": any(job.status in (ReportJob.Status.QUEUED, ReportJob.Status.RUNNING) and not job.is_stuck
                        for job in jobs),
-        "can_prepare": can_prepare_report(request.user, report.area),
-        "can_receive": can_receive_report(request.user, report) and report.status == Report.Status.ISSUED,
+        "can_prepare": can_prepare(request.user, report), "recipients": recipients,
+        "can_confirm": (report.unit_id and report.status == Report.Status.DRAFT and report.snapshot_taken_at
+                        and is_unit_head(request.user, report.unit)),
+        # One recipient (or none, before recipients were kept) acts through the single form; several, a form each.
+        "can_receive": ((not recipients and issued and can_receive_report(request.user, report))
+                        or (len(recipients) == 1 and recipients[0].can_act)),
         "late_changes": report.late_changes.select_related("progress_update__task", "author"),
         "difficulties": report_difficulties(report, request.user),
         "history": report.history.select_related("history_user").order_by("-history_date")[:20],
         "return_form": ReturnForm(), "signed_form": SignedCopyForm(), "answer_form": DifficultyAnswerForm(),
         "details_form": ReportDetailsForm(instance=report),
         "narrative_form": NarrativeForm(initial=report.snapshot.get("narrative") or {}),
-        "next_number": (register.report_number_next(area_id=report.area_id, year=timezone.localdate().year)
+        "next_number": (register.report_number_next(area_id=report.area_id, year=timezone.localdate().year,
+                                                    unit_id=report.unit_id)
                         if report.status == Report.Status.DRAFT else None),
         "totals": report.snapshot.get("totals", {}), "communes": report.snapshot.get("communes"),
     })
@@ -161,10 +171,19 @@ def report_issue_view(request, pk):
 
 @login_required
 @require_POST
+def report_confirm_view(request, pk):
+    return _step(request, pk, lambda: register.report_confirm(report_id=pk, user=request.user),
+                 _("Đã xác nhận số liệu của đơn vị cho kỳ báo cáo."))
+
+
+@login_required
+@require_POST
 def report_receive_view(request, pk):
     accept = request.POST.get("decision") != "return"
+    unit = request.POST.get("unit", "")
     return _step(request, pk, lambda: register.report_receive(report_id=pk, user=request.user, accept=accept,
-                                                              comment=request.POST.get("comment", "")[:2000]),
+                                                              comment=request.POST.get("comment", "")[:2000],
+                                                              unit_id=int(unit) if unit.isdigit() else None),
                  _("Đã tiếp nhận báo cáo.") if accept else _("Đã trả lại báo cáo."))
 
 
