@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Area
@@ -11,4 +12,6 @@ class TokenForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.administered_by(user).order_by("kind", "name")
+        # A province's admin finds the province first, then its communes.
+        self.fields["area"].queryset = Area.objects.administered_by(user).order_by(
+            F("parent_id").asc(nulls_first=True), "name")

@@ -17,8 +17,7 @@ class TokenPrincipal:
     is_anonymous = False
     is_read_only = True
     is_portal_admin = False
-    unit_ids = frozenset()
-    works_in_province = False
+    unit_ids = frozenset()  # a token belongs to no unit: it leads, supports and reviews nothing
 
     def __init__(self, token):
         self.token = token
