@@ -25,7 +25,7 @@ E2E_BROKER_URL ?= redis://127.0.0.1:6379/14
 # from WhiteNoise. The end-to-end tests start this same command (`make serve`).
 SERVE = $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-.PHONY: run serve setup system-packages test bench bench-load bench-import bench-phone bench-cascade migrate demo clean lint
+.PHONY: run serve setup system-packages test bench bench-load bench-import bench-phone bench-cascade bench-api migrate demo clean lint
 
 run: setup migrate demo
 	@echo
@@ -83,6 +83,10 @@ bench: setup
 bench-load: setup
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	  $(BIN)/python -m tests.bench_load --base $(or $(COMPARE),$(BASE),main)
+
+# The read API at 3,400 communes: queries a list page, and p95 of list pages over HTTP with a token (gunicorn).
+bench-api: setup
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m tests.bench_api $(BENCH_ARGS)
 
 # 100,000 appendix rows through HTTP (gunicorn and a Celery worker): seconds, each process's peak memory, the tuned
 # stock import beside it. BENCH_IMPORT_ROWS to change the size.

@@ -87,7 +87,30 @@ INSTALLED_APPS = [
     "backups",
     "central",
     "public",
+    "rest_framework",
+    "drf_spectacular",
+    "api",
 ]
+
+# The read API (api/): bearer tokens issued by area admins, read-only, cursor-paginated, JSON only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API đọc dữ liệu – Cổng theo dõi Nghị quyết 57-NQ/TW",
+    "DESCRIPTION": "Chỉ đọc. Khóa do quản trị địa bàn cấp; khóa đọc đúng phạm vi của địa bàn như trên cổng.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"PlanStatusEnum": "plans.models.Plan.Status", "ItemStatusEnum": "plans.models.ItemStatus",
+                            "ReportStatusEnum": "reports.models.Report.Status"},
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -26,6 +26,8 @@ urlpatterns = [
     path("central/", include("central.urls")),
     path("cong-khai/", include("public.urls")),
     path("funding/", include("funding.urls")),
+    path("api/v1/", include("api.urls")),
+    path("manage/api-tokens/", include("api.page_urls")),
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/reset/<uidb64>/<token>/", PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
