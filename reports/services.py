@@ -384,5 +384,6 @@ def warning_digest_send(*, today=None):
 
 def _digest_kind(warning):
     if warning.kind == Warning.Kind.NOT_UPDATED and warning.period:
-        return _("%(kind)s từ tháng %(month)s") % {"kind": warning.get_kind_display(), "month": warning.period_label}
+        return _("%(kind)s từ tháng %(month)s") % {"kind": warning.get_kind_display(),
+                                                     "month": f"{warning.period:%m/%Y}"}
     return warning.get_kind_display()

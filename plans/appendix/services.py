@@ -361,7 +361,10 @@ def _row_json(part, row):
     v = row.values
     if part.kind == INDICATORS:
         parsed = f"{v.get('target_text', '')} → {target_label(v)}"
-        for target in row.targets or ():  # the targets by year the table gives
+        years = row.targets or ()  # the targets by year the table gives
+        if len(years) == 1 and years[0]["target_text"] == v.get("target_text", ""):
+            years = ()  # the table's one target column is a year's ("Chỉ tiêu đến năm 2030"): said once
+        for target in years:
             parsed += f"; {target['label'] or target['year']}: {target['target_text']}"
         if v.get("deadline"):
             due = _("hạn")  # outside the f-string, for makemessages to find

@@ -33,7 +33,8 @@ def _target_cell(indicator):
     lines = [f"{label}: {text}" for label, text in years] if years else [indicator["target"]]
     baseline = indicator.get("baseline")
     if baseline:
-        lines.append(f"{baseline[0] or _('Giá trị nền')}: {baseline[1]}")
+        label = baseline[0] or _("Giá trị nền")  # outside the f-string, for makemessages to find
+        lines.append(f"{label}: {baseline[1]}")
     return "\n".join(lines)
 
 

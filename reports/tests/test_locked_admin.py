@@ -16,16 +16,22 @@ REFUSED = "đã khóa vì báo cáo"
 
 
 def _form_data(response):
-    form = response.context["adminform"].form
+    """What the change form posts as shown: its fields, and its inlines' (an indicator's targets by year)."""
+    forms = [(response.context["adminform"].form, lambda name: name)]
+    for inline in response.context.get("inline_admin_formsets") or []:
+        management = inline.formset.management_form
+        forms.append((management, management.add_prefix))
+        forms += [(form, form.add_prefix) for form in inline.formset.forms]
     data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        if isinstance(value, (list, tuple)):
-            data[name] = [str(v) for v in value]
-        else:
-            data[name] = "on" if value is True else str(value)
+    for form, key in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            if isinstance(value, (list, tuple)):
+                data[key(name)] = [str(v) for v in value]
+            else:
+                data[key(name)] = "on" if value is True else str(value)
     return data
 
 
