@@ -35,7 +35,7 @@ def test_admin_builds_issues_and_corrects_a_plan_then_adds_a_user(demo, live_ser
     page.select_option("#id_lead_units", label="Phòng Kinh tế")
     page.get_by_role("button", name="Lưu").click()
     expect(page.locator("h1")).to_have_text("Nhiệm vụ 1")
-    assert "(01/01/2027 – 31/12/2028" in page.locator("dl.facts").inner_text()
+    assert "(01/01/2027 – 31/12/2028" in page.locator("dl.facts").first.inner_text()
 
     page.locator("p.crumbs a").first.click()  # back to the plan
     page.get_by_role("link", name="Quản trị kế hoạch").click()
