@@ -25,7 +25,7 @@ E2E_BROKER_URL ?= redis://127.0.0.1:6379/14
 # from WhiteNoise. The end-to-end tests start this same command (`make serve`).
 SERVE = $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-.PHONY: run serve setup system-packages test bench bench-load bench-import bench-phone bench-cascade bench-api migrate demo clean lint
+.PHONY: run serve setup system-packages test bench bench-load bench-import bench-phone bench-cascade bench-api bench-public migrate demo clean lint
 
 run: setup migrate demo
 	@echo
@@ -100,6 +100,10 @@ bench-phone: setup
 
 # Cascade suggestions against the labelled set (tests/data/cascade_truth.json): precision and recall, the previous
 # matcher beside the current one. Pure Python on the seed fixtures, no database.
+# The public pages (/cong-khai/) at 95 communes: first answer and cached median and p95 over HTTP.
+bench-public: setup
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m tests.bench_public $(BENCH_ARGS)
+
 bench-cascade: setup
 	$(BIN)/python -m tests.bench_cascade
 
