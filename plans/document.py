@@ -86,12 +86,13 @@ class PlanRows:
         real_lead = set()
         self._task_leads = _unit_names(Task, "lead_units", plan, real_lead)
         self._task_supports = _unit_names(Task, "support_units", plan)
-        for pk, section_id, ordinal, progress, *values in (
+        for pk, section_id, ordinal, progress, parent_id, *values in (
                 plan.tasks.order_by("position").values_list(
-                    "pk", "section_id", "ordinal", "progress", *named_fields(Task))):
+                    "pk", "section_id", "ordinal", "progress", "parent_id", *named_fields(Task))):
             self.clears.append(named(*values, real_lead=pk in real_lead))
             _officer, title, timeline, _end, product, _authority = values
-            self.sections[section_id]["tasks"].append((pk, ordinal, title, progress, product, timeline))
+            self.sections[section_id]["tasks"].append(
+                (pk, ordinal, title, progress, product, timeline, parent_id is not None))
 
     def count(self, section_id):
         """(indicators, tasks) of a section (None: the items under no heading)."""
@@ -119,8 +120,8 @@ class PlanRows:
         rows["tasks"] = [
             {"ordinal": ordinal, "url": task_url(pk), "title": _title(title), "lead": self._task_leads.get(pk, "—"),
              "support": self._task_supports.get(pk, "—"), "product": product or "—", "timeline": timeline or "—",
-             "progress": progress, "warnings": warnings.get(("task", pk))}
-            for pk, ordinal, title, progress, product, timeline in tasks]
+             "progress": progress, "warnings": warnings.get(("task", pk)), "subitem": subitem}
+            for pk, ordinal, title, progress, product, timeline, subitem in tasks]
         rows["rows_key"] = _rows_key(rows["indicators"], rows["tasks"])
         return rows
 

@@ -24,7 +24,7 @@ class TaskAdmin(LockedFigureAdmin, ExportMixin, SimpleHistoryAdmin):
     list_filter = ["status", "timeline_kind", "plan"]
     search_fields = ["title"]
     filter_horizontal = ["lead_units", "support_units"]
-    raw_id_fields = ["carries_out", "officer"]
+    raw_id_fields = ["carries_out", "officer", "parent"]
 
     def figure_period(self, task):
         """The month of the task's latest progress update (this month without one)."""

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -41,6 +42,12 @@ class Task(PlanItem):
         "self", verbose_name=_("thực hiện nhiệm vụ cấp trên"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="carried_out_by",
     )
+    # A sub-item (`a)`, `b)`, `-` under item 2) belongs to its item: its progress rolls up to it
+    # (tasks.services.task_rollup), and it goes when the item goes.
+    parent = models.ForeignKey(
+        "self", verbose_name=_("thuộc nhiệm vụ"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="subitems",
+    )
     history = HistoricalRecords(m2m_fields=["lead_units", "support_units"])
 
     class Meta(PlanItem.Meta):
@@ -61,6 +68,15 @@ class Task(PlanItem):
 
     def __str__(self):
         return f"{self.ordinal}. {self.title}" if self.ordinal else self.title
+
+    def clean(self):
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.parent_id == self.pk or self.parent.plan_id != self.plan_id:
+            raise ValidationError({"parent": _("Nội dung con phải thuộc một nhiệm vụ khác của cùng kế hoạch.")})
+        if self.parent.parent_id is not None:
+            raise ValidationError({"parent": _("Nội dung con không thể có nội dung con.")})
 
     def get_absolute_url(self):
         return reverse("tasks:task_detail", args=[self.pk])

@@ -11,7 +11,7 @@ from indicators.models import Indicator
 from indicators.targets import target_progress
 from plans.access import reports_for_lead_units
 from plans.item_kinds import ITEM_KINDS
-from plans.models import ItemStatus, Plan, Section
+from plans.models import ItemStatus, Plan, Section, Unit
 
 from .models import Task, TimelineKind
 from .schedule import expected_progress, is_overdue, period_end
@@ -230,3 +230,9 @@ def work_rows_hydrate(rows):
                 row.item = found[row.pk]
     return rows
 
+
+
+def task_subitems(task):
+    """A task's sub-items in the plan's order, with their lead units (two queries)."""
+    return task.subitems.order_by("position").prefetch_related(
+        Prefetch("lead_units", queryset=Unit.objects.order_by("name")))

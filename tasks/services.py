@@ -56,7 +56,34 @@ def task_progress_report(*, task_id, user, version, progress, period, achievemen
         task._change_reason = (Truncator(reason.strip()).chars(REASON_MAX)
                                or _("Báo cáo tiến độ tháng %(period)s") % {"period": f"{period:%m/%Y}"})
         task.save()
+        if task.parent_id:
+            task_rollup(parent_id=task.parent_id, user=user)
     return update
+
+
+def task_rollup(*, parent_id, user):
+    """Set an item's progress to the mean of its sub-items' progress, in progress once any has started, with a
+    history row saying so; nothing is written when the figures already agree. Call inside the sub-item's transaction.
+    """
+    parent = Task.objects.select_for_update().get(pk=parent_id)
+    figures = list(parent.subitems.values_list("progress", flat=True))
+    if not figures:
+        return parent
+    progress = round(sum(figures) / len(figures))
+    if any(figures) and (progress < 100 or parent.status == ItemStatus.NOT_STARTED):
+        status = ItemStatus.IN_PROGRESS
+    elif progress < 100 and parent.status not in (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS):
+        status = ItemStatus.IN_PROGRESS  # completion is judged on the item's own evidence, at 100% only
+    else:
+        status = parent.status  # at 100%: completed once the item's evidence is accepted
+    if progress == parent.progress and status == parent.status:
+        return parent
+    parent.progress, parent.status = progress, status
+    parent.version += 1
+    parent._history_user = user
+    parent._change_reason = _("Tổng hợp từ các nội dung con")
+    parent.save()
+    return parent
 
 
 def _check_update(task, *, progress, period, today, achievements, difficulties, proposals, reason, has_new_evidence):

@@ -29,7 +29,8 @@ from .models import Task
 from .rows import work_rows_shown
 from .schedule import task_expected_progress
 from .selectors import (
-    VISIT_SECONDS, my_indicator_rows, my_task_rows, my_work_plans, plan_sections, work_rows_hydrate, work_rows_order,
+    VISIT_SECONDS, my_indicator_rows, my_task_rows, my_work_plans, plan_sections, task_subitems, work_rows_hydrate,
+    work_rows_order,
 )
 from .services import task_comment_add, task_progress_report
 
@@ -39,7 +40,7 @@ DEADLINE_WINDOWS = [(30, gettext_lazy("30 ngày tới")), (90, gettext_lazy("90 
 
 def _visible_task(user, pk):
     try:
-        return Task.objects.select_related("section", "officer", "carries_out").get_visible(user, pk).units_load()
+        return Task.objects.select_related("section", "officer", "carries_out", "parent").get_visible(user, pk).units_load()
     except Task.DoesNotExist:
         raise Http404 from None
 
@@ -113,6 +114,7 @@ def task_detail_view(request, pk):
         "can_edit": can_edit, "comment_form": CommentForm(),
         "warnings": task.warnings.filter(closed_at__isnull=True),
         "cascade": cascade_panel(task, request.user, can_edit=can_edit),
+        "subitems": task_subitems(task),
     })
 
 @login_required

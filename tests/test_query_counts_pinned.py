@@ -42,6 +42,7 @@ TASK_PAGE = [
     "its evidence, with who uploaded and reviewed it",
     "its comments, with their authors",
     "its open warnings",
+    "its sub-items, in order (issue 24; their lead units are read only when there are some)",
     "whether a commune's task carries it out (the cascade panel)",
     "its funding (the funding block)",
     "its funding periods",

@@ -18,7 +18,7 @@ from ..item_kinds import ITEM_KINDS, item_model
 from ..models import Unit
 from ..text import fold, name_key
 from ..units import UnitDirectory, area_units
-from .table import INDICATORS, TASKS, AppendixError, find_header, normal_ordinal, read_table
+from .table import INDICATORS, TASKS, AppendixError, find_header, normal_ordinal, parent_ordinal, read_table
 from .targets import changes_marked, row_values
 
 CREATE_UNIT = "new"
@@ -52,6 +52,11 @@ class PreviewRow:
     @property
     def unknown(self):
         return self.unknown_lead + self.unknown_support
+
+    @property
+    def parent(self):
+        """The ordinal of the item this row is a sub-item of (`2` for `2.a`), "" for an item."""
+        return parent_ordinal(self.ordinal)
 
     @property
     def summary(self):
@@ -254,6 +259,7 @@ def match_rows(plan, preview):
     kind, sections = preview.kind, preview.sections
     model = item_model(kind)
     existing = {(item.section_id, normal_ordinal(item.ordinal)): item for item in model.objects.filter(plan=plan)}
+    ordinals = {item.id: normal_ordinal(item.ordinal) for item in existing.values()}  # whose sub-item a task is
     owner = f"{model._meta.model_name}_id"
     lead_ids, support_ids = {}, {}
     for relation, ids in ((model.lead_units.through, lead_ids), (model.support_units.through, support_ids)):
@@ -272,6 +278,8 @@ def match_rows(plan, preview):
                 row.changes.append("lead_units")
             if {u.pk for u in row.support} != support_ids.get(match.id, set()):
                 row.changes.append("support_units")
+            if kind == TASKS and ordinals.get(match.parent_id, "") != row.parent:
+                row.changes.append("parent")
             row.state = "changed" if row.changes else "unchanged"
             if text_field in row.changes and _unrelated(getattr(match, text_field), row.values[text_field]):
                 row.state = "error"

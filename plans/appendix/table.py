@@ -55,6 +55,7 @@ _SUB_NUMBER = re.compile(r"^(\d+(?:\.\d+)+)\.?$")
 _ORDINAL = re.compile(r"^\(?\d+[.)]?$|^[a-zđ]\)$")
 _ITEM_ORDINAL = re.compile(r"^\(?(\d+)\s*[.)]?\)?$")
 _SUB_ORDINAL = re.compile(r"^\(?([a-zđ])\s*[.)]\)?$")
+_BULLETS = ("-", "+", "•", "–")
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
 
 # Rows under a table that belong to the document, never to an item, told by their first words.
@@ -87,6 +88,12 @@ def normal_ordinal(text):
     if match:
         return match[1]
     return text.rstrip(".")
+
+
+def parent_ordinal(ordinal):
+    """The item a sub-item's ordinal names (`2` of `2.a`, `3` of `3.1`); "" for an item's own ordinal."""
+    head, dot, _tail = (ordinal or "").rpartition(".")
+    return head if dot and _ITEM_ORDINAL.match(head) else ""
 
 
 def header_field(cell):
@@ -275,7 +282,7 @@ def _group_row(cells, columns):
 def _is_ordinal(text):
     """An item's, a sub-item's or a group's number as the STT column holds it."""
     return bool(_ITEM_ORDINAL.match(text) or _SUB_ORDINAL.match(text) or _ROMAN.match(text)
-                or _LETTER_GROUP.match(text) or _SUB_NUMBER.match(text) or text in ("-", "+", "•", "–"))
+                or _LETTER_GROUP.match(text) or _SUB_NUMBER.match(text) or text in _BULLETS)
 
 
 def footer_kind(cells, columns):
@@ -338,6 +345,7 @@ def read_table(rows, kind, *, first_row_number=1, header=None):
     width = max(columns.values()) + 1
     multiline = {columns[name] for name in _MULTILINE if name in columns}
     last_item = parent = None
+    bullets = 0  # `-` rows read so far under `parent`
     footer = None  # the note, footnote or signature block being skipped: every row under it belongs to it
     # Cells repeat (unit names, units of measure, timelines): keep one copy of each short text.
     seen = {}
@@ -403,13 +411,16 @@ def read_table(rows, kind, *, first_row_number=1, header=None):
         if _SUB_ORDINAL.match(written):
             if parent is not None:
                 ordinal = f"{parent.ordinal}.{ordinal}"
+        elif written in _BULLETS and parent is not None:
+            bullets += 1  # `-` rows under item 3 are its sub-items 3.1, 3.2…, as `a)` rows are 3.a, 3.b
+            ordinal = f"{parent.ordinal}.{bullets}"
         elif ordinal:
             parent = None
         values["ordinal"] = ordinal
         section = len(table.sections) - 1 if table.sections else None
         last_item = ItemRow(sheet_row, section, values)
         if _ITEM_ORDINAL.match(written):
-            parent = last_item
+            parent, bullets = last_item, 0
         table.items.append(last_item)
     _check_ordinals(table)
     table.skipped_rows = [(row, text if isinstance(text, str) else text.message()) for row, text in table.skipped_rows]

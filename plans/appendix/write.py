@@ -22,7 +22,7 @@ from ..models import Section, Unit, UnitAlias
 from ..writes import unit_slug
 from ..text import fold, name_key
 from .preview import CREATE_UNIT, FIELDS, Preview, WorkbookPreview, item_model, usable_units
-from .table import INDICATORS
+from .table import INDICATORS, TASKS
 from .targets import targets_restore, targets_write
 
 BATCH = 2000
@@ -72,6 +72,8 @@ def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None,
                 for row, pk in zip(batch, ids, strict=True):
                     row.existing_id = pk
                 created_ids.extend(ids)
+                if kind == TASKS:
+                    _link_parents(model, part, batch)  # before the history rows are copied: they show the item
                 history_copy(model, ids, user=user, reason=reason, history_type="+")
                 done += len(batch)
                 if on_progress:
@@ -84,7 +86,11 @@ def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None,
                     for row in batch:
                         for name, value in row.values.items():
                             setattr(current[row.existing_id], name, value)
-                    model.objects.bulk_update(list(current.values()), FIELDS[kind], batch_size=BATCH)
+                    if kind == TASKS:
+                        parents = _parent_ids(part)
+                        for row in batch:
+                            current[row.existing_id].parent_id = parents.get((row.section, row.parent))
+                    model.objects.bulk_update(list(current.values()), written_fields(kind), batch_size=BATCH)
                     history_copy(model, list(current), user=user, reason=reason, history_type="~")
                     done += len(batch)
                     if on_progress:
@@ -95,6 +101,27 @@ def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None,
             counts["new"] += len(new_rows)
             counts["changed"] += len(changed_rows)
     return counts
+
+
+def written_fields(kind):
+    """The fields an import writes and its undo restores: a task's sub-items also their item (`parent`)."""
+    return [*FIELDS[kind], "parent"] if kind == TASKS else FIELDS[kind]
+
+
+def _parent_ids(part):
+    """{(section, ordinal): item id} of the part's rows that have one (matched, or written already)."""
+    return {(row.section, row.ordinal): row.existing_id for row in part.rows if row.existing_id}
+
+
+def _link_parents(model, part, batch):
+    """Set the item of the new sub-items in `batch` (`2.a` under `2` of the same section), one UPDATE an item."""
+    parents, children = _parent_ids(part), {}
+    for row in batch:
+        parent_id = parents.get((row.section, row.parent)) if row.parent else None
+        if parent_id:
+            children.setdefault(parent_id, []).append(row.existing_id)
+    for parent_id, ids in children.items():
+        model.objects.filter(pk__in=ids).update(parent_id=parent_id)
 
 
 def _before(model, rows):
@@ -252,7 +279,7 @@ def appendix_undo(*, plan, journal, user, since, reason=None, on_progress=None):
         if reported_since(journal, since):
             raise UndoRefused(REFUSED)
         for kind, changed in journal.get("changed", {}).items():
-            _restore(item_model(kind), FIELDS[kind], changed, user=user, reason=reason)
+            _restore(item_model(kind), written_fields(kind), changed, user=user, reason=reason)
         targets_restore(journal, user=user, reason=reason)
         if on_progress:
             on_progress(1, 3)
@@ -302,7 +329,7 @@ def _delete_items(model, ids, *, user, reason):
     for relation in model._meta.related_objects:
         for chunk in _chunks(ids):
             related = relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": chunk})
-            if relation.on_delete is models.SET_NULL:
+            if relation.on_delete is models.SET_NULL or relation.related_model is model:  # sub-items: a task's own
                 related.update(**{relation.field.name: None})
             elif relation.on_delete is models.CASCADE:
                 related.delete()  # few or none: a report on these items refuses the undo
