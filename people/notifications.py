@@ -124,23 +124,30 @@ def deliver(notices, *, kind="general", channels=("email", "zalo")):
 
 
 def delivery_send(delivery_id):
-    """One attempt at a delivery. Returns "sent", "failed", "retry" (a transient failure, tries left) or "skip"."""
+    """One attempt at a delivery. Returns "sent", "failed", "retry" (a transient failure, tries left) or "skip".
+
+    The row stays locked while the channel sends (bounded by its timeout): a second copy of the job (Redis
+    redelivers a message whose ETA outlives its visibility timeout: quiet hours) skips it, never sends twice.
+    """
+    from django.db import transaction
+
     from .models import Delivery
 
-    delivery = Delivery.objects.select_related("user__notification_preference").filter(
-        pk=delivery_id, status=Delivery.Status.QUEUED).first()
-    if delivery is None:
-        return "skip"
-    delivery.attempts += 1
-    try:
-        CHANNELS[delivery.channel].send(delivery)
-    except DeliveryError as error:
-        delivery.last_error = str(error)[:500]
-        retry = error.retry and delivery.attempts < settings.NOTIFY_MAX_ATTEMPTS
-        if not retry:
-            delivery.status = Delivery.Status.FAILED
-        delivery.save(update_fields=["attempts", "last_error", "status"])
-        return "retry" if retry else "failed"
-    delivery.status, delivery.sent_at = Delivery.Status.SENT, timezone.now()
-    delivery.save(update_fields=["attempts", "status", "sent_at"])
-    return "sent"
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update(skip_locked=True, of=("self",)).select_related(
+            "user__notification_preference").filter(pk=delivery_id, status=Delivery.Status.QUEUED).first()
+        if delivery is None:
+            return "skip"
+        delivery.attempts += 1
+        try:
+            CHANNELS[delivery.channel].send(delivery)
+        except DeliveryError as error:
+            delivery.last_error = str(error)[:500]
+            retry = error.retry and delivery.attempts < settings.NOTIFY_MAX_ATTEMPTS
+            if not retry:
+                delivery.status = Delivery.Status.FAILED
+            delivery.save(update_fields=["attempts", "last_error", "status"])
+            return "retry" if retry else "failed"
+        delivery.status, delivery.sent_at = Delivery.Status.SENT, timezone.now()
+        delivery.save(update_fields=["attempts", "status", "sent_at"])
+        return "sent"
