@@ -50,8 +50,9 @@ def job_get(name):
     return app.tasks[name]
 
 
-def enqueue(name, *args, **kwargs):
-    """Publish the job called `name` now; a falsy `Sent` with its reason if it could not be.
+def enqueue(name, *args, countdown=None, **kwargs):
+    """Publish the job called `name` now (to run `countdown` seconds later, if given); a falsy `Sent` with its
+    reason if it could not be.
 
     The broker timeouts and the publish retry policy in settings bound how long this takes.
     Jobs keep their state in the database, not in Celery's result store, so the web process
@@ -67,7 +68,8 @@ def enqueue(name, *args, **kwargs):
                              "hệ thống.") % {"name": name})
     eager = app.conf.task_always_eager
     try:
-        result = job.apply_async(args=args, kwargs=kwargs, ignore_result=True, **({"throw": False} if eager else {}))
+        result = job.apply_async(args=args, kwargs=kwargs, ignore_result=True, **({"throw": False} if eager else {}),
+                                 **({"countdown": countdown} if countdown else {}))
     except BROKER_ERRORS:
         logger.warning("broker refused job %s", name, exc_info=True)
         return Sent(False, _("Không gửi được yêu cầu tới hàng đợi xử lý nền (Redis): máy chủ hàng đợi không phản "

@@ -297,6 +297,16 @@ REPORT_SIGNATURE_TRUST_ROOTS = [path for path in env_str("REPORT_SIGNATURE_TRUST
 PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
+# Zalo ZNS (people/notifications.py): the send API's address, the OA's access token, and one approved template id per
+# kind of notice as "kind=id,kind=id" (kinds: general, warning, evidence_rejected, report_returned,
+# difficulty_answered, report_due; "general" serves the kinds without their own). Unset: no Zalo.
+ZALO_ZNS_URL = env_str("ZALO_ZNS_URL", "https://business.openapi.zalo.me/message/template")
+ZALO_ZNS_ACCESS_TOKEN = env_str("ZALO_ZNS_ACCESS_TOKEN")
+ZALO_ZNS_TEMPLATES = dict(pair.split("=", 1) for pair in env_list("ZALO_ZNS_TEMPLATES") if "=" in pair)
+ZALO_ZNS_TIMEOUT = env_int("ZALO_ZNS_TIMEOUT", 10)
+# A notice's e-mail or Zalo message is tried this many times, this many seconds apart, before it shows as failed.
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 4)
+NOTIFY_RETRY_DELAY = env_int("NOTIFY_RETRY_DELAY", 300)
 
 # Security: strict in production (manage.py check --deploy is clean); run locally over plain HTTP, cookies
 # cannot be Secure and nothing may send the browser to HTTPS.

@@ -122,7 +122,8 @@ def evidence_review(*, evidence_id, reviewer, accept, reason="", note=""):
     else:
         # The reviewer's note is what the officer acts on: it travels in the notification itself.
         message = _("Minh chứng “%(name)s” bị trả lại (%(reason)s): %(note)s — %(item)s")
-    notify(recipients=list(officers), url=item.get_absolute_url(), message=message % {
-        "name": evidence.original_name[:60], "item": str(item)[:120], "reason": evidence.get_rejection_reason_display(),
-        "note": Truncator(evidence.review_note).chars(200)})
+    notify(recipients=list(officers), url=item.get_absolute_url(), kind="general" if accept else "evidence_rejected",
+           message=message % {
+               "name": evidence.original_name[:60], "item": str(item)[:120],
+               "reason": evidence.get_rejection_reason_display(), "note": Truncator(evidence.review_note).chars(200)})
     return evidence

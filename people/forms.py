@@ -1,9 +1,14 @@
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Area, Unit
+
+from .models import NotificationPreference
+from .notifications import PHONE_84
 
 
 class UnitChoiceField(forms.ModelMultipleChoiceField):
@@ -74,3 +79,24 @@ class UnitForm(forms.ModelForm):
 
 class AliasForm(forms.Form):
     alias = forms.CharField(label=_("Tên gọi khác"), max_length=255)
+
+
+class NotificationPreferenceForm(forms.ModelForm):
+    """A person's own channels, Zalo phone and quiet hours."""
+
+    class Meta:
+        model = NotificationPreference
+        fields = ["email", "zalo", "phone", "quiet_start", "quiet_end"]
+        widgets = {"quiet_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                   "quiet_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    def clean_phone(self):
+        """0912 345 678, +84 912 345 678 and 84912345678 are the same number: kept as 84…, the form ZNS takes."""
+        phone = re.sub(r"[\s.\-()]", "", self.cleaned_data["phone"])
+        if not phone:
+            return ""
+        phone = "84" + phone[1:] if phone.startswith("0") else phone.removeprefix("+")
+        if not PHONE_84.match(phone):
+            raise forms.ValidationError(_("Số điện thoại không hợp lệ: hãy nhập số di động Việt Nam, ví dụ "
+                                          "0912345678 hoặc 84912345678."))
+        return phone

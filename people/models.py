@@ -84,3 +84,62 @@ class Notification(models.Model):
     def __str__(self):
         return self.message
 
+
+
+class NotificationPreference(models.Model):
+    """How one person wants their notices beyond the bell: the channels, the phone Zalo reaches, and quiet hours."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="notification_preference")
+    email = models.BooleanField(_("nhận qua e-mail"), default=True)
+    zalo = models.BooleanField(_("nhận qua Zalo"), default=False)
+    phone = models.CharField(_("số điện thoại Zalo"), max_length=15, blank=True,
+                             help_text=_("Dạng 84xxxxxxxxx, ví dụ 84912345678."))
+    quiet_start = models.TimeField(_("không làm phiền từ"), null=True, blank=True)
+    quiet_end = models.TimeField(_("đến"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tùy chọn thông báo")
+        verbose_name_plural = _("tùy chọn thông báo")
+
+    def __str__(self):
+        return str(self.user)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.zalo and not self.phone:
+            errors["phone"] = _("Hãy nhập số điện thoại dùng Zalo để nhận thông báo qua Zalo.")
+        if (self.quiet_start is None) != (self.quiet_end is None):
+            errors["quiet_end"] = _("Hãy nhập cả giờ bắt đầu và giờ kết thúc, hoặc để trống cả hai.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Delivery(models.Model):
+    """One notice sent (or to be sent) to one person over one channel: the log an admin reads when it fails."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ gửi")
+        SENT = "sent", _("Đã gửi")
+        FAILED = "failed", _("Gửi lỗi")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(_("kênh"), max_length=16)
+    kind = models.CharField(_("loại"), max_length=32, default="general")
+    message = models.CharField(_("nội dung"), max_length=500)
+    url = models.CharField(max_length=300, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    not_before = models.DateTimeField(null=True, blank=True)  # the end of the user's quiet hours
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lần gửi thông báo")
+        verbose_name_plural = _("lần gửi thông báo")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.channel} → {self.user}: {self.message[:60]}"

@@ -37,3 +37,11 @@ def unit_list(actor, *, area=None, query=""):
     if query:
         units = units.filter(Q(name__icontains=query) | Q(aliases__alias__icontains=query)).distinct()
     return units.order_by("area__kind", "area__name", "name")
+
+
+def failed_deliveries(actor):
+    """Notices that could not be sent (after their retries) to the people of the actor's areas, newest first."""
+    from .models import Delivery
+
+    return (Delivery.objects.filter(status=Delivery.Status.FAILED, user__in=users_managed_by(actor))
+            .select_related("user").order_by("-created_at", "-pk"))

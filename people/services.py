@@ -70,18 +70,15 @@ def demo_users_ensure():
     return users
 
 
-def notify(*, recipients, message, url=""):
-    """A notice in each recipient's bell, and the same text by e-mail once the transaction commits."""
-    from django.conf import settings
-    from django.core.mail import send_mass_mail
+def notify(*, recipients, message, url="", kind="general"):
+    """A notice in each recipient's bell, and the same text by e-mail and Zalo as each chose (people/notifications.py),
+    sent once the transaction commits. `kind` picks the Zalo template: notifications.KINDS."""
+    from .notifications import deliver
 
     recipients = [user for user in {user.pk: user for user in recipients}.values() if user.is_active]
-    notices_create([(user.pk, message, url) for user in recipients])
-    link = f"{settings.PORTAL_URL}{url}" if url.startswith("/") else url
-    mails = [(message[:120], f"{message}\n\n{link}", settings.DEFAULT_FROM_EMAIL, [user.email])
-             for user in recipients if user.email]
-    if mails:
-        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+    notices = [(user.pk, message, url) for user in recipients]
+    notices_create(notices)
+    deliver(notices, kind=kind)
 
 
 def notices_create(notices):
@@ -160,3 +157,17 @@ def user_deactivate(*, actor, person):
     person.is_active = False
     person.save(update_fields=["is_active"])
     return person
+
+
+@transaction.atomic
+def notification_preference_save(*, user, values):
+    """A person's own channels, Zalo phone and quiet hours (never another's)."""
+    from .models import NotificationPreference
+
+    preference = NotificationPreference.objects.select_for_update().filter(user=user).first() or \
+        NotificationPreference(user=user)
+    for field, value in values.items():
+        setattr(preference, field, value)
+    preference.full_clean()
+    preference.save()
+    return preference

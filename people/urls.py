@@ -5,6 +5,8 @@ from . import views
 app_name = "people"
 urlpatterns = [
     path("notifications/", views.notifications_view, name="notifications"),
+    path("notifications/preferences/", views.notification_preferences_view, name="notification_preferences"),
+    path("manage/deliveries/failed/", views.delivery_failures_view, name="delivery_failures"),
     path("manage/people/", views.user_list_view, name="user_list"),
     path("manage/people/new/", views.user_form_view, name="user_create"),
     path("manage/people/<int:pk>/edit/", views.user_form_view, name="user_edit"),

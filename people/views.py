@@ -16,10 +16,10 @@ from plans.forms import add_service_errors
 from plans.models import Area, Unit
 from plans.services import unit_alias_add, unit_alias_remove, unit_create, unit_update
 
-from .forms import AliasForm, PersonForm, UnitForm
-from .models import User
-from .selectors import unit_list, user_list, users_managed_by
-from .services import user_check_manageable, user_deactivate, user_save
+from .forms import AliasForm, NotificationPreferenceForm, PersonForm, UnitForm
+from .models import NotificationPreference, User
+from .selectors import failed_deliveries, unit_list, user_list, users_managed_by
+from .services import notification_preference_save, user_check_manageable, user_deactivate, user_save
 
 
 @login_required
@@ -30,6 +30,31 @@ def notifications_view(request):
     response = render(request, "people/notifications.html", {"page": page, "unread_ids": unread})
     request.user.notifications.filter(pk__in=unread).update(read_at=timezone.now())
     return response
+
+
+@login_required
+def notification_preferences_view(request):
+    """One's own channels and quiet hours: the page has no person in its address, so it reaches no one else's."""
+    preference = NotificationPreference.objects.filter(user=request.user).first() or NotificationPreference(
+        user=request.user, email=bool(request.user.email))
+    form = NotificationPreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notification_preference_save(user=request.user, values={
+                field: form.cleaned_data[field] for field in NotificationPreferenceForm.Meta.fields})
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu cách nhận thông báo."))
+            return redirect("people:notification_preferences")
+    return render(request, "people/notification_preferences.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+@portal_admin_required
+def delivery_failures_view(request):
+    page = Paginator(failed_deliveries(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "people/delivery_failures.html", {"page": page})
 
 
 def sign_in_locked_out(request, original_response=None, credentials=None):

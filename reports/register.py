@@ -574,7 +574,7 @@ def report_recipient_units(report):
     return units
 
 
-def _notify_area(report, message):
+def _notify_area(report, message, kind="general"):
     from django.contrib.auth import get_user_model
 
     from people.services import notify
@@ -582,7 +582,8 @@ def _notify_area(report, message):
     users = get_user_model().objects.filter(units__area=report.area_id, role__in=["leader", "admin"])
     if report.unit_id:  # a unit's report: its own people
         users = get_user_model().objects.filter(units=report.unit_id)
-    notify(recipients=[*users.distinct(), report.issued_by], message=message, url=report.get_absolute_url())
+    notify(recipients=[*users.distinct(), report.issued_by], message=message, url=report.get_absolute_url(),
+           kind=kind)
 
 
 def report_receive(*, report_id, user, accept, comment="", unit_id=None):
@@ -630,7 +631,7 @@ def report_receive(*, report_id, user, accept, comment="", unit_id=None):
             _notify_area(report, _("Báo cáo %(number)s đã được %(office)s tiếp nhận.") % by)
         else:
             _notify_area(report, _("Báo cáo %(number)s bị %(office)s trả lại: %(comment)s") % {
-                **by, "comment": comment[:300]})
+                **by, "comment": comment[:300]}, kind="report_returned")
     return report
 
 
@@ -758,7 +759,7 @@ def difficulty_answer(*, difficulty_id, user, answer, status):
         difficulty.save()
         if difficulty.unit_id:
             url = difficulty.task.get_absolute_url() if difficulty.task_id else ""
-            notify(recipients=list(difficulty.unit.members.all()), url=url,
+            notify(recipients=list(difficulty.unit.members.all()), url=url, kind="difficulty_answered",
                    message=_("Ý kiến chỉ đạo về kiến nghị của %(unit)s: %(answer)s") % {
                        "unit": difficulty.unit, "answer": answer[:300]})
     return difficulty

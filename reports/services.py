@@ -235,6 +235,7 @@ def _new_warnings_notify(*, raised_at):
     naming the first few: a first run over a commune raises dozens. Three queries however many.
     """
     from people.models import User
+    from people.notifications import deliver
     from people.services import notices_create
 
     # Texts cut in the query: a first national run reads tens of thousands of rows and names three per person.
@@ -282,6 +283,11 @@ def _new_warnings_notify(*, raised_at):
             more = "…" if len(warning_ids) > NOTICE_ITEMS else ""
             notices.append((user_id, several % {"count": len(warning_ids), "warnings": labels} + more, warning_list_url))
     notices_create(notices)
+    # E-mail goes in the daily digest; Zalo now, as each person chose: reports due apart from the other warnings.
+    due = {Warning.Kind.REPORT_DUE, Warning.Kind.REPORT_LATE}
+    for kind, chosen in (("report_due", True), ("warning", False)):
+        deliver([notice for notice, warning_ids in zip(notices, by_person.values(), strict=True)
+                 if all(warnings[w][0] in due for w in warning_ids) == chosen], kind=kind, channels=("zalo",))
 
 
 def _shortened(label):

@@ -330,7 +330,7 @@ def test_administration_actions(client, users, dp_document, username, allowed, a
 ADMIN_PAGES = {
     "overview": "/manage/", "new plan": "/manage/plans/new/", "documents": "/manage/documents/",
     "people": "/manage/people/", "new person": "/manage/people/new/", "units": "/manage/units/",
-    "new unit": "/manage/units/new/", "api tokens": "/manage/api-tokens/",
+    "new unit": "/manage/units/new/", "api tokens": "/manage/api-tokens/", "failed deliveries": "/manage/deliveries/failed/",
     "edit plan": f"/plans/{DAI_PHUOC_PLAN}/edit/", "plan structure": f"/plans/{DAI_PHUOC_PLAN}/structure/",
     "new section": f"/plans/{DAI_PHUOC_PLAN}/sections/new/", "new indicator": f"/plans/{DAI_PHUOC_PLAN}/indicators/new/",
     "edit task": lambda: f"/plans/{DAI_PHUOC_PLAN}/tasks/{_first(Task).pk}/edit/",
@@ -339,7 +339,8 @@ ADMIN_PAGES = {
     "edit document": lambda: f"/manage/documents/{LegalDocument.objects.get(reference='9/QĐ-UBND').pk}/edit/",
 }
 # Pages every admin has, narrowed to their own areas inside.
-_ANY_ADMIN = {"overview", "new plan", "documents", "people", "new person", "units", "new unit", "api tokens"}
+_ANY_ADMIN = {"overview", "new plan", "documents", "people", "new person", "units", "new unit", "api tokens",
+              "failed deliveries"}
 
 
 @pytest.mark.parametrize("page", list(ADMIN_PAGES))
