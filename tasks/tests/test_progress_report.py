@@ -94,6 +94,12 @@ def test_reviewers_are_notified_of_new_evidence(users, mailoutbox, django_captur
                 uploads=[(files.upload("a.pdf", files.pdf_bytes()), "Quyết định ban hành")])
     assert users["phulam-reviewer"].notifications.filter(read_at__isnull=True).count() == 1
     assert users["daiphuoc-reviewer"].notifications.count() == 0
+    # The e-mail is a delivery the worker sends (people.send_delivery); sent here as the worker would.
+    from people.models import Delivery
+    from people.notifications import delivery_send
+
+    queued = list(Delivery.objects.filter(status=Delivery.Status.QUEUED).values_list("pk", flat=True))
+    assert [delivery_send(pk) for pk in queued] == ["sent"]
     assert [m.to for m in mailoutbox] == [["reviewer@example.test"]]
     assert "http://127.0.0.1:8000/evidence/review/" in mailoutbox[0].body  # a link that works from a mail client
 
