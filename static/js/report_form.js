@@ -56,6 +56,8 @@
         if (achievements && !achievements.value) achievements.focus({preventScroll: true});
       });
     }
+    // A desk row's figure is typed over, however the box was reached (Tab selects it; a click would not).
+    if (form.dataset.row !== undefined) number.addEventListener("focus", function () { number.select(); });
     number.addEventListener("input", refresh);
     number.addEventListener("change", refresh);
     form.querySelectorAll("[data-reveal]").forEach(function (button) {
