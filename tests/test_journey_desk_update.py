@@ -124,6 +124,7 @@ def test_the_table_becomes_cards_on_a_phone(demo, live_server, browser, sign_in)
         phone.goto(f"{live_server.url}/tasks/my-work/desk/")
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no page wider than the screen
         row = _rows(phone)[0]
+        assert row.locator("td.c-title").bounding_box()["width"] >= 300  # a card as wide as the screen, not a column
         for name in ("progress", "achievements"):
             box = row.locator(f"input[name$='-{name}']").bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] >= 30, name
@@ -142,6 +143,7 @@ def test_the_table_becomes_cards_on_a_phone(demo, live_server, browser, sign_in)
         save.tap()
         phone.locator(".desk-summary").wait_for()
         assert re.search(r"Đã lưu 1 mục", phone.locator(".desk-summary").inner_text())
+        assert "saved" in phone.locator(f"#desk-task-{task.pk}").get_attribute("class")
         task.refresh_from_db()
         assert task.updates.count() == 1
     finally:
