@@ -94,7 +94,8 @@ bench-import: setup
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	  $(BIN)/python -m tests.bench_import_http $${BENCH_IMPORT_ROWS:-100000}
 
-# A paced walk of the plain progress update on a 390x844 phone (Playwright): taps, swipes, seconds.
+# Paced walks (Playwright, issue 25's pace): the phone's updates at 390x844 and the month at a desk at 1366x800,
+# each with its taps, swipes, keys and seconds beside the goal.
 bench-phone: setup
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m tests.bench_officers phone
 

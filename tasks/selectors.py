@@ -236,3 +236,24 @@ def task_subitems(task):
     """A task's sub-items in the plan's order, with their lead units (two queries)."""
     return task.subitems.order_by("position").prefetch_related(
         Prefetch("lead_units", queryset=Unit.objects.order_by("name")))
+
+
+def desk_rows(user, *, kind, today, plan="", query="", visit=None):
+    """The items "Cập nhật nhiều mục" offers: those of My work the user reports (their units lead them and they
+    are an officer), in My work's order (most urgent first; those already updated this period at the end)."""
+    select = my_indicator_rows if kind == "indicator" else my_task_rows
+    rows = select(user, today=today, role="lead", plan=plan, query=query, visit=visit)
+    return [row for row in rows if row.may_report]
+
+
+def desk_rows_hydrate(rows):
+    """Load the items of the desk's rows with their plans and areas: one query a kind, whatever the number of rows.
+    The row already knows its figures and schedule; the item brings its title, version and unit of measure."""
+    for kind in ITEM_KINDS:
+        ids = [row.pk for row in rows if row.kind == kind.name]
+        if ids:
+            found = kind.model.objects.select_related("plan__area").in_bulk(ids)
+            for row in rows:
+                if row.kind == kind.name:
+                    row.item = found[row.pk]
+    return rows

@@ -38,6 +38,7 @@ def _pages(users):
         ("phulam-officer", "/plans/phu-lam-55kh/", "KẾ HOẠCH"),
         ("phulam-officer", f"/tasks/{task.pk}/", f"Nhiệm vụ {task.ordinal}"),
         ("phulam-officer", f"/tasks/{task.pk}/report/", "Cập nhật tiến độ"),
+        ("phulam-officer", "/tasks/my-work/desk/", "Cập nhật nhiều mục"),
         ("phulam-officer", f"/indicators/{indicator.pk}/", None),
         ("phulam-reviewer", "/evidence/review/", None),
         ("phulam-leader", "/reports/", None),

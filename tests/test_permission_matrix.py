@@ -43,6 +43,30 @@ def test_report_progress(client, users, username, allowed):
         assert task.progress == 0 and not ProgressUpdate.objects.filter(task=task).exists()
 
 
+# "Cập nhật nhiều mục" (issue 25): the table is the officers'; a row for a task they do not lead is refused by the
+# table itself (forged: 400 and said), before any service is called; other roles are refused the page (403).
+@pytest.mark.parametrize("username, page_status, post_status, allowed", [
+    ("phulam-officer", 200, 200, True), ("phulam-economic", 200, 400, False), ("phulam-reviewer", 403, 403, False),
+    ("phulam-leader", 403, 403, False), ("phulam-admin", 403, 403, False), ("daiphuoc-officer", 200, 400, False),
+    ("daiphuoc-reviewer", 403, 403, False), ("dongnai-leader", 403, 403, False), ("dongnai-admin", 403, 403, False),
+])
+def test_desk_update(client, users, username, page_status, post_status, allowed):
+    task = _task()
+    client.force_login(users[username])
+    page = client.get("/tasks/my-work/desk/")
+    form = _report_form(task)
+    response = client.post("/tasks/my-work/desk/?kind=tasks", {
+        "period": form.pop("period"), **{f"task-{task.pk}-{name}": value for name, value in form.items()}})
+    task.refresh_from_db()
+    assert (page.status_code, response.status_code) == (page_status, post_status)
+    if allowed:
+        assert task.progress == 40 and f'id="desk-task-{task.pk}"' in page.content.decode()
+    else:
+        assert task.progress == 0 and not ProgressUpdate.objects.filter(task=task).exists()
+        if post_status == 400:
+            assert "không thuộc việc của bạn" in response.content.decode()
+
+
 @pytest.mark.parametrize("username, allowed", [
     ("phulam-officer", True),    # their Culture-Social office supports task 13
     ("phulam-reviewer", True),   # a member of the same office

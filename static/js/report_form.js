@@ -24,7 +24,8 @@
   function setup(form) {
     if (form.dataset.ready) return;
     form.dataset.ready = "1";
-    var number = form.querySelector("input[name=progress]");
+    // A form of its own, or one row of the desk's table (tasks/desk.html), whose boxes are named task-<id>-progress.
+    var number = form.querySelector("input[name=progress], input[name$='-progress']");
     var slider = form.querySelector("input[data-slider]");
     var blocks = form.querySelectorAll("[data-when]");
     var more = form.querySelector("[data-more]");
@@ -55,6 +56,8 @@
         if (achievements && !achievements.value) achievements.focus({preventScroll: true});
       });
     }
+    // A desk row's figure is typed over, however the box was reached (Tab selects it; a click would not).
+    if (form.dataset.row !== undefined) number.addEventListener("focus", function () { number.select(); });
     number.addEventListener("input", refresh);
     number.addEventListener("change", refresh);
     form.querySelectorAll("[data-reveal]").forEach(function (button) {
@@ -73,14 +76,15 @@
     refresh();
     // A refused save: bring the first field that says why into view (on a phone it is often screens below).
     var invalid = form.querySelector(".invalid, .error");
+    if (form.dataset.row !== undefined) return;  // the desk's rows: the page opens on its summary of refused rows
     if (invalid && invalid.scrollIntoView) { invalid.scrollIntoView({block: "center"}); return; }
     // Opened inside a row of "My work": bring the whole form into view, so saving needs no swipe.
     if (holder && form.scrollIntoView) form.scrollIntoView({block: "start"});
   }
 
   function scan(root) {
-    (root.querySelectorAll ? root : document).querySelectorAll("form[data-progress-form]").forEach(setup);
-    if (root.matches && root.matches("form[data-progress-form]")) setup(root);
+    (root.querySelectorAll ? root : document).querySelectorAll("[data-progress-form]").forEach(setup);
+    if (root.matches && root.matches("[data-progress-form]")) setup(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () { scan(document); });

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from plans.access import can_comment, can_report
+from plans.access import can_comment, can_report, reports_for_lead_units
 from plans.cascade import cascade_panel
 from plans.forms import add_service_errors
 from plans.history_rows import history_page
@@ -24,15 +24,15 @@ from evidence.forms import EVIDENCE_SLOT_NUMBERS
 from evidence.models import Evidence
 from evidence.pending import pending_uploads_clear, pending_uploads_keep
 
-from .forms import CommentForm, ProgressReportForm
-from .models import Task
-from .rows import work_rows_shown
-from .schedule import task_expected_progress
-from .selectors import (
+from ..forms import CommentForm, ProgressReportForm
+from ..models import Task
+from ..rows import work_rows_shown
+from ..schedule import task_expected_progress
+from ..selectors import (
     VISIT_SECONDS, my_indicator_rows, my_task_rows, my_work_plans, plan_sections, task_subitems, work_rows_hydrate,
     work_rows_order,
 )
-from .services import task_comment_add, task_progress_report
+from ..services import task_comment_add, task_progress_report
 
 ROWS_PER_PAGE = 20  # four screens of cards on a phone
 DEADLINE_WINDOWS = [(30, gettext_lazy("30 ngày tới")), (90, gettext_lazy("90 ngày tới")),
@@ -83,6 +83,7 @@ def my_work_view(request):
         "plans": plans, "plan_typed": filters["plan"] not in {plan.slug for plan in plans},
         "sections": plan_sections(request.user, filters["plan"]),
         "statuses": ItemStatus.choices, "windows": DEADLINE_WINDOWS,
+        "updates_many": reports_for_lead_units(request.user),
     })
 
 def _visit_began(value):
