@@ -1,9 +1,10 @@
 """Issue 25 (8): axe-core finds no violation on any page the end-to-end crawl reaches, at 390 and 1366 px, in
 Vietnamese (the default) and in English; and the Vietnamese pages have no English left in them.
 
-The crawl is tests/e2e's, in a browser: each kind of demo user signs in and follows the portal's links breadth
-first; a URL pattern is checked once, as the first user (the least privileged first) whose links reach it. Each
-user has one context per width and language, and the four check each page side by side.
+The crawl is tests/e2e's, in a browser: no one, then each kind of demo user signs in and follows the portal's links
+breadth first; a URL pattern is checked once, as the first user (the least privileged first) whose links reach it,
+and the crawl ends once every pattern that answers a page is checked. Each user has one context per width and
+language, and the four check each page side by side. Every axe-core rule runs (none is disabled).
 """
 import datetime
 import time
