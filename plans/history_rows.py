@@ -4,7 +4,7 @@ from collections import defaultdict
 from itertools import pairwise
 
 from django.core.paginator import Paginator
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 
 from people.models import display_name
 
@@ -90,4 +90,6 @@ def _names(names, ids):
 def _display(field, value):
     if field.choices:
         return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):  # "Đạt chỉ tiêu": yes or no in the page's language, not Python's True/False
+        return gettext("Có") if value else gettext("Không")
     return "—" if value in (None, "") else value

@@ -15,6 +15,32 @@ def axe_report(page):
     return f"{page.url}: {results.generate_report()}" if results.violations_count else ""
 
 
+def axe_start(page):
+    """Start axe-core on the page without waiting for it: several pages (each its own renderer) run side by side."""
+    page.evaluate(_AXE.axe_script)
+    page.evaluate("() => { window.axeViolations = axe.run({resultTypes: ['violations']}); }")
+
+
+def axe_finish(page):
+    """The violations axe_start found, one line each: the rule, its help, and the elements (a few of them)."""
+    return _lines(page.evaluate("window.axeViolations.then(results => results.violations)"))
+
+
+def axe_violations(page):
+    """axe-core's violations on the page, one line each."""
+    return _lines(_AXE.run(page).response["violations"])
+
+
+def _lines(violations):
+    lines = []
+    for violation in violations:
+        nodes = violation["nodes"]
+        where = "; ".join(" ".join(node["target"]) + " " + node["html"][:120] for node in nodes[:3])
+        more = f" (+{len(nodes) - 3} more)" if len(nodes) > 3 else ""
+        lines.append(f"{violation['id']} ({violation['impact']}, {len(nodes)}): {violation['help']}: {where}{more}")
+    return lines
+
+
 def english_words(page):
     return sorted(set(_ENGLISH.findall(page.locator("body").inner_text())))
 
