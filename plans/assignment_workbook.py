@@ -7,10 +7,13 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .assignment import FIELDS, assignment_apply_preview, assignment_officers, current_values, item_key, item_label
+from .assignment import (
+    FIELDS, assignment_apply_preview, assignment_officers, assignment_problems, assignment_rules, current_values,
+    item_key, item_label,
+)
 from .item_kinds import ITEM_KINDS, kind_of
 from .text import clean_cell, fold, name_key
-from .units import UnitDirectory, area_units
+from .units import UnitDirectory
 
 _HEADERS = {
     "ordinal": ("stt", "tt", "so thu tu"),
@@ -85,7 +88,8 @@ def assignment_preview(*, plan, sheets):
                 "lead_units", "support_units"):
             items.setdefault((item.section_id, normal_ordinal(item.ordinal)), []).append(item)
     directory, people = UnitDirectory(plan.area), _People(plan)
-    unit_names = {unit.pk: unit.name for unit in area_units(plan.area)}
+    rules = assignment_rules(plan)  # the save's own rules: what the preview passes, the confirm accepts
+    unit_names = {pk: unit.name for pk, unit in rules["units"].items()}
     changes, errors, seen = [], [], set()
     found_header = False
     for sheet, rows in sheets.items():
@@ -137,6 +141,10 @@ def assignment_preview(*, plan, sheets):
                 continue
             before = current_values(item)
             changed = {name: value for name, value in values.items() if before[name] != value}
+            problems = assignment_problems(item, changed, **rules) if changed else []
+            if problems:
+                errors += [{"row": where, "message": f"{item_label(item)}: {problem}"} for problem in problems]
+                continue
             if changed:
                 changes.append({"key": item_key(item), "version": item.version, "label": item_label(item),
                                 "row": where, "values": changed,
@@ -144,7 +152,8 @@ def assignment_preview(*, plan, sheets):
                                                             people_names=people.names)})
     if not found_header:
         errors.append({"row": "", "message": _("Không thấy dòng tiêu đề có cột “STT” và “Đơn vị chủ trì”.")})
-    return {"changes": changes, "errors": errors, "can_apply": not errors and bool(changes)}
+    return {"changes": changes, "errors": errors, "can_apply": not errors and bool(changes),
+            "unchanged": not errors and not changes}
 
 
 def _display_changes(before, changed, *, unit_names, people_names):

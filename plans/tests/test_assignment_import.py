@@ -115,3 +115,38 @@ def test_the_export_reads_back_as_no_change(client, users):
 
     preview = assignment_preview(plan=Plan.objects.get(slug=PLAN), sheets=assignment_sheets(exported, "phan-cong.xlsx"))
     assert preview["errors"] == [] and preview["changes"] == []
+
+
+def test_the_preview_refuses_what_the_confirm_would_refuse(client, users):
+    """Issue 25: an officer outside the row's lead unit, or a date that does not exist, is an error of the
+    preview, by row, not a surprise at the confirm."""
+    client.force_login(users["daiphuoc-admin"])
+    _upload(client, [
+        ["1.1", "Phát triển hạ tầng (02)"],
+        ["1", "", "Phòng Kinh tế", "", "daiphuoc-officer"],  # the officer is of the Culture-Social office
+        ["2", "", "Phòng Văn hóa - Xã hội", "", "daiphuoc-officer", "", "31/02/2026"],
+        ["1.2", "Phát triển nguồn nhân lực (06)"],
+        ["1", "", "Phòng Văn hóa - Xã hội", "", "daiphuoc-officer"],  # right: no error of its own
+    ])
+    record = AssignmentImport.objects.get()
+    assert record.status == AssignmentImport.Status.INVALID
+    errors = [(e["row"], e["message"]) for e in record.summary["errors"]]
+    assert [row for row, _ in errors] == ["Trang “Phụ lục”, dòng 5", "Trang “Phụ lục”, dòng 6"]
+    assert "đơn vị chủ trì" in errors[0][1] and "Chỉ tiêu 1.1. (1)" in errors[0][1]
+    assert "không có thật" in errors[1][1]
+    page = client.get(f"/plans/{PLAN}/assignment/import/{record.pk}/").content.decode()
+    assert 'id="assignment-confirm"' not in page and "dòng 5" in page
+    assert not Indicator.lead_units.through.objects.filter(indicator__plan__slug=PLAN).exists()
+
+
+def test_an_unchanged_workbook_says_there_is_no_change(client, users):
+    client.force_login(users["daiphuoc-admin"])
+    exported = client.get(f"/plans/{PLAN}/assignment/export.xlsx").content
+    response = client.post(f"/plans/{PLAN}/assignment/import/", {"file": files.upload("phan-cong.xlsx", exported)})
+    record = AssignmentImport.objects.get()
+    assert record.status == AssignmentImport.Status.UNCHANGED and record.summary["errors"] == []
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="assignment-unchanged"' in page and "Không có thay đổi" in page
+    assert "Có lỗi" not in page and 'id="assignment-errors"' not in page and 'id="assignment-confirm"' not in page
+    response = client.post(f"/plans/{PLAN}/assignment/import/{record.pk}/confirm/", follow=True)
+    assert "không còn áp dụng được" in response.content.decode()

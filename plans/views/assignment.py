@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from config.downloads import xlsx_response
 
 from ..assignment import (
-    FIELDS, Change, assignment_import_confirm, assignment_officers, assignment_save, assignment_upload, current_values,
-    item_key,
+    FIELDS, Change, assignment_import_confirm, assignment_officer_spread, assignment_officers, assignment_save,
+    assignment_upload, current_values, item_key, item_label,
 )
 from ..assignment_workbook import assignment_workbook
 from ..clears import CLEARS
@@ -40,7 +40,8 @@ def _filters(request):
 
 def _row(item, values=None, *, selected=False, initial=None):
     current = current_values(item)
-    return {"item": item, "key": item_key(item), "values": values or current, "version": item.version,
+    return {"item": item, "key": item_key(item), "label": item_label(item), "values": values or current,
+            "version": item.version,
             "initial": initial if initial is not None else json.dumps(current), "selected": selected}
 
 
@@ -62,14 +63,17 @@ def _bulk(post):
     return {name: value for name, value in values.items() if value not in ([], None, "")}
 
 
-def _changes(post):
-    """The rows of the page as posted, each with the fields changed since the page was shown."""
+def _changes(plan, post):
+    """The rows of the page as posted, each with the fields changed since the page was shown, and the ticked rows
+    the bar's officer was not given to (they are not of its lead units)."""
     rows, changes = [], []
     bulk, selected = _bulk(post), set(post.getlist("selected"))
-    for key in post.getlist("row"):
-        values = _posted(post, key)
-        if key in selected:
-            values |= bulk
+    officer = bulk.pop("officer", None)
+    posted = {key: _posted(post, key) | (bulk if key in selected else {}) for key in post.getlist("row")}
+    left_out = assignment_officer_spread(
+        plan=plan, officer=officer, rows={key: values for key, values in posted.items() if key in selected}) \
+        if officer else []
+    for key, values in posted.items():
         try:
             initial = json.loads(post.get(f"{key}-initial", ""))
         except ValueError:
@@ -78,7 +82,7 @@ def _changes(post):
         changed = {name: value for name, value in values.items() if name in FIELDS and initial.get(name) != value}
         changes.append(Change(key=key, version=int(version) if version.isdigit() else -1, values=changed))
         rows.append((key, values, key in selected, post.get(f"{key}-initial", "")))
-    return rows, changes
+    return rows, changes, left_out
 
 
 @login_required
@@ -88,7 +92,7 @@ def assignment_view(request, slug):
     status, errors = 200, []
     posted = {}
     if request.method == "POST":
-        rows, changes = _changes(request.POST)
+        rows, changes, left_out = _changes(plan, request.POST)
         try:
             changed = assignment_save(plan=plan, user=request.user, changes=changes,
                                       reason=request.POST.get("reason", ""))
@@ -97,6 +101,10 @@ def assignment_view(request, slug):
             posted = {key: (values, selected, initial) for key, values, selected, initial in rows}
         else:
             messages.success(request, _("Đã lưu phân công cho %(count)s mục.") % {"count": changed})
+            if left_out:
+                messages.warning(request, _(
+                    "Cán bộ đã chọn không thuộc đơn vị chủ trì của %(items)s nên chưa được giao các mục này; "
+                    "hãy chọn cán bộ của đơn vị chủ trì cho từng mục.") % {"items": ", ".join(left_out)})
             return redirect(request.get_full_path())
     page = Paginator(plan_item_keys(plan, **filters), ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     rows = []
