@@ -146,6 +146,15 @@ def user_save(*, actor, person=None, values, units, password="", is_staff=None, 
     return person
 
 
+def username_suggest(base):
+    """A free username from `base` (a unit's slug, say), numbered when taken: what a new account's form offers."""
+    User = get_user_model()
+    base = base[:140] or "can-bo"
+    taken = {name.lower() for name in User.objects.filter(username__istartswith=base).values_list("username", flat=True)}
+    return next(name for name in (base, *(f"{base}-{number}" for number in range(2, len(taken) + 3)))
+                if name.lower() not in taken)
+
+
 @transaction.atomic
 def user_deactivate(*, actor, person):
     """Closes the account; the person's reports, reviews and history stay."""

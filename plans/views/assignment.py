@@ -12,16 +12,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from config.downloads import xlsx_response
+from people.forms import PersonForm
+from people.models import User
+from people.services import user_save, username_suggest
 
 from ..assignment import (
     FIELDS, Change, assignment_import_confirm, assignment_officer_spread, assignment_officers, assignment_save,
     assignment_upload, current_values, item_key, item_label,
 )
 from ..assignment_workbook import assignment_workbook
-from ..clears import CLEARS
+from ..clears import CLEARS, lead_units_without_officer
 from ..forms import AssignmentUploadForm
 from ..item_kinds import ITEM_KIND_NAMES
-from ..models import AssignmentImport, Plan
+from ..forms import add_service_errors
+from ..models import AssignmentImport, Plan, Unit
 from ..selectors import plan_clears_summary, plan_item_keys, plan_items_hydrate
 from ..units import area_units
 from . import editable_plan
@@ -136,7 +140,33 @@ def plan_clears_view(request, slug):
         "plan": plan, "page": page, "items": plan_items_hydrate(list(page.object_list)), "filters": filters,
         "summary": plan_clears_summary([plan.pk])[plan.pk], "clears": CLEARS.items(),
         "can_edit": Plan.objects.editable_by(request.user).filter(pk=plan.pk).exists(),
+        "without_officer": lead_units_without_officer(plan),
     })
+
+
+@login_required
+def plan_clears_officer_view(request, slug, unit_pk):
+    """An officer account for a lead unit of the plan that has none, from the six-clears page: the people page's
+    form and service (`people.services.user_save`), the unit, a username and a name filled in."""
+    plan = editable_plan(request.user, slug, _ONLY_ADMINS)
+    unit = get_object_or_404(lead_units_without_officer(plan).filter(
+        area=plan.area, pk__in=Unit.objects.administered_by(request.user).values("pk")), pk=unit_pk)
+    form = PersonForm(request.POST or None, actor=request.user, initial={
+        "username": username_suggest(unit.slug), "role": User.Role.OFFICER, "units": [unit.pk], "is_active": True,
+        "first_name": _("Cán bộ %(unit)s (%(area)s)") % {"unit": unit.name, "area": unit.area}})
+    form.fields["units"].queryset = Unit.objects.filter(pk=unit.pk).select_related("area")
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = user_save(actor=request.user, values=form.values(), units=form.cleaned_data["units"],
+                               password=form.cleaned_data["password"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã tạo tài khoản %(username)s cho %(unit)s: giờ có thể giao cho người này các "
+                                        "mục đơn vị chủ trì.") % {"username": person.username, "unit": unit.name})
+            return redirect("plans:plan_clears", slug=plan.slug)
+    return render(request, "plans/plan_clears_officer.html", {"plan": plan, "unit": unit, "form": form},
+                  status=400 if form.errors else 200)
 
 
 # The "Phân công nhiệm vụ" workbook: upload, preview item by item, confirm.
