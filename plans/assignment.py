@@ -106,7 +106,9 @@ def assignment_problems(item, values, *, units, officers, plan_year):
             errors.append(_("có đơn vị không thuộc địa bàn của kế hoạch"))
     lead = values.get("lead_units", current_values(item)["lead_units"])
     officer = values.get("officer", item.officer_id)
-    if officer is not None:
+    # The officer is judged when they or the lead units change: an officer whose account was closed since does not
+    # stop another change to the item.
+    if officer is not None and ("officer" in values or "lead_units" in values):
         if officer not in officers:
             errors.append(_("cán bộ phụ trách không thuộc địa bàn của kế hoạch"))
         elif not officers[officer] & set(lead):

@@ -50,20 +50,24 @@ def _header(rows):
 
 
 class _People:
-    """Officers of the plan's area by username or full name, as a workbook writes them."""
+    """Officers of the plan's area by username (exactly, letter case aside) or full name, as a workbook writes them."""
 
     def __init__(self, plan):
-        self.by_key, self.names = {}, {}
+        self.by_username, self.by_name, self.names = {}, {}, {}
         for officer in assignment_officers(plan):
             self.names[officer.pk] = officer.display_name
-            for name in (officer.username, officer.get_full_name()):
-                if name:
-                    self.by_key.setdefault(name_key(name), officer)
+            self.by_username[officer.username.lower()] = officer
+            if officer.get_full_name():
+                self.by_name.setdefault(name_key(officer.get_full_name()), officer)
 
-    def find(self, text):
-        return self.by_key.get(name_key(text))
-
-
+    def find(self, text, *, current=None):
+        """The officer `text` names; `current`, the item's own officer, even when their account was closed, so
+        that a workbook naming the officers an item already has changes nothing."""
+        text = text.strip()
+        if current is not None and text.lower() in (current.username.lower(), current.get_full_name().lower()):
+            return current
+        # A username is matched as written: `name_key` drops a last "xã" (`...-cong-an-xa` is not `...-congan`).
+        return self.by_username.get(text.lower()) or self.by_name.get(name_key(text))
 
 
 def assignment_sheets(data, name):
@@ -129,7 +133,7 @@ def assignment_preview(*, plan, sheets):
                     values[name] = sorted(unit.pk for unit in units)
                     problems += [_("đơn vị “%(name)s” không có trong danh mục của địa bàn") % {"name": n} for n in unknown]
             if "officer" in cell:
-                officer = people.find(cell["officer"]) if cell["officer"] else None
+                officer = people.find(cell["officer"], current=item.officer) if cell["officer"] else None
                 if cell["officer"] and officer is None:
                     problems.append(_("không tìm thấy cán bộ “%(name)s”") % {"name": cell["officer"]})
                 values["officer"] = officer.pk if officer else None

@@ -173,6 +173,29 @@ def test_the_bars_officer_does_not_skip_the_rules_of_the_rows_it_fits(client, us
     assert not Indicator.objects.filter(plan__slug=PLAN, officer__isnull=False).exists()
 
 
+def test_a_save_keeps_an_officer_whose_account_was_closed(client, users):
+    """The page offers active officers only; an item's officer whose account was closed stays shown, so saving
+    the page for another reason does not drop them unasked."""
+    from people.models import User
+
+    plan = Plan.objects.get(slug=PLAN)
+    target = _indicators().first()
+    assignment_save(plan=plan, user=users["daiphuoc-admin"], changes=[Change(
+        key=f"indicator-{target.pk}", version=None,
+        values={"lead_units": [_unit("dai-phuoc", "Phòng Kinh tế").pk], "officer": users["daiphuoc-economic"].pk})])
+    User.objects.filter(pk=users["daiphuoc-economic"].pk).update(is_active=False)
+    client.force_login(users["daiphuoc-admin"])
+    url = f"/plans/{PLAN}/assignment/?only=indicator-{target.pk}"
+    response = client.get(url)
+    assert "(tài khoản đã khóa)" in response.content.decode()
+    data = _page_form(response)
+    key = data["row"][0]
+    data[f"{key}-product"] = "Báo cáo kết quả"
+    assert client.post(url, data).status_code == 302
+    target.refresh_from_db()
+    assert target.product == "Báo cáo kết quả" and target.officer == users["daiphuoc-economic"]
+
+
 def test_every_input_of_the_assignment_page_has_a_name_a_reader_says(client, users):
     import re
 

@@ -119,12 +119,17 @@ def assignment_view(request, slug):
             rows.append(_row(item, values, selected=selected, initial=initial))
         else:
             rows.append(_row(item))
+    officers = list(assignment_officers(plan))
+    choosable = {officer.pk for officer in officers}
+    for row in rows:  # an officer whose account was closed stays shown, so a save does not drop them unasked
+        if row["item"].officer_id and row["item"].officer_id not in choosable:
+            row["closed_officer"] = row["item"].officer
     units = list(area_units(plan.area))
     for unit in units:
         unit.label = unit.name if unit.area_id == plan.area_id else f"{unit.name} ({unit.area})"
     return render(request, "plans/assignment.html", {
         "plan": plan, "page": page, "rows": rows, "filters": filters, "errors": errors,
-        "units": units, "officers": list(assignment_officers(plan)),
+        "units": units, "officers": officers,
         "sections": plan.sections.order_by("position"), "clears": CLEARS.items(),
         "reason": request.POST.get("reason", ""),
     }, status=status)
