@@ -4,6 +4,8 @@ plan 182 and sees Phú Lâm's item carrying it out, with its progress."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.a11y import assert_accessible
+
 from indicators.models import Indicator
 from tasks.models import Task
 
@@ -97,8 +99,10 @@ def test_admin_gives_a_unit_an_account_spreads_one_officer_and_reimports_the_sam
     admin.goto(f"{live_server.url}/plans/dai-phuoc-2026/six-clears/")
     flagged = admin.locator("#clears-no-officer")
     expect(flagged).to_contain_text("Công an xã")
+    assert_accessible(admin)
     flagged.get_by_role("link", name="Tạo tài khoản cán bộ").click()
     expect(admin.get_by_label("Tên đăng nhập")).to_have_value("dai-phuoc-cong-an-xa")
+    assert_accessible(admin)
     admin.get_by_label("Họ tên").fill("Trần Văn Bình")
     admin.get_by_label("Mật khẩu").fill("Cong-an-Dai-Phuoc-2026")
     admin.get_by_role("button", name="Tạo tài khoản").click()
@@ -108,6 +112,7 @@ def test_admin_gives_a_unit_an_account_spreads_one_officer_and_reimports_the_sam
     assert list(person.units.all()) == [police] and person.role == "officer"
 
     admin.goto(f"{live_server.url}/plans/dai-phuoc-2026/assignment/?kind=indicator")
+    assert_accessible(admin)  # every row's fields are named (issue 25 found 138 without)
     admin.locator("#select-all").check()
     admin.select_option("select[name=bulk-officer]", label="Cán bộ Phòng VH-XH xã Đại Phước")
     admin.locator("#assignment-save").click()

@@ -6,6 +6,7 @@ from django.utils import timezone
 from evidence.models import Evidence, PendingUpload
 from indicators.models import Indicator
 from tests import files
+from tests.a11y import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,6 +30,7 @@ def test_a_refused_indicator_report_never_asks_for_the_file_again(demo, live_ser
     attached = page.locator("[data-attached]")
     assert "Đã đính kèm: danh-sach-can-bo.pdf" in attached.inner_text() and attached.is_visible()
     assert page.get_by_label("Bỏ tệp này").count() == 1
+    assert_accessible(page)  # every evidence field is labelled
     assert not Evidence.objects.filter(indicator=indicator).exists()
     assert PendingUpload.objects.filter(indicator=indicator).count() == 1
 

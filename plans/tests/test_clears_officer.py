@@ -1,6 +1,7 @@
 """Issue 25: the six-clears page names the lead units nobody has an account in (their items can never name an
 officer in charge), and the area's admin creates one from there, through the people page's form and service."""
 import pytest
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import ValidationError
 
 from indicators.models import Indicator
@@ -53,6 +54,8 @@ def test_the_page_names_the_lead_units_without_an_account_and_the_admin_creates_
     person = User.objects.get(username="dai-phuoc-cong-an-xa")
     assert person.check_password(PASSWORD) and person.role == "officer" and list(person.units.all()) == [unit]
     assert not person.is_staff and not person.is_superuser
+    logged = LogEntry.objects.get(object_id=str(person.pk))  # who created it and when, in the person's history
+    assert logged.user == users["daiphuoc-admin"] and logged.action_flag == ADDITION
     # Now the unit's items can name a person.
     assignment_save(plan=plan, user=users["daiphuoc-admin"], changes=[Change(
         key=f"indicator-{targets[0].pk}", version=None, values={"officer": person.pk})])
