@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Evidence
-from .pending import pending_upload_file
+from .pending import pending_upload_file, pending_uploads_keep
 
 EVIDENCE_SLOTS = 3
 EVIDENCE_SLOT_NUMBERS = range(1, EVIDENCE_SLOTS + 1)
@@ -23,10 +23,6 @@ class EvidenceSlotsMixin:
             self.fields[f"remove_{slot}"] = forms.BooleanField(label=_("Bỏ tệp này"), required=False)
 
     @property
-    def evidence_slots(self):
-        return [(self[f"file_{slot}"], self[f"description_{slot}"]) for slot in range(1, EVIDENCE_SLOTS + 1)]
-
-    @property
     def evidence_slot_rows(self):
         """Each slot with the file kept from a refused save, if any (`attached`, set by the view)."""
         attached = self.attached
@@ -45,6 +41,34 @@ class EvidenceSlotsMixin:
             elif self.cleaned_data.get(f"file_{slot}"):
                 uploads.append((self.cleaned_data[f"file_{slot}"], description))
         return uploads
+
+
+def evidence_form_bind(form_class, *, request, item, **kwargs):
+    """A report form with evidence slots (tasks, indicators) bound to a POST, its chosen files kept at once
+    (evidence/pending.py) so that a refused save never asks for them again. Returns the form and whether it,
+    files included, is valid."""
+    posted, attached, upload_errors = pending_uploads_keep(
+        data=request.POST, files=request.FILES, user=request.user, item=item, slots=EVIDENCE_SLOT_NUMBERS)
+    form = form_class(posted, attached=attached, **kwargs)
+    valid = form.is_valid()
+    for field, error in upload_errors.items():
+        form.add_error(field, error)
+    return form, valid and not upload_errors
+
+
+def evidence_service_errors(form, error):
+    """A service's refusal on the form: a missing or refused file (`uploads`) said beside the first file."""
+    from plans.forms import add_service_errors
+
+    if hasattr(error, "error_dict") and "uploads" in error.error_dict:
+        error.error_dict["file_1"] = error.error_dict.pop("uploads")
+    add_service_errors(form, error)
+
+
+def uploads_close(uploads):
+    """Close the files `EvidenceSlotsMixin.uploads` opened, once the service has read them."""
+    for file, _description in uploads:
+        file.close()
 
 
 class ReviewForm(forms.Form):

@@ -20,7 +20,7 @@ class IndicatorReportForm(EvidenceSlotsMixin, forms.Form):
     reason = forms.CharField(label=_("Lý do (nếu sửa số liệu của kỳ đã báo cáo)"), required=False,
                              max_length=REASON_MAX)
 
-    def __init__(self, *args, indicator, **kwargs):
+    def __init__(self, *args, indicator, attached=None, **kwargs):
         super().__init__(*args, **kwargs)
         if indicator.is_qualitative:
             del self.fields["value"]
@@ -28,4 +28,4 @@ class IndicatorReportForm(EvidenceSlotsMixin, forms.Form):
             del self.fields["qualitative_state"]
             self.fields["value"].required = True
             self.fields["value"].label = _("Giá trị đo được (%(unit)s)") % {"unit": indicator.unit_of_measure or "—"}
-        self.add_evidence_fields()
+        self.add_evidence_fields(attached)

@@ -9,10 +9,12 @@ from django.utils.translation import gettext as _
 
 from plans.access import can_report
 from plans.cascade import cascade_panel
-from plans.forms import add_service_errors
 from plans.history_rows import history_rows
 from plans.models import Plan
 from plans.writes import StaleVersion
+
+from evidence.forms import evidence_form_bind, evidence_service_errors, uploads_close
+from evidence.pending import pending_uploads_clear
 
 from .forms import IndicatorReportForm
 from .models import Direction, Indicator
@@ -72,25 +74,30 @@ def indicator_report_view(request, pk):
         raise PermissionDenied(_("Chỉ cán bộ của đơn vị chủ trì mới được báo cáo chỉ tiêu này."))
     status = 200
     if request.method == "POST":
-        form = IndicatorReportForm(request.POST, request.FILES, indicator=indicator)
-        if form.is_valid():
+        # Chosen files are stored at once, as the task's form does, so a refused save never asks for them again.
+        form, valid = evidence_form_bind(IndicatorReportForm, request=request, item=indicator, indicator=indicator)
+        if valid:
             data = form.cleaned_data
+            uploads = form.uploads()
             try:
                 indicator_value_report(
                     indicator_id=indicator.pk, user=request.user, version=data["version"], period=data["period"],
                     value=data.get("value"), qualitative_state=data.get("qualitative_state", ""),
-                    description=data["description"], uploads=form.uploads(), reason=data["reason"])
+                    description=data["description"], uploads=uploads, reason=data["reason"])
             except StaleVersion as stale:
                 indicator, status = stale.current, 409
-                form = IndicatorReportForm(initial={"version": stale.current.version, "period": data["period"]},
-                                           indicator=stale.current)
+                form = IndicatorReportForm(initial={"version": stale.current.version, "period": data["period"],
+                                                    **_kept(form)}, indicator=stale.current, attached=form.attached)
                 form.add_error(None, _("Người khác vừa báo cáo chỉ tiêu này; số liệu mới nhất đang hiển thị. "
                                        "Hãy kiểm tra rồi gửi lại."))
             except ValidationError as error:
-                add_service_errors(form, error)
+                evidence_service_errors(form, error)
             else:
+                uploads_close(uploads)
+                pending_uploads_clear(user=request.user, item=indicator)
                 messages.success(request, _("Đã lưu kết quả chỉ tiêu %(ordinal)s.") % {"ordinal": indicator.ordinal})
                 return redirect(indicator.get_absolute_url())
+            uploads_close(uploads)
         if form.errors and status == 200:
             status = 400
     else:
@@ -98,3 +105,8 @@ def indicator_report_view(request, pk):
             "version": indicator.version, "period": timezone.localdate().replace(day=1), "value": indicator.current_value})
     return render(request, "indicators/indicator_report.html", {"indicator": indicator, "form": form,
                                                                 **_year_targets(indicator)}, status=status)
+
+
+def _kept(form):
+    """The kept files' ids and descriptions of a form refused as stale, for the form shown again."""
+    return {name: form.data.get(name, "") for slot in form.attached for name in (f"pending_{slot}", f"description_{slot}")}

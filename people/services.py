@@ -141,9 +141,29 @@ def user_save(*, actor, person=None, values, units, password="", is_staff=None, 
         person.set_password(password)
     elif person.pk is None:
         person.set_unusable_password()
+    created = person.pk is None
     person.save()
     person.units.set(units)
+    _account_logged(actor, person, created=created)
     return person
+
+
+def _account_logged(actor, person, *, created):
+    """Who created or changed an account, and when: the admin site's history of the person (Django's log)."""
+    from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+
+    LogEntry.objects.log_actions(user_id=actor.pk, queryset=[person], action_flag=ADDITION if created else CHANGE,
+                                 change_message=[{"added": {}}] if created else [{"changed": {"fields": []}}],
+                                 single_object=True)
+
+
+def username_suggest(base):
+    """A free username from `base` (a unit's slug, say), numbered when taken: what a new account's form offers."""
+    User = get_user_model()
+    base = base[:140] or "can-bo"
+    taken = {name.lower() for name in User.objects.filter(username__istartswith=base).values_list("username", flat=True)}
+    return next(name for name in (base, *(f"{base}-{number}" for number in range(2, len(taken) + 3)))
+                if name.lower() not in taken)
 
 
 @transaction.atomic

@@ -85,7 +85,20 @@ class Change:
     values: dict = field(default_factory=dict)
 
 
-def _check(item, values, *, units, officers, plan_year):
+def officer_units(plan):
+    """{officer id: ids of their units in the plan's area}: whom `_check` accepts as an item's officer in charge."""
+    return {officer.pk: {unit.pk for unit in officer.units.all()} for officer in assignment_officers(plan)}
+
+
+def assignment_rules(plan):
+    """What `assignment_problems` checks an item's changes against: read once for a whole save or preview."""
+    return {"units": {unit.pk: unit for unit in area_units(plan.area)}, "officers": officer_units(plan),
+            "plan_year": plan.issued_year}
+
+
+def assignment_problems(item, values, *, units, officers, plan_year):
+    """Why `values` cannot be written on `item` (Vietnamese, without the item's name): the rules the save
+    enforces, which the workbook's preview applies too so that what it passes the confirm accepts."""
     errors = []
     for name in ("lead_units", "support_units"):
         foreign = set(values.get(name, [])) - units.keys()
@@ -93,7 +106,9 @@ def _check(item, values, *, units, officers, plan_year):
             errors.append(_("có đơn vị không thuộc địa bàn của kế hoạch"))
     lead = values.get("lead_units", current_values(item)["lead_units"])
     officer = values.get("officer", item.officer_id)
-    if officer is not None:
+    # The officer is judged when they or the lead units change: an officer whose account was closed since does not
+    # stop another change to the item.
+    if officer is not None and ("officer" in values or "lead_units" in values):
         if officer not in officers:
             errors.append(_("cán bộ phụ trách không thuộc địa bàn của kế hoạch"))
         elif not officers[officer] & set(lead):
@@ -137,8 +152,7 @@ def assignment_save(*, plan, user, changes, reason=""):
         locked = (item_kind(kind).model.objects.select_for_update(of=("self",)).filter(plan=plan, pk__in=by_pk)
                   .select_related("section").prefetch_related("lead_units", "support_units"))
         items.update({f"{kind}-{item.pk}": item for item in locked})
-    units = {unit.pk: unit for unit in area_units(plan.area)}
-    officers = {officer.pk: {unit.pk for unit in officer.units.all()} for officer in assignment_officers(plan)}
+    rules = assignment_rules(plan)
     errors, stale = [], []
     for change in changes:
         item = items.get(change.key)
@@ -152,7 +166,7 @@ def assignment_save(*, plan, user, changes, reason=""):
         if change.version is not None and change.version != item.version:
             stale.append(item)
             continue
-        for problem in _check(item, values, units=units, officers=officers, plan_year=plan.issued_year):
+        for problem in assignment_problems(item, values, **rules):
             errors.append(f"{item_label(item)}: {problem}")
     if stale:
         errors.insert(0, _("Người khác vừa sửa %(items)s; hãy tải lại trang để thấy số liệu mới rồi phân công lại.")
@@ -161,8 +175,34 @@ def assignment_save(*, plan, user, changes, reason=""):
         raise ValidationError(errors)
     reason = reason or _("Phân công nhiệm vụ")
     _apply([(items[change.key], change.values) for change in changes if change.values],
-           user=user, reason=reason, units=units, plan_year=plan.issued_year)
+           user=user, reason=reason, plan_year=plan.issued_year)
     return sum(1 for change in changes if change.values)
+
+
+def assignment_officer_spread(*, plan, officer, rows):
+    """One officer picked for many rows ("apply to the ticked rows"): set on each row where the officer belongs to
+    one of its lead units (as the row now stands), the other rows keeping the officer they had. `rows` maps item
+    keys to their values and is changed in place; returns the labels of the rows left out, to name them."""
+    theirs = officer_units(plan).get(officer, set())
+    left_out = []
+    for key, values in rows.items():
+        if theirs & set(values.get("lead_units", [])):
+            values["officer"] = officer
+        else:
+            left_out.append(key)
+    return item_labels(plan, left_out)
+
+
+def item_labels(plan, keys):
+    """`item_label` of the plan's items named by `keys` ("task-12"), in the order given; unknown keys left out."""
+    wanted = {}
+    for key in keys:
+        kind, _sep, pk = key.partition("-")
+        if kind in ITEM_KIND_NAMES and pk.isdigit():
+            wanted.setdefault(kind, []).append(int(pk))
+    found = {item_key(item): item for kind, pks in wanted.items()
+             for item in item_kind(kind).model.objects.filter(plan=plan, pk__in=pks).select_related("section")}
+    return [item_label(found[key]) for key in keys if key in found]
 
 
 # The columns each assignment field writes; bulk updates name only those a save touches (Django's
@@ -172,7 +212,7 @@ _TIMELINE_COLUMNS = {Task: ["timeline_text", "starts_on", "ends_on", "timeline_k
                      Indicator: ["timeline_text", "starts_on", "deadline"]}
 
 
-def _apply(changed, *, user, reason, units, plan_year):
+def _apply(changed, *, user, reason, plan_year):
     """Write the changed items set-based: their own fields in one bulk update a model, the links of those whose
     units changed in one delete and one insert a relation, then one history row each (simple-history's bulk
     helper) with its units as they now stand (copied in SQL, as `HistoricalRecords` copies one record's)."""
@@ -277,8 +317,10 @@ def assignment_upload(*, plan, user, upload):
 def _previewed(record, preview):
     from .models import AssignmentImport
 
+    Status = AssignmentImport.Status
     record.summary = preview
-    record.status = AssignmentImport.Status.PREVIEWED if preview["can_apply"] else AssignmentImport.Status.INVALID
+    record.status = (Status.PREVIEWED if preview["can_apply"] else
+                     Status.UNCHANGED if preview.get("unchanged") else Status.INVALID)
 
 
 PREVIEW_JOB = "plans.preview_assignment_import"

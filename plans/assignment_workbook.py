@@ -7,10 +7,13 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .assignment import FIELDS, assignment_apply_preview, assignment_officers, current_values, item_key, item_label
+from .assignment import (
+    FIELDS, assignment_apply_preview, assignment_officers, assignment_problems, assignment_rules, current_values,
+    item_key, item_label,
+)
 from .item_kinds import ITEM_KINDS, kind_of
 from .text import clean_cell, fold, name_key
-from .units import UnitDirectory, area_units
+from .units import UnitDirectory
 
 _HEADERS = {
     "ordinal": ("stt", "tt", "so thu tu"),
@@ -47,20 +50,24 @@ def _header(rows):
 
 
 class _People:
-    """Officers of the plan's area by username or full name, as a workbook writes them."""
+    """Officers of the plan's area by username (exactly, letter case aside) or full name, as a workbook writes them."""
 
     def __init__(self, plan):
-        self.by_key, self.names = {}, {}
+        self.by_username, self.by_name, self.names = {}, {}, {}
         for officer in assignment_officers(plan):
             self.names[officer.pk] = officer.display_name
-            for name in (officer.username, officer.get_full_name()):
-                if name:
-                    self.by_key.setdefault(name_key(name), officer)
+            self.by_username[officer.username.lower()] = officer
+            if officer.get_full_name():
+                self.by_name.setdefault(name_key(officer.get_full_name()), officer)
 
-    def find(self, text):
-        return self.by_key.get(name_key(text))
-
-
+    def find(self, text, *, current=None):
+        """The officer `text` names; `current`, the item's own officer, even when their account was closed, so
+        that a workbook naming the officers an item already has changes nothing."""
+        text = text.strip()
+        if current is not None and text.lower() in (current.username.lower(), current.get_full_name().lower()):
+            return current
+        # A username is matched as written: `name_key` drops a last "xã" (`...-cong-an-xa` is not `...-congan`).
+        return self.by_username.get(text.lower()) or self.by_name.get(name_key(text))
 
 
 def assignment_sheets(data, name):
@@ -85,7 +92,8 @@ def assignment_preview(*, plan, sheets):
                 "lead_units", "support_units"):
             items.setdefault((item.section_id, normal_ordinal(item.ordinal)), []).append(item)
     directory, people = UnitDirectory(plan.area), _People(plan)
-    unit_names = {unit.pk: unit.name for unit in area_units(plan.area)}
+    rules = assignment_rules(plan)  # the save's own rules: what the preview passes, the confirm accepts
+    unit_names = {pk: unit.name for pk, unit in rules["units"].items()}
     changes, errors, seen = [], [], set()
     found_header = False
     for sheet, rows in sheets.items():
@@ -125,7 +133,7 @@ def assignment_preview(*, plan, sheets):
                     values[name] = sorted(unit.pk for unit in units)
                     problems += [_("đơn vị “%(name)s” không có trong danh mục của địa bàn") % {"name": n} for n in unknown]
             if "officer" in cell:
-                officer = people.find(cell["officer"]) if cell["officer"] else None
+                officer = people.find(cell["officer"], current=item.officer) if cell["officer"] else None
                 if cell["officer"] and officer is None:
                     problems.append(_("không tìm thấy cán bộ “%(name)s”") % {"name": cell["officer"]})
                 values["officer"] = officer.pk if officer else None
@@ -137,6 +145,10 @@ def assignment_preview(*, plan, sheets):
                 continue
             before = current_values(item)
             changed = {name: value for name, value in values.items() if before[name] != value}
+            problems = assignment_problems(item, changed, **rules) if changed else []
+            if problems:
+                errors += [{"row": where, "message": f"{item_label(item)}: {problem}"} for problem in problems]
+                continue
             if changed:
                 changes.append({"key": item_key(item), "version": item.version, "label": item_label(item),
                                 "row": where, "values": changed,
@@ -144,7 +156,8 @@ def assignment_preview(*, plan, sheets):
                                                             people_names=people.names)})
     if not found_header:
         errors.append({"row": "", "message": _("Không thấy dòng tiêu đề có cột “STT” và “Đơn vị chủ trì”.")})
-    return {"changes": changes, "errors": errors, "can_apply": not errors and bool(changes)}
+    return {"changes": changes, "errors": errors, "can_apply": not errors and bool(changes),
+            "unchanged": not errors and not changes}
 
 
 def _display_changes(before, changed, *, unit_names, people_names):

@@ -101,3 +101,26 @@ def named(officer_id, text, timeline, end, product, authority, *, real_lead):
     a text of spaces says nothing (SQL's TRIM removes spaces only, so `strip(" ")`)."""
     return (officer_id is not None, text.strip(" ") != "", timeline.strip(" ") != "" or end is not None, real_lead,
             product.strip(" ") != "", authority.strip(" ") != "")
+
+
+def lead_units_without_officer(plan):
+    """The real lead units of the plan's items that no active person belongs to, with how many items each leads
+    (`items_led`), in one query: an item's officer in charge must be of its lead unit, so these units' items can
+    never name a person until someone has an account there."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .item_kinds import ITEM_KINDS
+    from .models import Unit
+
+    led = Value(0, output_field=IntegerField())
+    for kind in ITEM_KINDS:
+        through = kind.model.lead_units.through
+        owner = kind.model._meta.model_name
+        counted = (through.objects.filter(unit=OuterRef("pk"), **{f"{owner}__plan": plan}).order_by()
+                   .values("unit").annotate(n=Count("pk")).values("n"))
+        led = led + Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    members = get_user_model().units.through.objects.filter(unit=OuterRef("pk"), user__is_active=True)
+    return (Unit.objects.filter(is_placeholder=False).annotate(items_led=led).filter(items_led__gt=0)
+            .exclude(Exists(members)).select_related("area").order_by("area__name", "name"))

@@ -391,6 +391,7 @@ class AssignmentImport(models.Model):
         READING = "reading", _("Đang đọc tệp")
         PREVIEWED = "previewed", _("Chờ xác nhận")
         INVALID = "invalid", _("Có lỗi")
+        UNCHANGED = "unchanged", _("Không có thay đổi")  # read, no errors, and it says what the plan already says
         QUEUED = "queued", _("Đang chờ xử lý")
         APPLYING = "applying", _("Đang áp dụng")
         DONE = "done", _("Đã áp dụng")

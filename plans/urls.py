@@ -26,6 +26,8 @@ urlpatterns = [
     path("plans/<slug:slug>/coverage/", cascade.plan_coverage_view, name="plan_coverage"),
     path("items/<str:kind>/<int:pk>/link/", cascade.item_link_view, name="item_link"),
     path("plans/<slug:slug>/six-clears/", assignment.plan_clears_view, name="plan_clears"),
+    path("plans/<slug:slug>/six-clears/officer/<int:unit_pk>/", assignment.plan_clears_officer_view,
+         name="plan_clears_officer"),
     # Plan administration for admins of the area.
     path("manage/", plans.manage_view, name="manage"),
     path("manage/plans/new/", plans.plan_create_view, name="plan_create"),

@@ -4,6 +4,8 @@ plan 182 and sees Phú Lâm's item carrying it out, with its progress."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.a11y import assert_accessible
+
 from indicators.models import Indicator
 from tasks.models import Task
 
@@ -74,3 +76,60 @@ def test_province_leader_sees_the_commune_item_carrying_out_a_province_item(demo
     assert lower_rows.first.locator("progress").get_attribute("value") == "35"
     lower_rows.first.get_by_role("link").click()
     assert "Thực hiện nhiệm vụ cấp trên" in page.locator("main").inner_text()
+
+
+def test_admin_gives_a_unit_an_account_spreads_one_officer_and_reimports_the_same_workbook(
+        demo, live_server, browser, sign_in, tmp_path):
+    """Issue 25: the six-clears page names the commune police, whose only account is closed; the admin creates one
+    from there. One officer picked for all the targets goes to those of their unit, the others are named. The
+    workbook downloaded and uploaded again says there is no change."""
+    from people.models import User
+    from plans.models import AssignmentImport, Unit
+
+    police = Unit.objects.get(area__slug="dai-phuoc", name="Công an xã")
+    User.objects.filter(units=police).update(is_active=False)
+    culture = Unit.objects.get(area__slug="dai-phuoc", name=OFFICE)
+    targets = Indicator.objects.filter(plan__slug="dai-phuoc-2026")
+    theirs = set(targets.filter(lead_units=culture).values_list("pk", flat=True))
+    others = {target.pk: target.officer_id for target in targets.exclude(lead_units=culture)}
+    assert theirs and others  # the demo shares the targets between two offices
+    admin = browser.new_context(viewport={"width": 1366, "height": 800}).new_page()
+    sign_in(admin, "daiphuoc-admin")
+
+    admin.goto(f"{live_server.url}/plans/dai-phuoc-2026/six-clears/")
+    flagged = admin.locator("#clears-no-officer")
+    expect(flagged).to_contain_text("Công an xã")
+    assert_accessible(admin)
+    flagged.get_by_role("link", name="Tạo tài khoản cán bộ").click()
+    expect(admin.get_by_label("Tên đăng nhập")).to_have_value("dai-phuoc-cong-an-xa")
+    assert_accessible(admin)
+    admin.get_by_label("Họ tên").fill("Trần Văn Bình")
+    admin.get_by_label("Mật khẩu").fill("Cong-an-Dai-Phuoc-2026")
+    admin.get_by_role("button", name="Tạo tài khoản").click()
+    expect(admin.locator("[role=status]")).to_contain_text("Đã tạo tài khoản dai-phuoc-cong-an-xa")
+    expect(admin.locator("#clears-no-officer")).to_have_count(0)
+    person = User.objects.get(username="dai-phuoc-cong-an-xa")
+    assert list(person.units.all()) == [police] and person.role == "officer"
+
+    admin.goto(f"{live_server.url}/plans/dai-phuoc-2026/assignment/?kind=indicator")
+    assert_accessible(admin)  # every row's fields are named (issue 25 found 138 without)
+    admin.locator("#select-all").check()
+    admin.select_option("select[name=bulk-officer]", label="Cán bộ Phòng VH-XH xã Đại Phước")
+    admin.locator("#assignment-save").click()
+    expect(admin.locator("[role=status]").first).to_contain_text("Đã lưu phân công cho")
+    expect(admin.locator(".message.warning")).to_contain_text("không thuộc đơn vị chủ trì")
+    officer = User.objects.get(username="daiphuoc-officer")
+    assert set(targets.filter(officer=officer).values_list("pk", flat=True)) == theirs
+    assert {target.pk: target.officer_id for target in targets.exclude(lead_units=culture)} == others
+
+    with admin.expect_download() as download:
+        admin.get_by_role("link", name="Tải bảng phân công (xlsx)").click()
+    workbook = tmp_path / "phan-cong.xlsx"
+    download.value.save_as(workbook)
+    admin.get_by_role("link", name="Nhập bảng “Phân công nhiệm vụ” từ Excel").click()
+    admin.locator("input[type=file]").set_input_files(str(workbook))
+    admin.get_by_role("button", name="Tải lên và xem trước").click()
+    expect(admin.locator("#assignment-unchanged")).to_contain_text("Không có thay đổi")
+    assert "Có lỗi" not in admin.locator("main").inner_text()
+    assert AssignmentImport.objects.get().status == "unchanged"
+    admin.context.close()

@@ -461,6 +461,26 @@ def test_six_clears_list(client, users, username, status):
     assert client.get(f"/plans/{DAI_PHUOC}/six-clears/").status_code == status
 
 
+@pytest.mark.parametrize("username, status", [
+    ("daiphuoc-admin", 302), ("dongnai-admin", 302), ("daiphuoc-officer", 403), ("daiphuoc-leader", 403),
+    ("daiphuoc-reviewer", 403), ("dongnai-leader", 403), ("phulam-admin", 404), ("dantien-admin", 404),
+])
+def test_officer_account_from_the_six_clears(client, users, username, status):
+    """Issue 25: an officer account for a lead unit that has none, created from the six-clears page."""
+    from people.models import User
+    from plans.models import Unit
+
+    unit = Unit.objects.get(area__slug="dai-phuoc", name="Công an xã")
+    User.objects.filter(units=unit).update(is_active=False)
+    client.force_login(users[username])
+    url = f"/plans/{DAI_PHUOC}/six-clears/officer/{unit.pk}/"
+    assert client.get(url).status_code == (200 if status == 302 else status)
+    response = client.post(url, {"username": "dp-congan", "first_name": "Trần Văn Bình", "role": "officer",
+                                 "units": [unit.pk], "is_active": "on", "password": "Cong-an-Dai-Phuoc-2026"})
+    assert response.status_code == status
+    assert User.objects.filter(username="dp-congan", units=unit).exists() is (status == 302)
+
+
 # Appendix imports: only admins of the plan's area (and its province) undo or retry them, or map units.
 
 @pytest.fixture

@@ -89,3 +89,75 @@ def test_complete_without_a_file_says_so_beside_the_file(client, users):
     refused = _post(client, task).content.decode()
     slot = refused[refused.index('class="evidence-slot invalid"'):]
     assert "phải kèm tệp minh chứng" in slot[:slot.index("</fieldset>")]
+
+
+# The indicator report form keeps a chosen file the same way (issue 25), through the same code path.
+
+def _indicator(ordinal="14"):  # ≥ 30 %, led by the Culture-Social office (phulam-officer)
+    from indicators.models import Indicator
+
+    return Indicator.objects.get(plan__slug="phu-lam-55kh", ordinal=ordinal)
+
+
+def _report(client, indicator, **fields):
+    data = {"version": indicator.version, "period": THIS_MONTH, "value": "35", "description": "35% cán bộ"}
+    data.update(fields)
+    return client.post(f"/indicators/{indicator.pk}/report/", data)
+
+
+def test_a_refused_indicator_report_keeps_the_file_and_the_next_save_uses_it(client, users):
+    from indicators.models import IndicatorReport
+
+    indicator = _indicator()
+    client.force_login(users["phulam-officer"])
+    refused = _report(client, indicator, period="2099-01",  # a period to come: refused beside the field
+                      file_1=files.upload("danh-sach.pdf", files.pdf_bytes()), description_1="Danh sách cán bộ")
+    assert refused.status_code == 400
+    assert not IndicatorReport.objects.filter(indicator=indicator).exists()
+    assert not Evidence.objects.filter(indicator=indicator).exists()
+    kept = PendingUpload.objects.get(indicator=indicator)
+    page = refused.content.decode()
+    assert "Đã đính kèm: danh-sach.pdf" in page and f'name="pending_1" value="{kept.pk}"' in page
+    assert "Bỏ tệp này" in page and 'value="Danh sách cán bộ"' in page
+
+    saved = _report(client, indicator, pending_1=kept.pk, description_1="Danh sách cán bộ")
+    assert saved.status_code == 302
+    evidence = Evidence.objects.get(indicator=indicator)
+    assert (evidence.original_name, evidence.description) == ("danh-sach.pdf", "Danh sách cán bộ")
+    assert evidence.file.read().startswith(b"%PDF-") and evidence.uploaded_by == users["phulam-officer"]
+    assert not PendingUpload.objects.exists() and not default_storage.exists(kept.file.name)
+
+
+def test_a_met_indicator_refused_for_want_of_a_file_says_so_beside_the_file(client, users):
+    indicator = _indicator()
+    client.force_login(users["phulam-officer"])
+    refused = _report(client, indicator)
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "phải kèm tệp minh chứng" in page
+    assert page.index("phải kèm tệp minh chứng") > page.index('name="file_1"')  # beside the first file, not on top
+
+
+def test_an_indicators_kept_file_is_claimed_only_by_its_uploader_for_that_indicator(client, users):
+    indicator = _indicator()
+    client.force_login(users["phulam-admin"])  # an admin may report too: their upload is theirs
+    _report(client, indicator, period="2099-01", file_1=files.upload("cua-quan-tri.pdf", files.pdf_bytes()))
+    theirs = PendingUpload.objects.get(indicator=indicator)
+    client.force_login(users["phulam-officer"])
+    refused = _report(client, indicator, pending_1=theirs.pk)
+    assert refused.status_code == 400 and "Tệp đã đính kèm không còn" in refused.content.decode()
+    # Nor does a file kept for a task prove an indicator.
+    _post(client, _task(), achievements="", file_1=files.upload("de-an.pdf", files.pdf_bytes()))
+    for_task = PendingUpload.objects.get(task=_task())
+    refused = _report(client, indicator, pending_1=for_task.pk)
+    assert refused.status_code == 400 and "Tệp đã đính kèm không còn" in refused.content.decode()
+    assert not Evidence.objects.exists() and PendingUpload.objects.count() == 2
+
+
+def test_dropping_an_indicators_kept_file_deletes_it(client, users):
+    indicator = _indicator()
+    client.force_login(users["phulam-officer"])
+    _report(client, indicator, period="2099-01", file_1=files.upload("nham.pdf", files.pdf_bytes()))
+    kept = PendingUpload.objects.get(indicator=indicator)
+    refused = _report(client, indicator, pending_1=kept.pk, remove_1="on")
+    assert refused.status_code == 400 and "phải kèm tệp minh chứng" in refused.content.decode()  # none left
+    assert not PendingUpload.objects.exists() and not default_storage.exists(kept.file.name)

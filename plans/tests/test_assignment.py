@@ -127,6 +127,87 @@ def test_the_page_filters_by_what_is_missing_and_bulk_assigns_the_ticked_rows(cl
     assert all(list(i.lead_units.all()) == [office] for i in _indicators().prefetch_related("lead_units"))
 
 
+def test_one_officer_for_many_rows_goes_where_they_belong_and_the_other_rows_are_named(client, users):
+    """Issue 25: the bar's officer is given to the ticked rows led by their unit; the rest are saved without them
+    and named, where the whole save used to be refused."""
+    client.force_login(users["daiphuoc-admin"])
+    url = f"/plans/{PLAN}/assignment/?kind=indicator"
+    response = client.get(url)
+    culture, economic = _unit("dai-phuoc", "Phòng Văn hóa - Xã hội"), _unit("dai-phuoc", "Phòng Kinh tế")
+    data = _page_form(response)
+    keys = data["row"][:6]
+    data["selected"] = keys
+    for number, key in enumerate(keys):  # the last two rows are led by the Economic office
+        data[f"{key}-lead_units"] = [economic.pk if number >= 4 else culture.pk]
+    data["bulk-officer"] = users["daiphuoc-officer"].pk  # of the Culture-Social office
+    data["bulk-authority"] = "Chủ tịch UBND xã"
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    shown = [str(message) for message in response.context["messages"]]
+    assert "Đã lưu phân công cho 6 mục." in shown
+    targets = {f"indicator-{i.pk}": i for i in _indicators().select_related("section")}
+    left_out = [f"Chỉ tiêu {targets[key].section.number} {targets[key].ordinal}" for key in keys[4:]]
+    assert any(all(label in message for label in left_out) and "không thuộc đơn vị chủ trì" in message
+               for message in shown)
+    for number, key in enumerate(keys):
+        target = Indicator.objects.get(pk=targets[key].pk)
+        assert target.authority == "Chủ tịch UBND xã"
+        assert target.officer == (None if number >= 4 else users["daiphuoc-officer"])
+        assert target.history.first().history_user == users["daiphuoc-admin"]
+
+
+def test_the_bars_officer_does_not_skip_the_rules_of_the_rows_it_fits(client, users):
+    """Rows the officer fits are still one save: another row's error refuses them all."""
+    client.force_login(users["daiphuoc-admin"])
+    url = f"/plans/{PLAN}/assignment/?kind=indicator"
+    data = _page_form(client.get(url))
+    culture = _unit("dai-phuoc", "Phòng Văn hóa - Xã hội")
+    keys = data["row"][:3]
+    data["selected"] = keys
+    for key in keys:
+        data[f"{key}-lead_units"] = [culture.pk]
+    data[f"{keys[2]}-timeline"] = "31/02/2026"  # no such day
+    data["bulk-officer"] = users["daiphuoc-officer"].pk
+    response = client.post(url, data)
+    assert response.status_code == 400 and "không có thật" in response.content.decode()
+    assert not Indicator.objects.filter(plan__slug=PLAN, officer__isnull=False).exists()
+
+
+def test_a_save_keeps_an_officer_whose_account_was_closed(client, users):
+    """The page offers active officers only; an item's officer whose account was closed stays shown, so saving
+    the page for another reason does not drop them unasked."""
+    from people.models import User
+
+    plan = Plan.objects.get(slug=PLAN)
+    target = _indicators().first()
+    assignment_save(plan=plan, user=users["daiphuoc-admin"], changes=[Change(
+        key=f"indicator-{target.pk}", version=None,
+        values={"lead_units": [_unit("dai-phuoc", "Phòng Kinh tế").pk], "officer": users["daiphuoc-economic"].pk})])
+    User.objects.filter(pk=users["daiphuoc-economic"].pk).update(is_active=False)
+    client.force_login(users["daiphuoc-admin"])
+    url = f"/plans/{PLAN}/assignment/?only=indicator-{target.pk}"
+    response = client.get(url)
+    assert "(tài khoản đã khóa)" in response.content.decode()
+    data = _page_form(response)
+    key = data["row"][0]
+    data[f"{key}-product"] = "Báo cáo kết quả"
+    assert client.post(url, data).status_code == 302
+    target.refresh_from_db()
+    assert target.product == "Báo cáo kết quả" and target.officer == users["daiphuoc-economic"]
+
+
+def test_every_input_of_the_assignment_page_has_a_name_a_reader_says(client, users):
+    import re
+
+    client.force_login(users["daiphuoc-admin"])
+    page = client.get(f"/plans/{PLAN}/assignment/?kind=indicator").content.decode()
+    rows = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    fields = re.findall(r"<(select|textarea|input)\b([^>]*)>", rows)
+    visible = [attrs for tag, attrs in fields if 'type="hidden"' not in attrs]
+    assert len(visible) == 44 * 7  # tick, lead, support, officer, product, timeline, authority
+    assert all("aria-label=" in attrs for attrs in visible)
+
+
 def test_a_refused_save_keeps_what_was_typed(client, users):
     client.force_login(users["daiphuoc-admin"])
     url = f"/plans/{PLAN}/assignment/?kind=task"
@@ -161,8 +242,9 @@ def test_six_clears_list_shrinks_when_items_are_assigned(client, users):
     with CaptureQueriesContext(connection) as captured:
         before = client.get(f"/plans/{PLAN}/six-clears/?missing=responsibility")
     # user with the bell's count (the session is the cache's), the user's areas, plan, 2 summary, 2 key lists,
-    # 3 for the indicators (items, lead, support) (a leader may not edit: no query for that)
-    assert len(captured) == 10
+    # 3 for the indicators (items, lead, support) (a leader may not edit: no query for that), the lead units nobody
+    # has an account in (one query, `clears.lead_units_without_officer`)
+    assert len(captured) == 11
     assert before.context["summary"]["missing"]["responsibility"] == 44  # the demo assigns the 6 tasks
     plan = Plan.objects.get(slug=PLAN)
     office = _unit("dai-phuoc", "Phòng Văn hóa - Xã hội")

@@ -115,3 +115,64 @@ def test_the_export_reads_back_as_no_change(client, users):
 
     preview = assignment_preview(plan=Plan.objects.get(slug=PLAN), sheets=assignment_sheets(exported, "phan-cong.xlsx"))
     assert preview["errors"] == [] and preview["changes"] == []
+
+
+def test_the_preview_refuses_what_the_confirm_would_refuse(client, users):
+    """Issue 25: an officer outside the row's lead unit, or a date that does not exist, is an error of the
+    preview, by row, not a surprise at the confirm."""
+    client.force_login(users["daiphuoc-admin"])
+    _upload(client, [
+        ["1.1", "Phát triển hạ tầng (02)"],
+        ["1", "", "Phòng Kinh tế", "", "daiphuoc-officer"],  # the officer is of the Culture-Social office
+        ["2", "", "Phòng Văn hóa - Xã hội", "", "daiphuoc-officer", "", "31/02/2026"],
+        ["1.2", "Phát triển nguồn nhân lực (06)"],
+        ["1", "", "Phòng Văn hóa - Xã hội", "", "daiphuoc-officer"],  # right: no error of its own
+    ])
+    record = AssignmentImport.objects.get()
+    assert record.status == AssignmentImport.Status.INVALID
+    errors = [(e["row"], e["message"]) for e in record.summary["errors"]]
+    assert [row for row, _ in errors] == ["Trang “Phụ lục”, dòng 5", "Trang “Phụ lục”, dòng 6"]
+    assert "đơn vị chủ trì" in errors[0][1] and "Chỉ tiêu 1.1. (1)" in errors[0][1]
+    assert "không có thật" in errors[1][1]
+    page = client.get(f"/plans/{PLAN}/assignment/import/{record.pk}/").content.decode()
+    assert 'id="assignment-confirm"' not in page and "dòng 5" in page
+    assert not Indicator.lead_units.through.objects.filter(indicator__plan__slug=PLAN).exists()
+
+
+def test_an_unchanged_workbook_says_there_is_no_change(client, users):
+    client.force_login(users["daiphuoc-admin"])
+    exported = client.get(f"/plans/{PLAN}/assignment/export.xlsx").content
+    response = client.post(f"/plans/{PLAN}/assignment/import/", {"file": files.upload("phan-cong.xlsx", exported)})
+    record = AssignmentImport.objects.get()
+    assert record.status == AssignmentImport.Status.UNCHANGED and record.summary["errors"] == []
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="assignment-unchanged"' in page and "Không có thay đổi" in page
+    assert "Có lỗi" not in page and 'id="assignment-errors"' not in page and 'id="assignment-confirm"' not in page
+    response = client.post(f"/plans/{PLAN}/assignment/import/{record.pk}/confirm/", follow=True)
+    assert "không còn áp dụng được" in response.content.decode()
+
+
+def test_a_workbook_naming_an_items_closed_officer_changes_nothing_and_usernames_match_exactly(client, users):
+    """The export names each item's officer by username; read back, an officer whose account was closed is the
+    item's own (no change, no error), and a username is never taken for a look-alike one (`...-cong-an-xa`)."""
+    from people.models import User
+    from plans.assignment import Change, assignment_save
+    from plans.models import Unit
+
+    plan = Plan.objects.get(slug=PLAN)
+    police = Unit.objects.get(area__slug="dai-phuoc", name="Công an xã")
+    target = Indicator.objects.filter(plan=plan).order_by("position").first()
+    assignment_save(plan=plan, user=users["daiphuoc-admin"], changes=[Change(
+        key=f"indicator-{target.pk}", version=None,
+        values={"lead_units": [police.pk], "officer": users["daiphuoc-congan"].pk})])
+    User.objects.filter(username="daiphuoc-congan").update(is_active=False)
+    newcomer = User.objects.create_user("dai-phuoc-cong-an-xa", first_name="Trần Văn Bình")
+    newcomer.units.set([police])
+    client.force_login(users["daiphuoc-admin"])
+    exported = client.get(f"/plans/{PLAN}/assignment/export.xlsx").content
+    client.post(f"/plans/{PLAN}/assignment/import/", {"file": files.upload("phan-cong.xlsx", exported)})
+    record = AssignmentImport.objects.get()
+    assert record.status == AssignmentImport.Status.UNCHANGED, record.summary
+    _upload(client, [["1.1", "Phát triển hạ tầng (02)"], ["1", "", "Công an xã", "", "dai-phuoc-cong-an-xa"]])
+    changes = AssignmentImport.objects.exclude(pk=record.pk).get().summary["changes"]
+    assert changes[0]["values"]["officer"] == newcomer.pk

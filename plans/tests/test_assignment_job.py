@@ -185,3 +185,31 @@ def test_a_large_workbook_the_worker_cannot_read_says_why_and_writes_nothing(cel
     page = client.get(response.url).content.decode()
     assert 'id="assignment-unread"' in page and 'id="assignment-confirm"' not in page
     assert _led_by_police(plan) == 0
+
+
+def test_the_worker_preview_refuses_what_the_confirm_would_refuse(celery_worker, settings, client, uploaded):
+    """Issue 25: a large workbook read by the worker applies the save's rules too: a date that does not exist is
+    an error of its row, and the file can never be confirmed."""
+    plan, user, first = uploaded
+    settings.IMPORT_INLINE_BYTES = 1
+    rows = [["STT", "Nội dung", "Đơn vị chủ trì", "Thời gian"],
+            *[[str(n), "", "Công an xã", "31/02/2026" if n == 7 else "Năm 2026"] for n in range(1, ROWS + 1)]]
+    response = client.post(f"/plans/{plan.slug}/assignment/import/",
+                           {"file": SimpleUploadedFile("phan-cong.xlsx", workbook_bytes(rows))})
+    record = _read(AssignmentImport.objects.exclude(pk=first.pk).get())
+    assert record.status == "invalid"
+    assert [error["row"] for error in record.summary["errors"]] == ["Trang “Phụ lục”, dòng 8"]
+    assert "không có thật" in record.summary["errors"][0]["message"]
+    assert 'id="assignment-confirm"' not in client.get(response.url).content.decode()
+
+
+def test_the_worker_says_an_unchanged_workbook_has_no_change(celery_worker, settings, client, uploaded):
+    plan, user, first = uploaded
+    settings.IMPORT_INLINE_BYTES = 1
+    exported = client.get(f"/plans/{plan.slug}/assignment/export.xlsx").content
+    response = client.post(f"/plans/{plan.slug}/assignment/import/",
+                           {"file": SimpleUploadedFile("phan-cong.xlsx", exported)})
+    record = _read(AssignmentImport.objects.exclude(pk=first.pk).get())
+    assert record.status == "unchanged" and record.summary["errors"] == []
+    page = client.get(response.url).content.decode()
+    assert 'id="assignment-unchanged"' in page and "Có lỗi" not in page

@@ -15,14 +15,13 @@ from django.views.decorators.http import require_POST
 
 from plans.access import can_comment, can_report, reports_for_lead_units
 from plans.cascade import cascade_panel
-from plans.forms import add_service_errors
 from plans.history_rows import history_page
 from plans.models import ItemStatus, Plan
 from plans.writes import StaleVersion
 
-from evidence.forms import EVIDENCE_SLOT_NUMBERS
+from evidence.forms import evidence_form_bind, evidence_service_errors, uploads_close
 from evidence.models import Evidence
-from evidence.pending import pending_uploads_clear, pending_uploads_keep
+from evidence.pending import pending_uploads_clear
 
 from ..forms import CommentForm, ProgressReportForm
 from ..models import Task
@@ -126,13 +125,8 @@ def task_report_view(request, pk):
     status = 200
     if request.method == "POST":
         # Chosen files are stored at once, so a refused save never asks for them again.
-        posted, attached, upload_errors = pending_uploads_keep(
-            data=request.POST, files=request.FILES, user=request.user, item=task, slots=EVIDENCE_SLOT_NUMBERS)
-        form = ProgressReportForm(posted, attached=attached)
-        valid = form.is_valid()
-        for field, error in upload_errors.items():
-            form.add_error(field, error)
-        if valid and not upload_errors:
+        form, valid = evidence_form_bind(ProgressReportForm, request=request, item=task)
+        if valid:
             data = form.cleaned_data
             uploads = form.uploads()
             try:
@@ -143,11 +137,9 @@ def task_report_view(request, pk):
             except StaleVersion as stale:
                 task, form, status = stale.current, _stale_form(stale.current, form), 409
             except ValidationError as error:
-                if hasattr(error, "error_dict") and "uploads" in error.error_dict:  # said beside the first file
-                    error.error_dict["file_1"] = error.error_dict.pop("uploads")
-                add_service_errors(form, error)
+                evidence_service_errors(form, error)
             else:
-                _close(uploads)
+                uploads_close(uploads)
                 pending_uploads_clear(user=request.user, item=task)
                 saved = _("Đã lưu tiến độ %(progress)s%% cho nhiệm vụ %(ordinal)s.") % {
                     "progress": data["progress"], "ordinal": task.ordinal}
@@ -156,7 +148,7 @@ def task_report_view(request, pk):
                 messages.success(request, saved)
                 back = request.POST.get("back", "")
                 return redirect(_my_work_back(back, task.pk) if back else task.get_absolute_url())
-            _close(uploads)
+            uploads_close(uploads)
         if form.errors and status == 200:
             status = 400
     else:
@@ -175,10 +167,6 @@ def task_report_view(request, pk):
         context["back_url"] = _my_work_back(context["back"], task.pk)
     template = "tasks/inc/report_form.html" if request.htmx else "tasks/task_report.html"
     return render(request, template, context, status=status)
-
-def _close(uploads):
-    for file, _description in uploads:
-        file.close()
 
 def _latest_rejection(task):
     latest = task.evidence.order_by("-uploaded_at", "-id").first()
