@@ -83,6 +83,7 @@ class Preview:
     errors: list  # (sheet row, message), rows' own errors included
     skipped_rows: list = field(default_factory=list)  # (sheet row, message): notes, signatures, totals left out
     ignored_columns: list = field(default_factory=list)  # (column, header text) not imported
+    split_rows: list = field(default_factory=list)  # (sheet row, message): task cells split into sub-items
 
     @property
     def unknown_units(self):
@@ -249,7 +250,7 @@ def table_preview(plan, table, title, units, existing_sections):
         rows.append(_preview_row(item, kind, plan, units, table.labels))
     return match_rows(plan, Preview(kind=kind, sheet=title, header_row=table.header_row, sections=sections,
                                     rows=rows, errors=list(table.errors), skipped_rows=table.skipped_rows,
-                                    ignored_columns=table.ignored_columns))
+                                    ignored_columns=table.ignored_columns, split_rows=table.split_rows))
 
 
 def match_rows(plan, preview):

@@ -188,7 +188,8 @@ def _keep_rows(record, preview):
     head = {"format": KEPT_FORMAT, "reading": _reading_state(record), "skipped": preview.skipped,
             "parts": [{"kind": part.kind, "sheet": part.sheet, "header_row": part.header_row, "rows": len(part.rows),
                        "sections": [[s.number, s.title] for s in part.sections],
-                       "skipped_rows": part.skipped_rows, "ignored_columns": part.ignored_columns}
+                       "skipped_rows": part.skipped_rows, "ignored_columns": part.ignored_columns,
+                       "split_rows": part.split_rows}
                       for part in preview.parts]}
     # Written a line at a time to a temporary file: a hundred thousand rows never sit in memory twice.
     with tempfile.TemporaryFile() as kept:
@@ -255,7 +256,8 @@ def _read_kept(record):
             parts.append(match_rows(plan, Preview(
                 kind=part["kind"], sheet=part["sheet"], header_row=part["header_row"], sections=sections, rows=rows,
                 errors=[], skipped_rows=[tuple(skipped) for skipped in part.get("skipped_rows", [])],
-                ignored_columns=[tuple(column) for column in part.get("ignored_columns", [])])))
+                ignored_columns=[tuple(column) for column in part.get("ignored_columns", [])],
+                split_rows=[tuple(split) for split in part.get("split_rows", [])])))
     return WorkbookPreview(parts=parts, skipped=[tuple(skipped) for skipped in head["skipped"]])
 
 
@@ -309,6 +311,7 @@ def preview_summary(preview):
             "rows": [_row_json(part, row) for row in part.rows[:PREVIEW_ROWS_SHOWN]],
             "errors": [[row, message] for row, message in part.errors[:1000]],
             "skipped_rows": [[row, message] for row, message in part.skipped_rows[:1000]],
+            "split_rows": [[row, message] for row, message in part.split_rows[:1000]],
             "ignored_columns": [[column_letters(column), text] for column, text in part.ignored_columns],
         })
     return {
