@@ -31,6 +31,8 @@ _HEADERS = {
     "lead": ("don vi chu tri", "co quan chu tri", "chu tri", "don vi chu tri thuc hien", "co quan chu tri thuc hien"),
     "support": ("co quan phoi hop", "don vi phoi hop", "phoi hop", "co quan phoi hop thuc hien"),
     "product": ("san pham", "san pham dau ra", "ket qua san pham", "san pham chu yeu"),
+    "centrally_assigned": ("trung uong giao", "tw giao", "nhiem vu trung uong giao", "nv tw giao", "nhiem vu tw giao",
+                           "nv trung uong giao", "do trung uong giao"),
     "timeline": ("thoi gian thuc hien", "thoi gian", "thoi han", "tien do", "thoi gian hoan thanh", "thoi han hoan thanh",
                  "tien do thuc hien", "thoi gian thuc hien hoan thanh"),
 }
@@ -63,6 +65,10 @@ _CELL_BULLET = re.compile(r"^(?:(?P<bullet>[-+•–])|(?P<letter>[a-zđ])\))\s+
 _TRAILING_SPACE = re.compile(r"\s+([.;,])$")  # `≥ 95% .`: the space a formula leftover left
 _FLATTENED_BULLET = re.compile(r"(?<=[:.])\s+(?=-\s+\S)")
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
+
+# A task's "Trung ương giao" cell (folded): marked as the centre's, or left blank / said not to be.
+_CENTRAL_YES = {"x", "co", "tw", "\u2713", "\u2714", "\u2611", "trung uong"}
+_CENTRAL_NO = {"", "khong", "-", "\u2013", "\u2717"}
 
 # Rows under a table that belong to the document, never to an item, told by their first words.
 NOTE, FOOTNOTE, SIGNATURE, TOTAL = "note", "footnote", "signature", "total"
@@ -185,7 +191,7 @@ class AppendixTable:
     labels: dict = field(default_factory=dict)
     ignored_columns: list = field(default_factory=list)  # (column, header text) not imported
     skipped_rows: list = field(default_factory=list)  # (sheet_row, message): notes, signatures, totals left out
-    split_rows: list = field(default_factory=list)  # (sheet_row, message): task cells split into sub-items
+    notes: list = field(default_factory=list)  # (sheet_row, message): sub-items split from a cell, values not read
 
 
 class AppendixError(ValueError):
@@ -367,6 +373,31 @@ def _marker_kind(line):
     return "letter" if match["letter"] else match["bullet"]
 
 
+def central_flag(text):
+    """True for a task the centre assigned (`x`, `X`, `✓`, `Có`, `TW`), False for a blank or `Không`; None for a
+    value that says neither."""
+    folded = re.sub(r"\s+", " ", fold(text or "")).strip(" .")
+    if folded in _CENTRAL_YES:
+        return True
+    if folded in _CENTRAL_NO:
+        return False
+    return None
+
+
+def _read_central_flags(table):
+    """Each task's "Trung ương giao" cell read as yes or no; a value that is neither is left as no and named."""
+    label = table.labels.get("centrally_assigned", "")
+    for item in table.items:
+        written = item.values.get("centrally_assigned", "")
+        flag = central_flag(written)
+        if flag is None:
+            table.notes.append((item.sheet_row, _(
+                "Dòng %(row)s: cột “%(column)s” ghi “%(value)s”, không đọc được; nhiệm vụ được nhập là không do Trung "
+                "ương giao (ghi x, ✓, Có hoặc TW nếu là nhiệm vụ Trung ương giao).") % {
+                "row": item.sheet_row, "column": label, "value": written[:60]}))
+        item.values["centrally_assigned"] = bool(flag)
+
+
 def _split_cells(table):
     """Put after each task the sub-items its cell lists (`cell_subitems`), each with the task's units, product and
     timeline (the row gives them once for all); the lead-in stays the task's content, and the preview says how
@@ -388,7 +419,7 @@ def _split_cells(table):
                 bullets += 1
             number = f"{ordinal}.{letter or bullets}"
             items.append(ItemRow(item.sheet_row, item.section, {**item.values, "content": text, "ordinal": number}))
-        table.split_rows.append((item.sheet_row, _(
+        table.notes.append((item.sheet_row, _(
             "Dòng %(row)s: 1 nhiệm vụ, %(count)s nội dung con (tách từ các dòng gạch đầu dòng trong ô nhiệm vụ; "
             "dòng dẫn đầu là nội dung của nhiệm vụ).") % {"row": item.sheet_row, "count": len(subitems)}))
     table.items = items
@@ -490,6 +521,8 @@ def read_table(rows, kind, *, first_row_number=1, header=None):
         if _ITEM_ORDINAL.match(written):
             parent, bullets = last_item, 0
         table.items.append(last_item)
+    if kind == TASKS and "centrally_assigned" in columns:
+        _read_central_flags(table)
     if kind == TASKS:
         _split_cells(table)  # once rows cut by a page break are joined back: their text ends the last sub-item
     _check_ordinals(table)

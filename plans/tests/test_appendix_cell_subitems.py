@@ -67,7 +67,7 @@ def test_every_other_cell_of_the_seed_appendix_stays_whole():
     assert [item.values["content"] for item in sub] == SUBITEMS
     assert next(item for item in table.items if item.ordinal == "15").values["content"] == LEAD_IN
     assert next(item for item in table.items if item.ordinal == "12").values["product"].startswith("Xếp hạng: - (DTI)")
-    assert len(table.split_rows) == 1
+    assert len(table.notes) == 1
 
 
 def test_letters_and_nested_bullets_in_a_cell():
@@ -102,7 +102,7 @@ def test_the_preview_says_so_and_the_import_writes_the_sub_items(draft_plan, use
         ("16", "")]
     (part,) = preview_summary(preview)["parts"]
     row_15 = preview.rows[1].sheet_row
-    assert [message for _row, message in part["split_rows"]] == [
+    assert [message for _row, message in part["notes"]] == [
         f"Dòng {row_15}: 1 nhiệm vụ, 5 nội dung con (tách từ các dòng gạch đầu dòng trong ô nhiệm vụ; dòng dẫn đầu "
         "là nội dung của nhiệm vụ)."]
     appendix_import(plan=draft_plan, preview=preview, user=users["phulam-admin"])
