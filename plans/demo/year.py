@@ -352,7 +352,8 @@ class DemoYear:
 
     def complete(self, course, resubmission=False):
         item, rng = course.item, course.rng
-        period = self.clock.moment.date().replace(day=1)
+        # A result sent in this month's first days (a resubmission) is last month's: the demo's year ends there.
+        period = min(self.clock.moment.date().replace(day=1), datetime.date(self.year, self.last, 1))
         name = f"minh-chung-{'bo-sung-' if resubmission else ''}{item.plan.slug}-{item.position}-{period:%m-%Y}.pdf"
         pdf = self.evidence_file(item.plan, course.is_task)
         description = DEMO_PREFIX + ("Minh chứng bổ sung" if resubmission else "Văn bản, biên bản kết quả")
