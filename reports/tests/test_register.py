@@ -52,7 +52,7 @@ def draft(user, area="phu-lam", kind="quarterly", year=TODAY.year, number=QUARTE
 
 @pytest.fixture
 def known_figures(users):
-    """Phú Lâm: 65 tasks (2 completed with accepted evidence), 25 indicators (3 met, 1 not met), one difficulty."""
+    """Phú Lâm: 70 tasks, row 15's 5 sub-items among them (2 completed with accepted evidence), 25 indicators (3 met, 1 not met), one difficulty."""
     Task.objects.filter(plan__slug="phu-lam-55kh", ordinal__in=["1", "2"]).update(status=ItemStatus.COMPLETED,
                                                                                 progress=100)
     indicators = Indicator.objects.filter(plan__slug="phu-lam-55kh").order_by("position")
