@@ -116,6 +116,10 @@ def evidence_review(*, evidence_id, reviewer, accept, reason="", note=""):
         item._change_reason = _("Thẩm định minh chứng “%(name)s”: %(decision)s") % {
             "name": evidence.original_name, "decision": evidence.get_status_display()}
         item.save()
+        if getattr(item, "parent_id", None):  # a sub-item's decision moves its item (tasks.services.task_rollup)
+            from tasks.services import task_rollup  # tasks.services imports this module
+
+            task_rollup(parent_id=item.parent_id, user=reviewer)
     officers = get_user_model().objects.filter(role="officer", units__in=item.lead_units.all(), is_active=True)
     if accept:
         message = _("Minh chứng “%(name)s” đã được chấp nhận: %(item)s")

@@ -14,6 +14,7 @@ from indicators.targets import parse_target, year_target_values
 from tasks.models import Task
 from tasks.timelines import parse_timeline
 
+from .appendix.table import parent_ordinal
 from .models import Area, LegalDocument, Plan, Section, Unit, UnitAlias
 from .text import name_key
 from .services import reporting_rules_create
@@ -143,6 +144,7 @@ def plan_load(data):
     higher = {(task.section.number if task.section else "", task.ordinal): task
               for task in Task.objects.filter(plan=plan.implements_plan).select_related("section")
               } if plan.implements_plan else {}
+    loaded = {}  # (section, ordinal) -> task: the item a sub-item (`15.1` under `15`) belongs to
     for position, row in enumerate(data["tasks"], start=1):
         timeline = parse_timeline(row["timeline"], plan_year=year)
         link = row.get("carries_out")
@@ -155,7 +157,9 @@ def plan_load(data):
             **_stated(timeline.text, {"timeline_text": timeline.text, "timeline_kind": timeline.kind,
                                       "starts_on": timeline.starts_on, "ends_on": timeline.ends_on}),
             "carries_out": higher[(link["section"], link["ordinal"])] if link else None,
+            "parent": loaded.get((row["section"], parent_ordinal(row["ordinal"]))),
         })
+        loaded[(row["section"], row["ordinal"])] = task
         _set_stated_units(task, directory, row, f"task {row['ordinal']}")
     reporting_rules_create(plan)
     return plan

@@ -33,6 +33,10 @@ SUGGESTION_THRESHOLD = 0.32
 # Further suggestions are shown beside the first only when they score at least this share of it: a clear copy
 # stands alone (on the labelled set the wrong runners-up of a right first score at most 0.51 of it).
 RUNNER_UP_SHARE = 0.6
+# A best match under the threshold is still shown when it stands clear of every other item: at least this score
+# and this many times the runner-up's (a short retyped item shares few terms with its long original, but none with
+# the others: tests/data/cascade_truth_independent.json; chosen after that set was committed, see bench-cascade).
+CLEAR_LEAD_FLOOR, CLEAR_LEAD_RATIO = 0.25, 1.5
 IDF_FLOOR = 1.0  # weight of a term every item holds, beside log((1 + items) / (1 + items holding it))
 _WORD = re.compile(r"[a-z0-9]+")
 _TOKEN = re.compile(r"\w+")
@@ -189,11 +193,24 @@ class CandidateIndex:
     def rank(self, text, *, limit=3, threshold=SUGGESTION_THRESHOLD, taken=frozenset()):
         """The best `limit` (score, position) pairs for the text, best first, those far behind the best left
         out; positions in `taken` (carried out by another item already) come after the others."""
-        scored = [(score, position) for position, score in self.scores(text).items() if score >= threshold]
+        everything = self.scores(text)
+        scored = [(score, position) for position, score in everything.items() if score >= threshold]
+        if not scored and threshold > CLEAR_LEAD_FLOOR:
+            scored = self._clear_lead(everything)
         best = max((score for score, _position in scored), default=0.0)
         scored = [(score, position) for score, position in scored if score >= best * RUNNER_UP_SHARE]
         scored.sort(key=lambda pair: (pair[1] in taken, -pair[0], pair[1]))
         return [(round(score, 2), position) for score, position in scored[:limit]]
+
+
+    @staticmethod
+    def _clear_lead(scores):
+        """[(score, position)] of the best match under the threshold when it stands clear of the others, else []."""
+        ranked = sorted(((score, position) for position, score in scores.items()), reverse=True)[:2]
+        if not ranked or ranked[0][0] < CLEAR_LEAD_FLOOR:
+            return []
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+        return ranked[:1] if ranked[0][0] >= CLEAR_LEAD_RATIO * runner_up else []
 
 
 @lru_cache(maxsize=32)

@@ -74,7 +74,10 @@ def _not_updated_conditions(today, holding):
             (Task, ProgressUpdate, runs_all_year_sql(), "task"),
             (Indicator, IndicatorReport, Q(deadline__isnull=True), "indicator")):
         own = updates.objects.filter(**{item_field: OuterRef("pk")})
-        rows = (model.objects.exclude(status=ItemStatus.COMPLETED).filter(all_year, plan__issued_year__isnull=False)
+        items = model.objects
+        if model is Task:  # a task with sub-items is updated through them: they owe the update, not it
+            items = items.exclude(Exists(Task.objects.filter(parent=OuterRef("pk"))))
+        rows = (items.exclude(status=ItemStatus.COMPLETED).filter(all_year, plan__issued_year__isnull=False)
                 .exclude(Exists(own.filter(period__gte=month)))
                 .annotate(last_period=Subquery(own.order_by("-period").values("period")[:1]))
                 .values_list("id", "starts_on", "plan__issued_year", "plan__issued_month", "plan__issued_day",

@@ -170,6 +170,8 @@ def my_task_rows(user, *, today, role="", plan="", section="", status="", query=
                  overdue_only=False, pk=None, visit=None):
     tasks = _filtered(_scoped(Task, user, role, pk), plan=plan, section=section, status=status, query=query,
                       text_field="title")
+    # A task with sub-items is reported through them: they are listed, it is not (tasks.services.parent_report_refuse).
+    tasks = tasks.exclude(Exists(Task.objects.filter(parent=OuterRef("pk"))))
     values = tasks.annotate(last_update=Max("updates__created_at")).values_list(
         "pk", "is_lead", "progress", "status", "timeline_kind", "starts_on", "ends_on", "last_update", "latest_evidence")
     reporter = reports_for_lead_units(user)

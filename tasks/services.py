@@ -32,6 +32,7 @@ def task_progress_report(*, task_id, user, version, progress, period, achievemen
         task = item_lock(Task, pk=task_id, version=version)
         if not can_report(user, task):
             raise PermissionDenied(_("Chỉ cán bộ của cơ quan chủ trì mới được cập nhật tiến độ nhiệm vụ này."))
+        parent_report_refuse(task)
         _check_update(task, progress=progress, period=period, today=today, achievements=achievements,
                       difficulties=difficulties, proposals=proposals, reason=reason, has_new_evidence=bool(inspected))
         locking_reports = period_lock_check(item=task, period=month_start(period), reason=reason, today=today)
@@ -61,21 +62,40 @@ def task_progress_report(*, task_id, user, version, progress, period, achievemen
     return update
 
 
+def parent_report_refuse(task):
+    """A task with sub-items takes its progress from them (`task_rollup`): a figure reported on it directly would
+    be overwritten by the next sub-item's report, and its evidence belongs with the sub-items. Refused, naming them."""
+    ordinals = list(task.subitems.order_by("position").values_list("ordinal", flat=True))
+    if ordinals:
+        raise ValidationError(subitems_message(task, ordinals))
+
+
+def subitems_message(task, ordinals):
+    return _("Nhiệm vụ %(ordinal)s có %(count)s nội dung con (%(subitems)s): tiến độ của nhiệm vụ được tổng hợp "
+             "tự động từ các nội dung con. Hãy cập nhật tiến độ và gửi minh chứng ở từng nội dung con.") % {
+        "ordinal": task.ordinal, "count": len(ordinals), "subitems": ", ".join(ordinals)}
+
+
 def task_rollup(*, parent_id, user):
-    """Set an item's progress to the mean of its sub-items' progress, in progress once any has started, with a
-    history row saying so; nothing is written when the figures already agree. Call inside the sub-item's transaction.
+    """Set an item's progress to the mean of its sub-items' progress and its status from theirs, with a history
+    row saying so; nothing is written when the figures already agree. Call inside the sub-item's transaction (a
+    progress report, an evidence review).
+
+    The item is reported through its sub-items only (`parent_report_refuse`), so it is completed when every
+    sub-item is (each on its own accepted evidence); with all at 100%, it waits on the one least far along.
     """
     parent = Task.objects.select_for_update().get(pk=parent_id)
-    figures = list(parent.subitems.values_list("progress", flat=True))
+    figures = list(parent.subitems.values_list("progress", "status"))
     if not figures:
         return parent
-    progress = round(sum(figures) / len(figures))
-    if any(figures) and (progress < 100 or parent.status == ItemStatus.NOT_STARTED):
+    progress = round(sum(figure for figure, _status in figures) / len(figures))
+    statuses = {status for _figure, status in figures}
+    if statuses == {ItemStatus.NOT_STARTED}:
+        status = ItemStatus.NOT_STARTED
+    elif progress < 100:
         status = ItemStatus.IN_PROGRESS
-    elif progress < 100 and parent.status not in (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS):
-        status = ItemStatus.IN_PROGRESS  # completion is judged on the item's own evidence, at 100% only
     else:
-        status = parent.status  # at 100%: completed once the item's evidence is accepted
+        status = next((s for s in _AT_FULL_PROGRESS if s in statuses), ItemStatus.IN_PROGRESS)
     if progress == parent.progress and status == parent.status:
         return parent
     parent.progress, parent.status = progress, status
@@ -84,6 +104,11 @@ def task_rollup(*, parent_id, user):
     parent._change_reason = _("Tổng hợp từ các nội dung con")
     parent.save()
     return parent
+
+
+# With every sub-item at 100%, the item stands where the least advanced of them does.
+_AT_FULL_PROGRESS = (ItemStatus.IN_PROGRESS, ItemStatus.EVIDENCE_REJECTED, ItemStatus.AWAITING_REVIEW,
+                     ItemStatus.COMPLETED)
 
 
 def _check_update(task, *, progress, period, today, achievements, difficulties, proposals, reason, has_new_evidence):

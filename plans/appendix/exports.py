@@ -12,10 +12,12 @@ from .targets import export_columns
 
 HEADERS = {
     INDICATORS: ["STT", "Nội dung", "Đơn vị tính", "Kết quả", "Đơn vị chủ trì, theo dõi đánh giá", "Đơn vị phối hợp"],
-    "tasks": ["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Sản phẩm", "Thời gian thực hiện"],
+    "tasks": ["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Sản phẩm", "Thời gian thực hiện",
+              "Trung ương giao"],
 }
+CENTRALLY_ASSIGNED = "x"  # what the import reads as "Trung ương giao" (plans.appendix.table.central_flag)
 TITLES = {INDICATORS: ("PHỤ LỤC I", "DANH MỤC CÁC CHỈ TIÊU CỤ THỂ"), "tasks": ("PHỤ LỤC II", "DANH MỤC CÁC NHIỆM VỤ CỤ THỂ")}
-WIDTHS = {INDICATORS: [6, 60, 12, 18, 36, 30], "tasks": [6, 60, 30, 36, 30, 20]}
+WIDTHS = {INDICATORS: [6, 60, 12, 18, 36, 30], "tasks": [6, 60, 30, 36, 30, 20, 12]}
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
 
 
@@ -87,7 +89,7 @@ def _write_items(sheet, kind, plan, row, width, extra_cells=None):
                       _units(item.lead_units.all()), _units(item.support_units.all())]
         else:
             values = [item.ordinal, item.title, _units(item.lead_units.all()), _units(item.support_units.all()),
-                      item.product, item.timeline_text]
+                      item.product, item.timeline_text, CENTRALLY_ASSIGNED if item.centrally_assigned else None]
         for column, value in enumerate(values, start=1):
             write_cell(sheet, row, column, value or None)
         row += 1

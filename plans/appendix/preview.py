@@ -48,6 +48,7 @@ class PreviewRow:
     changes: list = field(default_factory=list)
     existing_id: int | None = None
     targets: list | None = None  # an indicator's targets by year (`targets.row_values`); None: the table has none
+    centrally_assigned: bool | None = None  # a task's "Trung ương giao" cell; None: the table has no such column
 
     @property
     def unknown(self):
@@ -83,6 +84,7 @@ class Preview:
     errors: list  # (sheet row, message), rows' own errors included
     skipped_rows: list = field(default_factory=list)  # (sheet row, message): notes, signatures, totals left out
     ignored_columns: list = field(default_factory=list)  # (column, header text) not imported
+    notes: list = field(default_factory=list)  # (sheet row, message): what the reading did beyond the table (sub-items split from a cell, values it could not read)
 
     @property
     def unknown_units(self):
@@ -249,7 +251,7 @@ def table_preview(plan, table, title, units, existing_sections):
         rows.append(_preview_row(item, kind, plan, units, table.labels))
     return match_rows(plan, Preview(kind=kind, sheet=title, header_row=table.header_row, sections=sections,
                                     rows=rows, errors=list(table.errors), skipped_rows=table.skipped_rows,
-                                    ignored_columns=table.ignored_columns))
+                                    ignored_columns=table.ignored_columns, notes=table.notes))
 
 
 def match_rows(plan, preview):
@@ -280,6 +282,8 @@ def match_rows(plan, preview):
                 row.changes.append("support_units")
             if kind == TASKS and ordinals.get(match.parent_id, "") != row.parent:
                 row.changes.append("parent")
+            if row.centrally_assigned is not None and row.centrally_assigned != match.centrally_assigned:
+                row.changes.append("centrally_assigned")
             row.state = "changed" if row.changes else "unchanged"
             if text_field in row.changes and _unrelated(getattr(match, text_field), row.values[text_field]):
                 row.state = "error"
@@ -330,6 +334,7 @@ def _preview_row(item, kind, plan, units, labels):
         timeline = _cached(cache, parse_timeline, v.get("timeline", ""), plan_year=plan.issued_year)
         row.values = {"title": v["content"], "product": v.get("product", ""), "timeline_text": timeline.text[:255],
                       "timeline_kind": timeline.kind, "starts_on": timeline.starts_on, "ends_on": timeline.ends_on}
+        row.centrally_assigned = v.get("centrally_assigned")  # read by the table (`table.central_flag`)
     row.lead, row.unknown_lead = units.resolve(v.get("lead", ""))
     row.support, row.unknown_support = units.resolve(v.get("support", ""))
     if kind == TASKS and not v.get("lead"):

@@ -154,7 +154,7 @@ def _sheets(record):
 # their reading depended on changed: the upload, the plan's year, the units it may name and their aliases, the
 # choices made for unknown names.
 
-KEPT_FORMAT = "appendix-rows-2"
+KEPT_FORMAT = "appendix-rows-3"  # 3: a task's "Trung ương giao" flag
 _DATES = {"starts_on", "ends_on", "deadline"}
 _DECIMALS = {"target_value", "target_value_upper", "baseline_value"}
 _NONE = ()  # no unknown unit names: one empty tuple for every kept row
@@ -188,7 +188,8 @@ def _keep_rows(record, preview):
     head = {"format": KEPT_FORMAT, "reading": _reading_state(record), "skipped": preview.skipped,
             "parts": [{"kind": part.kind, "sheet": part.sheet, "header_row": part.header_row, "rows": len(part.rows),
                        "sections": [[s.number, s.title] for s in part.sections],
-                       "skipped_rows": part.skipped_rows, "ignored_columns": part.ignored_columns}
+                       "skipped_rows": part.skipped_rows, "ignored_columns": part.ignored_columns,
+                       "notes": part.notes}
                       for part in preview.parts]}
     # Written a line at a time to a temporary file: a hundred thousand rows never sit in memory twice.
     with tempfile.TemporaryFile() as kept:
@@ -198,7 +199,8 @@ def _keep_rows(record, preview):
             for row in part.rows:
                 kept.write(b"\n" + json.dumps([row.sheet_row, row.section, row.ordinal, [unit.pk for unit in row.lead],
                                                [unit.pk for unit in row.support],
-                                               [_value(row.values[name]) for name in names], year_targets.kept(row.targets)],
+                                               [_value(row.values[name]) for name in names], year_targets.kept(row.targets),
+                                               row.centrally_assigned],
                                               ensure_ascii=False).encode())
         kept.seek(0)
         record.parsed_file.save(f"{record.original_name.rsplit('.', 1)[0]}.json", File(kept), save=False)
@@ -233,7 +235,7 @@ def _read_kept(record):
             names = FIELDS[part["kind"]]
             rows = []
             for _index in range(part["rows"]):
-                sheet_row, section, ordinal, lead, support, values, targets = json.loads(stored.readline())
+                sheet_row, section, ordinal, lead, support, values, targets, central = json.loads(stored.readline())
                 values = dict(zip(names, (values[0], *(shared.setdefault((type(value), value), value)
                                                        for value in values[1:])), strict=True))
                 for name in _DATES.intersection(values):
@@ -249,13 +251,14 @@ def _read_kept(record):
                 support = shared.setdefault(("units", *support), [units[pk] for pk in support])
                 rows.append(PreviewRow(sheet_row=sheet_row, section=section, ordinal=ordinal, values=values,
                                        lead=lead, support=support, unknown_lead=_NONE, unknown_support=_NONE,
-                                       targets=year_targets.from_kept(targets)))
+                                       targets=year_targets.from_kept(targets), centrally_assigned=central))
             sections = [SectionPreview(number, title, existing_sections.get(fold(title)))
                         for number, title in part["sections"]]
             parts.append(match_rows(plan, Preview(
                 kind=part["kind"], sheet=part["sheet"], header_row=part["header_row"], sections=sections, rows=rows,
                 errors=[], skipped_rows=[tuple(skipped) for skipped in part.get("skipped_rows", [])],
-                ignored_columns=[tuple(column) for column in part.get("ignored_columns", [])])))
+                ignored_columns=[tuple(column) for column in part.get("ignored_columns", [])],
+                notes=[tuple(note) for note in part.get("notes", [])])))
     return WorkbookPreview(parts=parts, skipped=[tuple(skipped) for skipped in head["skipped"]])
 
 
@@ -309,6 +312,7 @@ def preview_summary(preview):
             "rows": [_row_json(part, row) for row in part.rows[:PREVIEW_ROWS_SHOWN]],
             "errors": [[row, message] for row, message in part.errors[:1000]],
             "skipped_rows": [[row, message] for row, message in part.skipped_rows[:1000]],
+            "notes": [[row, message] for row, message in part.notes[:1000]],
             "ignored_columns": [[column_letters(column), text] for column, text in part.ignored_columns],
         })
     return {
@@ -372,6 +376,8 @@ def _row_json(part, row):
     else:
         parsed = (f"{v.get('timeline_text', '')} → {timeline_label(v.get('starts_on'), v.get('ends_on'))} "
                   f"({TimelineKind(v['timeline_kind']).label})")
+        if row.centrally_assigned:
+            parsed += "; " + _("nhiệm vụ Trung ương giao")
     return {
         "sheet_row": row.sheet_row, "state": row.state, "ordinal": row.ordinal,
         "section": f"{section.number}. {section.title}" if section else "",

@@ -31,6 +31,8 @@ _HEADERS = {
     "lead": ("don vi chu tri", "co quan chu tri", "chu tri", "don vi chu tri thuc hien", "co quan chu tri thuc hien"),
     "support": ("co quan phoi hop", "don vi phoi hop", "phoi hop", "co quan phoi hop thuc hien"),
     "product": ("san pham", "san pham dau ra", "ket qua san pham", "san pham chu yeu"),
+    "centrally_assigned": ("trung uong giao", "tw giao", "nhiem vu trung uong giao", "nv tw giao", "nhiem vu tw giao",
+                           "nv trung uong giao", "do trung uong giao"),
     "timeline": ("thoi gian thuc hien", "thoi gian", "thoi han", "tien do", "thoi gian hoan thanh", "thoi han hoan thanh",
                  "tien do thuc hien", "thoi gian thuc hien hoan thanh"),
 }
@@ -56,7 +58,17 @@ _ORDINAL = re.compile(r"^\(?\d+[.)]?$|^[a-zđ]\)$")
 _ITEM_ORDINAL = re.compile(r"^\(?(\d+)\s*[.)]?\)?$")
 _SUB_ORDINAL = re.compile(r"^\(?([a-zđ])\s*[.)]\)?$")
 _BULLETS = ("-", "+", "•", "–")
+# A line of a cell that starts a sub-item: a bullet or `a)` followed by a space, then text.
+_CELL_BULLET = re.compile(r"^(?:(?P<bullet>[-+•–])|(?P<letter>[a-zđ])\))\s+(?P<text>\S.*)$", re.S)
+# The seed documents' text extraction put a cell's lines on one line: `…bao gồm: - A. - B.` (a dash after a colon
+# or a full stop, also after a LaTeX leftover `$\geq 95\%$ .`) started a line in the signed document.
+_TRAILING_SPACE = re.compile(r"\s+([.;,])$")  # `≥ 95% .`: the space a formula leftover left
+_FLATTENED_BULLET = re.compile(r"(?<=[:.])\s+(?=-\s+\S)")
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
+
+# A task's "Trung ương giao" cell (folded): marked as the centre's, or left blank / said not to be.
+_CENTRAL_YES = {"x", "co", "tw", "\u2713", "\u2714", "\u2611", "trung uong"}
+_CENTRAL_NO = {"", "khong", "-", "\u2013", "\u2717"}
 
 # Rows under a table that belong to the document, never to an item, told by their first words.
 NOTE, FOOTNOTE, SIGNATURE, TOTAL = "note", "footnote", "signature", "total"
@@ -179,6 +191,7 @@ class AppendixTable:
     labels: dict = field(default_factory=dict)
     ignored_columns: list = field(default_factory=list)  # (column, header text) not imported
     skipped_rows: list = field(default_factory=list)  # (sheet_row, message): notes, signatures, totals left out
+    notes: list = field(default_factory=list)  # (sheet_row, message): sub-items split from a cell, values not read
 
 
 class AppendixError(ValueError):
@@ -326,6 +339,92 @@ class _Footer:
             "rows": rows, "what": _FOOTER_LABELS[self.kind], "text": text}
 
 
+def cell_subitems(text):
+    """(lead-in, [(marker, sub-item text)]) of a task cell that lists its sub-items on lines of their own
+    (`Xây dựng … bao gồm:` then `- …`, `- …`, or `a) …`, `b) …`); (text, []) for any other cell.
+
+    A cell splits only when a line of its own leads in and at least two lines start with the same kind of marker:
+    a single bullet, or a dash inside a sentence (`Phòng Văn hóa - Xã hội`), keeps the cell whole. Lines under a
+    sub-item that start with another marker (`+` under `-`) or none continue it.
+    """
+    lines = [line.strip() for line in (text or "").split("\n") if line.strip()]
+    if len(lines) < 3 or _CELL_BULLET.match(lines[0]):
+        return text, []
+    kinds = [_marker_kind(line) for line in lines]
+    first = next((kind for kind in kinds if kind), None)
+    if first is None or kinds.count(first) < 2:
+        return text, []
+    start = kinds.index(first)
+    lead_in = " ".join(lines[:start])
+    subitems = []
+    for line, kind in zip(lines[start:], kinds[start:], strict=True):
+        if kind == first:
+            match = _CELL_BULLET.match(line)
+            subitems.append([match["letter"] or "", _TRAILING_SPACE.sub(r"\1", match["text"].strip())])
+        else:
+            subitems[-1][1] = f"{subitems[-1][1]}\n{line}"
+    return lead_in, [tuple(pair) for pair in subitems]
+
+
+def _marker_kind(line):
+    match = _CELL_BULLET.match(line)
+    if not match:
+        return None
+    return "letter" if match["letter"] else match["bullet"]
+
+
+def central_flag(text):
+    """True for a task the centre assigned (`x`, `X`, `✓`, `Có`, `TW`), False for a blank or `Không`; None for a
+    value that says neither."""
+    folded = re.sub(r"\s+", " ", fold(text or "")).strip(" .")
+    if folded in _CENTRAL_YES:
+        return True
+    if folded in _CENTRAL_NO:
+        return False
+    return None
+
+
+def _read_central_flags(table):
+    """Each task's "Trung ương giao" cell read as yes or no; a value that is neither is left as no and named."""
+    label = table.labels.get("centrally_assigned", "")
+    for item in table.items:
+        written = item.values.get("centrally_assigned", "")
+        flag = central_flag(written)
+        if flag is None:
+            table.notes.append((item.sheet_row, _(
+                "Dòng %(row)s: cột “%(column)s” ghi “%(value)s”, không đọc được; nhiệm vụ được nhập là không do Trung "
+                "ương giao (ghi x, ✓, Có hoặc TW nếu là nhiệm vụ Trung ương giao).") % {
+                "row": item.sheet_row, "column": label, "value": written[:60]}))
+        item.values["centrally_assigned"] = bool(flag)
+
+
+def _split_cells(table):
+    """Put after each task the sub-items its cell lists (`cell_subitems`), each with the task's units, product and
+    timeline (the row gives them once for all); the lead-in stays the task's content, and the preview says how
+    many were found. A task that has sub-item rows of its own keeps its cell whole."""
+    with_rows = {(item.section, parent_ordinal(item.ordinal)) for item in table.items if parent_ordinal(item.ordinal)}
+    items = []
+    for item in table.items:
+        items.append(item)
+        ordinal = item.ordinal
+        if not _ITEM_ORDINAL.match(ordinal) or (item.section, ordinal) in with_rows:
+            continue
+        lead_in, subitems = cell_subitems(item.values.get("content", ""))
+        if not subitems:
+            continue
+        item.values["content"] = lead_in
+        bullets = 0
+        for letter, text in subitems:
+            if not letter:
+                bullets += 1
+            number = f"{ordinal}.{letter or bullets}"
+            items.append(ItemRow(item.sheet_row, item.section, {**item.values, "content": text, "ordinal": number}))
+        table.notes.append((item.sheet_row, _(
+            "Dòng %(row)s: 1 nhiệm vụ, %(count)s nội dung con (tách từ các dòng gạch đầu dòng trong ô nhiệm vụ; "
+            "dòng dẫn đầu là nội dung của nhiệm vụ).") % {"row": item.sheet_row, "count": len(subitems)}))
+    table.items = items
+
+
 def _looks_like_item(values, kind):
     """A row with an item number, content and the field the appendix requires (a target, a lead unit)."""
     written = values.get("ordinal", "")
@@ -422,6 +521,10 @@ def read_table(rows, kind, *, first_row_number=1, header=None):
         if _ITEM_ORDINAL.match(written):
             parent, bullets = last_item, 0
         table.items.append(last_item)
+    if kind == TASKS and "centrally_assigned" in columns:
+        _read_central_flags(table)
+    if kind == TASKS:
+        _split_cells(table)  # once rows cut by a page break are joined back: their text ends the last sub-item
     _check_ordinals(table)
     table.skipped_rows = [(row, text if isinstance(text, str) else text.message()) for row, text in table.skipped_rows]
     return table
@@ -444,5 +547,12 @@ def _check_ordinals(table):
 
 
 def read_tsv(text, kind):
-    """Rows of a tab-separated table as the seed documents carry it."""
-    return read_table([line.split("\t") for line in text.splitlines()], kind)
+    """Rows of a tab-separated table as the seed documents carry it (a task cell's bullet lines put back)."""
+    rows = [line.split("\t") for line in text.splitlines()]
+    header = find_header(rows, kind)
+    content = header.columns["content"]
+    if kind == TASKS:
+        for row in rows[header.last_row + 1:]:
+            if len(row) > content:
+                row[content] = _FLATTENED_BULLET.sub("\n", row[content])
+    return read_table(rows, kind, header=header)

@@ -66,7 +66,8 @@ def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None,
                 values = []
                 for row in batch:
                     values.append({"plan_id": plan.pk, "section_id": section_ids.get(row.section),
-                                   "position": next_position, "ordinal": row.ordinal, **row.values})
+                                   "position": next_position, "ordinal": row.ordinal, **row.values,
+                                   **_central(row)})
                     next_position += 1
                 ids = insert_rows(model, values)
                 for row, pk in zip(batch, ids, strict=True):
@@ -84,7 +85,7 @@ def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None,
                     batch = changed_rows[start:start + BATCH]
                     current = model.objects.in_bulk([row.existing_id for row in batch])
                     for row in batch:
-                        for name, value in row.values.items():
+                        for name, value in {**row.values, **_central(row)}.items():
                             setattr(current[row.existing_id], name, value)
                     if kind == TASKS:
                         parents = _parent_ids(part)
@@ -104,8 +105,15 @@ def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None,
 
 
 def written_fields(kind):
-    """The fields an import writes and its undo restores: a task's sub-items also their item (`parent`)."""
-    return [*FIELDS[kind], "parent"] if kind == TASKS else FIELDS[kind]
+    """The fields an import writes and its undo restores: a task's sub-items also their item (`parent`), and
+    whether the centre assigned it (written only from a table with that column, restored all the same)."""
+    return [*FIELDS[kind], "parent", "centrally_assigned"] if kind == TASKS else FIELDS[kind]
+
+
+def _central(row):
+    """{"centrally_assigned": …} when the row's table has a "Trung ương giao" column; {} otherwise (kept as is)."""
+    flag = getattr(row, "centrally_assigned", None)
+    return {} if flag is None else {"centrally_assigned": flag}
 
 
 def _parent_ids(part):

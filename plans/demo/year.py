@@ -36,7 +36,7 @@ from reports.register import (
 from reports.services import warnings_raise
 from tasks.models import ProgressUpdate, Task, TimelineKind
 from tasks.schedule import expected_progress
-from tasks.services import task_progress_report
+from tasks.services import task_progress_report, task_rollup
 
 from . import DEMO_PREFIX, texts
 
@@ -150,7 +150,10 @@ class DemoYear:
                  *Indicator.objects.select_related("plan__area", "officer").prefetch_related("lead_units")
                  .order_by("plan__slug", "position")]
         courses = []
+        parents = set(Task.objects.filter(parent__isnull=False).values_list("parent_id", flat=True))
         for item in items:
+            if isinstance(item, Task) and item.pk in parents:
+                continue  # reported through its sub-items, its figures rolled up from theirs
             rng = random.Random(f"{SEED}:{item.plan.slug}:{type(item).__name__}:{item.position}")  # noqa: S311 - the demo, the same on every load
             author = item.officer or next((self.officers_of_unit[u.pk] for u in item.lead_units.all()
                                            if u.pk in self.officers_of_unit), None)
@@ -299,6 +302,8 @@ class DemoYear:
             period_lock_record(reports=lock, update=update, user=update.author)
         if tasks:
             bulk_update_with_history(tasks, Task, ["progress", "status", "version"], batch_size=500)
+            for task in {task.parent_id: task for task in tasks if task.parent_id}.values():
+                task_rollup(parent_id=task.parent_id, user=task._history_user)
         if indicators:
             bulk_update_with_history(indicators, Indicator, ["current_value", "current_period", "is_met", "status",
                                                              "version"], batch_size=500)
@@ -347,7 +352,8 @@ class DemoYear:
 
     def complete(self, course, resubmission=False):
         item, rng = course.item, course.rng
-        period = self.clock.moment.date().replace(day=1)
+        # A result sent in this month's first days (a resubmission) is last month's: the demo's year ends there.
+        period = min(self.clock.moment.date().replace(day=1), datetime.date(self.year, self.last, 1))
         name = f"minh-chung-{'bo-sung-' if resubmission else ''}{item.plan.slug}-{item.position}-{period:%m-%Y}.pdf"
         pdf = self.evidence_file(item.plan, course.is_task)
         description = DEMO_PREFIX + ("Minh chứng bổ sung" if resubmission else "Văn bản, biên bản kết quả")

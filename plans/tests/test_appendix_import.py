@@ -59,11 +59,19 @@ def test_the_two_appendices_import_into_25_indicators_and_21_tasks_in_5_sections
     assert empty_plan.indicators.get(ordinal="1").history.first().history_user == users["phulam-admin"]
 
 
+def _bullets_on_lines(sheet):
+    """Row 15's cell as the signed document has it: its bullets on lines of their own (the seed text flattened them)."""
+    for row in sheet.iter_rows():
+        if row[0].value == "15":
+            row[1].value = row[1].value.replace(": - ", ":\n- ").replace(". - ", ".\n- ")
+
+
 def test_the_seeded_plan_already_holds_them_unchanged(users, without_year):
     plan = Plan.objects.get(slug="phu-lam-55kh")
     for kind in ("indicators", "tasks"):
-        preview = appendix_preview(plan=plan, sheets=_sheets(appendix_bytes(kind)))
-        assert preview.count("unchanged") == (25 if kind == "indicators" else 21), [r.changes for r in preview.rows]
+        preview = appendix_preview(plan=plan, sheets=_sheets(appendix_bytes(kind, edit=_bullets_on_lines)))
+        # Phụ lục II: 21 tasks, and row 15's five sub-items
+        assert preview.count("unchanged") == (25 if kind == "indicators" else 26), [r.changes for r in preview.rows]
 
 
 def test_reimporting_changes_nothing_and_a_corrected_file_updates_matched_rows(empty_plan, users):
@@ -89,7 +97,7 @@ def test_export_imports_back_to_the_same_data_and_escapes_formula_like_text(user
     for kind in ("indicators", "tasks"):
         data = appendix_workbook(kind, plan)
         preview = appendix_preview(plan=plan, sheets=_sheets(data))
-        assert preview.count("unchanged") == len(preview.rows) == (25 if kind == "indicators" else 21)
+        assert preview.count("unchanged") == len(preview.rows) == (25 if kind == "indicators" else 26)  # 15.1-15.5
     sheet = load_workbook(io.BytesIO(appendix_workbook("tasks", plan))).active
     cell = next(c for row in sheet.iter_rows() for c in row if c.value == "=HYPERLINK(\"http://x\")")
     assert cell.data_type == "s" and cell.quotePrefix

@@ -8,7 +8,7 @@ from tasks.models import Task
 from tests.bench_cascade import current_rank, evaluate, labelled_set, one_to_one_rank
 
 
-@pytest.mark.parametrize("set_name", ["seed", "retyped"])
+@pytest.mark.parametrize("set_name", ["seed", "retyped", "independent"])
 @pytest.mark.parametrize("rank", [current_rank, one_to_one_rank], ids=["per item", "one to one"])
 def test_first_suggestions_reach_precision_09_and_recall_08(set_name, rank):
     higher, sets, must_not = labelled_set()

@@ -92,3 +92,16 @@ def test_one_to_one_gives_a_higher_item_to_its_closest_copy():
                       "Phát triển hạ tầng viễn thông và nền tảng số dùng chung",
                       "Tổ chức hội thao chào mừng ngày thành lập xã"], index)
     assert [pair and pair[1] for pair in matched] == [0, 1, None]
+
+
+def test_a_best_match_under_the_threshold_is_shown_only_when_it_stands_clear():
+    from tests.bench_cascade import labelled_set
+
+    higher = list(labelled_set()[0].items())  # plan 182's 47 tasks
+    index = CandidateIndex([text for _key, text in higher])
+    short = "Phối hợp Sở KH&CN thành lập Trung tâm ĐMST và CĐS tỉnh Đồng Nai"
+    (score, position), (runner_up, _other) = sorted(((s, p) for p, s in index.scores(short).items()), reverse=True)[:2]
+    assert higher[position][0] == "3. d)" and score < 0.32 and score > 1.5 * runner_up  # under the threshold, clear
+    assert [key for _score, key in suggest(short, higher)] == ["3. d)"]
+    vague = "Lồng ghép chương trình, kế hoạch phát triển KH,CN, ĐMST, CĐS vào kế hoạch công tác năm"
+    assert suggest(vague, higher) == []  # its best under the threshold, the runner-up close behind: nothing shown

@@ -31,7 +31,7 @@ from ..selectors import (
     VISIT_SECONDS, my_indicator_rows, my_task_rows, my_work_plans, plan_sections, task_subitems, work_rows_hydrate,
     work_rows_order,
 )
-from ..services import task_comment_add, task_progress_report
+from ..services import parent_report_refuse, task_comment_add, task_progress_report
 
 ROWS_PER_PAGE = 20  # four screens of cards on a phone
 DEADLINE_WINDOWS = [(30, gettext_lazy("30 ngày tới")), (90, gettext_lazy("90 ngày tới")),
@@ -104,17 +104,19 @@ def _my_work_back(back, pk):
 def task_detail_view(request, pk):
     task = _visible_task(request.user, pk)
     can_edit = Plan.objects.editable_by(request.user).filter(pk=task.plan_id).exists()
+    subitems = task_subitems(task)
     return render(request, "tasks/task_detail.html", {
         "task": task, "history": history_page(task, request.GET.get("history_page")),
         "expected": task_expected_progress(task, timezone.localdate()),
         "updates": task.updates.select_related("author")[:50],
         "evidence_rows": task.evidence.select_related("uploaded_by", "reviewed_by").order_by("-uploaded_at"),
         "comments": task.comments.select_related("author"),
-        "can_report": can_report(request.user, task), "can_comment": can_comment(request.user, task),
+        # A task with sub-items is reported through them (tasks.services.parent_report_refuse): its page lists them.
+        "can_report": can_report(request.user, task) and not subitems, "can_comment": can_comment(request.user, task),
         "can_edit": can_edit, "comment_form": CommentForm(),
         "warnings": task.warnings.filter(closed_at__isnull=True),
         "cascade": cascade_panel(task, request.user, can_edit=can_edit),
-        "subitems": task_subitems(task),
+        "subitems": subitems,
     })
 
 @login_required
@@ -122,6 +124,11 @@ def task_report_view(request, pk):
     task = _reportable_task(request.user, pk)
     if not can_report(request.user, task):
         raise PermissionDenied(_("Chỉ cán bộ của cơ quan chủ trì mới được cập nhật tiến độ nhiệm vụ này."))
+    try:
+        parent_report_refuse(task)
+    except ValidationError as refused:  # reported through its sub-items: their list is on the task's page
+        messages.warning(request, " ".join(refused.messages))
+        return redirect(task.get_absolute_url())
     status = 200
     if request.method == "POST":
         # Chosen files are stored at once, so a refused save never asks for them again.

@@ -49,7 +49,7 @@ class Command(BaseCommand):
                                 "đổi, %(errors)s lỗi") % {
                 "kind": part.kind, "sheet": part.sheet, "new": part.count("new"), "changed": part.count("changed"),
                 "unchanged": part.count("unchanged"), "errors": len(part.errors)})
-            for _row, message in part.skipped_rows:
+            for _row, message in [*part.notes, *part.skipped_rows]:
                 self.stdout.write(f"  {message}")
             if part.ignored_columns:
                 self.stdout.write("  " + _("Cột không nhập: %(columns)s") % {
