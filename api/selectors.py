@@ -94,7 +94,7 @@ def indicator_list(principal, **filters):
 
 def _monthly(rows, item, principal, *, area="", plan="", period=""):
     """Progress updates or indicator reports: monthly rows of items the token sees."""
-    rows = rows.filter(**{f"{item}__plan__in": Plan.objects.visible_to(principal).values("pk")}).select_related(
+    rows = rows.filter(**{f"{item}__plan__in": Plan.objects.visible_ids(principal)}).select_related(
         f"{item}__plan__area")
     if area:
         rows = rows.filter(**{f"{item}__plan__area__slug": area})
