@@ -62,7 +62,8 @@ def unit_list(principal, *, area=""):
 
 
 def plan_list(principal, *, area="", status=""):
-    plans = Plan.objects.visible_to(principal).select_related("area", "implements_plan")
+    # `visible_to`'s scope as a semi-join, without its DISTINCT over every column of every plan the token sees
+    plans = Plan.objects.filter(pk__in=Plan.objects.visible_ids(principal)).select_related("area", "implements_plan")
     if area:
         plans = plans.filter(area__slug=area)
     if status:
