@@ -92,6 +92,42 @@ def _deep(url, token):
     return deep
 
 
+def _execution_ms(queryset):
+    """PostgreSQL's own execution time of `queryset` (EXPLAIN ANALYZE): the database's part, without Python's."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Execution Time"]
+
+
+def scope_sql_compare(area_slug, runs=10):
+    """The province-wide item lists' query as main wrote it (the plan scope through `visible_to`, with its
+    DISTINCT) beside this checkout's (`visible_ids`, a semi-join), first page and a page deep in the cursor:
+    medians of `runs`, interleaved."""
+    from api.models import ApiToken
+    from api.principal import TokenPrincipal
+    from indicators.models import Indicator
+    from plans.models import Plan
+    from tasks.models import Task
+
+    principal = TokenPrincipal(ApiToken.objects.select_related("area").filter(area__slug=area_slug).first())
+    print("the item lists' query, database execution ms (EXPLAIN ANALYZE), median of "
+          f"{runs}: main's plan-scope subquery (DISTINCT) beside this checkout's (semi-join)")
+    for model in (Task, Indicator):
+        deep_id = model.objects.order_by("id").values_list("id", flat=True)[300]
+        for where, rows in (("first", model.objects.all()), ("deep", model.objects.filter(id__gt=deep_id))):
+            shapes = {"main": rows.filter(plan__in=Plan.objects.visible_to(principal).values("pk")),
+                      "this": rows.filter(plan__in=Plan.objects.visible_ids(principal))}
+            times = {name: [] for name in shapes}
+            for _ in range(runs):
+                for name, queryset in shapes.items():
+                    times[name].append(_execution_ms(queryset.order_by("id")[:101]))
+            print(f"  {model._meta.model_name + 's/ (' + where + ')':45} province  main "
+                  f"{statistics.median(times['main']):7.1f}   this {statistics.median(times['this']):7.1f}")
+    sys.stdout.flush()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--communes", type=int, default=3400)
@@ -128,6 +164,7 @@ def main():
             assert response.status_code == 200, (url, response.status_code)
             print(f"  {path:45} {len(queries):3d} queries, {len(response.json()['results'])} rows")
         sys.stdout.flush()
+        scope_sql_compare(PROVINCE)
 
         versions = [("this", stack.enter_context(bench_scale.served()))]
         label = f"this checkout ({bench_scale.this_checkout()})"
