@@ -11,7 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import viewsets
 from rest_framework.decorators import action
 
-from config.downloads import file_response
+from config.downloads import StoredFileAltered, file_response
 from reports import register
 
 from . import selectors, serializers
@@ -92,7 +92,7 @@ class ReportViewSet(ReadOnlyViewSet):
             data = register.report_file_read(report=report, field=field)
         except FileNotFoundError as error:
             raise Http404 from error
-        except register.StoredFileAltered:
+        except StoredFileAltered:
             return HttpResponse(_("Tệp đã bị thay đổi trên máy chủ (SHA-256 không khớp): không được tải xuống."),
                                 status=500, content_type="text/plain; charset=utf-8")
         name = f"bao-cao-{report.area.slug}-{report.kind}-{report.year}-{report.period_number}.{suffix}"

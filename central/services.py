@@ -7,9 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.downloads import stored_file_read
 from config.jobs import enqueue_after_commit
 from plans.models import Area
 from reports.periods import period_of
@@ -88,21 +90,21 @@ def export_build(export_id):
     record.save()
 
 
-class StoredExportAltered(Exception):
-    pass
-
-
 FILES = {"json": ("json_file", "json_sha256", "application/json"),
          "xlsx": ("xlsx_file", "xlsx_sha256",
                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
 
 
 def export_file_read(record, kind):
-    """The stored bytes, refused (StoredExportAltered) when they no longer match the recorded SHA-256."""
+    """The stored bytes, checked against the recorded SHA-256 (`config.downloads.stored_file_read`: altered bytes
+    are refused with StoredFileAltered, the area's admins and the operators told)."""
     field, hash_field, _content_type = FILES[kind]
-    with getattr(record, field).open("rb") as handle:
-        data = handle.read()
-    if hashlib.sha256(data).hexdigest() != getattr(record, hash_field):
-        logger.error("central export %s: stored %s altered", record.pk, kind)
-        raise StoredExportAltered
-    return data
+    stored = getattr(record, field)
+
+    def message():
+        return _("Tệp %(file)s của bản xuất dữ liệu Trung ương %(export)s đã bị thay đổi trên máy chủ (SHA-256 không "
+                 "khớp): tệp không được tải xuống; hãy kiểm tra, khôi phục từ bản sao lưu hoặc lập lại bản xuất.") % {
+            "file": stored.name.rsplit("/", 1)[-1], "export": record}
+
+    return stored_file_read(stored, recorded=getattr(record, hash_field), area_id=record.area_id, message=message,
+                            url=reverse("central:export_list"))

@@ -8,6 +8,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from config.downloads import StoredFileAltered
+
 from . import mapping, services
 from .forms import ExportForm
 
@@ -54,7 +56,9 @@ def export_file_view(request, pk, kind):
         raise Http404
     try:
         data = services.export_file_read(record, kind)
-    except services.StoredExportAltered:
+    except FileNotFoundError as error:
+        raise Http404 from error
+    except StoredFileAltered:
         return render(request, "central/file_altered.html", {"record": record}, status=500)
     name = f"trung-uong-{record.area.slug}-{record.period_kind}-{record.year}-{record.number}.{kind}"
     response = FileResponse(io.BytesIO(data), as_attachment=True, filename=name,

@@ -55,6 +55,12 @@ def _followed(user, path="area"):
     return Q(**{f"{path or 'pk'}__in": own}) | Q(**{f"{path}__parent__in" if path else "parent__in": own})
 
 
+def _plan_scope_q(terms):
+    """The `plan_scope` terms (neither None nor empty) in SQL: any one of them shows a plan."""
+    return reduce(operator.or_, [Q(**{f"{path}__in": area_ids}) & (~Q(status="draft") if issued_only else Q())
+                                 for path, area_ids, issued_only in terms])
+
+
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
         terms = plan_scope(user)
@@ -62,9 +68,20 @@ class PlanQuerySet(models.QuerySet):
             return self
         if not terms:
             return self.none()
-        shown = [Q(**{f"{path}__in": area_ids}) & (~Q(status="draft") if issued_only else Q())
-                 for path, area_ids, issued_only in terms]
-        return self.filter(reduce(operator.or_, shown)).distinct()
+        return self.filter(_plan_scope_q(terms)).distinct()
+
+    def visible_ids(self, user):
+        """The ids of the plans `visible_to` shows, for a `plan__in=` subquery, without its DISTINCT.
+
+        Each term's path follows foreign keys forward (a plan, its area, that area's parent), so a plan matches
+        once and the DISTINCT removes nothing; it only stops PostgreSQL from reading `IN (...)` as a semi-join:
+        it hashed every plan of a province (6,800 at 3,400 communes) before an item list's first row."""
+        terms = plan_scope(user)
+        if terms is None:
+            return self.values("pk")
+        if not terms:
+            return self.none().values("pk")
+        return self.filter(_plan_scope_q(terms)).values("pk")
 
     def editable_by(self, user):
         if not user.is_authenticated:
@@ -92,7 +109,7 @@ class PlanItemQuerySet(models.QuerySet):
     def visible_to(self, user):
         from .models import Plan
 
-        return self.filter(plan__in=Plan.objects.visible_to(user).values("pk"))
+        return self.filter(plan__in=Plan.objects.visible_ids(user))
 
     def get_visible(self, user, pk):
         """The item `pk` with its plan and area, if `user` sees its plan (`Plan.is_visible_to`), else

@@ -4,7 +4,6 @@ Every entry point (views, jobs, the shell) calls these; each checks permission, 
 in one transaction, and leaves history through django-simple-history.
 """
 import calendar
-import datetime
 import hashlib
 import logging
 
@@ -17,6 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from config import downloads
 from config.jobs import enqueue_after_commit
 from plans.access import (can_answer_difficulty, can_prepare, can_prepare_report, can_prepare_unit_report,
                           can_receive_for, can_receive_report, is_unit_head)
@@ -702,41 +702,24 @@ def report_signed_upload(*, report_id, user, upload, as_scan=False):
     return report
 
 
-class StoredFileAltered(Exception):
-    """A report's stored file no longer has the SHA-256 recorded for it."""
-
+# What the file views catch: one exception for every stored file (config/downloads.py).
+StoredFileAltered = downloads.StoredFileAltered
 
 STORED_FILE_HASHES = {"pdf": "pdf_sha256", "docx": "docx_sha256", "signed_file": "signed_sha256"}
 
 
 def report_file_read(*, report, field):
-    """The bytes of a report's stored file, checked against the SHA-256 recorded for it.
-
-    A file changed on disk is never served as the report: StoredFileAltered is raised, the area's admins and the
-    operators are notified (once a day per file) and the error is logged."""
-    from django.contrib.auth import get_user_model
-
-    from people.models import Notification
-    from people.services import notify
-
+    """The bytes of a report's stored file, checked against the SHA-256 recorded for it
+    (`config.downloads.stored_file_read`: altered bytes are refused, the area's admins and the operators told)."""
     stored = getattr(report, field)
-    with stored.open("rb") as handle:
-        data = handle.read()
-    recorded = getattr(report, STORED_FILE_HASHES[field])
-    actual = hashlib.sha256(data).hexdigest()
-    if not recorded or actual == recorded:
-        return data
-    logger.error("report %s: stored %s %s has SHA-256 %s, recorded %s", report.pk, field, stored.name, actual,
-                 recorded)
-    message = _("Tệp %(file)s của báo cáo %(number)s (%(area)s) đã bị thay đổi trên máy chủ (SHA-256 không khớp): "
-                "tệp không được tải xuống; hãy kiểm tra và khôi phục từ bản sao lưu.") % {
-        "file": stored.name.rsplit("/", 1)[-1], "number": report.reference, "area": report.area}
-    if not Notification.objects.filter(message=message, created_at__gte=timezone.now() - datetime.timedelta(days=1)
-                                       ).exists():
-        users = get_user_model().objects.filter(
-            Q(is_superuser=True) | Q(units__area=report.area_id, role="admin"), is_active=True).distinct()
-        notify(recipients=list(users), message=message, url=report.get_absolute_url())
-    raise StoredFileAltered(message)
+
+    def message():
+        return _("Tệp %(file)s của báo cáo %(number)s (%(area)s) đã bị thay đổi trên máy chủ (SHA-256 không khớp): "
+                 "tệp không được tải xuống; hãy kiểm tra và khôi phục từ bản sao lưu.") % {
+            "file": stored.name.rsplit("/", 1)[-1], "number": report.reference, "area": report.area}
+
+    return downloads.stored_file_read(stored, recorded=getattr(report, STORED_FILE_HASHES[field]),
+                                      area_id=report.area_id, message=message, url=report.get_absolute_url())
 
 
 def difficulty_answer(*, difficulty_id, user, answer, status):

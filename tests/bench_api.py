@@ -1,11 +1,14 @@
 """The read API at national scale (`make bench-api`): a province of 3,400 communes (bulk_create, through
-`generate_scale_data`), a province token and a commune token; queries of each list page (in process), then p95 of
-list pages over HTTP on gunicorn (127.0.0.1 only), first pages and pages deep in the cursor.
+`generate_scale_data`), a province token and a commune token; queries of each list page (in process), then the
+median and p95 of list pages over HTTP on gunicorn (127.0.0.1 only), first pages and pages deep in the cursor, for
+this checkout and, on the same database in the same run, for another git ref's code (`--base`, default main),
+their requests interleaved.
 
 Runs against a throw-away PostgreSQL database created from DATABASE_URL (`bench_api_<name>`).
-    python -m tests.bench_api [--communes 3400] [--requests 40]
+    python -m tests.bench_api [--communes 3400] [--requests 40] [--base main | --base '']
 """
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -23,10 +26,11 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from tests import bench_scale  # noqa: E402
 
 PROVINCE = "api-bench"
 LISTS = ["areas/", "units/", "plans/", "tasks/", "indicators/", "progress-updates/", "indicator-reports/",
@@ -76,31 +80,73 @@ def _p95(values):
     return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
 
 
+def _deep(url, token):
+    """The URL of a page a few cursor steps into the list (the first page's when it has no next)."""
+    _ms, body = _get(url, token)  # warm
+    deep = url
+    for _ in range(3):
+        if not body.get("next"):
+            break
+        deep = body["next"]
+        _ms, body = _get(deep, token)
+    return deep
+
+
+def _execution_ms(queryset):
+    """PostgreSQL's own execution time of `queryset` (EXPLAIN ANALYZE): the database's part, without Python's."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Execution Time"]
+
+
+def scope_sql_compare(area_slug, runs=10):
+    """The province-wide item lists' query as main wrote it (the plan scope through `visible_to`, with its
+    DISTINCT) beside this checkout's (`visible_ids`, a semi-join), first page and a page deep in the cursor:
+    medians of `runs`, interleaved."""
+    from api.models import ApiToken
+    from api.principal import TokenPrincipal
+    from indicators.models import Indicator
+    from plans.models import Plan
+    from tasks.models import Task
+
+    principal = TokenPrincipal(ApiToken.objects.select_related("area").filter(area__slug=area_slug).first())
+    print("the item lists' query, database execution ms (EXPLAIN ANALYZE), median of "
+          f"{runs}: main's plan-scope subquery (DISTINCT) beside this checkout's (semi-join)")
+    for model in (Task, Indicator):
+        deep_id = model.objects.order_by("id").values_list("id", flat=True)[300]
+        for where, rows in (("first", model.objects.all()), ("deep", model.objects.filter(id__gt=deep_id))):
+            shapes = {"main": rows.filter(plan__in=Plan.objects.visible_to(principal).values("pk")),
+                      "this": rows.filter(plan__in=Plan.objects.visible_ids(principal))}
+            times = {name: [] for name in shapes}
+            for _ in range(runs):
+                for name, queryset in shapes.items():
+                    times[name].append(_execution_ms(queryset.order_by("id")[:101]))
+            print(f"  {model._meta.model_name + 's/ (' + where + ')':45} province  main "
+                  f"{statistics.median(times['main']):7.1f}   this {statistics.median(times['this']):7.1f}")
+    sys.stdout.flush()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--communes", type=int, default=3400)
-    parser.add_argument("--requests", type=int, default=40, help="requests per list page (sequential)")
+    parser.add_argument("--requests", type=int, default=40, help="requests per list page and version")
+    parser.add_argument("--base", default="main", help="the git ref whose code is measured beside this checkout's "
+                                                       "on the same database ('' for none)")
     args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        sys.exit("make bench-api needs PostgreSQL: set DATABASE_URL")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    setup_test_environment()
-    connection.settings_dict["TEST"]["NAME"] = f"bench_api_{connection.settings_dict['NAME']}"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    server = None
-    try:
+    started = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(bench_scale.scale_database("bench_api", communes=args.communes, province=PROVINCE,
+                                                       what="make bench-api"))
         from indicators.models import IndicatorReport
         from tasks.models import Task
-        from tests.bench_officers import Server
 
-        started = time.perf_counter()
-        call_command("generate_scale_data", "--communes", str(args.communes), "--months", "1", "--province",
-                     PROVINCE, stdout=open(os.devnull, "w"))
         commune = f"{PROVINCE}-xa-{args.communes // 2:04d}"
         tokens = _tokens(commune)
         _monthly_rows(get_user_model().objects.get(username=f"{PROVINCE}-admin"))
-        with connection.cursor() as cursor:  # the statistics autovacuum keeps on a live database
-            cursor.execute("ANALYZE")
+        bench_scale.statistics_update()
         month = IndicatorReport.objects.order_by("-period").values_list("period", flat=True).first()
         period = f"{month:%Y-%m}" if month else "2026-01"
         print(f"api bench: {args.communes} communes, {Task.objects.count():,} tasks, "
@@ -109,7 +155,7 @@ def main():
         lists = [path.format(period=period, commune=commune) for path in LISTS]
 
         client = Client()
-        print("queries a page (province token, page of 100):")
+        print("queries a page (this checkout, province token, page of 100):")
         for path in lists:
             url = f"/api/v1/{path}"
             client.get(url, HTTP_AUTHORIZATION=f"Bearer {tokens[PROVINCE]}")  # the token's last use written
@@ -118,33 +164,35 @@ def main():
             assert response.status_code == 200, (url, response.status_code)
             print(f"  {path:45} {len(queries):3d} queries, {len(response.json()['results'])} rows")
         sys.stdout.flush()
+        scope_sql_compare(PROVINCE)
 
-        db = connection.settings_dict
-        server = Server(f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}")
-        print(f"over HTTP (gunicorn, 3 workers, 127.0.0.1), {args.requests} sequential requests a page, ms:")
-        print(f"  {'page':45} {'token':9} {'median':>7} {'p95':>7}")
+        versions = [("this", stack.enter_context(bench_scale.served()))]
+        label = f"this checkout ({bench_scale.this_checkout()})"
+        if args.base:
+            tree, commit = stack.enter_context(bench_scale.checkout(args.base))
+            versions.append((args.base, stack.enter_context(bench_scale.served(tree))))
+            label += f" against {args.base} ({commit}), same database, requests interleaved"
+        print(f"over HTTP (gunicorn, 3 workers each, 127.0.0.1), {args.requests} sequential requests a page and "
+              f"version, ms: {label}")
+        print(f"  {'page':45} {'token':9}" + "".join(f" {name + ' median':>13} {name + ' p95':>10}"
+                                                     for name, _server in versions))
         for path in lists:
             for who in (PROVINCE, commune):
                 token = tokens[who]
-                url = f"{server.url}/api/v1/{path}"
-                _ms, body = _get(url, token)  # warm
-                # the cursor of a page deep in the list: a few pages on
-                deep = url
-                for _ in range(3):
-                    deep = body.get("next") or deep
-                    if not body.get("next"):
-                        break
-                    _ms, body = _get(deep, token)
-                for label, target in (("first", url), ("deep", deep)):
-                    times = [_get(target, token)[0] for _ in range(args.requests)]
+                first = f"{versions[0][1].url}/api/v1/{path}"
+                deep = _deep(first, token)
+                for _name, server in versions[1:]:
+                    _deep(f"{server.url}/api/v1/{path}", token)  # warm
+                for where, target in (("first", first), ("deep", deep)):
+                    times = {name: [] for name, _server in versions}
+                    for _ in range(args.requests):
+                        for name, server in versions:
+                            times[name].append(_get(target.replace(versions[0][1].url, server.url), token)[0])
                     kind = "province" if who == PROVINCE else "commune"
-                    print(f"  {path + ' (' + label + ')':45} {kind:9} {statistics.median(times):7.1f} "
-                          f"{_p95(times):7.1f}")
+                    print(f"  {path + ' (' + where + ')':45} {kind:9}" + "".join(
+                        f" {statistics.median(times[name]):13.1f} {_p95(times[name]):10.1f}"
+                        for name, _server in versions))
                     sys.stdout.flush()
-    finally:
-        if server:
-            server.stop()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

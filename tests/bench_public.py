@@ -13,13 +13,7 @@ import urllib.request
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from tests import bench_scale  # sets Django up on DATABASE_URL
 
 PROVINCE = "public-bench"
 
@@ -36,36 +30,21 @@ def main():
     parser.add_argument("--communes", type=int, default=95)
     parser.add_argument("--requests", type=int, default=100, help="cached requests a page (sequential)")
     args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        sys.exit("make bench-public needs PostgreSQL: set DATABASE_URL")
-    setup_test_environment()
-    connection.settings_dict["TEST"]["NAME"] = f"bench_public_{connection.settings_dict['NAME']}"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    server = None
-    try:
-        from tests.bench_officers import Server
-
-        call_command("generate_scale_data", "--communes", str(args.communes), "--months", "1", "--province",
-                     PROVINCE, stdout=open(os.devnull, "w"))
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    with bench_scale.scale_database("bench_public", communes=args.communes, province=PROVINCE,
+                                    what="make bench-public"):
+        bench_scale.statistics_update()
         commune = f"{PROVINCE}-xa-{args.communes // 2:04d}"
-        db = connection.settings_dict
-        server = Server(f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}")
-        print(f"public pages, {args.communes} communes, gunicorn on 127.0.0.1, {args.requests} cached requests a "
-              f"page, ms:")
-        print(f"  {'page':40} {'first':>7} {'median':>7} {'p95':>7}")
-        for path in ("/cong-khai/", f"/cong-khai/{PROVINCE}/", f"/cong-khai/{commune}/",
-                     f"/cong-khai/{PROVINCE}/du-lieu.json", f"/cong-khai/{commune}/du-lieu.csv"):
-            first = _get(server.url + path)
-            times = sorted(_get(server.url + path) for _ in range(args.requests))
-            p95 = times[max(0, round(0.95 * len(times)) - 1)]
-            print(f"  {path:40} {first:7.1f} {statistics.median(times):7.1f} {p95:7.1f}")
-            sys.stdout.flush()
-    finally:
-        if server:
-            server.stop()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        with bench_scale.served() as server:
+            print(f"public pages, {args.communes} communes, gunicorn on 127.0.0.1, {args.requests} cached requests "
+                  f"a page, ms:")
+            print(f"  {'page':40} {'first':>7} {'median':>7} {'p95':>7}")
+            for path in ("/cong-khai/", f"/cong-khai/{PROVINCE}/", f"/cong-khai/{commune}/",
+                         f"/cong-khai/{PROVINCE}/du-lieu.json", f"/cong-khai/{commune}/du-lieu.csv"):
+                first = _get(server.url + path)
+                times = sorted(_get(server.url + path) for _ in range(args.requests))
+                p95 = times[max(0, round(0.95 * len(times)) - 1)]
+                print(f"  {path:40} {first:7.1f} {statistics.median(times):7.1f} {p95:7.1f}")
+                sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -1127,3 +1127,64 @@ def test_unit_report_draft_creation(client, users, username, allowed):
     assert Report.objects.filter(unit=rule.issuing_unit).exists() is allowed
     if not allowed:
         assert response.status_code == 404
+
+
+# The central export (issue 26): asked for, followed and downloaded by the leaders and admins of the area and of its
+# province; every other role is refused (403 where they export nothing at all), another commune's people and
+# another province's leader find no such export (404), and a refused request records nothing.
+from django.core.files.base import ContentFile  # noqa: E402
+
+from central.models import CentralExport  # noqa: E402
+
+CENTRAL_EXPORT_ROLES = [  # username, acts on Phú Lâm's exports, the export page
+    ("phulam-officer", False, 403), ("phulam-economic", False, 403), ("phulam-reviewer", False, 403),
+    ("phulam-supervisor", False, 403), ("phulam-leader", True, 200), ("phulam-admin", True, 200),
+    ("daiphuoc-officer", False, 403), ("daiphuoc-reviewer", False, 403), ("dantien-admin", False, 200),
+    ("dongnai-leader", True, 200), ("dongnai-admin", True, 200), ("minhhoa-leader", False, 200),
+]
+
+
+@pytest.fixture
+def phulam_export(users):
+    """A finished export of Phú Lâm, its two files stored with their SHA-256."""
+    import hashlib
+
+    record = CentralExport.objects.create(area=Area.objects.get(slug="phu-lam"), period_kind="annual",
+                                          year=timezone.localdate().year, number=1, schema_version="1",
+                                          requested_by=users["phulam-leader"], status=CentralExport.Status.DONE)
+    for kind in ("json", "xlsx"):
+        data = f"bản xuất {kind}".encode()
+        getattr(record, f"{kind}_file").save(f"phu-lam.{kind}", ContentFile(data), save=False)
+        setattr(record, f"{kind}_sha256", hashlib.sha256(data).hexdigest())
+    record.save()
+    return record
+
+
+@pytest.mark.parametrize("action", ["list", "status", "json", "xlsx"])
+@pytest.mark.parametrize("username, allowed, page", CENTRAL_EXPORT_ROLES)
+def test_central_export_reads(client, users, phulam_export, username, allowed, page, action):
+    client.force_login(users[username])
+    if action == "list":
+        response = client.get("/central/")
+        assert response.status_code == page
+        if page == 200:
+            assert (phulam_export in response.context["page"].object_list) is allowed
+        return
+    url = f"/central/{phulam_export.pk}/" + ("" if action == "status" else f"{action}/")
+    response = client.get(url)
+    assert response.status_code == (200 if allowed else 404)
+    if allowed and action != "status":
+        assert b"".join(response.streaming_content) == f"bản xuất {action}".encode()
+
+
+@pytest.mark.parametrize("username, allowed, page", CENTRAL_EXPORT_ROLES)
+def test_central_export_request(client, users, username, allowed, page):
+    client.force_login(users[username])
+    response = client.post("/central/", {"area": Area.objects.get(slug="phu-lam").pk, "kind": "annual",
+                                         "year": timezone.localdate().year, "number": 1})
+    if allowed:
+        assert response.status_code == 302
+        assert CentralExport.objects.get().requested_by == users[username]
+    else:  # no export page at all, or Phú Lâm is not a choice in the form
+        assert response.status_code == (403 if page == 403 else 200)
+        assert not CentralExport.objects.exists()

@@ -341,6 +341,32 @@ def test_a_user_changes_language_and_password_and_asks_for_a_reset(portal, since
     assert not problems(portal, since=since), problems(portal, since=since)
 
 
+def test_a_province_leader_exports_for_the_central_system(portal, since):
+    """Asked for on the page, built by the worker (eagerly in the newcomer's process), followed on the export's row
+    and downloaded: Đồng Nai with its communes in one file, every item counted."""
+    import json
+
+    leader = signed_in(portal, "dongnai-leader")
+    page = leader.get("/central/")
+    form = page.form(button="export-submit")
+    area = next(value for value, label in form.selects["area"] if "Đồng Nai" in label)
+    asked = leader.submit(page, form, follow=False, values={
+        "area": area, "kind": "quarterly", "year": str(time.localtime().tm_year),
+        "number": str((time.localtime().tm_mon - 1) // 3 + 1)})
+    assert asked.status == 302, f"export answered {asked.status}:\n{last_said(leader)}"
+    pk = max(int(found) for found in re.findall(r'id="export-(\d+)"', leader.get("/central/").text))
+    row = _wait(leader, f"/central/{pk}/", lambda p: re.search(r'class="badge (done|failed)"', p.text), "export")
+    assert 'class="badge done"' in row.text, row.text[-3000:]
+    exported = leader.get(f"/central/{pk}/json/")
+    assert exported.status == 200 and exported.headers["Content-Type"].startswith("application/json")
+    data = json.loads(exported.body)
+    assert data["areas"][0]["code"] == "dong-nai" and len(data["areas"]) > 1  # the province, then its communes
+    assert data["summary"]["items"]["exported"] == data["summary"]["items"]["total"] > 0
+    workbook = leader.get(f"/central/{pk}/xlsx/")
+    assert workbook.status == 200 and workbook.body[:2] == b"PK"  # an .xlsx is a zip
+    assert not problems(portal, since=since), problems(portal, since=since)
+
+
 def test_the_share_of_url_patterns_reached(portal, capsys):
     patterns = get_patterns()
     reached = {pattern_of(visit.url) for visit in portal.visits}
