@@ -24,8 +24,8 @@ def test_a_units_monthly_report_goes_to_the_communes_peoples_committee(demo, liv
 
     sign_in(page, "dantien-economic")
     page.goto(f"{live_server.url}/reports/warnings/?kind={owed.kind}")
-    assert page.get_by_role("link", name=row).count() == 1
-    page.get_by_role("link", name=row).click()  # to the register, where the report is drafted
+    assert page.get_by_role("link", name=row, exact=True).count() == 1
+    page.get_by_role("link", name=row, exact=True).click()  # to the register, where the report is drafted
     option = page.locator("#id_period option", has_text=f"Phòng Kinh tế · Báo cáo tháng · {owed.period_label}")
     page.select_option("#id_period", option.first.get_attribute("value"))
     page.click("#draft-submit")
@@ -47,7 +47,7 @@ def test_a_units_monthly_report_goes_to_the_communes_peoples_committee(demo, liv
     page.locator("#download-pdf").wait_for(timeout=JOB_TIMEOUT)
     assert page.locator("#report-number").inner_text() == "Số: 01/BC-PKT"
     page.goto(f"{live_server.url}/reports/warnings/?kind={owed.kind}")
-    assert page.get_by_role("link", name=row).count() == 0  # sent: its warning closed with the issue
+    assert page.get_by_role("link", name=row, exact=True).count() == 0  # sent: its warning closed with the issue
 
     office = browser.new_context().new_page()
     sign_in(office, "dantien-officer")
