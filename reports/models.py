@@ -1,3 +1,4 @@
+import datetime
 import pathlib
 import uuid
 
@@ -78,6 +79,12 @@ class Warning(models.Model):  # noqa: A001 - the glossary's word (Cảnh báo)
     @property
     def is_red(self):
         return self.kind in (self.Kind.OVERDUE, self.Kind.EVIDENCE_REJECTED)
+
+    @property
+    def report_deadline(self):
+        """The deadline of the report a "due"/"late" warning asks for."""
+        deadline = self.details.get("deadline") if self.unit_id else None
+        return datetime.date.fromisoformat(deadline) if deadline else None
 
     @property
     def period_label(self):

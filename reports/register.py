@@ -332,7 +332,8 @@ def report_draft(*, user, area, kind, year, number, plan=None, unit=None):
     subject = _("Kết quả thực hiện Nghị quyết số 57-NQ/TW %(period)s") % {"period": period_label(kind, year, period.number)}
     if plan:
         subject = _("Kết quả thực hiện Kế hoạch %(plan)s, %(period)s") % {
-            "plan": plan.reference, "period": period_label(kind, year, period.number)}
+            # An unnumbered plan (the seeds' commune plans) by its title and date, never "Số: /KH-UBND".
+            "plan": plan.display_name, "period": period_label(kind, year, period.number)}
     if rule is None:  # ad hoc: sent where the area's other reports go
         rule = next((r for r in rules if r.plan_id is None and r.issuing_unit_id is None), None)
     symbol = "BC-SKHCN" if area.kind == Area.Kind.PROVINCE else "BC-UBND"
@@ -526,6 +527,8 @@ def report_issue(*, report_id, user, number=None):
 
     from people.services import notify
 
+    from .services import report_warnings_close
+
     with transaction.atomic():
         report = _report_for_update(report_id)
         _check_prepare(user, report, _("Chỉ lãnh đạo hoặc quản trị của địa bàn mới được ban hành báo cáo."))
@@ -554,6 +557,7 @@ def report_issue(*, report_id, user, number=None):
             raise ValidationError({"number": _("Số %(number)s vừa được cấp cho báo cáo khác: hãy nhập số khác.") % {
                 "number": f"{report.number:02d}"}}) from None
         job_start(report=report, action=ReportJob.Action.RENDER, user=user)
+        report_warnings_close(report=report)  # sent: its "due"/"late" warning ends now, not at the next check
         units = report_recipient_units(report)
         ReportRecipient.objects.filter(report=report).delete()  # none yet; a report is issued once
         bulk_create_with_history([ReportRecipient(report=report, unit=unit) for unit in units], ReportRecipient,
@@ -756,12 +760,13 @@ def update_day(period, today):
 
 def locked_reports(*, item, period, today):
     """The issued reports whose window (from the day after the previous cut-off to the cut-off) holds the day
-    the update speaks for: the area's, or the item's plan's own. An update dated after a report's cut-off
-    belongs to the next period and is locked by none."""
+    the update speaks for: the area's, or the item's plan's own, and those a unit leading the item issued to its
+    commune's People's Committee. An update dated after a report's cut-off belongs to the next period and is locked
+    by none. One rule, for task and indicator figures, the officers' forms, the Django admin and the demo alike."""
     day = update_day(period, today)
+    issuer = Q(unit__isnull=True) | Q(unit__in=item.lead_units.values("pk"))
     # Newest first, without Report's own ordering by area (a join through every area, on every save).
-    return list(Report.objects.filter(Q(area=item.plan.area_id, plan__isnull=True) | Q(plan=item.plan_id),
-                                      unit__isnull=True,
+    return list(Report.objects.filter(Q(area=item.plan.area_id, plan__isnull=True) | Q(plan=item.plan_id), issuer,
                                       status__in=(Report.Status.ISSUED, Report.Status.RECEIVED),
                                       window_start__lte=day, window_end__gte=day)
                 .order_by("-year", "-first_month", "-id"))

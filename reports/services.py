@@ -122,31 +122,33 @@ def _rejected_conditions(holding):
 def _reporting_conditions(today, holding):
     """"Report due" within REPORT_DUE_DAYS of a deadline, "report late" after it, while the register
     holds no issued report for the period: one warning per report owed, for the periods ending after the
-    plan it reports on (the area's first plan, for the area's rules) was issued. Raised on the area's
-    Culture-Social office (it prepares them)."""
+    plan it reports on (the area's first plan, for the area's rules) was issued. The area's own reports raise it on
+    the area's Culture-Social office (it prepares them); a unit's report to its commune's People's Committee on the
+    unit itself, where its people, the commune's leaders and the Culture-Social office (which receives it) see it."""
     from .periods import period_label, periods_around
     from .register import plans_issued_on, reporting_rules_defaults_create
 
     reporting_rules_defaults_create()
     submitted = set(Report.objects.filter(status__in=[Report.Status.ISSUED, Report.Status.RECEIVED],
-                                          year__gte=today.year - 2, unit__isnull=True)
-                    .values_list("area_id", "plan_id", "kind", "year", "period_number"))
+                                          year__gte=today.year - 2)
+                    .values_list("area_id", "unit_id", "plan_id", "kind", "year", "period_number"))
     offices = {}
     # A collective name ("Các cơ quan, đơn vị, phòng ban liên quan") prepares nothing itself.
     units = Unit.objects.filter(is_placeholder=False).order_by("area", "-is_culture_social_office", "id")
     for area_id, unit_id in units.values_list("area", "id"):
         offices.setdefault(area_id, unit_id)
     issued = plans_issued_on()
-    rules = (ReportingRule.objects.filter(is_active=True, issuing_unit__isnull=True).exclude(kind=ReportKind.AD_HOC)
-             .values_list("area_id", "plan_id", "plan__number", "plan__symbol", "plan__title", "kind", "cutoff_day",
-                          "deadline_day", "deadline_month_offset"))
-    for area_id, plan_id, number, symbol, title, kind, cutoff, day, offset in rules.iterator(chunk_size=BATCH):
-        unit_id = offices.get(area_id)
+    rules = (ReportingRule.objects.filter(is_active=True).exclude(kind=ReportKind.AD_HOC)
+             .values_list("area_id", "issuing_unit_id", "plan_id", "plan__number", "plan__symbol", "plan__title",
+                          "kind", "cutoff_day", "deadline_day", "deadline_month_offset"))
+    for area_id, issuing_unit_id, plan_id, number, symbol, title, kind, cutoff, day, offset in rules.iterator(
+            chunk_size=BATCH):
+        unit_id = issuing_unit_id or offices.get(area_id)
         if unit_id is None:
             continue
         for period in periods_around(kind, cutoff, day, offset, today, 1):
-            if ((area_id, plan_id, kind, period.year, period.number) in submitted or period.deadline is None
-                    or not period.is_owed_after(issued.get((area_id, plan_id)))):
+            if ((area_id, issuing_unit_id, plan_id, kind, period.year, period.number) in submitted
+                    or period.deadline is None or not period.is_owed_after(issued.get((area_id, plan_id)))):
                 continue
             if today > period.deadline:
                 warning_kind = Warning.Kind.REPORT_LATE
@@ -154,13 +156,33 @@ def _reporting_conditions(today, holding):
                 warning_kind = Warning.Kind.REPORT_DUE
             else:
                 continue
-            key = period.slug + (f"-plan{plan_id}" if plan_id else "")
             details = {"kind": kind, "period": [period.year, period.number], "deadline": period.deadline.isoformat(),
                        "label": period_label(kind, period.year, period.number)}
+            if issuing_unit_id:
+                details["unit_report"] = True
             if plan_id:
                 # An unnumbered plan (the seeds') by the start of its title, as documents cite it.
                 details["plan"] = f"{number}/{symbol}" if number else Truncator(title).words(8)
+            key = report_warning_key(kind=kind, year=period.year, number=period.number, plan_id=plan_id,
+                                     unit_id=issuing_unit_id)
             holding[(warning_kind, None, None, unit_id, period.first_month, key)] = details
+
+
+def report_warning_key(*, kind, year, number, plan_id=None, unit_id=None):
+    """The report a "due"/"late" warning asks for: its kind and period, its plan, and the unit that owes it
+    ("half_year-2026-2-plan7-unit12"), so the area's own report and each unit's are told apart."""
+    return (f"{kind}-{year}-{number}" + (f"-plan{plan_id}" if plan_id else "")
+            + (f"-unit{unit_id}" if unit_id else ""))
+
+
+def report_warnings_close(*, report):
+    """Close the "due"/"late" warning of the report just sent (issued), rather than at the next run of the job."""
+    if report.kind == ReportKind.AD_HOC:
+        return 0
+    key = report_warning_key(kind=report.kind, year=report.year, number=report.period_number, plan_id=report.plan_id,
+                             unit_id=report.unit_id)
+    return Warning.objects.filter(kind__in=[Warning.Kind.REPORT_DUE, Warning.Kind.REPORT_LATE], period_key=key,
+                                  unit__area=report.area_id, closed_at__isnull=True).update(closed_at=timezone.now())
 
 
 def warnings_raise(*, today=None):

@@ -137,10 +137,11 @@ def _previous_issue(report):
 
 
 def _late_changes(report, since):
-    changes = (LockedPeriodChange.objects.filter(report__area=report.area_id, created_at__gt=since)
+    """Changes made since the issuer's previous report inside a period one of its own reports had locked: the
+    area's reports flag what the area's reports locked, a unit's what the unit's reports locked."""
+    changes = (LockedPeriodChange.objects.filter(report__area=report.area_id, report__unit=report.unit_id,
+                                                 created_at__gt=since)
                .exclude(report=report).select_related("report", "progress_update__task", "author"))
-    if report.unit_id:
-        changes = changes.filter(progress_update__task__lead_units=report.unit_id)
     rows = [{"report": c.report.reference, "period": c.progress_update.period.strftime("%m/%Y"),
              "item": str(c.progress_update.task), "progress_before": c.progress_update.progress_before,
              "progress_after": c.progress_update.progress_after, "reason": c.reason,
@@ -157,8 +158,8 @@ def _late_indicator_changes(report, since):
 
     from .register import update_day
 
-    locking = list(Report.objects.filter(area=report.area_id, unit__isnull=True, status__in=LIVE, issued_at__isnull=False)
-                   .exclude(pk=report.pk).order_by("-issued_at"))
+    locking = list(Report.objects.filter(area=report.area_id, unit=report.unit_id, status__in=LIVE,
+                                         issued_at__isnull=False).exclude(pk=report.pk).order_by("-issued_at"))
     if not locking:
         return []
     reason = Subquery(Indicator.history.model.objects.filter(id=OuterRef("indicator_id"),

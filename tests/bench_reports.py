@@ -38,10 +38,16 @@ def _measure(report_id, queue):
     gathered, cpu_gathered = time.perf_counter(), time.process_time()
     doc = document_build(report)
     pdf = pdf_render(doc)
+    pdf_cpu = time.process_time() - cpu_gathered
     docx = docx_render(doc)
     rendered, cpu_rendered = time.perf_counter(), time.process_time()
+    # Before and after in the same run: the .docx built call by call through python-docx, as it was before its rows
+    # and paragraphs were copied (the same bytes, reports/tests/test_docx_copies.py).
+    docx_render(doc, copies=False)
+    docx_before_cpu = time.process_time() - cpu_rendered
     queue.put({"gather": gathered - started, "render": rendered - gathered, "peak": peak_mb(),
                "cpu": cpu_rendered - cpu_started, "cpu_render": cpu_rendered - cpu_gathered,
+               "cpu_pdf": pdf_cpu, "cpu_docx": cpu_rendered - cpu_gathered - pdf_cpu, "cpu_docx_before": docx_before_cpu,
                "pages": pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page"), "pdf_kb": len(pdf) / 1024,
                "docx_kb": len(docx) / 1024,
                "communes": len(report.snapshot["communes"] or []), "items": report.snapshot["totals"]["tasks"]
@@ -64,7 +70,8 @@ def _print(label, r):
     total = r["gather"] + r["render"]
     print(f"report, {label}: {total:.2f} s (gathering {r['gather']:.2f} s, rendering PDF and .docx {r['render']:.2f} s, "
           f"ratio gathering/rendering {r['gather'] / r['render']:.2f}; CPU {r['cpu']:.2f} s of which rendering "
-          f"{r['cpu_render']:.2f} s), peak memory {r['peak']:.0f} MB, "
+          f"{r['cpu_render']:.2f} s: PDF {r['cpu_pdf']:.2f} s, .docx {r['cpu_docx']:.2f} s, "
+          f".docx call by call as before {r['cpu_docx_before']:.2f} s), peak memory {r['peak']:.0f} MB, "
           f"{r['items']} items{', %d communes' % r['communes'] if r['communes'] else ''}, "
           f"PDF {r['pdf_kb']:.0f} KB, .docx {r['docx_kb']:.0f} KB", flush=True)
 

@@ -78,3 +78,31 @@ def test_load_demo_again_changes_nothing(demo):
     before = counts()
     call_command("load_demo", stdout=open("/dev/null", "w"))
     assert counts() == before
+
+
+def test_units_that_report_have_a_head_and_a_newcomer_finds_units_reports_sent_and_received(demo):
+    from reports.models import ReportRecipient
+
+    # Every unit that owes its commune's People's Committee a report (Phú Lâm 55-KH's six, Dân Tiến's three) has a
+    # head: a leader who is one of its members, who confirms its figures.
+    owing = Unit.objects.filter(reporting_rules__isnull=False).distinct()
+    assert owing.count() == 9
+    for unit in owing:
+        assert unit.members.filter(role="leader", is_active=True).exists(), unit
+    sent = Report.objects.filter(unit__isnull=False).exclude(status=Report.Status.DRAFT).select_related("unit")
+    # Dân Tiến's economic office sent last month's, waiting in the Culture-Social office's inbox; Phú Lâm's sent
+    # 55-KH's first half-year (due by 17 June), received.
+    expected = {("dan-tien", Report.Status.ISSUED)}
+    if timezone.localdate() > datetime.date(timezone.localdate().year, 6, 30):
+        expected.add(("phu-lam", Report.Status.RECEIVED))
+    assert {(r.unit.area.slug, r.status) for r in sent} == expected
+    for report in sent:
+        assert report.confirmed_by.role == "leader" and report.unit in report.confirmed_by.units.all()
+        assert report.confirmed_at < report.issued_at and report.is_on_time
+        assert [r.unit.name for r in report.recipients.all()] == ["Phòng Văn hóa - Xã hội"]
+        assert report.snapshot["totals"]["tasks"] < Task.objects.filter(plan__area=report.area).count()
+    for received in ReportRecipient.objects.filter(report__in=sent, status=ReportRecipient.Status.RECEIVED):
+        assert received.handled_by.units.filter(is_culture_social_office=True).exists()
+    # The units that sent nothing are warned, on the unit, by the period's name.
+    late = Warning.objects.filter(kind=Warning.Kind.REPORT_LATE, closed_at__isnull=True, unit__in=owing)
+    assert late.exists() and all(w.period_label for w in late)

@@ -25,6 +25,24 @@ DEMO_PEOPLE = [
     ("daiphuoc-danguy", "officer", "dai-phuoc", "Văn phòng Đảng ủy xã", "Cán bộ Văn phòng Đảng ủy xã Đại Phước"),
     ("minhhoa-leader", "leader", "tinh-cua-dan-tien", "Sở Khoa học và Công nghệ", "Lãnh đạo Sở KH&CN tỉnh Minh họa"),
 ]
+# The heads of the units that report to their commune's People's Committee (reports.register.SEED_UNIT_REPORTS):
+# a leader who is a member of the unit confirms its figures before its report is issued. Usernames sort after the
+# commune's own leader, who stays the one the demo's commune reports are drafted by.
+UNIT_HEADS = [
+    ("phu-lam", "phulam", "Phú Lâm", [
+        ("kinhte", "Phòng Kinh tế", "Trưởng phòng Kinh tế"),
+        ("vanphong", "Văn phòng HĐND & UBND xã", "Chánh Văn phòng HĐND & UBND"),
+        ("congan", "Công an xã", "Trưởng Công an"),
+        ("hcc", "Trung tâm phục vụ hành chính công xã", "Giám đốc Trung tâm phục vụ hành chính công"),
+        ("yte", "Trạm y tế", "Trưởng Trạm y tế"),
+        ("truonghoc", "Các trường học", "Hiệu trưởng đại diện các trường học")]),
+    ("dan-tien", "dantien", "Dân Tiến", [
+        ("kinhte", "Phòng Kinh tế", "Trưởng phòng Kinh tế"),
+        ("truonghoc", "Các trường học", "Hiệu trưởng đại diện các trường học"),
+        ("congan", "Công an xã", "Trưởng Công an")]),
+]
+DEMO_PEOPLE += [(f"{prefix}-truong-{short}", "leader", area, unit, f"{title} xã {commune}")
+                for area, prefix, commune, heads in UNIT_HEADS for short, unit, title in heads]
 
 # Đại Phước's targets go to the unit whose field they name (folded words), else to the Culture-Social office.
 TARGET_UNITS = [

@@ -30,8 +30,8 @@ from plans.models import ItemStatus
 from reports.models import Difficulty, Report, ReportKind
 from reports.periods import rule_period
 from reports.register import (
-    difficulty_answer, locked_reports, period_lock_record, report_details_update, report_draft, report_issue,
-    report_receive, reporting_rules_ensure,
+    difficulty_answer, locked_reports, period_lock_record, report_confirm, report_details_update, report_draft,
+    report_issue, report_receive, reporting_rules_ensure,
 )
 from reports.services import warnings_raise
 from tasks.models import ProgressUpdate, Task, TimelineKind
@@ -315,7 +315,8 @@ class DemoYear:
         item._history_user, item._history_date, item._change_reason = user, moment, reason
 
     def locks(self, task, period):
-        key = (task.plan_id, period)
+        # The reports that lock a month depend on the plan and, for the units' own reports, on who leads the task.
+        key = (task.plan_id, period, tuple(sorted(unit.pk for unit in task.lead_units.all())))
         if key not in self.lock_cache:
             self.lock_cache[key] = locked_reports(item=task, period=period, today=self.clock.moment.date())
         return self.lock_cache[key]
@@ -432,7 +433,41 @@ class DemoYear:
         self.at(max(issued, self.clock.moment + datetime.timedelta(hours=2)), self.report_send, report.pk, leader,
                 outcome)
 
-    def report_send(self, report_id, leader, outcome):
+    def unit_report_cycle(self, area, unit_name, plan_slug, kind, number, *, outcome="received"):
+        """A unit's report to its commune's People's Committee: drafted by its officer the day after the cut-off,
+        confirmed by its head, issued before the deadline and received (or left waiting) by the Culture-Social
+        office. `number` None is the demo's last month."""
+        unit = area.units.get(name=unit_name)
+        head = next((u for u in self.by_role_area.get(("leader", area.pk), []) if unit.pk in u.unit_ids), None)
+        rule = next((r for r in reporting_rules_ensure(area) if r.kind == kind and r.issuing_unit_id == unit.pk
+                     and (r.plan.slug if r.plan_id else None) == plan_slug and r.is_active), None)
+        if head is None or rule is None:
+            return
+        period = rule_period(rule, self.year, number or self.last)
+        if period.deadline is None or period.deadline >= self.today:
+            return
+        drafted = local(period.window_end + datetime.timedelta(days=1), 9)
+        self.at(drafted, self.unit_report_make, rule, period.number, self.officers_of_unit.get(unit.pk, head), head,
+                outcome)
+
+    def unit_report_make(self, rule, number, officer, head, outcome):
+        from reports.documents import report_snapshot_take
+
+        report = report_draft(user=officer, area=rule.area, kind=rule.kind, year=self.year, number=number,
+                              plan=rule.plan, unit=rule.issuing_unit)
+        report_details_update(report_id=report.pk, user=officer, data={
+            "subject": DEMO_PREFIX + report.subject, "addressee": report.addressee, "signer_name": head.display_name,
+            "signer_title": report.signer_title, "distribution": report.distribution})
+        report_snapshot_take(report.pk)
+        self.at(self.clock.moment + datetime.timedelta(hours=5), self.unit_report_confirm, report.pk, head)
+        self.at(self.clock.moment + datetime.timedelta(days=1, hours=6), self.report_send, report.pk, officer,
+                outcome, False)
+
+    @staticmethod
+    def unit_report_confirm(report_id, head):
+        report_confirm(report_id=report_id, user=head)
+
+    def report_send(self, report_id, leader, outcome, answers=True):
         from reports.documents import report_job_run
 
         report_issue(report_id=report_id, user=leader)
@@ -444,8 +479,8 @@ class DemoYear:
         if outcome != "pending":
             self.at(self.clock.moment + datetime.timedelta(days=rng.randint(2, 5), hours=1), self.report_handle,
                     report_id, outcome == "received")
-        for index, difficulty in enumerate(Difficulty.objects.filter(report__isnull=True, area=report.area_id,
-                                                                     status=Difficulty.Status.OPEN).order_by("id")):
+        difficulties = Difficulty.objects.filter(report__isnull=True, area=report.area_id, status=Difficulty.Status.OPEN)
+        for index, difficulty in enumerate(difficulties.order_by("id") if answers else ()):
             if index % 3 != 2:
                 self.at(self.clock.moment + datetime.timedelta(days=rng.randint(3, 9), hours=index % 5),
                         self.answer, difficulty.pk, report.area_id)
@@ -500,6 +535,10 @@ class DemoYear:
             from plans.models import Area
 
             self.report_cycle(Area.objects.get(slug=area_slug), kind, number, **options)
+        for area_slug, unit_name, plan_slug, kind, number, options in UNIT_REPORT_PLAN:
+            from plans.models import Area
+
+            self.unit_report_cycle(Area.objects.get(slug=area_slug), unit_name, plan_slug, kind, number, **options)
         result = self.run()
         # Notices older than a week were read when they came: the bell shows what is new.
         from people.models import Notification
@@ -515,4 +554,11 @@ REPORT_PLAN = [
     ("dai-phuoc", ReportKind.QUARTERLY, 3, {"late_days": 6, "outcome": "pending"}),
     ("dan-tien", ReportKind.MONTHLY, 10, {"late_days": 5, "outcome": "returned"}),
     ("dan-tien", ReportKind.MONTHLY, 11, {"outcome": "pending"}),
+]
+# The units' reports to their commune's People's Committee (area, unit, plan, kind, number or None for the last
+# month, how it went): Phú Lâm's economic office on 55-KH's first half-year, received by the Culture-Social office;
+# Dân Tiến's for last month, waiting in that office's inbox.
+UNIT_REPORT_PLAN = [
+    ("phu-lam", "Phòng Kinh tế", "phu-lam-55kh", ReportKind.HALF_YEAR, 1, {}),
+    ("dan-tien", "Phòng Kinh tế", None, ReportKind.MONTHLY, None, {"outcome": "pending"}),
 ]

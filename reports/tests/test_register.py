@@ -271,4 +271,5 @@ def test_a_plan_with_its_own_cadence_reports_on_that_plan_alone(users):
     assert (report.snapshot["totals"]["tasks"], report.snapshot["totals"]["indicators"]) == (26, 25)  # 21 and row 15's 5
     # The commune reports 55-KH up to the province's focal office (its units report to the commune).
     assert (report.recipient_unit.area.slug, report.recipient_unit.name) == ("dong-nai", "Sở Khoa học và Công nghệ")
-    assert "Kế hoạch" in report.subject and plan.reference in report.subject
+    # Named as pages name it: an unnumbered plan by its title and date, never "Số: /KH-UBND".
+    assert "Kế hoạch" in report.subject and plan.display_name in report.subject and "/KH-UBND" not in report.subject

@@ -34,7 +34,11 @@ def test_new_warnings_notify_the_lead_units_officers_and_the_areas_leaders_once(
     assert message.startswith("Cảnh báo mới: Quá hạn – ") and "on_track" in message
     assert url == tasks["on_track"].get_absolute_url()
     assert _notices(users["phulam-leader"])[0] == (message, url)
-    assert Notification.objects.count() == notified + 2
+    # The office's officer and each of the commune's leaders (its own, and the heads of the units that report to it).
+    leaders = {user.pk for user in users.values() if user.role == "leader" and "phu-lam" in
+               {unit.area.slug for unit in user.units.all()}}
+    assert len(leaders) == 1 + 6
+    assert Notification.objects.count() == notified + 1 + len(leaders)
 
 
 @pytest.mark.django_db
