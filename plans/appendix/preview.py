@@ -134,7 +134,7 @@ class _Key:
         self.sheet_row, self.section, self.ordinal = sheet_row, section, ordinal
 
 
-STREAM_ROWS = 2000  # rows a streamed preview and the confirm take at a time
+STREAM_ROWS = 5000  # rows a streamed preview and the confirm take at a time
 
 
 class ItemStream:
@@ -142,8 +142,8 @@ class ItemStream:
     STREAM_ROWS, once the next one shows it complete (a row cut by a page break continues the item above it).
     Only each item's sheet row, section and ordinal stay, for `read_table`'s check of repeated ordinals."""
 
-    def __init__(self, take, size=STREAM_ROWS):
-        self.take, self.size, self.pending, self.batch = take, size, None, []
+    def __init__(self, take, size=None):
+        self.take, self.size, self.pending, self.batch = take, size or STREAM_ROWS, None, []
         self.sheet_rows, self.sections, self.ordinals = array("l"), array("l"), []
 
     def append(self, item):

@@ -31,7 +31,8 @@ from config import jobs
 
 from ..models import AppendixImport, UnitAlias
 from ..text import fold, upload_display_name
-from .preview import (FIELDS, STREAM_ROWS, ItemStream, Preview, PreviewRow, SectionPreview, StreamedPreview, UnitChoices,
+from . import preview as preview_module
+from .preview import (FIELDS, ItemStream, Preview, PreviewRow, SectionPreview, StreamedPreview, UnitChoices,
                       WorkbookPreview, appendix_preview, choose_tables, item_model, match_rows, plan_items, preview_rows,
                       usable_units)
 from .readers import Sheet, check_upload, column_letters, inflated_size, read_sheets
@@ -241,9 +242,9 @@ class _KeptRows:
             yield self.row(stored.readline(), names)
 
 
-def _chunks(rows, size=STREAM_ROWS):
+def _chunks(rows, size=None):
     """Rows in lists of about `size`, each cut before an item (never between an item and its sub-items)."""
-    chunk = []
+    size, chunk = size or preview_module.STREAM_ROWS, []
     for row in rows:
         if len(chunk) >= size and not row.parent:
             yield chunk
