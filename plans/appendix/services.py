@@ -151,13 +151,14 @@ def _sheets(record):
         return read_sheets(stored.read(), record.original_name)
 
 
-# The preview kept for the confirm: a line a row, written by the preview job, read back by the confirm job so a
-# large upload is read and previewed once. The rows are matched again against the plan as it is at the confirm
-# (`match_rows`: items may have been added or changed since); they are read and previewed again only when what
-# their reading depended on changed: the upload, the plan's year, the units it may name and their aliases, the
-# choices made for unknown names.
+# The preview kept for the confirm: a line a row, written by the preview job as it previews the rows a chunk at a
+# time (`_preview_streamed`), read back by the confirm job a chunk at a time (`_apply_kept`), so a large upload is
+# read and previewed once and never sits in memory whole. The rows are matched again against the plan as it is at
+# the confirm (`match_rows`: items may have been added or changed since); they are read and previewed again only
+# when what their reading depended on changed: the upload, the plan's year, the units it may name and their
+# aliases, the choices made for unknown names.
 
-KEPT_FORMAT = "appendix-rows-2"
+KEPT_FORMAT = "appendix-rows-3"  # 3: a row's errors and unknown unit names too
 _DATES = {"starts_on", "ends_on", "deadline"}
 _DECIMALS = {"target_value", "target_value_upper", "baseline_value"}
 _NONE = ()  # no unknown unit names: one empty tuple for every kept row
@@ -216,7 +217,7 @@ class _KeptRows:
     def row(self, line, names):
         try:
             sheet_row, section, ordinal, lead, support, values, targets, *rest = json.loads(line)
-            errors, unknown_lead, unknown_support = rest or ([], [], [])
+            errors, unknown_lead, unknown_support = rest
             values = dict(zip(names, (values[0], *(self._share((type(value), value), value)
                                                    if not isinstance(value, str) or len(value) < _SHARED_TEXT
                                                    else value for value in values[1:])), strict=True))
