@@ -241,7 +241,8 @@ def bench(database_url, sizes=(46, 10_000, 100_000)):
     if max(sizes) >= 100_000 and os.environ.get("CELERY_BROKER_URL"):
         # The largest again as an office runs it: through HTTP, with the Celery worker, the stock import beside it.
         output = subprocess.run([sys.executable, "-m", "tests.bench_import_http", str(max(sizes))],
-                                env={**os.environ, "DATABASE_URL": database_url}, capture_output=True, text=True)
+                                env={**os.environ, "DATABASE_URL": database_url,
+                                     "COMPARE": os.environ.get("COMPARE", "none")}, capture_output=True, text=True)
         print(output.stdout.strip() or f"import through HTTP: {output.stderr[-2000:]}")
     seconds, grown, size, message = run("hostile", 0, database_url)
     print(f"import, hostile workbook ({int(size) // 1024} KB declaring 1 GB): refused in {float(seconds) * 1000:.0f} ms, "
@@ -249,6 +250,44 @@ def bench(database_url, sizes=(46, 10_000, 100_000)):
     from tests.bench_undo import bench as bench_undo
 
     bench_undo(database_url, rows=min(max(sizes), 10_000))
+
+
+_FIGURES = r"\): ([\d.]+) s of upload.*?web worker (\d+) MB.*?Celery worker (\d+) MB.*?\): ([\d.]+) s \(reading"
+
+
+def base_compare(base, rows, this):
+    """Run `base`'s own bench in a temporary worktree, right after this checkout's, and print both."""
+    import re
+    import shutil
+    import tempfile
+
+    from tests.bench_load import git
+
+    root = Path(__file__).resolve().parent.parent
+    commit = git("rev-parse", "--verify", f"{base}^{{commit}}")
+    folder = Path(tempfile.mkdtemp(prefix="bench-import-base-"))
+    tree = folder / "base"
+    git("worktree", "add", "--detach", str(tree), commit)
+    try:
+        (tree / ".venv").symlink_to((root / ".venv").resolve())
+        output = subprocess.run([sys.executable, "-m", "tests.bench_import_http", str(rows)], cwd=tree,
+                                env={**os.environ, "COMPARE": "none"}, capture_output=True, text=True)
+    finally:
+        git("worktree", "remove", "--force", str(tree))
+        shutil.rmtree(folder, ignore_errors=True)
+    found = re.search(_FIGURES, output.stdout, re.S)
+    if not found:
+        print(f"{base} ({commit[:10]}): no figures\n{output.stdout[-1500:]}{output.stderr[-1500:]}")
+        return
+    seconds, web, worker, stock = (float(figure) for figure in found.groups())
+    print(f"\n{base} ({commit[:10]}), its own bench right after, same rows:")
+    for line in output.stdout.strip().splitlines():
+        if not line.startswith("AXES"):
+            print(f"  | {line}")
+    print(f"side by side (seconds; peak MB web / Celery worker; tuned stock's time over the portal's, in the same run):\n"
+          f"  this checkout {this['seconds']:.1f} s; {this['web']:.0f} / {this['worker']:.0f} MB; stock "
+          f"{this['stock'] / this['seconds']:.2f}x\n"
+          f"  {base:13} {seconds:.1f} s; {web:.0f} / {worker:.0f} MB; stock {stock / seconds:.2f}x")
 
 
 if __name__ == "__main__":

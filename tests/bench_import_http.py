@@ -4,8 +4,11 @@ Printed: the seconds of each step, the peak memory of the web worker and of the 
 tuned stock import (django-import-export, tests/bench_import.py `stock`) of the same rows.
 
     DATABASE_URL=postgres://… CELERY_BROKER_URL=redis://… python -m tests.bench_import_http [ROWS]   # 100,000
+    COMPARE=main make bench-import      # the same, then the same bench of another git ref (default main; none: no)
 
-It works on a throw-away database made from DATABASE_URL's name; everything started here is stopped here.
+It works on a throw-away database made from DATABASE_URL's name; everything started here is stopped here. The ref
+compared is checked out into a temporary git worktree (sharing this checkout's .venv) and its own bench run right
+after this checkout's, on the same machine, with the same rows: the figures of both are printed side by side.
 """
 import http.cookiejar
 import os
@@ -26,7 +29,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from tests.bench_import import UNITS, run, workbook  # noqa: E402
+from tests.bench_import import UNITS, base_compare, run, workbook  # noqa: E402
 from tests.processes import worker_start  # noqa: E402
 
 PASSWORD = "bench-import-2026"
@@ -166,6 +169,7 @@ def main(rows):
               f"{stock_peak:.0f} MB; stock takes {stock_seconds / total:.2f}x the portal's time")
         if record.summary.get("imported", {}).get("new") != rows:
             raise SystemExit(f"imported {record.summary.get('imported')}, not {rows} new rows")
+        return {"seconds": total, "web": peaks["web"], "worker": peaks["worker"], "stock": stock_seconds}
     finally:
         for process in (worker, server):
             if process is not None:
@@ -181,4 +185,8 @@ def main(rows):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    figures = main(count)
+    base = os.environ.get("COMPARE", "main")
+    if base and base != "none":
+        base_compare(base, count, figures)

@@ -6,6 +6,7 @@ items by section and normalised ordinal, and each says whether it is new, change
 unchanged or in error; an existing item that a row with unrelated text would overwrite
 is flagged, never silently rewritten.
 """
+from array import array
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -100,6 +101,82 @@ class Preview:
     @property
     def can_import(self):
         return not self.errors and not self.unknown_units
+
+
+@dataclass
+class StreamedPreview(Preview):
+    """A table previewed a chunk of rows at a time (the import's preview job): `rows` holds only the first rows,
+    those the page shows; the counts by state, the unknown unit names and the errors are of every row."""
+
+    counts: dict = field(default_factory=dict)
+    unknown: dict = field(default_factory=dict)
+    row_count: int = 0
+
+    @property
+    def unknown_units(self):
+        return self.unknown
+
+    def count(self, state):
+        return self.counts.get(state, 0)
+
+    def add(self, rows, shown):
+        """Count matched `rows`; keep them while fewer than `shown` are kept."""
+        for row in rows:
+            self.counts[row.state] = self.counts.get(row.state, 0) + 1
+            for name in row.unknown:
+                self.unknown.setdefault(name, []).append(row.sheet_row)
+        self.row_count += len(rows)
+        self.rows.extend(rows[:max(0, shown - len(self.rows))])
+
+
+class _Key:
+    __slots__ = ("sheet_row", "section", "ordinal")
+
+    def __init__(self, sheet_row, section, ordinal):
+        self.sheet_row, self.section, self.ordinal = sheet_row, section, ordinal
+
+
+STREAM_ROWS = 5000  # rows a streamed preview and the confirm take at a time
+
+
+class ItemStream:
+    """Where `read_table` puts its items for a streamed preview: each item goes on to `take`, in lists of
+    STREAM_ROWS, once the next one shows it complete (a row cut by a page break continues the item above it).
+    Only each item's sheet row, section and ordinal stay, for `read_table`'s check of repeated ordinals."""
+
+    def __init__(self, take, size=None):
+        self.take, self.size, self.pending, self.batch = take, size or STREAM_ROWS, None, []
+        self.sheet_rows, self.sections, self.ordinals = array("l"), array("l"), []
+
+    def append(self, item):
+        if self.pending is not None:
+            self._pass(self.pending)
+        self.pending = item
+        self.sheet_rows.append(item.sheet_row)
+        self.sections.append(-1 if item.section is None else item.section)
+        self.ordinals.append(item.ordinal)
+
+    def _pass(self, item):
+        self.batch.append(item)
+        if len(self.batch) >= self.size:
+            batch, self.batch = self.batch, []
+            self.take(batch)
+
+    def close(self):
+        """Pass on the last items."""
+        if self.pending is not None:
+            self._pass(self.pending)
+            self.pending = None
+        if self.batch:
+            batch, self.batch = self.batch, []
+            self.take(batch)
+
+    def __iter__(self):
+        for sheet_row, section, ordinal in zip(self.sheet_rows, self.sections, self.ordinals, strict=True):
+            yield _Key(sheet_row, None if section < 0 else section, ordinal)
+
+    def __len__(self):
+        return len(self.ordinals)
 
 
 @dataclass
@@ -241,6 +318,11 @@ def appendix_preview(*, plan, sheets, kind=None, unit_mapping=None):
     return workbook_preview(plan=plan, sheets=sheets, kind=kind, unit_mapping=unit_mapping)
 
 
+def preview_rows(items, kind, plan, units, labels):
+    """The `PreviewRow`s of `read_table`'s items, not matched yet."""
+    return [_preview_row(item, kind, plan, units, labels) for item in items]
+
+
 def table_preview(plan, table, title, units, existing_sections):
     kind = table.kind
     sections = [SectionPreview(s.number, s.title, existing_sections.get(fold(s.title))) for s in table.sections]
@@ -254,19 +336,27 @@ def table_preview(plan, table, title, units, existing_sections):
                                     ignored_columns=table.ignored_columns, notes=table.notes))
 
 
-def match_rows(plan, preview):
-    """Match each row of `preview` with the plan's item of its section and ordinal, as the plan is now: new, changed
-    or unchanged, or in error when it would overwrite an unrelated item. The confirm of a large import matches the
-    rows its preview job kept again, without reading and previewing the upload again."""
-    kind, sections = preview.kind, preview.sections
+def plan_items(plan, kind):
+    """The plan's items of `kind` as a preview matches rows with them: by (section id, ordinal), their ordinals by id
+    (whose sub-item a task is), their lead and support unit ids."""
     model = item_model(kind)
     existing = {(item.section_id, normal_ordinal(item.ordinal)): item for item in model.objects.filter(plan=plan)}
-    ordinals = {item.id: normal_ordinal(item.ordinal) for item in existing.values()}  # whose sub-item a task is
+    ordinals = {item.id: normal_ordinal(item.ordinal) for item in existing.values()}
     owner = f"{model._meta.model_name}_id"
     lead_ids, support_ids = {}, {}
     for relation, ids in ((model.lead_units.through, lead_ids), (model.support_units.through, support_ids)):
         for item_id, unit_id in relation.objects.filter(**{f"{model._meta.model_name}__plan": plan}).values_list(owner, "unit_id"):
             ids.setdefault(item_id, set()).add(unit_id)
+    return existing, ordinals, lead_ids, support_ids
+
+
+def match_rows(plan, preview, found=None):
+    """Match each row of `preview` with the plan's item of its section and ordinal, as the plan is now: new, changed
+    or unchanged, or in error when it would overwrite an unrelated item. The confirm of a large import matches the
+    rows its preview job kept again, without reading and previewing the upload again, a chunk at a time against
+    the plan's items read once (`found`, from `plan_items`)."""
+    kind, sections = preview.kind, preview.sections
+    existing, ordinals, lead_ids, support_ids = found or plan_items(plan, kind)
     text_field = FIELDS[kind][0]
     errors = list(preview.errors)
     for row in preview.rows:

@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import logging
+import shutil
 import tempfile
 import uuid
 
@@ -30,10 +31,12 @@ from config import jobs
 
 from ..models import AppendixImport, UnitAlias
 from ..text import fold, upload_display_name
-from .preview import (FIELDS, Preview, PreviewRow, SectionPreview, WorkbookPreview, appendix_preview, item_model,
-                      match_rows, usable_units)
+from . import preview as preview_module
+from .preview import (FIELDS, ItemStream, Preview, PreviewRow, SectionPreview, StreamedPreview, UnitChoices,
+                      WorkbookPreview, appendix_preview, choose_tables, item_model, match_rows, plan_items, preview_rows,
+                      usable_units)
 from .readers import Sheet, check_upload, column_letters, inflated_size, read_sheets
-from .table import INDICATORS, AppendixError
+from .table import INDICATORS, AppendixError, read_table
 from . import targets as year_targets
 from .write import REFUSED, UndoRefused, appendix_import, appendix_undo, reported_since
 
@@ -148,13 +151,14 @@ def _sheets(record):
         return read_sheets(stored.read(), record.original_name)
 
 
-# The preview kept for the confirm: a line a row, written by the preview job, read back by the confirm job so a
-# large upload is read and previewed once. The rows are matched again against the plan as it is at the confirm
-# (`match_rows`: items may have been added or changed since); they are read and previewed again only when what
-# their reading depended on changed: the upload, the plan's year, the units it may name and their aliases, the
-# choices made for unknown names.
+# The preview kept for the confirm: a line a row, written by the preview job as it previews the rows a chunk at a
+# time (`_preview_streamed`), read back by the confirm job a chunk at a time (`_apply_kept`), so a large upload is
+# read and previewed once and never sits in memory whole. The rows are matched again against the plan as it is at
+# the confirm (`match_rows`: items may have been added or changed since); they are read and previewed again only
+# when what their reading depended on changed: the upload, the plan's year, the units it may name and their
+# aliases, the choices made for unknown names.
 
-KEPT_FORMAT = "appendix-rows-3"  # 3: a task's "Trung ương giao" flag
+KEPT_FORMAT = "appendix-rows-4"  # 4: a row's errors and unknown unit names, a task's "Trung ương giao" flag
 _DATES = {"starts_on", "ends_on", "deadline"}
 _DECIMALS = {"target_value", "target_value_upper", "baseline_value"}
 _NONE = ()  # no unknown unit names: one empty tuple for every kept row
@@ -180,86 +184,220 @@ def _value(value):
     return str(value) if isinstance(value, decimal.Decimal) else value
 
 
-def _keep_rows(record, preview):
-    """Store a clean preview's rows on the record for the confirm; False when they name units not created yet
-    (the confirm then reads and previews the upload again)."""
-    if any(unit.pk is None for row in preview.rows for unit in row.lead + row.support):
-        return False
-    head = {"format": KEPT_FORMAT, "reading": _reading_state(record), "skipped": preview.skipped,
-            "parts": [{"kind": part.kind, "sheet": part.sheet, "header_row": part.header_row, "rows": len(part.rows),
-                       "sections": [[s.number, s.title] for s in part.sections],
-                       "skipped_rows": part.skipped_rows, "ignored_columns": part.ignored_columns,
-                       "notes": part.notes}
-                      for part in preview.parts]}
-    # Written a line at a time to a temporary file: a hundred thousand rows never sit in memory twice.
-    with tempfile.TemporaryFile() as kept:
-        kept.write(json.dumps(head, ensure_ascii=False).encode())
-        for part in preview.parts:
-            names = FIELDS[part.kind]
-            for row in part.rows:
-                kept.write(b"\n" + json.dumps([row.sheet_row, row.section, row.ordinal, [unit.pk for unit in row.lead],
-                                               [unit.pk for unit in row.support],
-                                               [_value(row.values[name]) for name in names], year_targets.kept(row.targets),
-                                               row.centrally_assigned],
-                                              ensure_ascii=False).encode())
+def _kept_line(row, names):
+    """A previewed row as the kept rows hold it (JSON, one line): its errors and unknown unit names too, so the
+    preview's own matching pass reads it back whole."""
+    return json.dumps([row.sheet_row, row.section, row.ordinal, [unit.pk for unit in row.lead],
+                       [unit.pk for unit in row.support], [_value(row.values[name]) for name in names],
+                       year_targets.kept(row.targets), row.errors, row.unknown_lead, row.unknown_support,
+                       row.centrally_assigned],
+                      ensure_ascii=False).encode() + b"\n"
+
+
+class _Stale(Exception):
+    """The kept rows do not hold any more (damaged, or naming a unit the plan may no longer use)."""
+
+
+_SHARED_TEXT = 64  # kept values shorter than this are shared by the rows that repeat them
+_SHARED_MAX = 20_000
+
+
+class _KeptRows:
+    """Kept lines read back into `PreviewRow`s, a line at a time. Products, timelines, dates and unit lists repeat from
+    row to row: each short one is kept once and shared by the rows (nothing changes them in place)."""
+
+    def __init__(self, plan):
+        self.units = usable_units(plan).in_bulk()
+        self.shared = {}
+
+    def _share(self, key, value):
+        if len(self.shared) > _SHARED_MAX:
+            self.shared.clear()
+        return self.shared.setdefault(key, value)
+
+    def row(self, line, names):
+        try:
+            sheet_row, section, ordinal, lead, support, values, targets, *rest = json.loads(line)
+            errors, unknown_lead, unknown_support, central = rest
+            values = dict(zip(names, (values[0], *(self._share((type(value), value), value)
+                                                   if not isinstance(value, str) or len(value) < _SHARED_TEXT
+                                                   else value for value in values[1:])), strict=True))
+            for name in _DATES.intersection(values):
+                if values[name] is not None:
+                    values[name] = self._share(("date", values[name]), datetime.date.fromisoformat(values[name]))
+            for name in _DECIMALS.intersection(values):
+                if values[name] is not None:
+                    values[name] = decimal.Decimal(values[name])
+            if not all(pk in self.units for pk in lead + support):
+                raise _Stale
+            lead = self._share(("units", *lead), [self.units[pk] for pk in lead])
+            support = self._share(("units", *support), [self.units[pk] for pk in support])
+            return PreviewRow(sheet_row=sheet_row, section=section, ordinal=ordinal, values=values, lead=lead,
+                              support=support, unknown_lead=unknown_lead or _NONE,
+                              unknown_support=unknown_support or _NONE, errors=errors,
+                              state="error" if errors else "new", targets=year_targets.from_kept(targets),
+                              centrally_assigned=central)
+        except (ValueError, TypeError, KeyError) as error:
+            raise _Stale from error
+
+    def rows(self, stored, names, count):
+        for _index in range(count):
+            yield self.row(stored.readline(), names)
+
+
+def _chunks(rows, size=None):
+    """Rows in lists of about `size`, each cut before an item (never between an item and its sub-items)."""
+    size, chunk = size or preview_module.STREAM_ROWS, []
+    for row in rows:
+        if len(chunk) >= size and not row.parent:
+            yield chunk
+            chunk = []
+        chunk.append(row)
+    if chunk:
+        yield chunk
+
+
+def _preview_streamed(record, progress):
+    """The preview job's reading: the upload's rows are previewed a chunk at a time, written to the kept rows as they
+    come, then matched with the plan's items a chunk at a time; only the rows the page shows stay. Returns the
+    preview and a temporary file with the kept rows (a head line, then a line a row)."""
+    plan = record.plan
+    with record.file.open("rb") as stored:
+        sheets = read_sheets(stored.read(), record.original_name)
+    progress.write(15)
+    tables, skipped = choose_tables(sheets, record.kind or None)
+    units = UnitChoices(plan, record.unit_mapping)
+    existing_sections = {fold(s.title): s for s in plan.sections.all()}
+    total = max(sum(len(rows) for _title, rows, _header, _kind in tables), 1)
+    body = tempfile.TemporaryFile()
+    parts, heads, keepable, reader = [], [], True, None
+    for title, rows, header, kind in tables:
+        names, found = FIELDS[kind], plan_items(plan, kind)
+        part = StreamedPreview(kind=kind, sheet=title, header_row=0, sections=[], rows=[], errors=[])
+        start, fresh = body.tell(), not found[0]  # no item of this kind yet: every row is new or in error
+
+        def take(items, part=part, kind=kind, names=names, fresh=fresh, labels=header.labels):
+            nonlocal keepable
+            previewed = preview_rows(items, kind, plan, units, labels)
+            for row in previewed:
+                body.write(_kept_line(row, names))
+                keepable = keepable and all(unit.pk is not None for unit in row.lead + row.support)
+            if fresh:
+                part.add(previewed, PREVIEW_ROWS_SHOWN)
+                part.errors.extend((row.sheet_row, message) for row in previewed for message in row.errors)
+            progress.write(15 + 70 * items[-1].sheet_row // total)
+
+        stream = ItemStream(take)
+        table = read_table(rows, kind, header=header, items=stream)
+        stream.close()
+        part.header_row, part.skipped_rows, part.ignored_columns, part.notes = (
+            table.header_row, table.skipped_rows, table.ignored_columns, table.notes)
+        part.sections = [SectionPreview(s.number, s.title, existing_sections.get(fold(s.title)))
+                         for s in table.sections]
+        errors = list(table.errors)
+        if fresh:
+            errors += part.errors
+        else:
+            if not keepable:
+                raise _Stale  # units to create and items to match: read whole (`_load`)
+            reader = reader or _KeptRows(plan)
+            end = body.tell()
+            body.seek(start)
+            for chunk in _chunks(reader.rows(body, names, len(stream))):
+                matched = match_rows(plan, Preview(kind=kind, sheet=title, header_row=part.header_row,
+                                                   sections=part.sections, rows=chunk, errors=[]), found)
+                part.add(chunk, PREVIEW_ROWS_SHOWN)
+                errors += matched.errors
+            body.seek(end)
+        part.errors = sorted(errors)
+        parts.append(part)
+        heads.append({"kind": kind, "sheet": title, "header_row": part.header_row, "rows": len(stream),
+                      "sections": [[s.number, s.title] for s in part.sections],
+                      "skipped_rows": part.skipped_rows, "ignored_columns": part.ignored_columns,
+                      "notes": part.notes})
+    preview = WorkbookPreview(parts=parts, skipped=skipped)
+    kept = None
+    if keepable and preview.can_import:
+        kept = tempfile.TemporaryFile()
+        kept.write(json.dumps({"format": KEPT_FORMAT, "reading": _reading_state(record), "skipped": skipped,
+                               "parts": heads}, ensure_ascii=False).encode() + b"\n")
+        body.seek(0)
+        shutil.copyfileobj(body, kept)
         kept.seek(0)
-        record.parsed_file.save(f"{record.original_name.rsplit('.', 1)[0]}.json", File(kept), save=False)
-    return True
+    body.close()
+    return preview, kept
 
 
-def _kept_preview(record):
-    """The preview job's rows matched again against the plan as it is now, or None when none were kept or their
-    reading no longer holds."""
+def _apply_kept(record, user, progress, journal):
+    """Write the rows the preview job kept, a chunk at a time in one transaction, each chunk matched again with the
+    plan's items as they were when the confirm began; the counts, or None when no rows were kept or their reading
+    no longer holds (the caller reads and previews the upload again). Any row in error now refuses it all."""
     if not record.parsed_file:
         return None
     try:
-        return _read_kept(record)
-    except (OSError, ValueError, TypeError, KeyError):  # missing or damaged: read the upload again
+        with record.parsed_file.open("rb") as stored:
+            stored = getattr(stored.file, "file", stored.file)  # the file itself: a line costs no proxying
+            head = json.loads(stored.readline() or b"null")
+            if (not isinstance(head, dict) or head.get("format") != KEPT_FORMAT
+                    or head["reading"] != _reading_state(record)):
+                return None
+            with transaction.atomic():
+                return _write_kept(record, head, stored, user, progress, journal)
+    except (_Stale, OSError, ValueError, KeyError, TypeError):
         logger.warning("kept rows of appendix import %s not usable", record.pk, exc_info=True)
+        journal.clear()
         return None
 
 
-def _read_kept(record):
-    with record.parsed_file.open("rb") as stored:
-        head = json.loads(stored.readline() or b"null")
-        if not isinstance(head, dict) or head.get("format") != KEPT_FORMAT or head["reading"] != _reading_state(record):
-            return None
-        plan = record.plan
-        units = usable_units(plan).in_bulk()
-        existing_sections = {fold(s.title): s for s in plan.sections.all()}
-        parts = []
-        # Products, timelines, dates and unit lists repeat from row to row: each is kept once, shared by the rows
-        # (nothing changes them in place), so a hundred thousand rows take tens of MB less.
-        shared = {}
-        for part in head["parts"]:
-            names = FIELDS[part["kind"]]
-            rows = []
-            for _index in range(part["rows"]):
-                sheet_row, section, ordinal, lead, support, values, targets, central = json.loads(stored.readline())
-                values = dict(zip(names, (values[0], *(shared.setdefault((type(value), value), value)
-                                                       for value in values[1:])), strict=True))
-                for name in _DATES.intersection(values):
-                    if values[name] is not None:
-                        values[name] = shared.setdefault(("date", values[name]),
-                                                         datetime.date.fromisoformat(values[name]))
-                for name in _DECIMALS.intersection(values):
-                    if values[name] is not None:
-                        values[name] = decimal.Decimal(values[name])
-                if not all(pk in units for pk in lead + support):
-                    return None
-                lead = shared.setdefault(("units", *lead), [units[pk] for pk in lead])
-                support = shared.setdefault(("units", *support), [units[pk] for pk in support])
-                rows.append(PreviewRow(sheet_row=sheet_row, section=section, ordinal=ordinal, values=values,
-                                       lead=lead, support=support, unknown_lead=_NONE, unknown_support=_NONE,
-                                       targets=year_targets.from_kept(targets), centrally_assigned=central))
-            sections = [SectionPreview(number, title, existing_sections.get(fold(title)))
-                        for number, title in part["sections"]]
-            parts.append(match_rows(plan, Preview(
-                kind=part["kind"], sheet=part["sheet"], header_row=part["header_row"], sections=sections, rows=rows,
-                errors=[], skipped_rows=[tuple(skipped) for skipped in part.get("skipped_rows", [])],
-                ignored_columns=[tuple(column) for column in part.get("ignored_columns", [])],
-                notes=[tuple(note) for note in part.get("notes", [])])))
-    return WorkbookPreview(parts=parts, skipped=[tuple(skipped) for skipped in head["skipped"]])
+def _write_kept(record, head, stored, user, progress, journal):
+    plan = record.plan
+    reader = _KeptRows(plan)
+    existing_sections = {fold(s.title): s for s in plan.sections.all()}
+    total, done = max(sum(part["rows"] for part in head["parts"]), 1), 0
+    counts, errors, mapping = {"new": 0, "changed": 0, "unchanged": 0}, [], record.unit_mapping
+    journal.update({"created": {}, "changed": {}, "sections": [], "units": []})
+    for part in head["parts"]:
+        kind = part["kind"]
+        sections = [SectionPreview(number, title, existing_sections.get(fold(title)))
+                    for number, title in part["sections"]]
+        found = plan_items(plan, kind)
+        for chunk in _chunks(reader.rows(stored, FIELDS[kind], part["rows"])):
+            matched = match_rows(plan, Preview(kind=kind, sheet=part["sheet"], header_row=part["header_row"],
+                                               sections=sections, rows=chunk, errors=[]), found)
+            if errors or matched.errors:  # nothing more is written: everything is rolled back below
+                errors += [(row, f"{part['sheet']}: {message}" if len(head["parts"]) > 1 else message)
+                           for row, message in matched.errors]
+            else:
+                written, size = {}, len(chunk)
+                made = appendix_import(plan=plan, preview=matched, user=user, unit_mapping=mapping, journal=written,
+                                       on_progress=lambda step, steps, done=done, size=size:
+                                       progress(done + size * step // max(steps, 1), total))
+                mapping = None  # the names' aliases are recorded once
+                _journal_merge(journal, written)
+                for state in counts:
+                    counts[state] += made[state]
+            done += len(chunk)
+            progress(done, total)
+    if errors:
+        shown = "; ".join(message for _row, message in errors[:5])
+        raise ValidationError(_("Kế hoạch đã thay đổi từ khi xem trước, %(count)s dòng không nhập được (%(errors)s); "
+                                "không có gì được ghi. Hãy tải tệp lên lại để xem trước.") % {
+            "count": len(errors), "errors": shown})
+    return counts
+
+
+def _journal_merge(journal, written):
+    """Add what one chunk's write created and changed to the import's journal."""
+    for key, value in written.items():
+        if isinstance(value, dict):
+            into = journal.setdefault(key, {})
+            for name, items in value.items():
+                if isinstance(items, list) and isinstance(into.get(name), list):
+                    into[name].extend(items)
+                else:
+                    into[name] = items
+        else:
+            journal.setdefault(key, []).extend(value)
 
 
 def _fail(record_or_id, message, *, drop_file):
@@ -281,24 +419,33 @@ def import_preview_run(import_id, token, *, background=True):
     progress = Progress(import_id, side_connection=background)
     try:
         progress.write(5)
-        _sheets, preview = _load(record)
-        progress.write(60)
+        kept = None
+        if background:
+            try:
+                preview, kept = _preview_streamed(record, progress)
+            except _Stale:  # units to create in a plan with items to match them with: read whole
+                preview = _load(record)[1]
+        else:
+            preview = _load(record)[1]
+        progress.write(90)
         summary = preview_summary(preview)
         errors_name = ""
         if background and (preview.errors or preview.unknown_units):
             errors_name = _store_errors_workbook(record, summary)
         if record.parsed_file:  # a previous preview's, now stale
             record.parsed_file.delete(save=False)
-        if background and preview.can_import and not _keep_rows(record, preview):
-            record.parsed_file.delete(save=False)
+        if kept is not None:
+            with kept:
+                record.parsed_file.save(f"{record.original_name.rsplit('.', 1)[0]}.json", File(kept), save=False)
     except (ValidationError, AppendixError) as error:
         _fail(record, " ".join(_messages(error)), drop_file=True)
         return None
     finally:
         progress.close()
+    row_count = sum(getattr(part, "row_count", len(part.rows)) for part in preview.parts)
     AppendixImport.objects.filter(pk=import_id, run_token=token).update(
         summary=summary, kind=record.kind, status=Status.PREVIEWED, progress=100, heartbeat_at=None,
-        row_count=len(preview.rows), errors_file=errors_name, message="", parsed_file=record.parsed_file.name or "")
+        row_count=row_count, errors_file=errors_name, message="", parsed_file=record.parsed_file.name or "")
     return summary
 
 
@@ -312,8 +459,8 @@ def preview_summary(preview):
             "rows": [_row_json(part, row) for row in part.rows[:PREVIEW_ROWS_SHOWN]],
             "errors": [[row, message] for row, message in part.errors[:1000]],
             "skipped_rows": [[row, message] for row, message in part.skipped_rows[:1000]],
-            "notes": [[row, message] for row, message in part.notes[:1000]],
             "ignored_columns": [[column_letters(column), text] for column, text in part.ignored_columns],
+            "notes": [[row, message] for row, message in part.notes[:1000]],
         })
     return {
         "kind": preview.kind, "sheet": preview.sheet, "header_row": preview.header_row, "parts": parts,
@@ -401,11 +548,13 @@ def import_apply_run(import_id, token, *, background=True):
     journal = {}
     try:
         progress.write(1)
-        preview = _kept_preview(record) or _load(record)[1]
-        if not preview.can_import:
-            raise ValidationError(_("Tệp còn lỗi hoặc đơn vị chưa xác định; không có gì được ghi."))
-        counts = appendix_import(plan=record.plan, preview=preview, user=user, unit_mapping=record.unit_mapping,
-                                 on_progress=progress, journal=journal)
+        counts = _apply_kept(record, user, progress, journal) if background else None
+        if counts is None:
+            preview = _load(record)[1]
+            if not preview.can_import:
+                raise ValidationError(_("Tệp còn lỗi hoặc đơn vị chưa xác định; không có gì được ghi."))
+            counts = appendix_import(plan=record.plan, preview=preview, user=user, unit_mapping=record.unit_mapping,
+                                     on_progress=progress, journal=journal)
     except (ValidationError, AppendixError) as error:
         _fail(record, " ".join(_messages(error)), drop_file=False)
         return None

@@ -432,15 +432,16 @@ def _looks_like_item(values, kind):
                 and all(values.get(name) for name in _REQUIRED[kind]))
 
 
-def read_table(rows, kind, *, first_row_number=1, header=None):
+def read_table(rows, kind, *, first_row_number=1, header=None, items=None):
     """Parse raw rows (lists of cell values) into sections and items, keeping sheet row numbers.
 
-    The rows after the header are consumed: the list is emptied as it is read.
+    The rows after the header are consumed: the list is emptied as it is read. `items`, when given, receives the
+    items instead of a list (a streamed preview passes them on as they come: `preview.ItemStream`).
     """
     header = header or find_header(rows, kind)
     columns = header.columns
     table = AppendixTable(kind=kind, header_row=header.row + first_row_number, columns=columns, labels=header.labels,
-                          ignored_columns=list(header.ignored))
+                          ignored_columns=list(header.ignored), items=[] if items is None else items)
     width = max(columns.values()) + 1
     multiline = {columns[name] for name in _MULTILINE if name in columns}
     last_item = parent = None

@@ -14,7 +14,10 @@ holds text, and then at most `Bounds` allows. Rows and columns that only carry f
 are dropped where they end a sheet.
 """
 import datetime
+import json
 import sys
+import tempfile
+from array import array
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -90,6 +93,7 @@ class Bounds:
         self.size = size
         self.bytes = self.delivered = self.rows = 0
         self.texts = {}
+        self.spool = Spool()
 
     def column(self, sheet, row, column):
         """A cell with text at `column` (from 0) of sheet row `row` (from 1)."""
@@ -163,12 +167,98 @@ class Bounds:
             "chia nhỏ tệp hoặc xoá các cột, dòng không dùng.") % {"where": where, "limit": filesizeformat(self.max_bytes)})
 
 
+class Spool:
+    """One temporary file holding the rows of every sheet of one reading: in memory while small, on disk once
+    larger, so a hundred thousand rows of cell text are not a hundred thousand Python lists while the import
+    goes through them."""
+
+    def __init__(self):
+        self.file = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)
+
+    def write(self, data):
+        self.file.seek(0, 2)
+        at = self.file.tell()
+        self.file.write(data)
+        return at
+
+    def read(self, at, length):
+        self.file.seek(at)
+        return self.file.read(length)
+
+
+_SPOOL_IN_MEMORY = 1024 * 1024
+_GAP, _GONE = -1, -2  # places of a row without cells, and of a row the table reader consumed
+
+
+class SpooledRows:
+    """A sheet's rows kept in a `Spool` (each row its cell text as JSON), read back a row at a time: a list of
+    rows to whoever reads them (indexing, slices, `len`, iteration, `==`). A row set to None (the table reader
+    consumes the rows it read) is forgotten."""
+
+    def __init__(self, spool, rows=()):
+        self.spool = spool
+        self.starts, self.lengths = array("q"), array("l")
+        self.extend(rows)
+
+    def append(self, values):
+        if values is None or not values:
+            self.starts.append(_GAP if values is not None else _GONE)
+            self.lengths.append(0)
+            return
+        data = json.dumps(values, ensure_ascii=False).encode()
+        self.starts.append(self.spool.write(data))
+        self.lengths.append(len(data))
+
+    def gap(self, count):
+        """`count` rows without cells."""
+        self.starts.extend(array("q", [_GAP]) * count)
+        self.lengths.extend(array("l", [0]) * count)
+
+    def extend(self, rows):
+        for values in rows:
+            self.append(values)
+
+    def __len__(self):
+        return len(self.starts)
+
+    def _row(self, index):
+        at = self.starts[index]
+        if at == _GAP:
+            return _NO_CELLS
+        if at == _GONE:
+            return None
+        return json.loads(self.spool.read(at, self.lengths[index]))
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._row(i) for i in range(*index.indices(len(self)))]
+        return self._row(index)
+
+    def __setitem__(self, index, values):
+        if values is not None:
+            raise TypeError("a kept row is only ever forgotten")
+        self.starts[index], self.lengths[index] = _GONE, 0
+
+    def __iter__(self):
+        return (self._row(index) for index in range(len(self)))
+
+    def __eq__(self, other):
+        return list(self) == list(other) if isinstance(other, (list, tuple, SpooledRows)) else NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self):
+        return f"SpooledRows({list(self)!r})"
+
+
 class Rows:
     """A sheet's rows as they are read: a row of text at sheet row `number` (from 1) is kept with its gap
     of empty rows above it; rows without text are never kept, so formatted rows at a sheet's end cost
-    nothing, wherever they are."""
+    nothing, wherever they are. They are kept in the reading's spool (`SpooledRows`)."""
 
     def __init__(self, sheet, bounds):
+        if not isinstance(sheet.rows, SpooledRows):
+            sheet.rows = SpooledRows(bounds.spool, sheet.rows)
         self.sheet, self.bounds, self.rows = sheet, bounds, sheet.rows
 
     def add(self, number, values):
@@ -183,7 +273,7 @@ class Rows:
         self.bounds.add_cells(max(gap, 0) + 8 + len(values), self.sheet.title, number)  # a row's list: 64 bytes
         self.bounds.deliver(values, self.sheet.title, number)
         if gap > 0:
-            self.rows.extend([_NO_CELLS] * gap)
+            self.rows.gap(gap)
         self.rows.append(values)
 
 

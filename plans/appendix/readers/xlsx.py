@@ -37,8 +37,17 @@ def _drop_empty_rows(data):
     return data[:first] + data[last + 6:]
 
 
+_LOCAL_NAMES = {}
+
+
 def _local(name):
-    return name.rpartition("}")[2]
+    """The element's name without its namespace: a sheet names the same few elements a million times."""
+    local = _LOCAL_NAMES.get(name)
+    if local is None:
+        local = name.rpartition("}")[2]
+        if len(_LOCAL_NAMES) < 1024:
+            _LOCAL_NAMES[name] = local
+    return local
 
 
 def _sheets(archive, bounds):
