@@ -384,45 +384,51 @@ def central_flag(text):
     return None
 
 
-def _read_central_flags(table):
-    """Each task's "Trung ương giao" cell read as yes or no; a value that is neither is left as no and named."""
-    label = table.labels.get("centrally_assigned", "")
-    for item in table.items:
-        written = item.values.get("centrally_assigned", "")
-        flag = central_flag(written)
-        if flag is None:
-            table.notes.append((item.sheet_row, _(
-                "Dòng %(row)s: cột “%(column)s” ghi “%(value)s”, không đọc được; nhiệm vụ được nhập là không do Trung "
-                "ương giao (ghi x, ✓, Có hoặc TW nếu là nhiệm vụ Trung ương giao).") % {
-                "row": item.sheet_row, "column": label, "value": written[:60]}))
-        item.values["centrally_assigned"] = bool(flag)
-
-
-def _split_cells(table):
-    """Put after each task the sub-items its cell lists (`cell_subitems`), each with the task's units, product and
-    timeline (the row gives them once for all); the lead-in stays the task's content, and the preview says how
-    many were found. A task that has sub-item rows of its own keeps its cell whole."""
-    with_rows = {(item.section, parent_ordinal(item.ordinal)) for item in table.items if parent_ordinal(item.ordinal)}
-    items = []
-    for item in table.items:
-        items.append(item)
-        ordinal = item.ordinal
-        if not _ITEM_ORDINAL.match(ordinal) or (item.section, ordinal) in with_rows:
-            continue
-        lead_in, subitems = cell_subitems(item.values.get("content", ""))
-        if not subitems:
-            continue
-        item.values["content"] = lead_in
-        bullets = 0
-        for letter, text in subitems:
-            if not letter:
-                bullets += 1
-            number = f"{ordinal}.{letter or bullets}"
-            items.append(ItemRow(item.sheet_row, item.section, {**item.values, "content": text, "ordinal": number}))
+def _read_central_flag(table, item):
+    """A task's "Trung ương giao" cell read as yes or no; a value that is neither is left as no and named."""
+    written = item.values.get("centrally_assigned", "")
+    flag = central_flag(written)
+    if flag is None:
         table.notes.append((item.sheet_row, _(
-            "Dòng %(row)s: 1 nhiệm vụ, %(count)s nội dung con (tách từ các dòng gạch đầu dòng trong ô nhiệm vụ; "
-            "dòng dẫn đầu là nội dung của nhiệm vụ).") % {"row": item.sheet_row, "count": len(subitems)}))
-    table.items = items
+            "Dòng %(row)s: cột “%(column)s” ghi “%(value)s”, không đọc được; nhiệm vụ được nhập là không do Trung "
+            "ương giao (ghi x, ✓, Có hoặc TW nếu là nhiệm vụ Trung ương giao).") % {
+            "row": item.sheet_row, "column": table.labels.get("centrally_assigned", ""), "value": written[:60]}))
+    item.values["centrally_assigned"] = bool(flag)
+
+
+def _split_cell(table, item, following):
+    """The task and the sub-items its cell lists (`cell_subitems`), each with the task's units, product and
+    timeline (the row gives them once for all); the lead-in stays the task's content, and the preview says how
+    many were found. A task whose next row is a sub-item row of its own keeps its cell whole."""
+    ordinal = item.ordinal
+    if not _ITEM_ORDINAL.match(ordinal) or (following is not None and following.section == item.section
+                                            and parent_ordinal(following.ordinal) == ordinal):
+        return [item]
+    lead_in, subitems = cell_subitems(item.values.get("content", ""))
+    if not subitems:
+        return [item]
+    item.values["content"] = lead_in
+    items, bullets = [item], 0
+    for letter, text in subitems:
+        if not letter:
+            bullets += 1
+        number = f"{ordinal}.{letter or bullets}"
+        items.append(ItemRow(item.sheet_row, item.section, {**item.values, "content": text, "ordinal": number}))
+    table.notes.append((item.sheet_row, _(
+        "Dòng %(row)s: 1 nhiệm vụ, %(count)s nội dung con (tách từ các dòng gạch đầu dòng trong ô nhiệm vụ; "
+        "dòng dẫn đầu là nội dung của nhiệm vụ).") % {"row": item.sheet_row, "count": len(subitems)}))
+    return items
+
+
+def _item_finish(table, item, following):
+    """An item read whole (the next item has begun, or the table ended: no later row can continue it), as the
+    table holds it: a task's "Trung ương giao" cell read and its cell's sub-items split (`following`, the next item,
+    tells whether it has sub-item rows of its own). Done an item at a time so a streamed preview can pass items on."""
+    if table.kind != TASKS:
+        return [item]
+    if "centrally_assigned" in table.columns:
+        _read_central_flag(table, item)
+    return _split_cell(table, item, following)
 
 
 def _looks_like_item(values, kind):
@@ -445,6 +451,7 @@ def read_table(rows, kind, *, first_row_number=1, header=None, items=None):
     width = max(columns.values()) + 1
     multiline = {columns[name] for name in _MULTILINE if name in columns}
     last_item = parent = None
+    pending = None  # the last item read: finished (`_item_finish`) when the next one begins or the table ends
     bullets = 0  # `-` rows read so far under `parent`
     footer = None  # the note, footnote or signature block being skipped: every row under it belongs to it
     # Cells repeat (unit names, units of measure, timelines): keep one copy of each short text.
@@ -518,14 +525,17 @@ def read_table(rows, kind, *, first_row_number=1, header=None, items=None):
             parent = None
         values["ordinal"] = ordinal
         section = len(table.sections) - 1 if table.sections else None
-        last_item = ItemRow(sheet_row, section, values)
+        item = ItemRow(sheet_row, section, values)
+        if pending is not None:
+            for finished in _item_finish(table, pending, item):
+                table.items.append(finished)
+        pending = last_item = item
         if _ITEM_ORDINAL.match(written):
             parent, bullets = last_item, 0
-        table.items.append(last_item)
-    if kind == TASKS and "centrally_assigned" in columns:
-        _read_central_flags(table)
-    if kind == TASKS:
-        _split_cells(table)  # once rows cut by a page break are joined back: their text ends the last sub-item
+    if pending is not None:
+        # once rows cut by a page break are joined back: their text ends the last sub-item
+        for finished in _item_finish(table, pending, None):
+            table.items.append(finished)
     _check_ordinals(table)
     table.skipped_rows = [(row, text if isinstance(text, str) else text.message()) for row, text in table.skipped_rows]
     return table
