@@ -23,7 +23,8 @@ E2E_BROKER_URL ?= redis://127.0.0.1:6379/14
 # Two workers (pytest-xdist; TEST_WORKERS=0 runs the suite in one process). Each has its own test database
 # (test_NAME_gw0, _gw1: the second a copy of the first's, conftest.py SessionTemplate) and its own Redis database
 # for Celery and the cache (the first TEST_BROKER_URL's, the next ones counting down from 15, skipping
-# E2E_BROKER_URL's: 13 here); each configuration of the end-to-end stage runs whole on one worker.
+# E2E_BROKER_URL's: 13 here); each configuration of the end-to-end stage runs whole on one worker, the two
+# first (--dist loadgroup: the groups are named in conftest.py).
 TEST_WORKERS ?= 2
 
 # The server `make run` ends with: DEBUG off (DEBUG=1 turns it on), the portal's own error pages, static files

@@ -1,5 +1,6 @@
 import io
 import os
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -40,7 +41,7 @@ def worker_broker_urls(count, broker_url, e2e_broker_url=""):
 def pytest_xdist_setupnodes(config, specs):
     """With `-n N` (`make test`), each worker's own Redis database, set before it reads the settings. Its test
     database is its own already (pytest-django adds _gw0, _gw1... to the name); its live server takes a free
-    port; each configuration of the end-to-end stage runs whole on one worker (tests/e2e: xdist_group)."""
+    port; each configuration of the end-to-end stage runs whole on one worker (pytest_xdist_make_scheduler)."""
     broker_url = os.environ.get("CELERY_BROKER_URL", "")
     if not broker_url.startswith(("redis://", "rediss://")):
         return
@@ -49,6 +50,27 @@ def pytest_xdist_setupnodes(config, specs):
     for index, spec in enumerate(specs):
         # Without E2E_BROKER_URL the stage would take the broker's database: it gets one no worker uses.
         spec.env.update(CELERY_BROKER_URL=urls[index], E2E_BROKER_URL=e2e_broker_url or urls[-1])
+
+
+E2E_CONFIGURATION = re.compile(r"^tests/e2e/test_portal\.py::.*[\[-](newcomer|production)[\]-]")
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup`: tests one at a time to whichever worker is free, except the end-to-end stage, whose
+    two configurations (a module-scoped stack each, started once) each go whole to one worker; as the largest
+    groups they go first, side by side. The groups are named here, from the test's id, as xdist 3.8 cannot
+    name them from an xdist_group mark under pytest 9 (it sets a node id attribute pytest no longer reads)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            match = E2E_CONFIGURATION.match(nodeid)
+            return f"e2e-{match.group(1)}" if match else nodeid
+
+    return Scheduling(config, log)
 
 
 @pytest.fixture(autouse=True)

@@ -39,9 +39,7 @@ COVERAGE_TARGET = 0.9
 JOB_DONE = re.compile(r'id="job-state">[^<]*<span class="badge done"')
 
 
-# With xdist (`make test`), each configuration runs whole on one worker, the two side by side.
-@pytest.fixture(scope="module", params=[pytest.param(name, marks=pytest.mark.xdist_group(f"e2e-{name}"))
-                                        for name in ("newcomer", "production")])
+@pytest.fixture(scope="module", params=["newcomer", "production"])
 def portal(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"e2e-{request.param}")
     # E2E_PORT: the newcomer's port, the production stack's the next one (else any free ones).
