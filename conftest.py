@@ -73,6 +73,22 @@ def pytest_xdist_make_scheduler(config, log):
     return Scheduling(config, log)
 
 
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        E2E_COVERAGE.extend(value for name, value in report.user_properties if name == "e2e_coverage")
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The end-to-end stage's share of URL patterns reached, which a worker's own print does not show."""
+    if E2E_COVERAGE and not hasattr(config, "workerinput") and config.getvalue("dist") != "no":
+        terminalreporter.section("end-to-end coverage")
+        for line in E2E_COVERAGE:
+            terminalreporter.write_line(line)
+
+
+E2E_COVERAGE = []
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
