@@ -20,6 +20,12 @@ DEBIAN_PACKAGES := python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 lib
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 E2E_BROKER_URL ?= redis://127.0.0.1:6379/14
+# Two workers (pytest-xdist; TEST_WORKERS=0 runs the suite in one process). Each has its own test database
+# (test_NAME_gw0, _gw1: the second a copy of the first's, conftest.py SessionTemplate) and its own Redis database
+# for Celery and the cache (the first TEST_BROKER_URL's, the next ones counting down from 15, skipping
+# E2E_BROKER_URL's: 13 here); each configuration of the end-to-end stage runs whole on one worker, the two
+# first (--dist loadgroup: the groups are named in conftest.py).
+TEST_WORKERS ?= 2
 
 # The server `make run` ends with: DEBUG off (DEBUG=1 turns it on), the portal's own error pages, static files
 # from WhiteNoise. The end-to-end tests start this same command (`make serve`).
@@ -64,7 +70,8 @@ demo: migrate
 test: setup
 	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
-	  E2E_BROKER_URL=$${E2E_BROKER_URL:-$(E2E_BROKER_URL)} $(BIN)/pytest --durations=20 $(PYTEST_ARGS)
+	  E2E_BROKER_URL=$${E2E_BROKER_URL:-$(E2E_BROKER_URL)} $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup \
+	  --durations=20 $(PYTEST_ARGS)
 
 # Figures, printed: never timed tests. `make bench` runs them all; the officers' two can run alone.
 bench: setup

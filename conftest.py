@@ -1,5 +1,7 @@
 import io
 import os
+import re
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.management import call_command
@@ -14,6 +16,77 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _redis_db(url):
+    parts = urlsplit(url)
+    return (parts.hostname, parts.port or 6379), int(parts.path.strip("/") or 0)
+
+
+def worker_broker_urls(count, broker_url, e2e_broker_url=""):
+    """The Celery broker of each of `count` xdist workers: the first keeps `broker_url`, the others take the
+    Redis databases from 15 down that neither it nor the end-to-end stack's (`e2e_broker_url`) use. A worker's
+    queue is its own: the Celery worker a test starts consumes only the jobs its own process sent, and
+    purging it empties no other worker's. Redis has 16 databases (0-15)."""
+    server, first = _redis_db(broker_url)
+    taken = {first}
+    if e2e_broker_url and _redis_db(e2e_broker_url)[0] == server:
+        taken.add(_redis_db(e2e_broker_url)[1])
+    free = [number for number in range(15, -1, -1) if number not in taken]
+    parts = urlsplit(broker_url)
+    return [broker_url] + [urlunsplit(parts._replace(path=f"/{number}")) for number in free[:count - 1]]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config, specs):
+    """With `-n N` (`make test`), each worker's own Redis database, set before it reads the settings. Its test
+    database is its own already (pytest-django adds _gw0, _gw1... to the name); its live server takes a free
+    port; each configuration of the end-to-end stage runs whole on one worker (pytest_xdist_make_scheduler)."""
+    broker_url = os.environ.get("CELERY_BROKER_URL", "")
+    if not broker_url.startswith(("redis://", "rediss://")):
+        return
+    e2e_broker_url = os.environ.get("E2E_BROKER_URL", "")
+    urls = worker_broker_urls(len(specs) + (not e2e_broker_url), broker_url, e2e_broker_url)
+    for index, spec in enumerate(specs):
+        # Without E2E_BROKER_URL the stage would take the broker's database: it gets one no worker uses.
+        spec.env.update(CELERY_BROKER_URL=urls[index], E2E_BROKER_URL=e2e_broker_url or urls[-1])
+
+
+E2E_CONFIGURATION = re.compile(r"^tests/e2e/test_portal\.py::.*[\[-](newcomer|production)[\]-]")
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup`: tests one at a time to whichever worker is free, except the end-to-end stage, whose
+    two configurations (a module-scoped stack each, started once) each go whole to one worker; as the largest
+    groups they go first, side by side. The groups are named here, from the test's id, as xdist 3.8 cannot
+    name them from an xdist_group mark under pytest 9 (it sets a node id attribute pytest no longer reads)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            match = E2E_CONFIGURATION.match(nodeid)
+            return f"e2e-{match.group(1)}" if match else nodeid
+
+    return Scheduling(config, log)
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        E2E_COVERAGE.extend(value for name, value in report.user_properties if name == "e2e_coverage")
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The end-to-end stage's share of URL patterns reached, which a worker's own print does not show."""
+    if E2E_COVERAGE and not hasattr(config, "workerinput") and config.getvalue("dist") != "no":
+        terminalreporter.section("end-to-end coverage")
+        for line in E2E_COVERAGE:
+            terminalreporter.write_line(line)
+
+
+E2E_COVERAGE = []
 
 
 @pytest.fixture(autouse=True)
@@ -38,8 +111,91 @@ def _load_demo(seed_only=False):
     call_command("load_demo", *(["--seed-only"] if seed_only else []), stdout=open(os.devnull, "w"))
 
 
+class SessionTemplate:
+    """With xdist on PostgreSQL, the migrated database with the demo loaded is made once a run: the first worker
+    to need it migrates and loads the demo as a single run does, then copies its database into a template
+    (CREATE DATABASE ... TEMPLATE, a file copy of ~25 MB); the others wait for it and start from a copy.
+
+    A PostgreSQL advisory lock orders the workers; the template's comment names the run (xdist's run id) it was
+    made in, so a template left by an earlier run is never used. A worker that finds none builds its own."""
+
+    lock = None  # the builder's connection, holding the lock until its template is made
+    cloned = False
+
+    def __init__(self, connection):
+        self.run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
+        self.settings = connection.settings_dict
+        self.test_name = connection.creation._get_test_db_name()
+        self.name = f"test_{self.settings['NAME']}_template"
+
+    @classmethod
+    def applies(cls, connection):
+        return bool(os.environ.get("PYTEST_XDIST_TESTRUNUID")) and connection.vendor == "postgresql"
+
+    def _server(self):
+        import psycopg2
+
+        server = psycopg2.connect(dbname="postgres", host=self.settings["HOST"] or None,
+                                  port=self.settings["PORT"] or None, user=self.settings["USER"] or None,
+                                  password=self.settings["PASSWORD"] or None)
+        server.autocommit = True
+        return server
+
+    def clone_or_lock(self):
+        """A copy of this run's template as this worker's test database (True), or else the lock taken, for
+        this worker to build the template (False)."""
+        server = self._server()
+        with server.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [self.name])
+            cursor.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                           [self.name])
+            found = cursor.fetchone()
+            if not (found and found[0] == self.run):
+                SessionTemplate.lock = server
+                return False
+            cursor.execute(f'DROP DATABASE IF EXISTS "{self.test_name}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{self.test_name}" TEMPLATE "{self.name}"')
+        server.close()  # the lock with it
+        return True
+
+    def make(self, *, built=True):
+        """The template, copied from this worker's database once the demo is loaded (built); the lock released."""
+        from django.db import connections
+
+        server, SessionTemplate.lock = SessionTemplate.lock, None
+        if server is None:
+            return
+        connections.close_all()  # a database being copied has no other connection
+        try:
+            with server.cursor() as cursor:
+                if not built:  # the load failed: the next worker builds its own
+                    return
+                cursor.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+                cursor.execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.test_name}"')
+                cursor.execute(f'COMMENT ON DATABASE "{self.name}" IS %s', [self.run])
+        finally:
+            server.close()
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_keepdb(request, django_db_modify_db_settings, django_db_blocker):
+    """pytest-django's --reuse-db; and, with xdist on PostgreSQL, a worker whose database is a copy of the
+    run's template (SessionTemplate) keeps it as it is: migrate finds nothing to apply."""
+    from django.db import connection
+
+    if request.config.getvalue("reuse_db") or not SessionTemplate.applies(connection):
+        return request.config.getvalue("reuse_db")
+    template = request.config.stash[_template] = SessionTemplate(connection)
+    with django_db_blocker.unblock():
+        template.cloned = template.clone_or_lock()
+    return template.cloned
+
+
+_template = pytest.StashKey[SessionTemplate]()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_db_setup, django_db_blocker):
     """Load the seed plans once; each test's transaction rolls back what it changes."""
     from django.db import connection
 
@@ -53,8 +209,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 cursor.execute(f"ALTER DATABASE {connection.ops.quote_name(connection.settings_dict['NAME'])} "
                                "SET synchronous_commit = off")
                 cursor.execute("SET synchronous_commit = off")
-        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-            _load_demo()
+        template = request.config.stash.get(_template, None)
+        if template and template.cloned:
+            return  # a copy of the run's template: migrated, the demo loaded
+        built = False
+        try:
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                _load_demo()
+            built = True
+        finally:
+            if template:
+                template.make(built=built)
 
 
 class DatabaseCopy:

@@ -367,16 +367,18 @@ def test_a_province_leader_exports_for_the_central_system(portal, since):
     assert not problems(portal, since=since), problems(portal, since=since)
 
 
-def test_the_share_of_url_patterns_reached(portal, capsys):
+def test_the_share_of_url_patterns_reached(portal, capsys, record_property):
     patterns = get_patterns()
     reached = {pattern_of(visit.url) for visit in portal.visits}
     missed = sorted(name for name in patterns if name not in reached)
     share = (len(patterns) - len(missed)) / len(patterns)
     answers = Counter((pattern_of(visit.url), visit.status, visit.method) for visit in portal.visits
                       if visit.status != 200)
+    reached_line = (f"{portal.name}: {len(patterns) - len(missed)} of {len(patterns)} GET URL patterns reached "
+                    f"({share:.0%}, target {COVERAGE_TARGET:.0%}); {len(portal.visits)} requests")
+    record_property("e2e_coverage", reached_line)  # under xdist, printed at the end by conftest.py
     with capsys.disabled():  # printed in every run, passing or not
-        print(f"\n{portal.name}: {len(patterns) - len(missed)} of {len(patterns)} GET URL patterns reached "
-              f"({share:.0%}, target {COVERAGE_TARGET:.0%}); {len(portal.visits)} requests")
+        print(f"\n{reached_line}")
         for name in missed:
             print(f"  not reached: {name} ({patterns[name]})")
         print("  answers other than 200:")
