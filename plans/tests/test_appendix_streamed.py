@@ -12,8 +12,8 @@ from plans.appendix import preview as preview_module
 from plans.appendix import services
 from plans.appendix.preview import appendix_preview
 from plans.appendix.readers import Bounds, SpooledRows, read_sheets
-from plans.models import AppendixImport
 from plans.tests.test_appendix_jobs import _plan
+from plans.tests.test_appendix_kept_rows import _confirm
 from tests.workbooks import TASK_HEADER, office_sheet
 
 pytestmark = pytest.mark.django_db
@@ -57,16 +57,6 @@ def _previewed(plan, user, data=None):
     record = services.import_upload(plan=plan, user=user, upload=SimpleUploadedFile("lon.xlsx", data or _workbook()))
     record.refresh_from_db()
     services.import_preview_run(record.pk, record.run_token)
-    record.refresh_from_db()
-    return record
-
-
-def _confirm(record, user):
-    record.status = AppendixImport.Status.IMPORTING
-    record.save(update_fields=["status"])
-    services._job_send(record, services.APPLY_JOB, user.pk)  # sent on commit, which this test never reaches
-    record.refresh_from_db()
-    services.import_apply_run(record.pk, record.run_token)
     record.refresh_from_db()
     return record
 
