@@ -40,7 +40,9 @@ def stored_file_read(stored, *, recorded, area_id, message, url):
     Bytes changed on disk are never served as what was stored: the error is logged, the admins of the area
     `area_id` and the operators (superusers) are told, once a day per notice, and StoredFileAltered is raised.
     `message()` gives the notice's words (naming the file and what it belongs to), asked only then; `url` is the
-    page the notice links to. FileNotFoundError goes to the caller."""
+    page the notice links to. FileNotFoundError goes to the caller, also for a record that names no file."""
+    if not stored:
+        raise FileNotFoundError(f"no file is recorded in {stored.field.name}")
     with stored.open("rb") as handle:
         data = handle.read()
     actual = hashlib.sha256(data).hexdigest()

@@ -25,8 +25,9 @@ from people.models import Delivery
 from people.services import DEMO_PASSWORD
 from plans.appendix.services import import_upload
 from plans.assignment import assignment_upload
+from plans.clears import lead_units_without_officer
 from plans.demo.load import demo_year_load
-from plans.models import Plan
+from plans.models import Plan, Unit
 from tests import files, workbooks
 from tests.a11y import axe_finish, axe_start, english_words
 from tests.e2e.browser import Page
@@ -79,9 +80,15 @@ def _content(users):
                                  number=last_month.month, schema_version="1", status=CentralExport.Status.DONE,
                                  requested_by=province_admin, finished_at=timezone.now(),
                                  summary={"tasks": 10, "indicators": 5})
+    # A lead unit with no officer account, for the six-clears page to offer one (every demo unit of Phú Lâm has one).
+    without_officer = Unit.objects.create(area=plan.area, name="Ban Chỉ huy Quân sự xã", slug="phu-lam-quan-su")
+    plan.tasks.order_by("position").first().lead_units.add(without_officer)
+    assert lead_units_without_officer(plan).filter(pk=without_officer.pk).exists()
     reset = f"/accounts/reset/{urlsafe_base64_encode(force_bytes(admin.pk))}/{default_token_generator.make_token(admin)}/"
     return {
-        "phulam-admin": [f"/plans/{plan.slug}/import/{appendix.pk}/", f"/plans/{plan.slug}/assignment/import/{assignment.pk}/"],
+        # The six-clears page is first reached by a leader, who is offered no account to create: the admin starts there.
+        "phulam-admin": [f"/plans/{plan.slug}/import/{appendix.pk}/", f"/plans/{plan.slug}/assignment/import/{assignment.pk}/",
+                         f"/plans/{plan.slug}/six-clears/officer/{without_officer.pk}/"],
         # The e2e crawl reads two pages of each pattern, and so meets the province plan's coverage page too.
         "phulam-officer": ["/plans/dong-nai-182/coverage/"],
         "phulam-economic": ["/accounts/password_change/done/"],

@@ -99,13 +99,15 @@ def get_patterns():
         # The read API (api/v1/) answers bearer tokens, not a signed-in browser: api/tests tries every endpoint.
         if route.startswith(("admin/", "api/v1/")) or "GET" not in _methods(entry.callback):
             continue
-        name = pattern_of("/" + re.sub(r"<(?:\w+:)?(\w+)>", _sample, route))
+        name = pattern_of("/" + re.sub(r"<(?:(\w+):)?(\w+)>", _sample, route))
         names.setdefault(name or route, route)
     return names
 
 
 def _sample(match):
-    return "1" if match.group(1) in ("pk", "alias_pk") else "x"
+    """A value the route's converter takes: a number for `<int:…>` and the keys, a word otherwise."""
+    converter, name = match.groups()
+    return "1" if converter == "int" or name.endswith("pk") else "x"
 
 
 def crawl(stack, browser, landing):
