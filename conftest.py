@@ -1,3 +1,4 @@
+import contextlib
 import io
 import os
 import re
@@ -394,6 +395,37 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+# The two screens of issue 25's journeys: a phone at 390x844 and a desk at 1366x800.
+SCREENS = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2},
+    "desk": {"viewport": {"width": 1366, "height": 800}},
+}
+
+
+@contextlib.contextmanager
+def screen_page(browser, screen, **options):
+    """A page in a context of its own on `screen` ("phone" or "desk"), closed on leaving."""
+    context = browser.new_context(**SCREENS[screen], **options)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    with screen_page(browser, "phone") as page:
+        yield page
+
+
+@pytest.fixture
+def desk(browser):
+    with screen_page(browser, "desk") as page:
+        yield page
 
 
 @pytest.fixture

@@ -1,44 +1,17 @@
 """Issue 25's daily round in Chromium, at 390x844 and 1366x800: where each kind of user lands, My work on a
 phone (20 cards in four screens, search, plan filter, an order that holds while the officer works), the header
 folded into a drawer on the phone and unwrapped at a desk."""
-from contextlib import contextmanager
-
 import pytest
 from django.utils import timezone
 
+from conftest import screen_page
 from tasks.models import Task
 from tests import files
 from tests.a11y import assert_accessible
-from tests.test_journey_phone_update import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DESK = {"viewport": {"width": 1366, "height": 800}}
-SIZES = {"phone": PHONE, "desk": DESK}
 SCREEN = 844
-
-
-@contextmanager
-def _opened(browser, size, **options):
-    context = browser.new_context(**SIZES[size], **options)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
-        yield page
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def phone(browser):
-    with _opened(browser, "phone") as page:
-        yield page
-
-
-@pytest.fixture
-def desk(browser):
-    with _opened(browser, "desk") as page:
-        yield page
 
 
 def _cards(page):
@@ -132,7 +105,7 @@ def test_a_saved_card_stays_in_place_marked_and_goes_last_on_the_next_visit(demo
 
 
 def test_the_update_without_javascript_comes_back_to_the_card(demo, live_server, browser, sign_in):
-    with _opened(browser, "phone", java_script_enabled=False) as page:
+    with screen_page(browser, "phone", java_script_enabled=False) as page:
         sign_in(page, "phulam-officer")
         before = _order(page)
         card = _cards(page).filter(has=page.locator("a.update")).nth(1)
@@ -170,7 +143,7 @@ def test_each_kind_of_user_lands_where_their_day_starts(demo, live_server, brows
         task_progress_report(task_id=task.pk, user=users["phulam-officer"], version=task.version, progress=100,
                              period=timezone.localdate().replace(day=1), achievements="Xong",
                              uploads=[(files.upload("qd.pdf", files.pdf_bytes()), "Quyết định")])
-    with _opened(browser, size) as page:
+    with screen_page(browser, size) as page:
         sign_in(page, username)
         # My work's address takes its visit once shown (static/js/phone.js): the page, not its query, is compared.
         assert page.url.split("?visit=")[0] == f"{live_server.url}{path}"

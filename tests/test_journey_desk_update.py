@@ -11,19 +11,6 @@ from tests.a11y import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DESK = {"viewport": {"width": 1366, "height": 800}}
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
-
-
-@pytest.fixture
-def desk(browser):
-    context = browser.new_context(**DESK)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
 def _rows(page):
     rows = page.locator("tbody.desk-row")
     return [rows.nth(index) for index in range(rows.count())]
@@ -115,36 +102,30 @@ def test_officer_updates_several_tasks_from_the_keyboard(demo, live_server, desk
     assert tasks["refused"].updates.get().period == timezone.localdate().replace(day=1)
 
 
-def test_the_table_becomes_cards_on_a_phone(demo, live_server, browser, sign_in):
-    context = browser.new_context(**PHONE)
-    phone = context.new_page()
-    phone.set_default_timeout(10_000)
-    try:
-        sign_in(phone, "phulam-officer")
-        phone.goto(f"{live_server.url}/tasks/my-work/desk/")
-        assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no page wider than the screen
-        row = _rows(phone)[0]
-        assert row.locator("td.c-title").bounding_box()["width"] >= 300  # a card as wide as the screen, not a column
-        for name in ("progress", "achievements"):
-            box = row.locator(f"input[name$='-{name}']").bounding_box()
-            assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] >= 30, name
-        label = phone.evaluate("cell => getComputedStyle(cell, '::before').content",
-                               row.locator("td.c-words").element_handle())
-        assert "Kết quả thực hiện" in label  # each box says what it is without the table's header
-        save = phone.get_by_role("button", name="Lưu các dòng đã nhập")
-        assert save.is_visible()
-        assert_accessible(phone)
-        task = _task(row)
-        row.locator("input[name$='-progress']").fill(str(min(95, task.progress + 5)))
-        row.locator("input[name$='-achievements']").fill("Đã triển khai")
-        if row.locator("input[name$='-difficulties']").is_visible():
-            row.locator("input[name$='-difficulties']").fill("Thiếu kinh phí")
-            row.locator("input[name$='-proposals']").fill("Bổ sung kinh phí")
-        save.tap()
-        phone.locator(".desk-summary").wait_for()
-        assert re.search(r"Đã lưu 1 mục", phone.locator(".desk-summary").inner_text())
-        assert "saved" in phone.locator(f"#desk-task-{task.pk}").get_attribute("class")
-        task.refresh_from_db()
-        assert task.updates.count() == 1
-    finally:
-        context.close()
+def test_the_table_becomes_cards_on_a_phone(demo, live_server, phone, sign_in):
+    sign_in(phone, "phulam-officer")
+    phone.goto(f"{live_server.url}/tasks/my-work/desk/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no page wider than the screen
+    row = _rows(phone)[0]
+    assert row.locator("td.c-title").bounding_box()["width"] >= 300  # a card as wide as the screen, not a column
+    for name in ("progress", "achievements"):
+        box = row.locator(f"input[name$='-{name}']").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] >= 30, name
+    label = phone.evaluate("cell => getComputedStyle(cell, '::before').content",
+                           row.locator("td.c-words").element_handle())
+    assert "Kết quả thực hiện" in label  # each box says what it is without the table's header
+    save = phone.get_by_role("button", name="Lưu các dòng đã nhập")
+    assert save.is_visible()
+    assert_accessible(phone)
+    task = _task(row)
+    row.locator("input[name$='-progress']").fill(str(min(95, task.progress + 5)))
+    row.locator("input[name$='-achievements']").fill("Đã triển khai")
+    if row.locator("input[name$='-difficulties']").is_visible():
+        row.locator("input[name$='-difficulties']").fill("Thiếu kinh phí")
+        row.locator("input[name$='-proposals']").fill("Bổ sung kinh phí")
+    save.tap()
+    phone.locator(".desk-summary").wait_for()
+    assert re.search(r"Đã lưu 1 mục", phone.locator(".desk-summary").inner_text())
+    assert "saved" in phone.locator(f"#desk-task-{task.pk}").get_attribute("class")
+    task.refresh_from_db()
+    assert task.updates.count() == 1

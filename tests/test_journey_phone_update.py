@@ -2,21 +2,10 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from conftest import screen_page
 from tasks.models import Task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
 
 def test_officer_updates_the_first_task_on_a_phone_without_scrolling(demo, live_server, phone, sign_in):
     sign_in(phone, "phulam-officer")
@@ -129,10 +118,7 @@ def test_plan_page_on_a_phone_shows_each_cell_with_its_label(demo, live_server, 
 
 
 def test_the_update_works_without_javascript(demo, live_server, browser, sign_in):
-    context = browser.new_context(java_script_enabled=False, **PHONE)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
+    with screen_page(browser, "phone", java_script_enabled=False) as page:
         sign_in(page, "phulam-officer")
         row = page.locator("tbody.work-item").first
         task = Task.objects.get(pk=int(row.get_attribute("id").rsplit("-", 1)[1]))
@@ -149,5 +135,3 @@ def test_the_update_works_without_javascript(demo, live_server, browser, sign_in
         assert "Đã lưu tiến độ 95%" in page.locator("[role=status]").first.inner_text()
         task.refresh_from_db()
         assert task.progress == 95
-    finally:
-        context.close()
