@@ -6,6 +6,7 @@ import io
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from tasks.models import Task
 
@@ -24,9 +25,9 @@ def test_leader_follows_the_reddest_commune_down_to_an_overdue_task(demo, live_s
     sign_in(page, "dongnai-leader")
     page.get_by_role("link", name="Tổng quan").click()
     page.get_by_role("link", name="Tỷ lệ hoàn thành").click()
-    assert "sort=completion" in page.url
-    rows = page.locator("table.dashboard tbody tr")
-    assert rows.count() == 2
+    page.wait_for_url("**sort=completion**")
+    # the URL changes when the new page is committed, before its rows are parsed: wait for them
+    expect(page.locator("table.dashboard tbody tr")).to_have_count(2)
     assert page.locator("tr[data-area=dai-phuoc] .health").inner_text().strip().endswith("Đúng tiến độ")
     red = page.locator("tbody tr.health-red")
     assert red.count() == 1 and "Chậm dưới một nửa lộ trình hoặc quá hạn" in red.inner_text()
@@ -36,9 +37,9 @@ def test_leader_follows_the_reddest_commune_down_to_an_overdue_task(demo, live_s
     assert page.locator("svg.chart").count() == 2
     unit_row = page.locator("table.units tbody tr", has_text="Phòng Văn hóa - Xã hội")
     unit_row.get_by_role("link", name="1 quá hạn").click()
-    assert "overdue=1" in page.url
+    page.wait_for_url("**overdue=1**")
     items = page.locator("table.items tbody tr")
-    assert items.count() == 1
+    expect(items).to_have_count(1)
     items.get_by_role("link").first.click()
     page.wait_for_url(f"{live_server.url}/tasks/{overdue.pk}/")
     assert overdue.title[:30] in page.locator("main").inner_text()
