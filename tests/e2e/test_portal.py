@@ -309,6 +309,69 @@ def test_a_commune_report_is_drafted_issued_and_received(portal, since):
     assert not problems(portal, since=since), problems(portal, since=since)
 
 
+def test_a_units_report_is_confirmed_by_its_head_issued_and_received(portal, since):
+    """Dân Tiến's economic office drafts its monthly report, the office's head confirms the figures, the office
+    issues it to the commune's People's Committee (its own register's number) and the Culture-Social office
+    receives it."""
+    office = signed_in(portal, "dantien-economic")
+    register = office.get("/reports/register/")
+    form = register.form(button="draft-submit")
+    period = next(value for value, label in reversed(form.selects["period"])
+                  if label.startswith("Phòng Kinh tế · Báo cáo tháng"))
+    drafted = office.submit(register, form, values={"period": period}, follow=False)
+    assert drafted.status == 302, f"draft answered {drafted.status}:\n{last_said(office)}"
+    report_url = urlsplit(drafted.headers["Location"]).path
+    ready = _wait(office, report_url, lambda p: JOB_DONE.search(p.text), "drafting")
+    assert 'id="issue-report"' not in ready.text and "Chờ thủ trưởng đơn vị xác nhận số liệu" in ready.text
+
+    head = signed_in(portal, "dantien-truong-kinhte")
+    page = head.get(report_url)
+    confirmed = head.submit(page, page.form(button="confirm-report"))
+    assert confirmed.status == 200 and "đã xác nhận số liệu" in confirmed.text, last_said(head)
+
+    ready = office.get(report_url)
+    office.submit(ready, ready.form(button="issue-report"))
+    issued = _wait(office, report_url, lambda p: JOB_DONE.search(p.text) and 'class="badge issued"' in p.text,
+                   "issuing")
+    number = re.search(r'id="report-number">Số: ([^<]+)<', issued.text).group(1)
+    assert number.endswith("/BC-PKT"), number
+    assert office.get(f"{report_url}pdf/").status == 200
+
+    clerk = signed_in(portal, "dantien-officer")
+    inbox = clerk.get("/reports/register/inbox/")
+    assert f'href="{report_url}"' in inbox.text and number in inbox.text
+    page = clerk.get(report_url)
+    received = clerk.submit(page, page.form(button="receive-report"), button="receive-report")
+    assert received.status == 200 and "Đã tiếp nhận" in received.text
+    assert not problems(portal, since=since), problems(portal, since=since)
+
+
+def test_an_officer_saves_two_rows_of_the_desk_table(portal, since):
+    """The month at a desk over HTTP: two task rows changed in the table, saved by one submit, each on its own;
+    the task pages then show the new figures and who reported them."""
+    officer = signed_in(portal, "phulam-officer")
+    desk = officer.get("/tasks/my-work/desk/?kind=tasks")
+    assert desk.status == 200
+    form = desk.form(field="period")
+    current = {int(found[1]): int(value or 0) for name, value in form.fields
+               if (found := re.fullmatch(r"task-(\d+)-progress", name))}
+    rows = [pk for pk, progress in current.items() if progress <= 90][:2]
+    assert len(rows) == 2, current
+    values = {}
+    for pk in rows:
+        values.update({f"task-{pk}-progress": str(current[pk] + 10),
+                       f"task-{pk}-achievements": "Đã triển khai thêm trong tháng (kiểm thử đầu cuối)",
+                       f"task-{pk}-difficulties": "Thiếu kinh phí cho phần mềm dùng chung",
+                       f"task-{pk}-proposals": "Đề nghị tỉnh hỗ trợ"})
+    saved = officer.submit(desk, form, values=values)
+    assert saved.status == 200 and "Đã lưu 2 mục." in saved.text, last_said(officer) or saved.text[-3000:]
+    for pk in rows:
+        task = officer.get(f"/tasks/{pk}/")
+        assert task.status == 200 and f"{current[pk] + 10}%" in task.text
+        assert "Đã triển khai thêm trong tháng (kiểm thử đầu cuối)" in task.text
+    assert not problems(portal, since=since), problems(portal, since=since)
+
+
 def test_an_admin_runs_the_warnings_check(portal, since):
     browser = signed_in(portal, "dongnai-admin")
     page = browser.get("/reports/warnings/")
