@@ -174,6 +174,9 @@ def item_figures(*, tasks, indicators, key, as_of, window=None):
     The one definition of an area's item figures: the province's view asks for today, a report's snapshot
     (through `reports.as_of.area_figures`) for its cut-off, when status, progress and met are read from history."""
     figures = {}
+    # An item with sub-items is reported through them only (`tasks.services.task_rollup` writes its figures from
+    # theirs): counted once, by its sub-items, not a second time as an item owing its own updates.
+    tasks = tasks.exclude(Exists(Task.objects.filter(parent=OuterRef("pk"))))
     tasks = tasks.alias(state=_then(Task, "status", as_of), done=_then(Task, "progress", as_of))
     indicators = indicators.alias(state=_then(Indicator, "status", as_of), met_then=_then(Indicator, "is_met", as_of))
     not_done = ~Q(state=COMPLETED)

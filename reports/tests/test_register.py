@@ -52,7 +52,7 @@ def draft(user, area="phu-lam", kind="quarterly", year=TODAY.year, number=QUARTE
 
 @pytest.fixture
 def known_figures(users):
-    """Phú Lâm: 70 tasks, row 15's 5 sub-items among them (2 completed with accepted evidence), 25 indicators (3 met, 1 not met), one difficulty."""
+    """Phú Lâm: 69 tasks (55-KH row 15 counted by its 5 sub-items) (2 completed with accepted evidence), 25 indicators (3 met, 1 not met), one difficulty."""
     Task.objects.filter(plan__slug="phu-lam-55kh", ordinal__in=["1", "2"]).update(status=ItemStatus.COMPLETED,
                                                                                 progress=100)
     indicators = Indicator.objects.filter(plan__slug="phu-lam-55kh").order_by("position")
@@ -116,7 +116,7 @@ def test_a_draft_freezes_the_figures_and_the_documents_say_them(users, known_fig
     report = draft(users["phulam-leader"])
     totals = report.snapshot["totals"]
     assert (totals["tasks"], totals["tasks_completed"], totals["indicators"], totals["indicators_met"],
-            totals["indicators_not_met"]) == (70, 2, 25, 3, 1)  # 70: with the 5 sub-items of 55-KH row 15
+            totals["indicators_not_met"]) == (69, 2, 25, 3, 1)  # 44 + 25: 55-KH row 15 counted by its 5 sub-items
     assert report.status == "draft" and report.number is None and report.pdf and report.docx
     report = run_jobs(report_issue(report_id=report.pk, user=users["phulam-leader"]))
     assert report.number == 1 and report.reference == "01/BC-UBND" and report.is_on_time
@@ -133,7 +133,7 @@ def test_a_draft_freezes_the_figures_and_the_documents_say_them(users, known_fig
                         "Điều chỉnh số liệu của kỳ đã khóa:",
                         "PHỤ LỤC I", "KẾT QUẢ THỰC HIỆN NHIỆM VỤ", "PHỤ LỤC II", "KẾT QUẢ THỰC HIỆN CHỈ TIÊU"):
             assert section in text, section
-        assert "Tổng số nhiệm vụ: 70, trong đó hoàn thành (minh chứng đã được chấp nhận): 2." in text
+        assert "Tổng số nhiệm vụ: 69, trong đó hoàn thành (minh chứng đã được chấp nhận): 2." in text
         assert "Tổng số chỉ tiêu: 25, trong đó đạt: 3, chưa đạt: 1, chưa có số liệu: 21." in text
         assert "Thiếu chuyên gia thẩm định" in text and "Đề nghị Sở KH&CN hỗ trợ" in text
         assert "Đã trình dự thảo đề án" in text
@@ -268,7 +268,7 @@ def test_a_plan_with_its_own_cadence_reports_on_that_plan_alone(users):
     report_snapshot_take(report.pk)
     report.refresh_from_db()
     assert [p["reference"] for p in report.snapshot["plans"]] == [plan.reference]
-    assert (report.snapshot["totals"]["tasks"], report.snapshot["totals"]["indicators"]) == (26, 25)  # 21 and row 15's 5
+    assert (report.snapshot["totals"]["tasks"], report.snapshot["totals"]["indicators"]) == (25, 25)  # row 15 by its 5
     # The commune reports 55-KH up to the province's focal office (its units report to the commune).
     assert (report.recipient_unit.area.slug, report.recipient_unit.name) == ("dong-nai", "Sở Khoa học và Công nghệ")
     # Named as pages name it: an unnumbered plan by its title and date, never "Số: /KH-UBND".
