@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from evidence.forms import EvidenceSlotsMixin
@@ -35,6 +36,19 @@ class ProgressReportForm(EvidenceSlotsMixin, forms.Form):
     def __init__(self, *args, attached=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_evidence_fields(attached)
+
+    def carry_over(self, update):
+        """Prefill the difficulties and proposals `update` (the last report) gave, each labelled as such: the
+        officer confirms them rather than types them again. They become this period's only when the form is saved."""
+        for name in ("difficulties", "proposals"):
+            text = getattr(update, name)
+            if not text:
+                continue
+            self.initial[name] = text
+            field = self.fields[name]
+            field.label = format_lazy("{} ({})", field.label, _("từ báo cáo tháng %(period)s — sửa nếu đã khác") % {
+                "period": f"{update.period:%m/%Y}"})
+            field.widget.attrs["data-carried"] = ""
 
 
 class CommentForm(forms.Form):

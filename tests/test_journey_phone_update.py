@@ -1,9 +1,16 @@
 """Issue 13's journey: an officer on a phone signs in, lands on "My work" and updates a task without scrolling."""
+import datetime
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from conftest import screen_page
-from tasks.models import Task
+from tasks.models import ProgressUpdate, Task
+from tests.a11y import assert_accessible
+
+User = get_user_model()
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,6 +83,48 @@ def test_the_fields_a_rule_requires_appear_as_the_figure_calls_for_them(demo, li
     assert reason.is_visible()
     task.refresh_from_db()
     assert task.progress == 50
+
+
+@pytest.mark.parametrize("still_behind", [True, False], ids=["still-behind", "caught-up"])
+def test_last_months_difficulties_are_prefilled_and_sent_only_where_the_figure_asks(
+        demo, live_server, phone, sign_in, still_behind):
+    """Issue 25: typing less where the page legitimately asks less. Last month's difficulties and proposals come
+    prefilled, marked, while the figure stays behind the schedule; caught up, they hide and are not saved."""
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    officer = User.objects.get(username="phulam-officer")
+    task = Task.objects.get(plan__slug="phu-lam-55kh", ordinal="3")
+    task.updates.all().delete()
+    Task.objects.filter(pk=task.pk).update(progress=0)
+    ProgressUpdate.objects.create(task=task, author=officer, period=last_month, progress_before=0, progress_after=0,
+                                  achievements="Đã khảo sát", difficulties="Thiếu kinh phí, thiếu nhân lực",
+                                  proposals="Đề nghị bổ sung kinh phí 2027")
+    sign_in(phone, "phulam-officer")
+    phone.goto(f"{live_server.url}/tasks/{task.pk}/report/")
+    form = phone.locator("form.report-form")
+    expected = int(form.get_attribute("data-expected"))
+    assert 5 < expected < 100, "the seed task should be part way through its schedule"
+    difficulties, proposals = form.locator("textarea[name=difficulties]"), form.locator("textarea[name=proposals]")
+    assert difficulties.is_visible() and difficulties.input_value() == "Thiếu kinh phí, thiếu nhân lực"
+    assert proposals.input_value() == "Đề nghị bổ sung kinh phí 2027"
+    marked = f"từ báo cáo tháng {last_month:%m/%Y} — sửa nếu đã khác"
+    assert marked in form.locator(f"label[for={difficulties.get_attribute('id')}]").inner_text()
+    assert marked in form.locator(f"label[for={proposals.get_attribute('id')}]").inner_text()
+    assert_accessible(phone)
+
+    figure = (expected - 1) // 5 * 5 if still_behind else -(-expected // 5) * 5  # the figure's step is 5
+    form.locator("input[name=progress]").fill(str(figure))
+    assert difficulties.is_visible() == still_behind
+    form.locator("textarea[name=achievements]").fill("Đã tổ chức hội nghị triển khai")
+    form.get_by_role("button", name="Lưu tiến độ").tap()
+    phone.wait_for_url(lambda url: f"/tasks/{task.pk}/" in url and "/report/" not in url)
+    update = task.updates.get(period=today.replace(day=1))
+    assert update.progress_after == figure
+    if still_behind:  # confirmed: this month's report says so too
+        assert (update.difficulties, update.proposals) == ("Thiếu kinh phí, thiếu nhân lực",
+                                                           "Đề nghị bổ sung kinh phí 2027")
+    else:  # not asked, not sent
+        assert (update.difficulties, update.proposals) == ("", "")
 
 
 def test_cancel_closes_the_inline_form_and_saves_nothing(demo, live_server, page, sign_in):

@@ -9,6 +9,7 @@ from evidence.models import Evidence
 from plans.models import ItemStatus
 from plans.writes import StaleVersion
 from tasks.models import ProgressUpdate, Task
+from tasks.schedule import task_expected_progress
 from tasks.services import task_comment_add, task_progress_report
 from tests import files
 
@@ -146,3 +147,50 @@ def test_support_units_comment_but_others_cannot(users):
     assert task.comments.count() == 1
     with pytest.raises(PermissionDenied):
         task_comment_add(task_id=task.pk, user=users["phulam-economic"], body="Không liên quan")
+
+
+def _behind_with_last_month(users):
+    """Task 3 behind its schedule, reported last month with difficulties and proposals."""
+    task = _task("3")
+    Task.objects.filter(pk=task.pk).update(starts_on=datetime.date(2020, 1, 1), ends_on=datetime.date(2021, 12, 31))
+    last_month = (THIS_MONTH - datetime.timedelta(days=1)).replace(day=1)
+    _report(Task.objects.get(pk=task.pk), users["phulam-officer"], progress=30, period=last_month,
+            difficulties="Thiếu kinh phí, thiếu nhân lực", proposals="Đề nghị bổ sung kinh phí 2027")
+    task.refresh_from_db()
+    return task, last_month
+
+
+def test_the_form_prefills_last_months_difficulties_marked_and_saves_them_only_when_submitted(client, users):
+    task, last_month = _behind_with_last_month(users)
+    client.force_login(users["phulam-officer"])
+    html = client.get(f"/tasks/{task.pk}/report/").content.decode()
+    marked = f"(từ báo cáo tháng {last_month:%m/%Y} — sửa nếu đã khác)"
+    assert f"Khó khăn, vướng mắc {marked}" in html and f"Kiến nghị, đề xuất {marked}" in html
+    assert ">\nThiếu kinh phí, thiếu nhân lực</textarea>" in html
+    assert ">\nĐề nghị bổ sung kinh phí 2027</textarea>" in html
+    assert ProgressUpdate.objects.filter(task=task).count() == 1  # shown, not saved
+
+    def post(**words):
+        return client.post(f"/tasks/{task.pk}/report/", {
+            "version": task.version, "period": f"{THIS_MONTH:%Y-%m}", "progress": 35,
+            "achievements": "Đã tổ chức hội nghị triển khai", **words})
+
+    # Cleared by the officer, it is not put back behind their back: the rule asks for it again.
+    response = post(difficulties="", proposals="")
+    assert response.status_code == 400 and "hãy nêu khó khăn" in response.content.decode()
+    assert ProgressUpdate.objects.filter(task=task).count() == 1
+    # Confirmed (posted as prefilled, one of them edited): this period's report says so.
+    assert post(difficulties="Thiếu kinh phí, thiếu nhân lực", proposals="Đề nghị cấp tỉnh hỗ trợ").status_code == 302
+    update = task.updates.get(period=THIS_MONTH)
+    assert (update.difficulties, update.proposals) == ("Thiếu kinh phí, thiếu nhân lực", "Đề nghị cấp tỉnh hỗ trợ")
+    assert task.updates.get(period=last_month).proposals == "Đề nghị bổ sung kinh phí 2027"  # last month's kept
+
+
+def test_nothing_is_prefilled_for_a_task_on_its_schedule(client, users):
+    task, _last_month = _behind_with_last_month(users)
+    Task.objects.filter(pk=task.pk).update(starts_on=None, ends_on=None)  # no dates: no schedule to be behind
+    task.refresh_from_db()
+    assert task_expected_progress(task, timezone.localdate()) is None
+    client.force_login(users["phulam-officer"])
+    html = client.get(f"/tasks/{task.pk}/report/").content.decode()
+    assert "sửa nếu đã khác" not in html and "Thiếu kinh phí, thiếu nhân lực" not in html

@@ -166,9 +166,15 @@ def task_report_view(request, pk):
     if form.rejection and not form.is_bound:
         form.initial["achievements"] = (
             task.updates.order_by("-created_at", "-id").values_list("achievements", flat=True).first() or "")
+    expected = task_expected_progress(task, timezone.localdate())
+    if not form.is_bound and expected is not None and task.progress < expected:
+        # Still behind: the rule will ask again for the difficulties and proposals, most often last month's.
+        last = task.updates.order_by("-period", "-created_at", "-id").first()
+        if last:
+            form.carry_over(last)
     if request.htmx and request.method == "POST":
         return _work_row_response(request, task.pk, form=form, status=status)
-    context = {"task": task, "form": form, "expected": task_expected_progress(task, timezone.localdate()),
+    context = {"task": task, "form": form, "expected": expected,
                "inline": bool(request.htmx), "back": request.POST.get("back") or request.GET.get("back", "")}
     if context["back"]:
         context["back_url"] = _my_work_back(context["back"], task.pk)
