@@ -5,7 +5,8 @@ Each list page costs a fixed number of queries: foreign keys are joined, many-to
 import datetime
 import re
 
-from django.db.models import Prefetch, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Q
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
@@ -71,11 +72,17 @@ def plan_list(principal, *, area="", status=""):
     return plans
 
 
+def _unit_slugs(model, field):
+    """The slugs of an item's `field` units (lead or support), in the units' own order, as an array column."""
+    units = Unit.objects.filter(**{model._meta.get_field(field).related_query_name(): OuterRef("pk")})
+    return ArraySubquery(units.values("slug"))
+
+
 def _items(model, principal, *, area="", plan="", status=""):
-    units = Prefetch("lead_units", queryset=Unit.objects.order_by().only("id", "slug", "name"))
-    support = Prefetch("support_units", queryset=Unit.objects.order_by().only("id", "slug", "name"))
-    items = model.objects.visible_to(principal).select_related("plan__area", "section").prefetch_related(
-        units, support)
+    # The units' slugs as arrays in the items' own query: prefetching them cost two queries and a Unit and a
+    # queryset per item and unit, a third of a page's time at 100 items.
+    items = model.objects.visible_to(principal).select_related("plan__area", "section").annotate(
+        lead_unit_slugs=_unit_slugs(model, "lead_units"), support_unit_slugs=_unit_slugs(model, "support_units"))
     if area:
         items = items.filter(plan__area__slug=area)
     if plan:

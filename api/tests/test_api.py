@@ -175,11 +175,16 @@ def test_list_pages_cost_a_fixed_number_of_queries(client, tokens, resource):
     assert counts[0] <= 10, counts
 
 
-def test_list_query_count_pinned(client, tokens, django_assert_num_queries):
-    _get(client, "/api/v1/tasks/", tokens["phu-lam"])  # the token's last use written
-    # the token; the page of tasks; their lead and support units
-    with django_assert_num_queries(4):
-        assert _get(client, "/api/v1/tasks/?page_size=100", tokens["phu-lam"]).status_code == 200
+@pytest.mark.parametrize("resource", ["tasks", "indicators"])
+def test_list_query_count_pinned(client, tokens, django_assert_num_queries, resource):
+    _get(client, f"/api/v1/{resource}/", tokens["dong-nai"])  # the token's last use written
+    first = _get(client, f"/api/v1/{resource}/?page_size=20", tokens["dong-nai"]).json()
+    assert first["next"], "a page deep in the cursor, as the bench reads"
+    # 1. the token, with its area (`BearerTokenAuthentication`)
+    # 2. the page of items with their plan, area and section, and their lead and support units' slugs as arrays
+    with django_assert_num_queries(2):
+        response = _get(client, first["next"], tokens["dong-nai"])
+    assert response.status_code == 200 and len(response.json()["results"]) == 20
 
 
 def test_last_use_written_at_most_once_a_minute(client, tokens):
