@@ -154,6 +154,18 @@ def test_etag_and_if_none_match(client, tokens):
     assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
 
 
+@pytest.mark.parametrize("resource, row", [(resource, None) for resource in RESOURCES] + DETAILS,
+                         ids=[f"{resource}-list" for resource in RESOURCES] + [f"{name}-detail" for name, _ in DETAILS])
+def test_every_resource_answers_if_none_match(client, tokens, resource, row):
+    url = f"/api/v1/{resource}/" + (f"{row().pk}/" if row else "?area=phu-lam")
+    first = _get(client, url, tokens["phu-lam"])
+    assert first.status_code == 200 and first.headers["ETag"].startswith('"')
+    again = _get(client, url, tokens["phu-lam"], HTTP_IF_NONE_MATCH=first.headers["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    other = _get(client, url, tokens["phu-lam"], HTTP_IF_NONE_MATCH='"another"')
+    assert other.status_code == 200 and other.content == first.content
+
+
 def test_cursor_pagination_walks_every_row_once(client, tokens):
     rows = _walk(client, "/api/v1/tasks/?area=phu-lam&page_size=7", tokens["phu-lam"])
     ids = [row["id"] for row in rows]
@@ -245,12 +257,17 @@ def test_report_file_checked_against_its_sha256(client, tokens):
     response = _get(client, url, tokens["phu-lam"])
     assert response.status_code == 200 and response.content == data
     assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["ETag"] == f'"{report.pdf_sha256}"'
+    unchanged = _get(client, url, tokens["phu-lam"], HTTP_IF_NONE_MATCH=response.headers["ETag"])
+    assert unchanged.status_code == 304 and unchanged.content == b""
     assert _get(client, url, tokens["dai-phuoc"]).status_code == 404
     assert _get(client, url).status_code == 401
     assert _get(client, f"/api/v1/reports/{report.pk}/files/docx/", tokens["phu-lam"]).status_code == 404
     with open(report.pdf.path, "ab") as handle:
         handle.write(b"altered")
     assert _get(client, url, tokens["phu-lam"]).status_code == 500
+    # a copy fetched before is not told "not modified" of altered bytes
+    assert _get(client, url, tokens["phu-lam"], HTTP_IF_NONE_MATCH=response.headers["ETag"]).status_code == 500
 
 
 # The token page: area admins only; one area's admin never revokes another's token.
