@@ -14,15 +14,14 @@ from reports.models import Report, Warning
 from tasks.models import ProgressUpdate, Task
 
 
+# A ModelSerializer whose rows are written by one plain loop, each field's reader worked out once a serializer (a
+# page), where DRF's own loop works it out once a row and field (`get_attribute` walks the source and inspects
+# whether the value is a callable, every time): a quarter of the CPU of a page of 100 items. A field showing one of
+# the model's own columns reads it as a plain attribute; every other field (related rows' slugs, method fields,
+# properties) reads itself as in DRF; every value still goes through its field's `to_representation`, so the JSON is
+# DRF's (`api/tests/test_rows.py` compares the two). Comments, not a docstring: drf-spectacular would publish a
+# docstring as every resource's description.
 class RowSerializer(serializers.ModelSerializer):
-    """A ModelSerializer whose rows are written by one plain loop, its fields' readers worked out once a serializer
-    (once a page) where DRF's `to_representation` works them out once a row and field (its `get_attribute` walks
-    the source and inspects whether the value is a callable every time): a quarter of a page of 100 items.
-
-    A field showing one of the model's own columns reads it as a plain attribute; every other field (related
-    rows' slugs, method fields, properties) reads itself as in DRF. Every value still goes through its field's
-    `to_representation`, so the JSON is DRF's: `api/tests/test_rows.py` compares the two."""
-
     @cached_property
     def _row_readers(self):
         columns = {field.attname for field in self.Meta.model._meta.concrete_fields if not field.is_relation}
@@ -84,23 +83,13 @@ class PlanSerializer(RowSerializer):
                   "issued_day", "title", "status", "implements_plan"]
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string"}})
-class _UnitSlugsField(serializers.Field):
-    """An item's units' slugs, as the selector's query reads them (`selectors._items`)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(read_only=True, **kwargs)
-
-    def to_representation(self, slugs):
-        return slugs
-
-
 class _ItemSerializer(RowSerializer):
     plan = _slug()
     area = _slug("plan.area")
     section = serializers.SerializerMethodField()
-    lead_units = _UnitSlugsField(source="lead_unit_slugs")
-    support_units = _UnitSlugsField(source="support_unit_slugs")
+    # the units' slugs as the selector's query reads them, arrays in the items' own rows (`selectors._items`)
+    lead_units = serializers.ListField(child=serializers.CharField(), source="lead_unit_slugs", read_only=True)
+    support_units = serializers.ListField(child=serializers.CharField(), source="support_unit_slugs", read_only=True)
 
     ITEM_FIELDS = ["id", "plan", "area", "section", "ordinal", "position", "status", "lead_units", "support_units"]
 

@@ -1,7 +1,10 @@
 """The list pages' rows are written by `RowSerializer`'s plain loop and the items' units read as arrays in the items'
 own query (`selectors._items`), for speed: the JSON stays what DRF's own loop, and the fields as the API first
 declared them, wrote."""
+import inspect
+
 import pytest
+import yaml
 from django.test import RequestFactory
 from rest_framework import serializers as drf
 
@@ -106,3 +109,17 @@ def test_unit_slugs_are_empty_lists_not_null(client, province_token):
     row = client.get(f"/api/v1/tasks/{task.pk}/", HTTP_AUTHORIZATION=f"Bearer {province_token}").json()
     assert row["lead_units"] == [] and row["support_units"] == []
 
+
+
+def test_schema_unchanged_but_for_the_section_being_nullable(client):
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)["components"]["schemas"]
+    for viewset in VIEWSETS:
+        serializer = viewset.serializer_class
+        component = schema[serializer.__name__.removesuffix("Serializer")]
+        # a resource is described by its serializer's own docstring, never by a base class's
+        assert component.get("description") == (inspect.cleandoc(serializer.__doc__) if serializer.__doc__ else None)
+    for name in ("Task", "Indicator"):
+        fields = schema[name]["properties"]
+        assert fields["section"] == {"type": "string", "nullable": True, "readOnly": True}
+        for units in ("lead_units", "support_units"):
+            assert fields[units] == {"type": "array", "items": {"type": "string"}, "readOnly": True}
