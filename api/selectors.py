@@ -42,21 +42,25 @@ def period_filter(value):
                                        "(ví dụ quarterly-2026-1, half_year-2026-1, annual-2026-1).")})
 
 
-def areas_read_by(principal):
-    """The areas the token's area follows (itself and, for a province, its communes) and its province."""
-    return Area.objects.filter(Q(pk__in=Area.objects.communes_visible_to(principal).values("pk"))
-                               | Q(pk__in=Area.objects.provinces_visible_to(principal).values("pk")))
+def read_by(principal, area="pk"):
+    """Rows whose `area` is one the token's area follows (itself and, for a province, its communes) or its province.
+
+    The two scopes as two IN lists on the rows' own column: PostgreSQL then walks a page's rows in id order and
+    checks each against both (hashed), where `area__in` an area list built from them joined all 17,000 units of
+    a province of 3,400 communes before the first row of the unit list (80 ms)."""
+    return (Q(**{f"{area}__in": Area.objects.communes_visible_to(principal).values("pk")})
+            | Q(**{f"{area}__in": Area.objects.provinces_visible_to(principal).values("pk")}))
 
 
 def area_list(principal, *, area=""):
-    areas = areas_read_by(principal).select_related("parent")
+    areas = Area.objects.filter(read_by(principal)).select_related("parent")
     if area:
         areas = areas.filter(Q(slug=area) | Q(parent__slug=area))
     return areas
 
 
 def unit_list(principal, *, area=""):
-    units = Unit.objects.filter(area__in=areas_read_by(principal).values("pk")).select_related("area")
+    units = Unit.objects.filter(read_by(principal, "area")).select_related("area")
     if area:
         units = units.filter(area__slug=area)
     return units

@@ -178,6 +178,10 @@ def main():
             tree, commit = stack.enter_context(bench_scale.checkout(args.base))
             versions.append((args.base, stack.enter_context(bench_scale.served(tree))))
             label += f" against {args.base} ({commit}), same database, requests interleaved"
+        for _round in range(3):  # every worker of each server past its first requests (imports, translations)
+            for _name, server in versions:
+                for path in lists:
+                    _get(f"{server.url}/api/v1/{path}", tokens[PROVINCE])
         print(f"over HTTP (gunicorn, 3 workers each, 127.0.0.1), {args.requests} sequential requests a page and "
               f"version, ms: {label}")
         print(f"  {'page':45} {'token':9}" + "".join(f" {name + ' median':>13} {name + ' p95':>10}"

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from api.models import ApiToken
 from api.services import token_create, token_revoke
@@ -213,6 +214,19 @@ def test_last_use_written_at_most_once_a_minute(client, tokens):
     _get(client, "/api/v1/areas/", tokens["phu-lam"])
     token.refresh_from_db()
     assert token.last_used_at > first - datetime.timedelta(seconds=1)
+
+
+def test_token_page_shows_each_tokens_last_use(client, users, tokens):
+    _get(client, "/api/v1/areas/", tokens["phu-lam"])
+    used = ApiToken.objects.get(area__slug="phu-lam")
+    client.force_login(users["dongnai-admin"])  # the province's admin sees its communes' tokens too
+    rows = [row for row in client.get("/manage/api-tokens/").content.decode().split("<tr>") if "<code>pk57_" in row]
+    assert len(rows) == 3
+    for row in rows:
+        if used.prefix in row:
+            assert timezone.localtime(used.last_used_at).strftime("%d/%m/%Y %H:%M") in row
+        else:
+            assert "chưa dùng" in row
 
 
 def test_filters(client, tokens):
