@@ -1,7 +1,7 @@
 """What a token reads, shaped for the API's list pages: every queryset starts from the portal's own scope rules
 (`plans/querysets.py`, `reports/selectors.py`) applied to the token's principal, then narrows by the filters.
 
-Each list page costs a fixed number of queries: foreign keys are joined, many-to-many fields prefetched."""
+Each list page costs a fixed number of queries: foreign keys are joined, many-to-many fields read as arrays."""
 import datetime
 import re
 
