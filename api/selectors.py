@@ -1,11 +1,12 @@
 """What a token reads, shaped for the API's list pages: every queryset starts from the portal's own scope rules
 (`plans/querysets.py`, `reports/selectors.py`) applied to the token's principal, then narrows by the filters.
 
-Each list page costs a fixed number of queries: foreign keys are joined, many-to-many fields prefetched."""
+Each list page costs a fixed number of queries: foreign keys are joined, many-to-many fields read as arrays."""
 import datetime
 import re
 
-from django.db.models import Prefetch, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Q
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
@@ -41,21 +42,25 @@ def period_filter(value):
                                        "(ví dụ quarterly-2026-1, half_year-2026-1, annual-2026-1).")})
 
 
-def areas_read_by(principal):
-    """The areas the token's area follows (itself and, for a province, its communes) and its province."""
-    return Area.objects.filter(Q(pk__in=Area.objects.communes_visible_to(principal).values("pk"))
-                               | Q(pk__in=Area.objects.provinces_visible_to(principal).values("pk")))
+def read_by(principal, area="pk"):
+    """Rows whose `area` is one the token's area follows (itself and, for a province, its communes) or its province.
+
+    The two scopes as two IN lists on the rows' own column: PostgreSQL then walks a page's rows in id order and
+    checks each against both (hashed), where `area__in` an area list built from them joined all 17,000 units of
+    a province of 3,400 communes before the first row of the unit list (80 ms)."""
+    return (Q(**{f"{area}__in": Area.objects.communes_visible_to(principal).values("pk")})
+            | Q(**{f"{area}__in": Area.objects.provinces_visible_to(principal).values("pk")}))
 
 
 def area_list(principal, *, area=""):
-    areas = areas_read_by(principal).select_related("parent")
+    areas = Area.objects.filter(read_by(principal)).select_related("parent")
     if area:
         areas = areas.filter(Q(slug=area) | Q(parent__slug=area))
     return areas
 
 
 def unit_list(principal, *, area=""):
-    units = Unit.objects.filter(area__in=areas_read_by(principal).values("pk")).select_related("area")
+    units = Unit.objects.filter(read_by(principal, "area")).select_related("area")
     if area:
         units = units.filter(area__slug=area)
     return units
@@ -71,11 +76,17 @@ def plan_list(principal, *, area="", status=""):
     return plans
 
 
+def _unit_slugs(model, field):
+    """The slugs of an item's `field` units (lead or support), in the units' own order, as an array column."""
+    units = Unit.objects.filter(**{model._meta.get_field(field).related_query_name(): OuterRef("pk")})
+    return ArraySubquery(units.values("slug"))
+
+
 def _items(model, principal, *, area="", plan="", status=""):
-    units = Prefetch("lead_units", queryset=Unit.objects.order_by().only("id", "slug", "name"))
-    support = Prefetch("support_units", queryset=Unit.objects.order_by().only("id", "slug", "name"))
-    items = model.objects.visible_to(principal).select_related("plan__area", "section").prefetch_related(
-        units, support)
+    # The units' slugs as arrays in the items' own query: prefetching them cost two queries and a Unit and a
+    # queryset per item and unit, a third of a page's time at 100 items.
+    items = model.objects.visible_to(principal).select_related("plan__area", "section").annotate(
+        lead_unit_slugs=_unit_slugs(model, "lead_units"), support_unit_slugs=_unit_slugs(model, "support_units"))
     if area:
         items = items.filter(plan__area__slug=area)
     if plan:

@@ -1,10 +1,13 @@
 """Read-only endpoints: a list and a detail per resource, scoped by the token's area (`selectors.py`).
 
-Every answer to a GET carries an ETag; a request whose If-None-Match names it gets 304 Not Modified
-(Django's ConditionalGetMiddleware, applied to these views only)."""
+Every answer to a GET carries an ETag (a report's file: its SHA-256); a request whose If-None-Match names it gets
+304 Not Modified (Django's ConditionalGetMiddleware, applied to these views only)."""
+import hashlib
+
 from django.http import Http404, HttpResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.utils.decorators import decorator_from_middleware
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -98,4 +101,8 @@ class ReportViewSet(ReadOnlyViewSet):
         name = f"bao-cao-{report.area.slug}-{report.kind}-{report.year}-{report.period_number}.{suffix}"
         response = file_response(data, filename=name, content_type=content_type)
         response["X-Content-Type-Options"] = "nosniff"
+        # The bytes' SHA-256 as the ETag: a copy already fetched is answered 304 (`conditional_get`), which skips
+        # no-store responses when it makes ETags itself; the file is read and checked first, so an altered file
+        # is refused, never answered "not modified".
+        response["ETag"] = quote_etag(hashlib.sha256(data).hexdigest())
         return response

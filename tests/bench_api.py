@@ -94,17 +94,20 @@ def _deep(url, token):
 
 def _execution_ms(queryset):
     """PostgreSQL's own execution time of `queryset` (EXPLAIN ANALYZE): the database's part, without Python's."""
-    sql, params = queryset.query.sql_with_params()
+    return _sql_execution_ms(*queryset.query.sql_with_params())
+
+
+def _sql_execution_ms(sql, params=None):
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params or None)  # no params: a % stays a %
         plan = cursor.fetchone()[0]
     return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Execution Time"]
 
 
 def scope_sql_compare(area_slug, runs=10):
-    """The province-wide item lists' query as main wrote it (the plan scope through `visible_to`, with its
-    DISTINCT) beside this checkout's (`visible_ids`, a semi-join), first page and a page deep in the cursor:
-    medians of `runs`, interleaved."""
+    """The province-wide item lists' plan scope as the API first wrote it (`visible_to`, with its DISTINCT) beside
+    the one it reads since (`visible_ids`, a semi-join), first page and a page deep in the cursor: medians of
+    `runs`, interleaved."""
     from api.models import ApiToken
     from api.principal import TokenPrincipal
     from indicators.models import Indicator
@@ -113,18 +116,18 @@ def scope_sql_compare(area_slug, runs=10):
 
     principal = TokenPrincipal(ApiToken.objects.select_related("area").filter(area__slug=area_slug).first())
     print("the item lists' query, database execution ms (EXPLAIN ANALYZE), median of "
-          f"{runs}: main's plan-scope subquery (DISTINCT) beside this checkout's (semi-join)")
+          f"{runs}: the plan scope as first written (visible_to, DISTINCT) beside visible_ids' (semi-join)")
     for model in (Task, Indicator):
         deep_id = model.objects.order_by("id").values_list("id", flat=True)[300]
         for where, rows in (("first", model.objects.all()), ("deep", model.objects.filter(id__gt=deep_id))):
-            shapes = {"main": rows.filter(plan__in=Plan.objects.visible_to(principal).values("pk")),
-                      "this": rows.filter(plan__in=Plan.objects.visible_ids(principal))}
+            shapes = {"distinct": rows.filter(plan__in=Plan.objects.visible_to(principal).values("pk")),
+                      "semi-join": rows.filter(plan__in=Plan.objects.visible_ids(principal))}
             times = {name: [] for name in shapes}
             for _ in range(runs):
                 for name, queryset in shapes.items():
                     times[name].append(_execution_ms(queryset.order_by("id")[:101]))
-            print(f"  {model._meta.model_name + 's/ (' + where + ')':45} province  main "
-                  f"{statistics.median(times['main']):7.1f}   this {statistics.median(times['this']):7.1f}")
+            print(f"  {model._meta.model_name + 's/ (' + where + ')':45} province  distinct "
+                  f"{statistics.median(times['distinct']):7.1f}   semi-join {statistics.median(times['semi-join']):7.1f}")
     sys.stdout.flush()
 
 
@@ -155,14 +158,17 @@ def main():
         lists = [path.format(period=period, commune=commune) for path in LISTS]
 
         client = Client()
-        print("queries a page (this checkout, province token, page of 100):")
+        print("queries a page (this checkout, province token, page of 100) and PostgreSQL's execution time of them:")
         for path in lists:
             url = f"/api/v1/{path}"
             client.get(url, HTTP_AUTHORIZATION=f"Bearer {tokens[PROVINCE]}")  # the token's last use written
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {tokens[PROVINCE]}")
             assert response.status_code == 200, (url, response.status_code)
-            print(f"  {path:45} {len(queries):3d} queries, {len(response.json()['results'])} rows")
+            database = sum(_sql_execution_ms(query["sql"]) for query in queries.captured_queries
+                           if query["sql"].startswith("SELECT"))
+            print(f"  {path:45} {len(queries):3d} queries, {len(response.json()['results']):3d} rows, "
+                  f"database {database:5.1f} ms (EXPLAIN ANALYZE)")
         sys.stdout.flush()
         scope_sql_compare(PROVINCE)
 
@@ -172,6 +178,10 @@ def main():
             tree, commit = stack.enter_context(bench_scale.checkout(args.base))
             versions.append((args.base, stack.enter_context(bench_scale.served(tree))))
             label += f" against {args.base} ({commit}), same database, requests interleaved"
+        for _round in range(3):  # every worker of each server past its first requests (imports, translations)
+            for _name, server in versions:
+                for path in lists:
+                    _get(f"{server.url}/api/v1/{path}", tokens[PROVINCE])
         print(f"over HTTP (gunicorn, 3 workers each, 127.0.0.1), {args.requests} sequential requests a page and "
               f"version, ms: {label}")
         print(f"  {'page':45} {'token':9}" + "".join(f" {name + ' median':>13} {name + ' p95':>10}"

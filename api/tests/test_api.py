@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from api.models import ApiToken
 from api.services import token_create, token_revoke
@@ -154,6 +155,18 @@ def test_etag_and_if_none_match(client, tokens):
     assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
 
 
+@pytest.mark.parametrize("resource, row", [(resource, None) for resource in RESOURCES] + DETAILS,
+                         ids=[f"{resource}-list" for resource in RESOURCES] + [f"{name}-detail" for name, _ in DETAILS])
+def test_every_resource_answers_if_none_match(client, tokens, resource, row):
+    url = f"/api/v1/{resource}/" + (f"{row().pk}/" if row else "?area=phu-lam")
+    first = _get(client, url, tokens["phu-lam"])
+    assert first.status_code == 200 and first.headers["ETag"].startswith('"')
+    again = _get(client, url, tokens["phu-lam"], HTTP_IF_NONE_MATCH=first.headers["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    other = _get(client, url, tokens["phu-lam"], HTTP_IF_NONE_MATCH='"another"')
+    assert other.status_code == 200 and other.content == first.content
+
+
 def test_cursor_pagination_walks_every_row_once(client, tokens):
     rows = _walk(client, "/api/v1/tasks/?area=phu-lam&page_size=7", tokens["phu-lam"])
     ids = [row["id"] for row in rows]
@@ -175,11 +188,16 @@ def test_list_pages_cost_a_fixed_number_of_queries(client, tokens, resource):
     assert counts[0] <= 10, counts
 
 
-def test_list_query_count_pinned(client, tokens, django_assert_num_queries):
-    _get(client, "/api/v1/tasks/", tokens["phu-lam"])  # the token's last use written
-    # the token; the page of tasks; their lead and support units
-    with django_assert_num_queries(4):
-        assert _get(client, "/api/v1/tasks/?page_size=100", tokens["phu-lam"]).status_code == 200
+@pytest.mark.parametrize("resource", ["tasks", "indicators"])
+def test_list_query_count_pinned(client, tokens, django_assert_num_queries, resource):
+    _get(client, f"/api/v1/{resource}/", tokens["dong-nai"])  # the token's last use written
+    first = _get(client, f"/api/v1/{resource}/?page_size=20", tokens["dong-nai"]).json()
+    assert first["next"], "a page deep in the cursor, as the bench reads"
+    # 1. the token, with its area (`BearerTokenAuthentication`)
+    # 2. the page of items with their plan, area and section, and their lead and support units' slugs as arrays
+    with django_assert_num_queries(2):
+        response = _get(client, first["next"], tokens["dong-nai"])
+    assert response.status_code == 200 and len(response.json()["results"]) == 20
 
 
 def test_last_use_written_at_most_once_a_minute(client, tokens):
@@ -196,6 +214,19 @@ def test_last_use_written_at_most_once_a_minute(client, tokens):
     _get(client, "/api/v1/areas/", tokens["phu-lam"])
     token.refresh_from_db()
     assert token.last_used_at > first - datetime.timedelta(seconds=1)
+
+
+def test_token_page_shows_each_tokens_last_use(client, users, tokens):
+    _get(client, "/api/v1/areas/", tokens["phu-lam"])
+    used = ApiToken.objects.get(area__slug="phu-lam")
+    client.force_login(users["dongnai-admin"])  # the province's admin sees its communes' tokens too
+    rows = [row for row in client.get("/manage/api-tokens/").content.decode().split("<tr>") if "<code>pk57_" in row]
+    assert len(rows) == 3
+    for row in rows:
+        if used.prefix in row:
+            assert timezone.localtime(used.last_used_at).strftime("%d/%m/%Y %H:%M") in row
+        else:
+            assert "chưa dùng" in row
 
 
 def test_filters(client, tokens):
@@ -240,12 +271,17 @@ def test_report_file_checked_against_its_sha256(client, tokens):
     response = _get(client, url, tokens["phu-lam"])
     assert response.status_code == 200 and response.content == data
     assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["ETag"] == f'"{report.pdf_sha256}"'
+    unchanged = _get(client, url, tokens["phu-lam"], HTTP_IF_NONE_MATCH=response.headers["ETag"])
+    assert unchanged.status_code == 304 and unchanged.content == b""
     assert _get(client, url, tokens["dai-phuoc"]).status_code == 404
     assert _get(client, url).status_code == 401
     assert _get(client, f"/api/v1/reports/{report.pk}/files/docx/", tokens["phu-lam"]).status_code == 404
     with open(report.pdf.path, "ab") as handle:
         handle.write(b"altered")
     assert _get(client, url, tokens["phu-lam"]).status_code == 500
+    # a copy fetched before is not told "not modified" of altered bytes
+    assert _get(client, url, tokens["phu-lam"], HTTP_IF_NONE_MATCH=response.headers["ETag"]).status_code == 500
 
 
 # The token page: area admins only; one area's admin never revokes another's token.
