@@ -162,6 +162,8 @@ KEPT_FORMAT = "appendix-rows-4"  # 4: a row's errors and unknown unit names, a t
 _DATES = {"starts_on", "ends_on", "deadline"}
 _DECIMALS = {"target_value", "target_value_upper", "baseline_value"}
 _NONE = ()  # no unknown unit names: one empty tuple for every kept row
+# One encoder and decoder for every kept row (json.dumps with an option builds an encoder a call).
+_ENCODE, _DECODE = json.JSONEncoder(ensure_ascii=False).encode, json.JSONDecoder().decode
 
 
 def _reading_state(record):
@@ -187,11 +189,10 @@ def _value(value):
 def _kept_line(row, names):
     """A previewed row as the kept rows hold it (JSON, one line): its errors and unknown unit names too, so the
     preview's own matching pass reads it back whole."""
-    return json.dumps([row.sheet_row, row.section, row.ordinal, [unit.pk for unit in row.lead],
-                       [unit.pk for unit in row.support], [_value(row.values[name]) for name in names],
-                       year_targets.kept(row.targets), row.errors, row.unknown_lead, row.unknown_support,
-                       row.centrally_assigned],
-                      ensure_ascii=False).encode() + b"\n"
+    return _ENCODE([row.sheet_row, row.section, row.ordinal, [unit.pk for unit in row.lead],
+                    [unit.pk for unit in row.support], [_value(row.values[name]) for name in names],
+                    year_targets.kept(row.targets), row.errors, row.unknown_lead, row.unknown_support,
+                    row.centrally_assigned]).encode() + b"\n"
 
 
 class _Stale(Exception):
@@ -217,7 +218,7 @@ class _KeptRows:
 
     def row(self, line, names):
         try:
-            sheet_row, section, ordinal, lead, support, values, targets, *rest = json.loads(line)
+            sheet_row, section, ordinal, lead, support, values, targets, *rest = _DECODE(line.decode())
             errors, unknown_lead, unknown_support, central = rest
             values = dict(zip(names, (values[0], *(self._share((type(value), value), value)
                                                    if not isinstance(value, str) or len(value) < _SHARED_TEXT
@@ -353,6 +354,7 @@ def _write_kept(record, head, stored, user, progress, journal):
     plan = record.plan
     reader = _KeptRows(plan)
     existing_sections = {fold(s.title): s for s in plan.sections.all()}
+    sections_by_title = dict(existing_sections)  # kept up to date by each chunk's write
     total, done = max(sum(part["rows"] for part in head["parts"]), 1), 0
     counts, errors, mapping = {"new": 0, "changed": 0, "unchanged": 0}, [], record.unit_mapping
     journal.update({"created": {}, "changed": {}, "sections": [], "units": []})
@@ -370,7 +372,7 @@ def _write_kept(record, head, stored, user, progress, journal):
             else:
                 written, size = {}, len(chunk)
                 made = appendix_import(plan=plan, preview=matched, user=user, unit_mapping=mapping, journal=written,
-                                       on_progress=lambda step, steps, done=done, size=size:
+                                       sections=sections_by_title, on_progress=lambda step, steps, done=done, size=size:
                                        progress(done + size * step // max(steps, 1), total))
                 mapping = None  # the names' aliases are recorded once
                 _journal_merge(journal, written)

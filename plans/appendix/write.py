@@ -35,10 +35,12 @@ class UndoRefused(ValueError):
 REFUSED = gettext_lazy("Không thể hoàn tác: đã có báo cáo tiến độ hoặc kết quả trên các mục của lần nhập này.")
 
 
-def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None, journal=None):
+def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None, journal=None, sections=None):
     """Write a clean preview in one transaction; returns counts. Unchanged rows write nothing.
 
-    `journal`, a dict, receives what was created and changed, for `appendix_undo`.
+    `journal`, a dict, receives what was created and changed, for `appendix_undo`. `sections`, the plan's sections
+    by folded title, is given by a caller that writes a large upload a chunk at a time (and kept up to date here),
+    so that each chunk does not read and fold every section again.
     """
     if isinstance(preview, Preview):
         preview = WorkbookPreview(parts=[preview], skipped=[])
@@ -52,7 +54,8 @@ def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None,
     reason = _("Nhập phụ lục")
     with transaction.atomic():
         journal["units"] = _apply_unit_mapping(plan, preview, unit_mapping or {})
-        sections = {fold(s.title): s for s in plan.sections.all()}
+        if sections is None:
+            sections = {fold(s.title): s for s in plan.sections.all()}
         for part in preview.parts:
             kind, model = part.kind, item_model(part.kind)
             section_ids = _ensure_sections(plan, part, sections, journal, user)
@@ -227,14 +230,20 @@ def insert_rows(model, rows):
     table, pk = model._meta.db_table, model._meta.pk.column
     quote = connection.ops.quote_name
     names = [f.attname for f in fields]
+    # The columns no row gives (most of a task's: its progress, officer, status…) are one text, made once.
+    given = set(rows[0]) if rows and all(row.keys() == rows[0].keys() for row in rows) else set(names)
+    line = ["", *(_copy_text(defaults[name]) for name in names)]
+    slots = [(place, name) for place, name in enumerate(names, start=1) if name in given]
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                        [table, pk, len(rows)])
         ids = [row[0] for row in cursor.fetchall()]
         buffer = io.StringIO()
         for pk_value, row in zip(ids, rows, strict=True):
-            buffer.write("\t".join([str(pk_value)] + [_copy_text(row[name] if name in row else defaults[name])
-                                                      for name in names]))
+            line[0] = str(pk_value)
+            for place, name in slots:
+                line[place] = _copy_text(row[name] if name in row else defaults[name])
+            buffer.write("\t".join(line))
             buffer.write("\n")
         buffer.seek(0)
         columns = ", ".join(quote(c) for c in [pk] + [f.column for f in fields])
