@@ -2,22 +2,17 @@
 (issue 22.6): far below it, above it, or under an item the plan already has. One whose item is nowhere (`9.1`, no
 item 9) is an error on its row in the preview, and refuses the whole import if the plan lost the item since.
 The chunks are three rows here (a setting of the streamed preview), so the rows are many chunks apart."""
-import io
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
 
-from plans.appendix import preview as preview_module
 from plans.appendix import services
 from plans.appendix.preview import appendix_preview
 from plans.appendix.readers import read_sheets
 from plans.appendix.write import appendix_import
 from plans.tests.test_appendix_jobs import _plan
 from plans.tests.test_appendix_kept_rows import _confirm
-from tests.workbooks import TASK_HEADER, office_sheet
+from plans.tests.test_appendix_streamed import _previewed, _workbook, small_chunks  # noqa: F401  the fixture, used below
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_chunks")]  # chunks of three rows
 FIRST_ROW = 6  # the title, a blank row, the two header rows and the column numbers come first
 
 
@@ -29,29 +24,7 @@ def _items(count):
     return [_row(str(n), f"Nhiệm vụ số {n} về chuyển đổi số của xã") for n in range(1, count + 1)]
 
 
-def _workbook(rows):
-    book = Workbook()
-    office_sheet(book.active, TASK_HEADER, rows)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def small_chunks(monkeypatch, settings, media_root):
-    settings.IMPORT_INLINE_BYTES = 0  # a job, not the request
-    monkeypatch.setattr(preview_module, "STREAM_ROWS", 3)
-
-
-def _previewed(plan, user, data):
-    record = services.import_upload(plan=plan, user=user, upload=SimpleUploadedFile("lon.xlsx", data))
-    record.refresh_from_db()
-    services.import_preview_run(record.pk, record.run_token)
-    record.refresh_from_db()
-    return record
-
-
-def test_a_typed_sub_item_goes_under_its_item_whichever_chunk_each_is_in(small_chunks):
+def test_a_typed_sub_item_goes_under_its_item_whichever_chunk_each_is_in():
     plan, user = _plan()
     rows = _items(4) + [_row("6.1", "Nội dung con của nhiệm vụ 6, ghi trước nhiệm vụ 6")] + _items(12)[4:]
     rows += [_row("3.1", "Nội dung con của nhiệm vụ 3, ghi ở cuối bảng")]
@@ -68,7 +41,7 @@ def test_a_typed_sub_item_goes_under_its_item_whichever_chunk_each_is_in(small_c
     assert not tasks.filter(parent__isnull=False).exclude(ordinal__in=["3.1", "6.1"]).exists()
 
 
-def test_a_typed_sub_item_of_an_item_the_plan_has_goes_under_it(small_chunks):
+def test_a_typed_sub_item_of_an_item_the_plan_has_goes_under_it():
     plan, user = _plan()
     assert _confirm(_previewed(plan, user, _workbook(_items(5))), user).status == "done"
     record = _previewed(plan, user, _workbook(_items(9) + [_row("2.1", "Nội dung con của nhiệm vụ 2")]))
@@ -77,7 +50,7 @@ def test_a_typed_sub_item_of_an_item_the_plan_has_goes_under_it(small_chunks):
     assert plan.tasks.get(ordinal="2.1").parent == plan.tasks.get(ordinal="2")
 
 
-def test_an_orphan_sub_item_is_an_error_on_its_row_and_nothing_is_kept(small_chunks):
+def test_an_orphan_sub_item_is_an_error_on_its_row_and_nothing_is_kept():
     plan, user = _plan()
     rows = _items(8) + [_row("9.1", "Nội dung con của một nhiệm vụ 9 không có")] + _items(12)[9:]
     record = _previewed(plan, user, _workbook(rows))
@@ -95,7 +68,7 @@ def test_an_orphan_sub_item_is_an_error_on_its_row_and_nothing_is_kept(small_chu
     assert not plan.tasks.exists()
 
 
-def test_a_sub_item_whose_item_left_the_plan_since_the_preview_refuses_the_whole_import(small_chunks):
+def test_a_sub_item_whose_item_left_the_plan_since_the_preview_refuses_the_whole_import():
     plan, user = _plan()
     assert _confirm(_previewed(plan, user, _workbook(_items(3))), user).status == "done"
     record = _previewed(plan, user, _workbook(_items(12)[3:] + [_row("2.1", "Nội dung con của nhiệm vụ 2")]))
