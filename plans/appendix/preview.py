@@ -331,9 +331,44 @@ def table_preview(plan, table, title, units, existing_sections):
     for index in range(len(items)):
         item, items[index] = items[index], None  # each source row is released once previewed
         rows.append(_preview_row(item, kind, plan, units, table.labels))
+    found = plan_items(plan, kind)
+    orphans = orphan_errors(rows, sections, found[0]) if kind == TASKS else {}
+    mark_orphans(rows, orphans)
     return match_rows(plan, Preview(kind=kind, sheet=title, header_row=table.header_row, sections=sections,
                                     rows=rows, errors=list(table.errors), skipped_rows=table.skipped_rows,
-                                    ignored_columns=table.ignored_columns, notes=table.notes))
+                                    ignored_columns=table.ignored_columns, notes=table.notes), found)
+
+
+def orphan_errors(items, sections, existing):
+    """{sheet row: message} of the sub-items (`9.1`, typed) whose item (`9`) is neither in the table nor in the
+    plan, in the same section: such a row would be imported under no item. `items` are the table's rows or
+    items in order (a streamed preview's keys, `ItemStream`), wherever each sub-item is in the table;
+    `existing`, the plan's items by (section id, ordinal) (`plan_items`)."""
+    listed = {(item.section, item.ordinal) for item in items if not parent_ordinal(item.ordinal)}
+    errors = {}
+    for item in items:
+        parent = parent_ordinal(item.ordinal)
+        if not parent or (item.section, parent) in listed:
+            continue
+        section = sections[item.section] if item.section is not None else None
+        if (section is None or section.existing) and (section.existing.id if section else None, parent) in existing:
+            continue
+        errors[item.sheet_row] = _("Dòng %(row)s có STT “%(ordinal)s” nhưng không có mục %(parent)s trong cùng phần, "
+                                   "trong tệp hay trong kế hoạch: nội dung con phải thuộc một mục. Hãy kiểm tra lại "
+                                   "STT.") % {"row": item.sheet_row, "ordinal": item.ordinal, "parent": parent}
+    return errors
+
+
+def mark_orphans(rows, orphans):
+    """Put each orphan sub-item's error (`orphan_errors`) on its previewed row; the rows newly in error."""
+    marked = []
+    for row in rows:
+        message = orphans.get(row.sheet_row) if orphans else None
+        if message and message not in row.errors:
+            marked.append(row.state != "error")
+            row.errors.append(message)
+            row.state = "error"
+    return sum(marked)
 
 
 def plan_items(plan, kind):

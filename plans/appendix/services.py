@@ -33,12 +33,12 @@ from ..models import AppendixImport, UnitAlias
 from ..text import fold, upload_display_name
 from . import preview as preview_module
 from .preview import (FIELDS, ItemStream, Preview, PreviewRow, SectionPreview, StreamedPreview, UnitChoices,
-                      WorkbookPreview, appendix_preview, choose_tables, item_model, match_rows, plan_items, preview_rows,
-                      usable_units)
+                      WorkbookPreview, appendix_preview, choose_tables, item_model, mark_orphans, match_rows,
+                      orphan_errors, plan_items, preview_rows, usable_units)
 from .readers import Sheet, check_upload, column_letters, inflated_size, read_sheets
-from .table import INDICATORS, AppendixError, read_table
+from .table import INDICATORS, TASKS, AppendixError, read_table
 from . import targets as year_targets
-from .write import REFUSED, UndoRefused, appendix_import, appendix_undo, reported_since
+from .write import REFUSED, Parents, UndoRefused, appendix_import, appendix_undo, reported_since
 
 logger = logging.getLogger(__name__)
 Status = AppendixImport.Status
@@ -162,6 +162,8 @@ KEPT_FORMAT = "appendix-rows-4"  # 4: a row's errors and unknown unit names, a t
 _DATES = {"starts_on", "ends_on", "deadline"}
 _DECIMALS = {"target_value", "target_value_upper", "baseline_value"}
 _NONE = ()  # no unknown unit names: one empty tuple for every kept row
+# One encoder and decoder for every kept row (json.dumps with an option builds an encoder a call).
+_ENCODE, _DECODE = json.JSONEncoder(ensure_ascii=False).encode, json.JSONDecoder().decode
 
 
 def _reading_state(record):
@@ -187,11 +189,10 @@ def _value(value):
 def _kept_line(row, names):
     """A previewed row as the kept rows hold it (JSON, one line): its errors and unknown unit names too, so the
     preview's own matching pass reads it back whole."""
-    return json.dumps([row.sheet_row, row.section, row.ordinal, [unit.pk for unit in row.lead],
-                       [unit.pk for unit in row.support], [_value(row.values[name]) for name in names],
-                       year_targets.kept(row.targets), row.errors, row.unknown_lead, row.unknown_support,
-                       row.centrally_assigned],
-                      ensure_ascii=False).encode() + b"\n"
+    return _ENCODE([row.sheet_row, row.section, row.ordinal, [unit.pk for unit in row.lead],
+                    [unit.pk for unit in row.support], [_value(row.values[name]) for name in names],
+                    year_targets.kept(row.targets), row.errors, row.unknown_lead, row.unknown_support,
+                    row.centrally_assigned]).encode() + b"\n"
 
 
 class _Stale(Exception):
@@ -217,7 +218,7 @@ class _KeptRows:
 
     def row(self, line, names):
         try:
-            sheet_row, section, ordinal, lead, support, values, targets, *rest = json.loads(line)
+            sheet_row, section, ordinal, lead, support, values, targets, *rest = _DECODE(line.decode())
             errors, unknown_lead, unknown_support, central = rest
             values = dict(zip(names, (values[0], *(self._share((type(value), value), value)
                                                    if not isinstance(value, str) or len(value) < _SHARED_TEXT
@@ -294,9 +295,16 @@ def _preview_streamed(record, progress):
             table.header_row, table.skipped_rows, table.ignored_columns, table.notes)
         part.sections = [SectionPreview(s.number, s.title, existing_sections.get(fold(s.title)))
                          for s in table.sections]
+        # A typed sub-item (`3.1`) may be any number of chunks below its item: checked against the whole table.
+        orphans = orphan_errors(stream, part.sections, found[0]) if kind == TASKS else {}
         errors = list(table.errors)
         if fresh:
-            errors += part.errors
+            in_error = {row for row, _message in part.errors}
+            newly = sum(1 for row in orphans if row not in in_error)
+            part.counts["new"] = part.counts.get("new", 0) - newly
+            part.counts["error"] = part.counts.get("error", 0) + newly
+            mark_orphans(part.rows, orphans)
+            errors += part.errors + list(orphans.items())
         else:
             if not keepable:
                 raise _Stale  # units to create and items to match: read whole (`_load`)
@@ -304,6 +312,7 @@ def _preview_streamed(record, progress):
             end = body.tell()
             body.seek(start)
             for chunk in _chunks(reader.rows(body, names, len(stream))):
+                mark_orphans(chunk, orphans)
                 matched = match_rows(plan, Preview(kind=kind, sheet=title, header_row=part.header_row,
                                                    sections=part.sections, rows=chunk, errors=[]), found)
                 part.add(chunk, PREVIEW_ROWS_SHOWN)
@@ -353,6 +362,8 @@ def _write_kept(record, head, stored, user, progress, journal):
     plan = record.plan
     reader = _KeptRows(plan)
     existing_sections = {fold(s.title): s for s in plan.sections.all()}
+    sections_by_title = dict(existing_sections)  # kept up to date by each chunk's write
+    parents = Parents(plan)  # a sub-item's item may be in any chunk
     total, done = max(sum(part["rows"] for part in head["parts"]), 1), 0
     counts, errors, mapping = {"new": 0, "changed": 0, "unchanged": 0}, [], record.unit_mapping
     journal.update({"created": {}, "changed": {}, "sections": [], "units": []})
@@ -370,7 +381,7 @@ def _write_kept(record, head, stored, user, progress, journal):
             else:
                 written, size = {}, len(chunk)
                 made = appendix_import(plan=plan, preview=matched, user=user, unit_mapping=mapping, journal=written,
-                                       on_progress=lambda step, steps, done=done, size=size:
+                                       sections=sections_by_title, parents=parents, on_progress=lambda step, steps, done=done, size=size:
                                        progress(done + size * step // max(steps, 1), total))
                 mapping = None  # the names' aliases are recorded once
                 _journal_merge(journal, written)
@@ -378,6 +389,8 @@ def _write_kept(record, head, stored, user, progress, journal):
                     counts[state] += made[state]
             done += len(chunk)
             progress(done, total)
+    if not errors:
+        parents.finish()
     if errors:
         shown = "; ".join(message for _row, message in errors[:5])
         raise ValidationError(_("Kế hoạch đã thay đổi từ khi xem trước, %(count)s dòng không nhập được (%(errors)s); "

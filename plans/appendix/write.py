@@ -8,6 +8,7 @@ kept in a journal, so the import can be undone while nothing has been reported o
 import datetime
 import io
 
+from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from ..models import Section, Unit, UnitAlias
 from ..writes import unit_slug
 from ..text import fold, name_key
 from .preview import CREATE_UNIT, FIELDS, Preview, WorkbookPreview, item_model, usable_units
-from .table import INDICATORS, TASKS
+from .table import INDICATORS, TASKS, normal_ordinal
 from .targets import targets_restore, targets_write
 
 BATCH = 2000
@@ -35,10 +36,14 @@ class UndoRefused(ValueError):
 REFUSED = gettext_lazy("Không thể hoàn tác: đã có báo cáo tiến độ hoặc kết quả trên các mục của lần nhập này.")
 
 
-def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None, journal=None):
+def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None, journal=None, sections=None,
+                    parents=None):
     """Write a clean preview in one transaction; returns counts. Unchanged rows write nothing.
 
-    `journal`, a dict, receives what was created and changed, for `appendix_undo`.
+    `journal`, a dict, receives what was created and changed, for `appendix_undo`. `sections`, the plan's sections
+    by folded title, is given by a caller that writes a large upload a chunk at a time (and kept up to date here),
+    so that each chunk does not read and fold every section again; `parents` (`Parents`), the items sub-items are
+    linked to, likewise: given, the caller links what is left once every chunk is written (`Parents.finish`).
     """
     if isinstance(preview, Preview):
         preview = WorkbookPreview(parts=[preview], skipped=[])
@@ -50,9 +55,12 @@ def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None,
     counts = {"new": 0, "changed": 0, "unchanged": preview.count("unchanged")}
     done = 0
     reason = _("Nhập phụ lục")
+    own_parents = parents is None
+    parents = Parents(plan) if own_parents else parents
     with transaction.atomic():
         journal["units"] = _apply_unit_mapping(plan, preview, unit_mapping or {})
-        sections = {fold(s.title): s for s in plan.sections.all()}
+        if sections is None:
+            sections = {fold(s.title): s for s in plan.sections.all()}
         for part in preview.parts:
             kind, model = part.kind, item_model(part.kind)
             section_ids = _ensure_sections(plan, part, sections, journal, user)
@@ -61,6 +69,8 @@ def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None,
             changed_rows = [row for row in work if row.state == "changed"]
             next_position = (model.objects.filter(plan=plan).aggregate(m=Max("position"))["m"] or 0) + 1
             created_ids = journal["created"].setdefault(kind, [])
+            if kind == TASKS:
+                parents.add(part.rows, section_ids)  # the rows matched with the plan's items
             for start in range(0, len(new_rows), BATCH):
                 batch = new_rows[start:start + BATCH]
                 values = []
@@ -74,7 +84,8 @@ def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None,
                     row.existing_id = pk
                 created_ids.extend(ids)
                 if kind == TASKS:
-                    _link_parents(model, part, batch)  # before the history rows are copied: they show the item
+                    parents.add(batch, section_ids)
+                    parents.link(batch, section_ids)  # before the history rows are copied: they show the item
                 history_copy(model, ids, user=user, reason=reason, history_type="+")
                 done += len(batch)
                 if on_progress:
@@ -88,9 +99,8 @@ def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None,
                         for name, value in {**row.values, **_central(row)}.items():
                             setattr(current[row.existing_id], name, value)
                     if kind == TASKS:
-                        parents = _parent_ids(part)
                         for row in batch:
-                            current[row.existing_id].parent_id = parents.get((row.section, row.parent))
+                            current[row.existing_id].parent_id = parents.parent_of(row, section_ids)
                     model.objects.bulk_update(list(current.values()), written_fields(kind), batch_size=BATCH)
                     history_copy(model, list(current), user=user, reason=reason, history_type="~")
                     done += len(batch)
@@ -101,6 +111,8 @@ def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None,
                 targets_write(work, journal=journal, user=user, reason=reason)
             counts["new"] += len(new_rows)
             counts["changed"] += len(changed_rows)
+        if own_parents:
+            parents.finish()
     return counts
 
 
@@ -116,20 +128,66 @@ def _central(row):
     return {} if flag is None else {"centrally_assigned": flag}
 
 
-def _parent_ids(part):
-    """{(section, ordinal): item id} of the part's rows that have one (matched, or written already)."""
-    return {(row.section, row.ordinal): row.existing_id for row in part.rows if row.existing_id}
+class Parents:
+    """The items an import's sub-items go under (`2.a` and a typed `3.1` under `2` and `3` of the same section),
+    by (section id, ordinal): the rows written or matched so far, in whatever chunk, and the plan's own items. A
+    sub-item met before its item is linked once the item is written (`finish`); one whose item is nowhere refuses
+    the whole import (the preview said so already, unless the plan changed since)."""
 
+    def __init__(self, plan):
+        self.plan, self.model = plan, item_model(TASKS)
+        self.ids, self.planned = {}, False
+        self.later = []  # (sub-item id, its item's key, sheet row, ordinal): linked by `finish`
 
-def _link_parents(model, part, batch):
-    """Set the item of the new sub-items in `batch` (`2.a` under `2` of the same section), one UPDATE an item."""
-    parents, children = _parent_ids(part), {}
-    for row in batch:
-        parent_id = parents.get((row.section, row.parent)) if row.parent else None
-        if parent_id:
-            children.setdefault(parent_id, []).append(row.existing_id)
-    for parent_id, ids in children.items():
-        model.objects.filter(pk__in=ids).update(parent_id=parent_id)
+    def add(self, rows, section_ids):
+        for row in rows:
+            if row.existing_id and not row.parent:
+                self.ids[(section_ids.get(row.section), row.ordinal)] = row.existing_id
+
+    def _find(self, key):
+        if key not in self.ids and not self.planned:
+            self.planned = True  # the plan's items, read once, when a sub-item's item is not among the rows
+            for section_id, ordinal, pk in self.model.objects.filter(plan=self.plan).values_list(
+                    "section_id", "ordinal", "id"):
+                self.ids.setdefault((section_id, normal_ordinal(ordinal)), pk)
+        return self.ids.get(key)
+
+    def parent_of(self, row, section_ids):
+        """The id of `row`'s item, None for an item (or for a sub-item whose item comes later: `finish`)."""
+        if not row.parent:
+            return None
+        key = (section_ids.get(row.section), row.parent)
+        found = self._find(key)
+        if found is None:
+            self.later.append((row.existing_id, key, row.sheet_row, row.ordinal))
+        return found
+
+    def link(self, batch, section_ids):
+        """Set the item of the new sub-items in `batch`, one UPDATE an item."""
+        children = {}
+        for row in batch:
+            parent_id = self.parent_of(row, section_ids)
+            if parent_id:
+                children.setdefault(parent_id, []).append(row.existing_id)
+        for parent_id, ids in children.items():
+            self.model.objects.filter(pk__in=ids).update(parent_id=parent_id)
+
+    def finish(self):
+        """Link the sub-items met before their item, their history rows too; refuse any whose item is nowhere."""
+        later, self.later = self.later, []
+        missing = [(row, ordinal, key[1]) for _id, key, row, ordinal in later if self.ids.get(key) is None]
+        if missing:
+            raise ValidationError(_("Nội dung con không thuộc mục nào: %(rows)s; không có gì được ghi.") % {
+                "rows": "; ".join(_("dòng %(row)s (STT “%(ordinal)s”, không có mục %(parent)s)") % {
+                    "row": row, "ordinal": ordinal, "parent": parent} for row, ordinal, parent in missing[:5])})
+        children = {}
+        for pk, key, _row, _ordinal in later:
+            children.setdefault(self.ids[key], []).append(pk)
+        history = self.model.history.model
+        for parent_id, ids in children.items():
+            self.model.objects.filter(pk__in=ids).update(parent_id=parent_id)
+            last = history.objects.filter(id__in=ids).values("id").annotate(last=Max("history_id")).values("last")
+            history.objects.filter(history_id__in=last).update(parent_id=parent_id)
 
 
 def _before(model, rows):
@@ -227,14 +285,20 @@ def insert_rows(model, rows):
     table, pk = model._meta.db_table, model._meta.pk.column
     quote = connection.ops.quote_name
     names = [f.attname for f in fields]
+    # The columns no row gives (most of a task's: its progress, officer, status…) are one text, made once.
+    given = set(rows[0]) if rows and all(row.keys() == rows[0].keys() for row in rows) else set(names)
+    line = ["", *(_copy_text(defaults[name]) for name in names)]
+    slots = [(place, name) for place, name in enumerate(names, start=1) if name in given]
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                        [table, pk, len(rows)])
         ids = [row[0] for row in cursor.fetchall()]
         buffer = io.StringIO()
         for pk_value, row in zip(ids, rows, strict=True):
-            buffer.write("\t".join([str(pk_value)] + [_copy_text(row[name] if name in row else defaults[name])
-                                                      for name in names]))
+            line[0] = str(pk_value)
+            for place, name in slots:
+                line[place] = _copy_text(row[name] if name in row else defaults[name])
+            buffer.write("\t".join(line))
             buffer.write("\n")
         buffer.seek(0)
         columns = ", ".join(quote(c) for c in [pk] + [f.column for f in fields])

@@ -174,19 +174,26 @@ class Spool:
 
     def __init__(self):
         self.file = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)
+        self.end, self.at_end = 0, True  # a reader writes row after row: no seek while nothing was read between
 
     def write(self, data):
-        self.file.seek(0, 2)
-        at = self.file.tell()
+        if not self.at_end:
+            self.file.seek(self.end)
+            self.at_end = True
+        at = self.end
         self.file.write(data)
+        self.end += len(data)
         return at
 
     def read(self, at, length):
+        self.at_end = False
         self.file.seek(at)
         return self.file.read(length)
 
 
 _SPOOL_IN_MEMORY = 1024 * 1024
+# One encoder and decoder for every row (json.dumps with an option builds an encoder a call).
+_ENCODE, _DECODE = json.JSONEncoder(ensure_ascii=False).encode, json.JSONDecoder().decode
 _GAP, _GONE = -1, -2  # places of a row without cells, and of a row the table reader consumed
 
 
@@ -205,7 +212,7 @@ class SpooledRows:
             self.starts.append(_GAP if values is not None else _GONE)
             self.lengths.append(0)
             return
-        data = json.dumps(values, ensure_ascii=False).encode()
+        data = _ENCODE(values).encode()
         self.starts.append(self.spool.write(data))
         self.lengths.append(len(data))
 
@@ -227,7 +234,7 @@ class SpooledRows:
             return _NO_CELLS
         if at == _GONE:
             return None
-        return json.loads(self.spool.read(at, self.lengths[index]))
+        return _DECODE(self.spool.read(at, self.lengths[index]).decode())
 
     def __getitem__(self, index):
         if isinstance(index, slice):

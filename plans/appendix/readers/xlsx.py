@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from . import Rows, Sheet, TextParts, date_text, number_text, parse_xml, place, unreadable
+from . import MAX_COLUMNS, Rows, Sheet, TextParts, date_text, number_text, parse_xml, place, unreadable
 
 _DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _BUILTIN_DATES = set(range(14, 23)) | {45, 46, 47}
@@ -174,8 +174,21 @@ def _excel_date(value, date1904):
     return moment.replace(microsecond=0)
 
 
+_COLUMNS = {}  # a reference's letters: its column, for the few columns a sheet has
+
+
 def _column(reference):
     """Column (from 0) of a reference such as `B7`; a reference past XFD is counted only as far as it needs."""
+    letters = reference.rstrip("0123456789") if reference else ""
+    column = _COLUMNS.get(letters)
+    if column is None:
+        column = _count_column(reference)
+        if len(_COLUMNS) < 4096:
+            _COLUMNS[letters] = column
+    return column
+
+
+def _count_column(reference):
     letters = _COLUMN.match(reference or "")
     index = 0
     for letter in letters[0][:8] if letters else "":
@@ -183,9 +196,20 @@ def _column(reference):
     return index - 1
 
 
+class _Cell:
+    """The cell being read: its reference, type and style, and its value, formula and inline string."""
+
+    __slots__ = ("r", "t", "s", "v", "f", "inline")
+
+    def __init__(self, attrs):
+        self.r, self.t, self.s = attrs.get("r"), attrs.get("t", "n"), attrs.get("s")
+        self.v = self.f = self.inline = None
+
+
 class _SheetParser:
     """Cells of one sheet part, through expat's callbacks: no element objects, no second pass, and a row
-    kept only when it holds text (`Rows`), so formatted cells anywhere cost nothing."""
+    kept only when it holds text (`Rows`), so formatted cells anywhere cost nothing. The callbacks run a few
+    times a cell (a hundred thousand rows: millions of calls): each does as little as it can."""
 
     def __init__(self, sheet, strings, styles, date1904, bounds):
         self.sheet, self.title = sheet, sheet.title
@@ -198,15 +222,14 @@ class _SheetParser:
         parse_xml(stream, self._start, self._end, self._text, drop=_drop_empty_rows)
 
     def _start(self, name, attrs):
-        name = _local(name)
+        name = _LOCAL_NAMES.get(name) or _local(name)
         if name == "c":
-            self.cell = {"r": attrs.get("r"), "t": attrs.get("t", "n"), "s": attrs.get("s"), "v": None,
-                         "f": None, "is": None}
-        elif name in ("v", "f"):
+            self.cell = _Cell(attrs)
+        elif name == "v" or name == "f":
             self.parts = TextParts()
-        elif name == "t" and self.cell is not None and self.cell["t"] == "inlineStr":
+        elif name == "t" and self.cell is not None and self.cell.t == "inlineStr":
             # the runs of a rich inline string gather into one text, bounded as a whole
-            self.parts = self.cell["is"] = self.cell["is"] or TextParts()
+            self.parts = self.cell.inline = self.cell.inline or TextParts()
         elif name == "row":
             number = attrs.get("r")
             self.row_number = _number(number) or self.row_number + 1 if number else self.row_number + 1
@@ -216,32 +239,32 @@ class _SheetParser:
             self.parts.add(data, self._overlong)
 
     def _overlong(self, length):
-        cell = self.cell or {}
-        column = _column(cell.get("r")) if cell.get("r") else self.next_column
+        cell = self.cell
+        column = _column(cell.r) if cell is not None and cell.r else self.next_column
         self.bounds.too_long(self.title, self.row_number, column, length)
 
     def _end(self, name):
-        name = _local(name)
-        if name in ("v", "f", "t") and self.parts is not None:
-            if name != "t" and self.cell is not None:
-                self.cell[name] = self.parts.text()
-            self.parts = None
-        elif name == "c":
+        name = _LOCAL_NAMES.get(name) or _local(name)
+        if name == "c":
             self._cell()
             self.cell = None
+        elif (name == "v" or name == "t" or name == "f") and self.parts is not None:
+            if name != "t" and self.cell is not None:
+                setattr(self.cell, name, self.parts.text())
+            self.parts = None
         elif name == "row":
             self.rows.add(self.row_number, self.values)
             self.values, self.next_column = [], 0
 
     def _cell(self):
         cell = self.cell
-        column = _column(cell["r"]) if cell["r"] else self.next_column
+        column = _column(cell.r) if cell.r else self.next_column
         self.next_column = column + 1
-        if cell["f"] is not None:
+        if cell.f is not None:
             raise ValidationError(_("Ô %(cell)s trang “%(sheet)s” chứa công thức (%(formula)s). Hãy chuyển thành "
                                     "giá trị (Dán đặc biệt → Giá trị) rồi nhập lại.") % {
-                "cell": cell["r"] or "", "sheet": self.title, "formula": f"={cell['f']}"[:40]})
-        kind, raw = cell["t"], cell["v"]
+                "cell": cell.r or "", "sheet": self.title, "formula": f"={cell.f}"[:40]})
+        kind, raw = cell.t, cell.v
         shared = kind == "s"
         if shared:
             index = _number(raw) if raw is not None else -1
@@ -249,7 +272,7 @@ class _SheetParser:
             if isinstance(text, _Overlong):
                 self._overlong(text.length)
         elif kind == "inlineStr":
-            text = cell["is"].text() if cell["is"] else None
+            text = cell.inline.text() if cell.inline else None
         elif kind in ("str", "e"):
             text = raw
         elif kind == "b":
@@ -257,7 +280,7 @@ class _SheetParser:
         elif raw is None:
             text = None
         else:
-            style = _number(cell["s"]) if cell["s"] else -1
+            style = _number(cell.s) if cell.s else -1
             style = self.styles[style] if 0 <= style < len(self.styles) else None
             try:
                 if style == "date":
@@ -268,7 +291,8 @@ class _SheetParser:
                 text = raw
         if not text:
             return
-        self.bounds.column(self.title, self.row_number, column)
+        if column >= MAX_COLUMNS:
+            self.bounds.column(self.title, self.row_number, column)
         if not shared:
             text = self.bounds.text(self.title, self.row_number, column, text)
         place(self.values, column, text)
