@@ -21,19 +21,20 @@ from django.utils.http import urlsafe_base64_encode
 
 from api.services import token_create
 from central.models import CentralExport
+from central.services import export_request
 from people.models import Delivery
 from people.services import DEMO_PASSWORD
 from plans.appendix.services import import_upload
 from plans.assignment import assignment_upload
 from plans.clears import lead_units_without_officer
-from plans.demo.load import demo_year_load
 from plans.models import Plan, Unit
+from reports.models import ReportKind
 from tests import files, workbooks
 from tests.a11y import axe_finish, axe_start, english_words
 from tests.e2e.browser import Page
 from tests.e2e.test_portal import NOT_CRAWLED, get_patterns, pattern_of
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 # No one (the public pages), then one of each kind of demo user (the e2e crawl signs in as all of them; the communes'
 # users differ only in data), the least privileged first, so that each checks the pages of its own day; the crawl
@@ -63,10 +64,10 @@ NOT_PAGES = {
 
 
 def _content(users):
-    """What the e2e stage's load_demo and its other tests leave for the crawl to reach: the demo's year of work,
-    an appendix and an assignment workbook uploaded, a failed delivery, an API token, a central export; and the
-    pages a form leads to (the e2e tests send those forms). Per user: where their crawl starts beside their landing."""
-    demo_year_load()
+    """What the e2e stage's load_demo and its other tests leave for the crawl to reach (the demo's year of work is
+    the demo_year fixture's): an appendix and an assignment workbook uploaded, a failed delivery, an API token, a
+    central export built by the worker; and the pages a form leads to (the e2e tests send those forms). Per user:
+    where their crawl starts beside their landing."""
     admin, province_admin = users["phulam-admin"], users["dongnai-admin"]
     plan = Plan.objects.get(slug="phu-lam-55kh")
     appendix = import_upload(plan=plan, user=admin, upload=files.upload("phu-luc.xlsx", workbooks.appendix_bytes("tasks")))
@@ -76,10 +77,14 @@ def _content(users):
                             status=Delivery.Status.FAILED, attempts=4, last_error="550 mailbox unavailable")
     token_create(user=province_admin, area_id=province_admin.units.first().area_id, name="Bảng điều khiển Sở KH&CN")
     last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
-    CentralExport.objects.create(area=province_admin.units.first().area, period_kind="month", year=last_month.year,
-                                 number=last_month.month, schema_version="1", status=CentralExport.Status.DONE,
-                                 requested_by=province_admin, finished_at=timezone.now(),
-                                 summary={"tasks": 10, "indicators": 5})
+    export = export_request(user=province_admin, area=province_admin.units.first().area, kind=ReportKind.MONTHLY,
+                            year=last_month.year, number=last_month.month)
+    for _ in range(600):  # the worker (celery_worker) builds it
+        export.refresh_from_db()
+        if not export.is_running:
+            break
+        time.sleep(0.1)
+    assert export.status == CentralExport.Status.DONE, export.message
     # A lead unit with no officer account, for the six-clears page to offer one (every demo unit of Phú Lâm has one).
     without_officer = Unit.objects.create(area=plan.area, name="Ban Chỉ huy Quân sự xã", slug="phu-lam-quan-su")
     plan.tasks.order_by("position").first().lead_units.add(without_officer)
@@ -143,7 +148,8 @@ def _contexts(browser, base, state):
     return contexts
 
 
-def test_every_page_the_crawl_reaches_has_no_axe_violation(demo, users, live_server, browser, sign_in):
+def test_every_page_the_crawl_reaches_has_no_axe_violation(demo_year, users, live_server, browser, sign_in,
+                                                           celery_worker):
     started = time.monotonic()
     starts = _content(users)
     wanted = set(get_patterns()) - set(NOT_PAGES)
