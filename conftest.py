@@ -113,6 +113,16 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the portal's own language: a request carrying another language's cookie leaves that
+    language active in the thread after its response (as Django's LocaleMiddleware does), and a later test on the
+    same worker rendering outside a request would read English (seen once in a full run)."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def mail_outbox_backend(settings):
     # Outgoing e-mail is the one thing faked: it cannot leave this machine.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
