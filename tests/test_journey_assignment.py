@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from tests.a11y import assert_accessible
 
+from conftest import SCREENS, screen_page
 from indicators.models import Indicator
 from tasks.models import Task
 
@@ -78,22 +79,60 @@ def test_province_leader_sees_the_commune_item_carrying_out_a_province_item(demo
     assert "Thực hiện nhiệm vụ cấp trên" in page.locator("main").inner_text()
 
 
+def _one_officer_for_every_row(admin, live_server, screen):
+    """Issue 25: one officer picked for all the targets goes to those of their unit, the others are named and keep
+    theirs. The part of the assignment journey that runs at both widths: on a phone the bulk fields, the tick-all
+    box and the save button stay within the screen (the table itself scrolls inside its box)."""
+    from people.models import User
+    from plans.models import Unit
+
+    culture = Unit.objects.get(area__slug="dai-phuoc", name=OFFICE)
+    targets = Indicator.objects.filter(plan__slug="dai-phuoc-2026")
+    theirs = set(targets.filter(lead_units=culture).values_list("pk", flat=True))
+    others = {target.pk: target.officer_id for target in targets.exclude(lead_units=culture)}
+    assert theirs and others  # the demo shares the targets between two offices
+
+    admin.goto(f"{live_server.url}/plans/dai-phuoc-2026/assignment/?kind=indicator")
+    assert_accessible(admin)  # every row's fields are named (issue 25 found 138 without)
+    width = SCREENS[screen]["viewport"]["width"]
+    if screen == "phone":  # the table scrolls inside its box; the page, and the reason box under it, do not
+        assert admin.evaluate("document.documentElement.scrollWidth") <= width
+    # (At a desk the ten-column table is wider than the screen and the page scrolls with it; the fields that apply
+    # to the ticked rows and the save button stay on the left, as checked below.)
+    select_all, officer, save = (admin.locator("#select-all"), admin.locator("select[name=bulk-officer]"),
+                                 admin.locator("#assignment-save"))
+    for control in (select_all, officer, save, admin.locator("#assignment-form input[name=reason]")):
+        control.scroll_into_view_if_needed()
+        box = control.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, control
+    select_all.check()
+    officer.select_option(label="Cán bộ Phòng VH-XH xã Đại Phước")
+    save.click()
+    expect(admin.locator("[role=status]").first).to_contain_text("Đã lưu phân công cho")
+    expect(admin.locator(".message.warning")).to_contain_text("không thuộc đơn vị chủ trì")
+    person = User.objects.get(username="daiphuoc-officer")
+    assert set(targets.filter(officer=person).values_list("pk", flat=True)) == theirs
+    assert {target.pk: target.officer_id for target in targets.exclude(lead_units=culture)} == others
+
+
 def test_admin_gives_a_unit_an_account_spreads_one_officer_and_reimports_the_same_workbook(
         demo, live_server, browser, sign_in, tmp_path):
     """Issue 25: the six-clears page names the commune police, whose only account is closed; the admin creates one
     from there. One officer picked for all the targets goes to those of their unit, the others are named. The
     workbook downloaded and uploaded again says there is no change."""
     from people.models import User
-    from plans.models import AssignmentImport, Unit
+    from plans.models import Unit
 
     police = Unit.objects.get(area__slug="dai-phuoc", name="Công an xã")
     User.objects.filter(units=police).update(is_active=False)
-    culture = Unit.objects.get(area__slug="dai-phuoc", name=OFFICE)
-    targets = Indicator.objects.filter(plan__slug="dai-phuoc-2026")
-    theirs = set(targets.filter(lead_units=culture).values_list("pk", flat=True))
-    others = {target.pk: target.officer_id for target in targets.exclude(lead_units=culture)}
-    assert theirs and others  # the demo shares the targets between two offices
-    admin = browser.new_context(viewport={"width": 1366, "height": 800}).new_page()
+    with screen_page(browser, "desk") as admin:
+        _account_spread_and_reimport(live_server, sign_in, tmp_path, admin, police)
+
+
+def _account_spread_and_reimport(live_server, sign_in, tmp_path, admin, police):
+    from people.models import User
+    from plans.models import AssignmentImport
+
     sign_in(admin, "daiphuoc-admin")
 
     admin.goto(f"{live_server.url}/plans/dai-phuoc-2026/six-clears/")
@@ -111,16 +150,7 @@ def test_admin_gives_a_unit_an_account_spreads_one_officer_and_reimports_the_sam
     person = User.objects.get(username="dai-phuoc-cong-an-xa")
     assert list(person.units.all()) == [police] and person.role == "officer"
 
-    admin.goto(f"{live_server.url}/plans/dai-phuoc-2026/assignment/?kind=indicator")
-    assert_accessible(admin)  # every row's fields are named (issue 25 found 138 without)
-    admin.locator("#select-all").check()
-    admin.select_option("select[name=bulk-officer]", label="Cán bộ Phòng VH-XH xã Đại Phước")
-    admin.locator("#assignment-save").click()
-    expect(admin.locator("[role=status]").first).to_contain_text("Đã lưu phân công cho")
-    expect(admin.locator(".message.warning")).to_contain_text("không thuộc đơn vị chủ trì")
-    officer = User.objects.get(username="daiphuoc-officer")
-    assert set(targets.filter(officer=officer).values_list("pk", flat=True)) == theirs
-    assert {target.pk: target.officer_id for target in targets.exclude(lead_units=culture)} == others
+    _one_officer_for_every_row(admin, live_server, "desk")
 
     with admin.expect_download() as download:
         admin.get_by_role("link", name="Tải bảng phân công (xlsx)").click()
@@ -132,4 +162,9 @@ def test_admin_gives_a_unit_an_account_spreads_one_officer_and_reimports_the_sam
     expect(admin.locator("#assignment-unchanged")).to_contain_text("Không có thay đổi")
     assert "Có lỗi" not in admin.locator("main").inner_text()
     assert AssignmentImport.objects.get().status == "unchanged"
-    admin.context.close()
+
+
+def test_an_admin_on_a_phone_gives_one_officer_many_rows(demo, live_server, phone, sign_in):
+    """The one-officer part of the journey above on a phone; the account and the workbook are desk work."""
+    sign_in(phone, "daiphuoc-admin")
+    _one_officer_for_every_row(phone, live_server, "phone")

@@ -155,9 +155,11 @@ def test_each_kind_of_user_lands_where_their_day_starts(demo, live_server, brows
             assert warnings.bounding_box()["y"] < page.locator("section.summary").bounding_box()["y"]
 
 
-def test_a_reviewer_with_nothing_waiting_lands_on_my_work(demo, live_server, desk, sign_in):
-    sign_in(desk, "phulam-reviewer")
-    assert "/tasks/my-work/" in desk.url
+@pytest.mark.parametrize("screen", ["phone", "desk"])
+def test_a_reviewer_with_nothing_waiting_lands_on_my_work(demo, live_server, browser, sign_in, screen):
+    with screen_page(browser, screen) as page:
+        sign_in(page, "phulam-reviewer")
+        assert "/tasks/my-work/" in page.url
 
 
 def test_the_phone_header_is_one_line_and_its_menu_opens_in_a_drawer(demo, live_server, phone, sign_in):
@@ -203,3 +205,38 @@ def test_menu_labels_keep_to_one_line_at_a_desk(demo, live_server, desk, sign_in
         lines = label.evaluate(LINES)
         assert lines == 1, f"{label.inner_text()!r} is on {lines} lines"
     assert desk.get_by_role("button", name="Menu").is_hidden()
+
+
+# Issue 25 found the warnings page five columns at 390 px (one word per line) and the dashboard cut off on the right.
+WIDE_TABLES = [("/reports/warnings/", "table.warnings", "Việc / đơn vị"),
+               ("/reports/?province=dong-nai", "table.dashboard", "Tình trạng")]
+
+
+@pytest.mark.parametrize("screen", ["phone", "desk"])
+@pytest.mark.parametrize(("path", "table", "label"), WIDE_TABLES, ids=["warnings", "dashboard"])
+def test_wide_tables_are_cards_on_a_phone_and_tables_at_a_desk(demo, live_server, browser, sign_in, screen, path,
+                                                               table, label):
+    if table == "table.warnings":  # the day's warnings, as the nightly job raises them
+        from reports.services import warnings_raise
+
+        warnings_raise()
+    with screen_page(browser, screen) as page:
+        width = page.viewport_size["width"]
+        sign_in(page, "dongnai-leader")
+        page.goto(f"{live_server.url}{path}")
+        rows = page.locator(f"{table} tbody tr")
+        assert rows.count() >= 2
+        cell = rows.first.locator(f"td[data-label='{label}']")
+        shown = page.evaluate("cell => getComputedStyle(cell, '::before').content", cell.element_handle())
+        header = page.locator(f"{table} thead")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing cut off on the right
+        if screen == "phone":  # a card per row, as wide as the screen, each cell saying what it is
+            assert header.is_hidden() and label in shown
+            card = rows.first.bounding_box()
+            assert card["width"] >= 300 and card["x"] >= 0 and card["x"] + card["width"] <= width
+            assert cell.bounding_box()["width"] >= 300  # not a column one word wide
+            if table == "table.warnings":  # no filter set: the filters folded under their summary
+                assert page.locator("details.filters-fold form").is_hidden()
+        else:  # a table with its header; the cells need no labels of their own
+            assert header.is_visible() and label in header.inner_text() and label not in shown
+            assert rows.first.bounding_box()["height"] < 200  # a row, not a card

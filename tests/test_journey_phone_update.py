@@ -6,7 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from conftest import screen_page
+from conftest import SCREENS, screen_page
 from tasks.models import ProgressUpdate, Task
 from tests.a11y import assert_accessible
 
@@ -85,9 +85,12 @@ def test_the_fields_a_rule_requires_appear_as_the_figure_calls_for_them(demo, li
     assert task.progress == 50
 
 
-@pytest.mark.parametrize("still_behind", [True, False], ids=["still-behind", "caught-up"])
+# The behind-schedule update at both widths; caught up (the fields hiding) only on the phone: the same page
+# logic, the second width would add time and nothing new.
+@pytest.mark.parametrize(("screen", "still_behind"), [("phone", True), ("phone", False), ("desk", True)],
+                         ids=["phone-still-behind", "phone-caught-up", "desk-still-behind"])
 def test_last_months_difficulties_are_prefilled_and_sent_only_where_the_figure_asks(
-        demo, live_server, phone, sign_in, still_behind):
+        demo, live_server, browser, sign_in, screen, still_behind):
     """Issue 25: typing less where the page legitimately asks less. Last month's difficulties and proposals come
     prefilled, marked, while the figure stays behind the schedule; caught up, they hide and are not saved."""
     today = timezone.localdate()
@@ -99,32 +102,36 @@ def test_last_months_difficulties_are_prefilled_and_sent_only_where_the_figure_a
     ProgressUpdate.objects.create(task=task, author=officer, period=last_month, progress_before=0, progress_after=0,
                                   achievements="Đã khảo sát", difficulties="Thiếu kinh phí, thiếu nhân lực",
                                   proposals="Đề nghị bổ sung kinh phí 2027")
-    sign_in(phone, "phulam-officer")
-    phone.goto(f"{live_server.url}/tasks/{task.pk}/report/")
-    form = phone.locator("form.report-form")
-    expected = int(form.get_attribute("data-expected"))
-    assert 5 < expected < 100, "the seed task should be part way through its schedule"
-    difficulties, proposals = form.locator("textarea[name=difficulties]"), form.locator("textarea[name=proposals]")
-    assert difficulties.is_visible() and difficulties.input_value() == "Thiếu kinh phí, thiếu nhân lực"
-    assert proposals.input_value() == "Đề nghị bổ sung kinh phí 2027"
-    marked = f"từ báo cáo tháng {last_month:%m/%Y} — sửa nếu đã khác"
-    assert marked in form.locator(f"label[for={difficulties.get_attribute('id')}]").inner_text()
-    assert marked in form.locator(f"label[for={proposals.get_attribute('id')}]").inner_text()
-    assert_accessible(phone)
+    with screen_page(browser, screen) as page:
+        sign_in(page, "phulam-officer")
+        page.goto(f"{live_server.url}/tasks/{task.pk}/report/")
+        form = page.locator("form.report-form")
+        expected = int(form.get_attribute("data-expected"))
+        assert 5 < expected < 100, "the seed task should be part way through its schedule"
+        difficulties, proposals = form.locator("textarea[name=difficulties]"), form.locator("textarea[name=proposals]")
+        assert difficulties.is_visible() and difficulties.input_value() == "Thiếu kinh phí, thiếu nhân lực"
+        assert proposals.input_value() == "Đề nghị bổ sung kinh phí 2027"
+        marked = f"từ báo cáo tháng {last_month:%m/%Y} — sửa nếu đã khác"
+        assert marked in form.locator(f"label[for={difficulties.get_attribute('id')}]").inner_text()
+        assert marked in form.locator(f"label[for={proposals.get_attribute('id')}]").inner_text()
+        assert_accessible(page)
+        width = SCREENS[screen]["viewport"]["width"]
+        for box in (difficulties.bounding_box(), proposals.bounding_box()):  # whole on the screen, not cut off
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width
 
-    figure = (expected - 1) // 5 * 5 if still_behind else -(-expected // 5) * 5  # the figure's step is 5
-    form.locator("input[name=progress]").fill(str(figure))
-    assert difficulties.is_visible() == still_behind
-    form.locator("textarea[name=achievements]").fill("Đã tổ chức hội nghị triển khai")
-    form.get_by_role("button", name="Lưu tiến độ").tap()
-    phone.wait_for_url(lambda url: f"/tasks/{task.pk}/" in url and "/report/" not in url)
-    update = task.updates.get(period=today.replace(day=1))
-    assert update.progress_after == figure
-    if still_behind:  # confirmed: this month's report says so too
-        assert (update.difficulties, update.proposals) == ("Thiếu kinh phí, thiếu nhân lực",
-                                                           "Đề nghị bổ sung kinh phí 2027")
-    else:  # not asked, not sent
-        assert (update.difficulties, update.proposals) == ("", "")
+        figure = (expected - 1) // 5 * 5 if still_behind else -(-expected // 5) * 5  # the figure's step is 5
+        form.locator("input[name=progress]").fill(str(figure))
+        assert difficulties.is_visible() == still_behind
+        form.locator("textarea[name=achievements]").fill("Đã tổ chức hội nghị triển khai")
+        form.get_by_role("button", name="Lưu tiến độ").click()
+        page.wait_for_url(lambda url: f"/tasks/{task.pk}/" in url and "/report/" not in url)
+        update = task.updates.get(period=today.replace(day=1))
+        assert update.progress_after == figure
+        if still_behind:  # confirmed: this month's report says so too
+            assert (update.difficulties, update.proposals) == ("Thiếu kinh phí, thiếu nhân lực",
+                                                               "Đề nghị bổ sung kinh phí 2027")
+        else:  # not asked, not sent
+            assert (update.difficulties, update.proposals) == ("", "")
 
 
 def test_cancel_closes_the_inline_form_and_saves_nothing(demo, live_server, page, sign_in):
@@ -156,14 +163,21 @@ def test_import_preview_on_a_phone_keeps_its_labels_and_the_screen_width(demo, l
     assert_accessible(phone)
 
 
-def test_plan_page_on_a_phone_shows_each_cell_with_its_label(demo, live_server, phone, sign_in):
-    sign_in(phone, "phulam-officer")
-    phone.goto(f"{live_server.url}/plans/phu-lam-55kh/")
-    cell = phone.locator("table.tasks tbody tr").first.locator("td[data-label]").first
-    label = phone.evaluate("cell => getComputedStyle(cell, '::before').content", cell.element_handle())
-    assert "Cơ quan chủ trì" in label
-    assert phone.locator("table.tasks thead").first.is_hidden()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+@pytest.mark.parametrize("screen", ["phone", "desk"])
+def test_plan_page_shows_cards_on_a_phone_and_a_table_at_a_desk(demo, live_server, browser, sign_in, screen):
+    with screen_page(browser, screen) as page:
+        sign_in(page, "phulam-officer")
+        page.goto(f"{live_server.url}/plans/phu-lam-55kh/")
+        cell = page.locator("table.tasks tbody tr").first.locator("td[data-label]").first
+        label = page.evaluate("cell => getComputedStyle(cell, '::before').content", cell.element_handle())
+        header = page.locator("table.tasks thead").first
+        if screen == "phone":  # below 600 px each row is a card, each cell with its label
+            assert "Cơ quan chủ trì" in label
+            assert header.is_hidden()
+        else:  # at a desk the table keeps its header, and the cells carry no labels of their own
+            assert "Cơ quan chủ trì" not in label
+            assert header.is_visible() and "Cơ quan chủ trì" in header.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= SCREENS[screen]["viewport"]["width"]
 
 
 def test_the_update_works_without_javascript(demo, live_server, browser, sign_in):

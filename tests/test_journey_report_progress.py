@@ -1,6 +1,7 @@
 """Issue 4's journey: an officer reports progress from "My work"; no update is lost; support units only read."""
 import pytest
 
+from conftest import screen_page
 from tasks.models import Task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,31 +21,41 @@ def _fill_report(scope, progress, note):
         scope.locator("textarea[name=proposals]").fill("Đề nghị Phòng Kinh tế bố trí kinh phí")
 
 
-def test_officer_reports_40_percent_inline_and_sees_bar_schedule_and_history(demo, live_server, page, sign_in):
-    sign_in(page, "phulam-officer")
-    assert "/tasks/my-work/" in page.url  # officers land on their own work
-    row = page.locator("tbody.work-item", has_text=TASK_TITLE)
-    assert "0%" in row.locator("tr").first.inner_text()
-    row.get_by_role("link", name="Cập nhật").click()
-    form = row.locator("form.report-form")
-    form.wait_for()
-    _fill_report(form, 40, "Đã xây dựng dự thảo đề án")
-    form.get_by_role("button", name="Lưu tiến độ").click()
+@pytest.mark.parametrize("screen", ["phone", "desk"])
+def test_officer_reports_40_percent_inline_and_sees_bar_schedule_and_history(demo, live_server, browser, sign_in,
+                                                                             screen):
+    with screen_page(browser, screen) as page:
+        sign_in(page, "phulam-officer")
+        assert "/tasks/my-work/" in page.url  # officers land on their own work
+        row = page.locator("tbody.work-item", has_text=TASK_TITLE)
+        assert "0%" in row.locator("tr").first.inner_text()
+        row.get_by_role("link", name="Cập nhật").click()
+        form = row.locator("form.report-form")
+        form.wait_for()
+        _fill_report(form, 40, "Đã xây dựng dự thảo đề án")
+        save = form.get_by_role("button", name="Lưu tiến độ")
+        box = save.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"]  # in reach, not off the side
+        save.click()
 
-    row = page.locator("tbody.work-item", has_text=TASK_TITLE)
-    row.locator("progress[value='40']").wait_for()
-    assert "40%" in row.inner_text() and "Lộ trình" in row.inner_text()
-    assert row.locator("form").count() == 0  # the inline form closed after saving
-    assert "Đã lưu tiến độ 40%" in row.locator("[role=status]").inner_text()  # confirmed in place
-    assert "/tasks/my-work/" in page.url  # no page change: htmx swapped the row
+        row = page.locator("tbody.work-item", has_text=TASK_TITLE)
+        row.locator("progress[value='40']").wait_for()
+        assert "40%" in row.inner_text() and "Lộ trình" in row.inner_text()
+        assert row.locator("form").count() == 0  # the inline form closed after saving
+        assert "Đã lưu tiến độ 40%" in row.locator("[role=status]").inner_text()  # confirmed in place
+        assert "/tasks/my-work/" in page.url  # no page change: htmx swapped the row
 
-    row.get_by_role("link", name=TASK_TITLE).click()
-    assert page.locator("#task-progress progress").get_attribute("value") == "40"
-    assert "Lộ trình hôm nay" in page.locator("#task-progress").inner_text()
-    updates = page.locator("#updates").inner_text()
-    assert "0% → 40%" in updates and "Đã xây dựng dự thảo đề án" in updates
-    history = page.locator("#history").inner_text()
-    assert "Cán bộ Phòng VH-XH xã Phú Lâm" in history and "Tiến độ (%): 0 → 40" in history
+        row.get_by_role("link", name=TASK_TITLE).click()
+        assert page.locator("#task-progress progress").get_attribute("value") == "40"
+        assert "Lộ trình hôm nay" in page.locator("#task-progress").inner_text()
+        updates = page.locator("#updates")
+        assert "0% → 40%" in updates.inner_text() and "Đã xây dựng dự thảo đề án" in updates.inner_text()
+        history = page.locator("#history")
+        history.scroll_into_view_if_needed()
+        assert history.is_visible()  # the history is there on a phone too, not cut off
+        assert "Cán bộ Phòng VH-XH xã Phú Lâm" in history.inner_text()
+        assert "Tiến độ (%): 0 → 40" in history.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def test_a_second_session_saving_the_same_task_is_refused(demo, live_server, browser, sign_in):

@@ -5,6 +5,8 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
+from conftest import screen_page
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -45,12 +47,19 @@ def test_wrong_passwords_lock_then_a_reset_email_sets_a_new_password(demo, live_
     assert "Việc của tôi" in page.get_by_role("navigation", name="Điều hướng chính").inner_text()
 
 
-def test_an_officer_changes_their_password(demo, live_server, page, sign_in, django_user_model):
-    sign_in(page, "phulam-economic")
-    page.get_by_role("link", name="Đổi mật khẩu").click()
-    page.fill("#id_old_password", "demo-2026")
-    page.fill("#id_new_password1", "Mat-khau-moi-2026")
-    page.fill("#id_new_password2", "Mat-khau-moi-2026")
-    page.click("#password-change-submit")
-    assert "Đã đổi mật khẩu" in page.locator("h1").inner_text()
+@pytest.mark.parametrize("screen", ["phone", "desk"])
+def test_an_officer_changes_their_password(demo, live_server, browser, sign_in, django_user_model, screen):
+    with screen_page(browser, screen) as page:
+        sign_in(page, "phulam-economic")
+        assert "/tasks/my-work/" in page.url  # where an officer's day starts, at either width
+        change = page.get_by_role("link", name="Đổi mật khẩu")
+        if screen == "phone":  # folded into the drawer the menu button opens
+            assert change.is_hidden()
+            page.get_by_role("button", name="Menu").tap()
+        change.click()
+        page.fill("#id_old_password", "demo-2026")
+        page.fill("#id_new_password1", "Mat-khau-moi-2026")
+        page.fill("#id_new_password2", "Mat-khau-moi-2026")
+        page.click("#password-change-submit")
+        assert "Đã đổi mật khẩu" in page.locator("h1").inner_text()
     assert django_user_model.objects.get(username="phulam-economic").check_password("Mat-khau-moi-2026")

@@ -97,6 +97,12 @@
     if (root.matches && root.matches("[data-progress-form]")) setup(root);
   }
 
-  document.addEventListener("DOMContentLoaded", function () { scan(document); });
+  // Every other refused form (the indicator report among them): the first field that says why in view as well.
+  function reveal() {
+    var invalid = document.querySelector("form.report-form:not([data-progress-form]) :is(.invalid, .error)");
+    if (invalid && invalid.scrollIntoView) invalid.scrollIntoView({block: "center"});
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { scan(document); reveal(); });
   document.addEventListener("htmx:load", function (event) { scan(event.target); });
 })();
