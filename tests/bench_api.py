@@ -29,6 +29,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from tests import bench_scale  # noqa: E402
 
@@ -66,6 +67,13 @@ def _monthly_rows(author):
     IndicatorReport.objects.bulk_create(
         (IndicatorReport(indicator_id=pk, author=author, period=month, value=1)
          for pk in Indicator.objects.values_list("pk", flat=True).iterator()), batch_size=5000)
+    # An open "overdue" warning for every task, so that the warnings list is measured with rows, not empty.
+    from reports.models import Warning
+
+    raised = timezone.now()
+    Warning.objects.bulk_create(
+        (Warning(kind=Warning.Kind.OVERDUE, task_id=pk, raised_at=raised)
+         for pk in Task.objects.values_list("pk", flat=True).iterator()), batch_size=5000)
 
 
 def _get(url, token):
