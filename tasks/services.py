@@ -111,6 +111,12 @@ _AT_FULL_PROGRESS = (ItemStatus.IN_PROGRESS, ItemStatus.EVIDENCE_REJECTED, ItemS
                      ItemStatus.COMPLETED)
 
 
+def difficulties_asked(*, progress, expected):
+    """Whether an update to `progress` must say its difficulties and proposals: behind the schedule's `expected`.
+    The report form prefills last month's where it will be asked (tasks.views.work.task_report_view)."""
+    return expected is not None and progress < expected
+
+
 def _check_update(task, *, progress, period, today, achievements, difficulties, proposals, reason, has_new_evidence):
     errors = {}
     if not 0 <= progress <= 100:
@@ -123,7 +129,7 @@ def _check_update(task, *, progress, period, today, achievements, difficulties, 
         errors["reason"] = _("Tiến độ giảm từ %(before)s%% xuống %(after)s%%: hãy nêu lý do.") % {
             "before": task.progress, "after": progress}
     expected = task_expected_progress(task, today)
-    if expected is not None and progress < expected and not (difficulties.strip() and proposals.strip()):
+    if difficulties_asked(progress=progress, expected=expected) and not (difficulties.strip() and proposals.strip()):
         errors["difficulties"] = _("Tiến độ %(actual)s%% chậm so với lộ trình %(expected)s%%: hãy nêu khó khăn, "
                                    "vướng mắc và kiến nghị.") % {"actual": progress, "expected": expected}
     if progress == 100 and not has_new_evidence and not task.evidence.exclude(status=Evidence.Status.REJECTED).exists():

@@ -31,7 +31,7 @@ from ..selectors import (
     VISIT_SECONDS, my_indicator_rows, my_task_rows, my_work_plans, plan_sections, task_subitems, work_rows_hydrate,
     work_rows_order,
 )
-from ..services import parent_report_refuse, task_comment_add, task_progress_report
+from ..services import difficulties_asked, parent_report_refuse, task_comment_add, task_progress_report
 
 ROWS_PER_PAGE = 20  # four screens of cards on a phone
 DEADLINE_WINDOWS = [(30, gettext_lazy("30 ngày tới")), (90, gettext_lazy("90 ngày tới")),
@@ -167,7 +167,7 @@ def task_report_view(request, pk):
         form.initial["achievements"] = (
             task.updates.order_by("-created_at", "-id").values_list("achievements", flat=True).first() or "")
     expected = task_expected_progress(task, timezone.localdate())
-    if not form.is_bound and expected is not None and task.progress < expected:
+    if not form.is_bound and difficulties_asked(progress=task.progress, expected=expected):
         # Still behind: the rule will ask again for the difficulties and proposals, most often last month's.
         last = task.updates.order_by("-period", "-created_at", "-id").first()
         if last:
