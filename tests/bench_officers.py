@@ -429,7 +429,7 @@ def bench_cpu(database_url, officer):
 # 1.2 s to think before each tap or each box typed, 1.1 s a tap (a click at a desk), 1 s a swipe (a wheel turn at a
 # desk), a key 0.6 s on a phone and 0.28 s at a desk, 4 s to read an error or to pick a file. The server's answers
 # are waited for in the browser and printed beside, not added: the issue's figures leave them out too.
-THINK_S, TAP_S, SWIPE_S, PHONE_KEY_S, DESK_KEY_S, READ_S = 1.2, 1.1, 1.0, 0.6, 0.28, 4.0
+PACE_THINK_S, TAP_S, SWIPE_S, PHONE_KEY_S, DESK_KEY_S, READ_S = 1.2, 1.1, 1.0, 0.6, 0.28, 4.0
 # The walk's texts (the issue's): a 30-character achievement, 59 characters of difficulties and proposals.
 ACHIEVEMENTS = "Đã tổ chức hội nghị triển khai"
 DIFFICULTIES, PROPOSALS = "Thiếu kinh phí, thiếu nhân lực", "Đề nghị bổ sung kinh phí 2027"
@@ -509,7 +509,7 @@ class Walk:
 
     @property
     def seconds(self):
-        return (self.thoughts * THINK_S + self.taps * TAP_S + self.swipes * SWIPE_S + self.keys * self.key_s
+        return (self.thoughts * PACE_THINK_S + self.taps * TAP_S + self.swipes * SWIPE_S + self.keys * self.key_s
                 + self.reads * READ_S)
 
     def line(self):
@@ -558,7 +558,7 @@ def bench_phone(database_url, officer):
                 browser.close()
     finally:
         server.stop()
-    print(f"paced walks (issue 25's pace: think {THINK_S} s before each tap or box typed, tap {TAP_S} s, swipe "
+    print(f"paced walks (issue 25's pace: think {PACE_THINK_S} s before each tap or box typed, tap {TAP_S} s, swipe "
           f"{SWIPE_S} s, key {PHONE_KEY_S} s on a phone and {DESK_KEY_S} s at a desk, {READ_S} s to read an error or "
           f"pick a file); phone 390x844:")
     for label, goal, (walk, note) in figures:
