@@ -131,9 +131,7 @@ def area_figures(area_ids, *, as_of, plan_ids=None, lead_unit_id=None):
     concerns = Q(task__plan__in=plans) | Q(indicator__plan__in=plans) | Q(unit__area__in=area_ids)
     if lead_unit_id:
         concerns = Q(task__in=tasks) | Q(indicator__in=indicators) | Q(unit=lead_unit_id)
-    warnings = (warnings_open(as_of).filter(concerns)
-                .annotate(area=Coalesce("task__plan__area", "indicator__plan__area", "unit__area"))
-                .values("area").annotate(n=Count("id")).order_by())
+    warnings = warnings_open(as_of).filter(concerns).values("area").annotate(n=Count("id")).order_by()
     for row in warnings:
         totals[row["area"]]["warnings"] = row["n"]
     return totals

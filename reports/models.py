@@ -4,13 +4,40 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from plans.querysets import ReportQuerySet
+
+
+class WarningQuerySet(models.QuerySet):
+    def followed_by(self, user):
+        """Warnings of the user's own areas and, for a province, of its communes."""
+        from plans.models import Area
+
+        if user.is_superuser:
+            return self
+        return self.filter(area__in=Area.objects.filter(Q(pk__in=user.area_ids) | Q(parent__in=user.area_ids))
+                           .values("pk"))
+
+    def fill_areas(self):
+        """Store each warning's area (its item's plan's, or its unit's) where it is not stored yet: one UPDATE.
+
+        Raising paths that write rows in bulk call it on what they wrote; `Warning.save` fills its own."""
+        from indicators.models import Indicator
+        from plans.models import Unit
+        from tasks.models import Task
+
+        def area_of(model, field, path):
+            return Subquery(model.objects.filter(pk=OuterRef(field)).values(path)[:1])
+
+        return self.filter(area__isnull=True).update(area=Coalesce(
+            area_of(Task, "task_id", "plan__area_id"), area_of(Indicator, "indicator_id", "plan__area_id"),
+            area_of(Unit, "unit_id", "area_id")))
 
 
 class Warning(models.Model):  # noqa: A001 - the glossary's word (Cảnh báo)
@@ -41,10 +68,16 @@ class Warning(models.Model):  # noqa: A001 - the glossary's word (Cảnh báo)
     # A report owed: its rule's kind and period (and plan), "quarterly-2026-4" or "half_year-2026-2-plan7";
     # the first month alone would make Q4 and October, or two half-year reports, one warning.
     period_key = models.CharField(max_length=80, blank=True, default="")
+    # The area whose warning it is (its item's plan's, or its unit's), stored so that a commune's list is read
+    # through one index instead of three joins walked in `raised_at` order (issue 26: 659 ms at 3,400 communes).
+    area = models.ForeignKey("plans.Area", null=True, blank=True, editable=False, on_delete=models.CASCADE,
+                             related_name="+")
     raised_at = models.DateTimeField(_("phát sinh lúc"))
     closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
     # What the figures were when raised: progress and schedule, days overdue...
     details = models.JSONField(default=dict, blank=True)
+
+    objects = WarningQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cảnh báo")
@@ -66,10 +99,19 @@ class Warning(models.Model):  # noqa: A001 - the glossary's word (Cảnh báo)
                                     condition=Q(closed_at__isnull=True, unit__isnull=False),
                                     name="one_open_warning_per_unit_report_and_kind"),
         ]
-        indexes = [models.Index(fields=["closed_at", "kind"])]
+        indexes = [models.Index(fields=["closed_at", "kind"]),
+                   models.Index(fields=["area", "-raised_at", "-id"], name="warning_area_raised")]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.task or self.indicator or self.unit}"
+
+    def save(self, *args, **kwargs):
+        if self.area_id is None:
+            if self.unit_id:
+                self.area_id = self.unit.area_id
+            elif self.task_id or self.indicator_id:
+                self.area_id = (self.task or self.indicator).plan.area_id
+        super().save(*args, **kwargs)
 
     @property
     def plan(self):

@@ -237,12 +237,8 @@ def _area_items(communes):
     return Task.objects.filter(plan__in=plans), Indicator.objects.filter(plan__in=plans)
 
 
-AREA_OF_WARNING = Coalesce(F("task__plan__area"), F("indicator__plan__area"), F("unit__area"))
-
-
 def area_warnings(communes):
-    return Warning.objects.filter(Q(task__plan__area__in=communes) | Q(indicator__plan__area__in=communes)
-                                  | Q(unit__area__in=communes))
+    return Warning.objects.filter(area__in=communes)
 
 
 @dataclass
@@ -450,8 +446,7 @@ def warning_figures(communes, ends):
     """Per area: open warnings by kind, and the warnings open at each month's end. One grouped query."""
     since = datetime.datetime.combine(ends[0][0], datetime.time.min, tzinfo=timezone.get_current_timezone())
     open_now = Q(closed_at__isnull=True)
-    rows = area_warnings(communes).filter(open_now | Q(closed_at__gte=since)).annotate(area=AREA_OF_WARNING).values(
-        "area").annotate(
+    rows = area_warnings(communes).filter(open_now | Q(closed_at__gte=since)).values("area").annotate(
             **{f"open_{kind}": Count("id", filter=open_now & Q(kind=kind)) for kind in Warning.Kind.values},
             **{f"m{i}": Count("id", filter=Q(raised_at__lt=end) & (open_now | Q(closed_at__gte=end)))
                for i, (_month, end) in enumerate(ends)}).order_by()

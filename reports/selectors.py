@@ -15,14 +15,7 @@ def warning_list(user, *, unit="", kind="", plan="", area="", state="open"):
 
     Narrower than the plans a user reads: a commune reads its province's issued plan, not the province's
     warnings on it (other areas' warning details stay with them)."""
-    warnings = Warning.objects.all()
-    if not user.is_superuser:
-        areas = user.area_ids
-        warnings = warnings.filter(
-            Q(task__plan__area__in=areas) | Q(task__plan__area__parent__in=areas)
-            | Q(indicator__plan__area__in=areas) | Q(indicator__plan__area__parent__in=areas)
-            | Q(unit__area__in=areas) | Q(unit__area__parent__in=areas))
-    warnings = warnings.select_related("task__plan__area", "indicator__plan__area", "unit__area")
+    warnings = Warning.objects.followed_by(user).select_related("task__plan__area", "indicator__plan__area", "unit__area")
     if state == "open":
         warnings = warnings.filter(closed_at__isnull=True)
     elif state == "closed":
@@ -32,8 +25,7 @@ def warning_list(user, *, unit="", kind="", plan="", area="", state="open"):
     if plan:
         warnings = warnings.filter(Q(task__plan__slug=plan) | Q(indicator__plan__slug=plan))
     if area:  # a commune's warnings, as the province's view links to them
-        warnings = warnings.filter(Q(task__plan__area__slug=area) | Q(indicator__plan__area__slug=area)
-                                   | Q(unit__area__slug=area))
+        warnings = warnings.filter(area__slug=area)
     if unit.isdigit():
         warnings = warnings.filter(Q(unit=unit) | Q(task__lead_units=unit) | Q(indicator__lead_units=unit)).distinct()
     return warnings.order_by("-raised_at", "-id")

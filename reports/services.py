@@ -211,6 +211,7 @@ def warnings_raise(*, today=None):
     cleared = [open_warnings[key] for key in open_warnings.keys() - holding.keys()]
     with transaction.atomic():
         raised = _insert_skipping_open(new, raised_at=now)
+        Warning.objects.filter(raised_at=now).fill_areas()
         for start in range(0, len(cleared), BATCH):
             Warning.objects.filter(id__in=cleared[start:start + BATCH], closed_at__isnull=True).update(closed_at=now)
         if raised:

@@ -74,6 +74,7 @@ def _monthly_rows(author):
     Warning.objects.bulk_create(
         (Warning(kind=Warning.Kind.OVERDUE, task_id=pk, raised_at=raised)
          for pk in Task.objects.values_list("pk", flat=True).iterator()), batch_size=5000)
+    Warning.objects.fill_areas()
 
 
 def _get(url, token):

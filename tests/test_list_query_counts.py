@@ -71,6 +71,7 @@ def test_warnings_page(client, users):
     few = _count(client, "/reports/warnings/", WARNINGS_PAGE)
     now = timezone.now()
     Warning.objects.bulk_create([Warning(kind="overdue", task=t, raised_at=now) for t in _more_tasks(30, users)])
+    Warning.objects.fill_areas()
     assert few == _count(client, "/reports/warnings/", WARNINGS_PAGE)
 
 

@@ -51,8 +51,7 @@ def things_to_act_on(user, today):
     if user.role == user.Role.REVIEWER:
         return pending_evidence(user).count()
     areas = Area.objects.filter(Q(pk__in=user.area_ids) | Q(parent__in=user.area_ids)).values("pk")
-    warnings = Warning.objects.filter(closed_at__isnull=True).filter(
-        Q(task__plan__area__in=areas) | Q(indicator__plan__area__in=areas) | Q(unit__area__in=areas)).count()
+    warnings = Warning.objects.filter(closed_at__isnull=True, area__in=areas).count()
     inbox = sum(1 for report in Report.objects.filter(status=Report.Status.ISSUED).select_related("area")
                 if can_receive_report(user, report))
     difficulties = Difficulty.objects.filter(area__in=areas, status=Difficulty.Status.OPEN).count()
