@@ -75,6 +75,30 @@ def _monthly_rows(author):
         (Warning(kind=Warning.Kind.OVERDUE, task_id=pk, raised_at=raised)
          for pk in Task.objects.values_list("pk", flat=True).iterator()), batch_size=5000)
     Warning.objects.fill_areas()
+    _issued_reports(author)
+
+
+def _issued_reports(author, months=3):
+    """Each commune's issued monthly reports of the last `months` months (register rows: numbers, dates, a subject;
+    no files), so that the reports list is measured with rows, not empty."""
+    from plans.models import Area
+    from reports.models import Report, ReportKind
+
+    issued, today = timezone.now(), timezone.localdate()
+    firsts = []
+    month = today.replace(day=1)
+    for _ in range(months):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+        firsts.append(month)
+    Report.objects.bulk_create(
+        (Report(area_id=area_id, kind=ReportKind.MONTHLY, year=first.year, period_number=first.month,
+                first_month=first, last_month=first, window_start=first,
+                window_end=(first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1),
+                addressee="UBND tỉnh", issuer=f"UBND {name}", number=index + 1, number_year=first.year,
+                subject=f"Báo cáo tháng {first.month}/{first.year}", status=Report.Status.ISSUED,
+                drafted_by=author, drafted_at=issued, issued_by=author, issued_at=issued, is_on_time=True)
+         for area_id, name in Area.objects.filter(parent__slug=PROVINCE).values_list("pk", "name").iterator()
+         for index, first in enumerate(firsts)), batch_size=5000)
 
 
 def _get(url, token):
@@ -161,8 +185,11 @@ def main():
         bench_scale.statistics_update()
         month = IndicatorReport.objects.order_by("-period").values_list("period", flat=True).first()
         period = f"{month:%Y-%m}" if month else "2026-01"
+        from reports.models import Report, Warning
+
         print(f"api bench: {args.communes} communes, {Task.objects.count():,} tasks, "
-              f"{IndicatorReport.objects.count():,} indicator reports, generated in "
+              f"{IndicatorReport.objects.count():,} indicator reports, {Warning.objects.count():,} warnings, "
+              f"{Report.objects.count():,} reports, generated in "
               f"{time.perf_counter() - started:.0f} s")
         lists = [path.format(period=period, commune=commune) for path in LISTS]
 
