@@ -58,11 +58,15 @@ def served(root=ROOT):
 def checkout(ref):
     """`ref` checked out in a temporary git worktree (sharing this checkout's .venv), as (folder, short commit).
 
-    Its server runs on this checkout's database, so the two must have the same migrations: SystemExit otherwise.
+    Its server runs on this checkout's database, so `ref` must have this checkout's migrations or fewer (its code
+    then runs on a database migrated further, as during a deploy: this checkout's added migrations must only add
+    what old code can ignore, such as a nullable column); SystemExit otherwise.
     """
     commit = git("rev-parse", "--verify", f"{ref}^{{commit}}")
-    if git("diff", "--name-only", commit, "--", "*/migrations/*.py"):
-        sys.exit(f"{ref} has other migrations than this checkout: its server cannot share this database")
+    changed = [line for line in git("diff", "--name-status", commit, "--", "*/migrations/*.py").splitlines()
+               if not line.startswith("A")]
+    if changed:
+        sys.exit(f"{ref} has other migrations than this checkout: its server cannot share this database ({changed})")
     folder = Path(tempfile.mkdtemp(prefix="bench-base-"))
     tree = folder / "base"
     git("worktree", "add", "--detach", str(tree), commit)
