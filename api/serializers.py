@@ -185,8 +185,7 @@ class WarningSerializer(RowSerializer):
         return plan.slug if plan else None
 
     def get_area(self, warning) -> str:
-        item = warning.task or warning.indicator
-        return (item.plan.area if item else warning.unit.area).slug
+        return warning.area.slug
 
     def get_is_open(self, warning) -> bool:
         return warning.closed_at is None

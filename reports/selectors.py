@@ -15,7 +15,7 @@ def warning_list(user, *, unit="", kind="", plan="", area="", state="open"):
 
     Narrower than the plans a user reads: a commune reads its province's issued plan, not the province's
     warnings on it (other areas' warning details stay with them)."""
-    warnings = Warning.objects.followed_by(user).select_related("task__plan__area", "indicator__plan__area", "unit__area")
+    warnings = Warning.objects.followed_by(user).select_related("task__plan", "indicator__plan", "unit", "area")
     if state == "open":
         warnings = warnings.filter(closed_at__isnull=True)
     elif state == "closed":
