@@ -7,7 +7,7 @@ import calendar
 import datetime
 from collections import defaultdict
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from config.numbers import percent
@@ -44,7 +44,8 @@ def _led(queryset, unit_id):
 
 def _tasks(plan_ids, cutoff, window, unit_id=None):
     items = _led(Task.objects.filter(plan__in=plan_ids), unit_id)
-    tasks = list(items.select_related("section").prefetch_related("lead_units").order_by("plan", "position"))
+    tasks = list(items.select_related("section").prefetch_related("lead_units")
+                 .annotate(has_sub_items=Exists(Task.objects.filter(parent=OuterRef("pk")))).order_by("plan", "position"))
     then = items_then(items, ["status", "progress"], cutoff)
     results = defaultdict(list)
     for task_id, achievements in (ProgressUpdate.objects.filter(task__in=items.values("pk"),
@@ -63,6 +64,8 @@ def _tasks(plan_ids, cutoff, window, unit_id=None):
             "expected": expected, "status": status, "status_label": _status_label(Task, status),
             "ends_on": task.ends_on.isoformat() if task.ends_on else None,
             "evidence": evidence_state(evidence[task.id]), "results": results.get(task.id, []),
+            # counted by its sub-items, as `reports.province.item_figures` counts it in the totals
+            "has_sub_items": task.has_sub_items,
         })
     return rows
 

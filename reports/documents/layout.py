@@ -93,10 +93,16 @@ def _place_date(report):
                                                                      "year": today.year}
 
 
-def _figures(t):
+def _counted(tasks):
+    """The tasks a report counts: an item with sub-items is counted by them, not a second time itself."""
+    return [task for task in tasks if not task.get("has_sub_items")]
+
+
+def _figures(t, *, sub_items=False):
     return [
         _("Tổng số nhiệm vụ: %(tasks)s, trong đó hoàn thành (minh chứng đã được chấp nhận): %(done)s.") % {
-            "tasks": t["tasks"], "done": t["tasks_completed"]},
+            "tasks": t["tasks"], "done": t["tasks_completed"]} + (
+            " " + _("(nhiệm vụ có nội dung con được tính theo từng nội dung con)") if sub_items else ""),
         _("Tổng số chỉ tiêu: %(indicators)s, trong đó đạt: %(met)s, chưa đạt: %(not_met)s, chưa có số liệu: "
           "%(no_data)s.") % {"indicators": t["indicators"], "met": t["indicators_met"],
                              "not_met": t["indicators_not_met"], "no_data": t.get("indicators_no_data", 0)},
@@ -110,7 +116,8 @@ def _figures(t):
 
 def _summary(snapshot):
     if snapshot.get("communes") is None:
-        return _figures(snapshot["totals"])
+        return _figures(snapshot["totals"], sub_items=any(
+            task.get("has_sub_items") for plan in snapshot["plans"] for task in plan["tasks"]))
     # The province's report: its communes added up, then the Sở's own plan beside them.
     communes = snapshot["communes"]
     return ([_("1. Tổng hợp %(n)s xã, phường (số liệu từ báo cáo của xã; xã chưa báo cáo lấy số liệu trên hệ thống "
@@ -122,11 +129,12 @@ def _summary(snapshot):
 def _plan_paragraphs(snapshot):
     paragraphs = []
     for plan in snapshot["plans"]:
-        done = sum(1 for task in plan["tasks"] if task["status"] == "completed")
+        tasks = _counted(plan["tasks"])
+        done = sum(1 for task in tasks if task["status"] == "completed")
         met = sum(1 for indicator in plan["indicators"] if indicator["met"])
         paragraphs.append(_("%(plan)s: %(tasks)s nhiệm vụ, %(done)s hoàn thành; %(indicators)s chỉ tiêu, "
                             "%(met)s đạt.") % {
-            "plan": plan_name(plan), "tasks": len(plan["tasks"]), "done": done,
+            "plan": plan_name(plan), "tasks": len(tasks), "done": done,
             "indicators": len(plan["indicators"]), "met": met})
         for task in plan["tasks"]:
             for result in task["results"]:

@@ -1,6 +1,7 @@
 """The report register: a draft's snapshot, issuing with a number, the documents read back, the period lock."""
 import datetime
 import io
+import re
 import threading
 
 import pytest
@@ -133,7 +134,10 @@ def test_a_draft_freezes_the_figures_and_the_documents_say_them(users, known_fig
                         "Điều chỉnh số liệu của kỳ đã khóa:",
                         "PHỤ LỤC I", "KẾT QUẢ THỰC HIỆN NHIỆM VỤ", "PHỤ LỤC II", "KẾT QUẢ THỰC HIỆN CHỈ TIÊU"):
             assert section in text, section
-        assert "Tổng số nhiệm vụ: 69, trong đó hoàn thành (minh chứng đã được chấp nhận): 2." in text
+        assert ("Tổng số nhiệm vụ: 69, trong đó hoàn thành (minh chứng đã được chấp nhận): 2. (nhiệm vụ có nội dung "
+                "con được tính theo từng nội dung con)") in " ".join(text.split())
+        # each plan's paragraph counts its tasks as the total does: 44 + 25 = 69
+        assert re.findall(r"(\d+) nhiệm vụ, (\d+) hoàn thành", " ".join(text.split())) == [("44", "0"), ("25", "2")]
         assert "Tổng số chỉ tiêu: 25, trong đó đạt: 3, chưa đạt: 1, chưa có số liệu: 21." in text
         assert "Thiếu chuyên gia thẩm định" in text and "Đề nghị Sở KH&CN hỗ trợ" in text
         assert "Đã trình dự thảo đề án" in text
