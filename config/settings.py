@@ -283,16 +283,17 @@ CACHES = {
     } if CACHE_URL else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     },
-    # Template fragments that only depend on what their key names ({% cache ... using="fragments" %}): the header's
-    # menu (language, kind of user) and rows kept under a digest of everything they show (My work's rows, the plan
-    # page's). No change can leave such an entry stale, so each process keeps its own, in its own memory: read in
-    # microseconds where a Redis round trip costs a tenth of a millisecond each, and a new release (new processes)
-    # starts with none.
+    # Small template fragments that only depend on what their key names ({% cache ... using="fragments" %}): the
+    # header's menu (language, kind of user) and My work's rows (a digest of everything each shows). No change can
+    # leave such an entry stale, so each process keeps its own, in its own memory: read in microseconds where a
+    # Redis round trip costs a tenth of a millisecond, and a new release (new processes) starts with none. At most
+    # MAX_ENTRIES of a kilobyte or two each (a few MB a process); the plan page's rows, up to hundreds of KB a
+    # section, stay in the shared cache.
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
         "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+        "OPTIONS": {"MAX_ENTRIES": 3000},
     },
 }
 # The public pages (/cong-khai/) are cached whole for this long: the same for every visitor, never personal.
