@@ -284,11 +284,11 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     },
     # Small template fragments that only depend on what their key names ({% cache ... using="fragments" %}): the
-    # header's menu (language, kind of user) and My work's rows (a digest of everything each shows). No change can
-    # leave such an entry stale, so each process keeps its own, in its own memory: read in microseconds where a
-    # Redis round trip costs a tenth of a millisecond, and a new release (new processes) starts with none. At most
-    # MAX_ENTRIES of a kilobyte or two each (a few MB a process); the plan page's rows, up to hundreds of KB a
-    # section, stay in the shared cache.
+    # header's menu (language, kind of user), My work's rows and the task and plan pages' change lists (a digest of
+    # everything each shows). No change can leave such an entry stale, so each process keeps its own, in its own
+    # memory: read in microseconds where a Redis round trip costs a tenth of a millisecond, and a new release (new
+    # processes) starts with none. At most MAX_ENTRIES of one to twenty KB each (tens of MB a process at worst); the
+    # plan page's rows, up to hundreds of KB a section, stay in the shared cache.
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
