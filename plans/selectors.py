@@ -1,10 +1,13 @@
 """Querysets shaped for the pages that read plans."""
+import json
 from collections import defaultdict
+from hashlib import blake2b
 
 from django.core.paginator import Paginator
 from django.db.models import (Avg, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value,
                               prefetch_related_objects)
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.numbers import percent
@@ -16,6 +19,14 @@ from .document import reverse_for_ids
 from .history_rows import ACTIONS
 from .item_kinds import ITEM_KINDS
 from .models import Plan, Section
+
+
+def shown_digest(*values):
+    """A digest of values a fragment shows (rows already read for the page: dicts, lists, dates, lazy words) and
+    of the time zone its times are written in: the key of a `{% cache %}` fragment that no change can leave stale.
+    Words are read in the active language; the fragment's key names the language too."""
+    shown = json.dumps([values, timezone.get_current_timezone_name()], default=str, sort_keys=True)
+    return blake2b(shown.encode(), digest_size=16).hexdigest()
 
 
 def _count(model):

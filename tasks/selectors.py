@@ -1,6 +1,7 @@
 """Querysets shaped for the pages that read tasks."""
 import datetime
 from dataclasses import dataclass, field
+from hashlib import blake2b
 
 from django.core.cache import cache
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Subquery
@@ -87,6 +88,24 @@ class WorkRow:
     def warnings(self):
         """The open warnings the daily job raised for this item, red ones first."""
         return sorted(self.item.open_warnings, key=lambda w: not w.is_red)
+
+    @property
+    def fragment_key(self):
+        """A digest of everything the row's cells show but its action (tasks/inc/work_rows.html keeps them in the
+        "fragments" cache under it, beside the page's language): the row's figures and dates, its item's and plan's
+        words, its warnings and the time zone its times are written in. Any change to them gives another key."""
+        item = self.item
+        plan = item.plan
+        shown = (
+            self.kind, item.pk, item.ordinal, getattr(self, "url", ""), getattr(self, "title", ""),
+            getattr(self, "plan_title", ""), getattr(self, "status", ""), self.is_lead, self.evidence_status,
+            getattr(item, "evidence_note", None), plan.display_name, plan.number, str(plan.area),
+            getattr(item, "progress", None), getattr(item, "current_value", None), getattr(item, "target_text", None),
+            getattr(item, "is_met", None), self.expected, self.deadline, self.overdue, self.days_left,
+            self.updated_this_period, self.last_update,
+            [(warning.kind, warning.is_red, warning.raised_at) for warning in self.warnings],
+            timezone.get_current_timezone_name())
+        return blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
     @property
     def urgency(self):

@@ -16,7 +16,8 @@ from ..forms import ITEM_FORMS, LegalDocumentForm, PlanForm, ReasonForm, Section
 from ..history_rows import history_rows
 from ..item_kinds import item_model
 from ..models import LegalDocument, Plan
-from ..selectors import plan_document, plan_item_history, plan_list, plan_structure, plan_with_references
+from ..selectors import (plan_document, plan_item_history, plan_list, plan_structure, plan_with_references,
+                         shown_digest)
 from ..services import (item_delete, item_move, item_save, legal_document_save, plan_issue, plan_save, section_move,
                         section_save)
 from ..writes import StaleVersion
@@ -42,10 +43,12 @@ def plan_detail_view(request, slug):
     except Plan.DoesNotExist:
         raise Http404 from None
     rows, clears = plan_document(plan, section=request.GET.get("section"), page=request.GET.get("page"))
+    history, item_history = history_rows(plan, limit=20), plan_item_history(plan, limit=20)
     return render(request, "plans/plan_detail.html", {
-        "plan": plan, "rows": rows, "history": history_rows(plan, limit=20), "clears": clears,
+        "plan": plan, "rows": rows, "history": history, "clears": clears,
         "can_edit": Plan.objects.editable_by(request.user).filter(pk=plan.pk).exists(),
-        "item_history": plan_item_history(plan, limit=20),
+        # The two change lists, laid out once and kept in the fragments cache under a digest of their rows.
+        "item_history": item_history, "history_key": shown_digest("plan", history, item_history),
     })
 
 

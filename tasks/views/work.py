@@ -17,6 +17,7 @@ from plans.access import can_comment, can_report, reports_for_lead_units
 from plans.cascade import cascade_panel
 from plans.history_rows import history_page
 from plans.models import ItemStatus, Plan
+from plans.selectors import shown_digest
 from plans.writes import StaleVersion
 
 from evidence.forms import evidence_form_bind, evidence_service_errors, uploads_close
@@ -105,8 +106,11 @@ def task_detail_view(request, pk):
     task = _visible_task(request.user, pk)
     can_edit = Plan.objects.editable_by(request.user).filter(pk=task.plan_id).exists()
     subitems = task_subitems(task)
+    history = history_page(task, request.GET.get("history_page"))
     return render(request, "tasks/task_detail.html", {
-        "task": task, "history": history_page(task, request.GET.get("history_page")),
+        "task": task, "history": history,
+        # The change history, laid out once and kept in the fragments cache under a digest of what it shows.
+        "history_key": shown_digest("task", history.number, history.paginator.num_pages, history.object_list),
         "expected": task_expected_progress(task, timezone.localdate()),
         "updates": task.updates.select_related("author")[:50],
         "evidence_rows": task.evidence.select_related("uploaded_by", "reviewed_by").order_by("-uploaded_at"),
