@@ -28,8 +28,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config import jobs
+from indicators.models import IndicatorTarget
 
-from ..models import AppendixImport, UnitAlias
+from ..models import AppendixImport, Section, UnitAlias
 from ..text import fold, upload_display_name
 from . import preview as preview_module
 from .preview import (FIELDS, ItemStream, Preview, PreviewRow, SectionPreview, StreamedPreview, UnitChoices,
@@ -38,7 +39,8 @@ from .preview import (FIELDS, ItemStream, Preview, PreviewRow, SectionPreview, S
 from .readers import Sheet, check_upload, column_letters, inflated_size, read_sheets
 from .table import INDICATORS, TASKS, AppendixError, read_table
 from . import targets as year_targets
-from .write import REFUSED, Parents, UndoRefused, appendix_import, appendix_undo, reported_since
+from .references import Written
+from .write import REFUSED, Parents, UndoRefused, _apply_unit_mapping, appendix_import, appendix_undo, reported_since
 
 logger = logging.getLogger(__name__)
 Status = AppendixImport.Status
@@ -365,8 +367,13 @@ def _write_kept(record, head, stored, user, progress, journal):
     sections_by_title = dict(existing_sections)  # kept up to date by each chunk's write
     parents = Parents(plan)  # a sub-item's item may be in any chunk
     total, done = max(sum(part["rows"] for part in head["parts"]), 1), 0
-    counts, errors, mapping = {"new": 0, "changed": 0, "unchanged": 0}, [], record.unit_mapping
+    counts, errors = {"new": 0, "changed": 0, "unchanged": 0}, []
     journal.update({"created": {}, "changed": {}, "sections": [], "units": []})
+    # The names' aliases, recorded once (the kept rows name no unit to create), before the key checks go set-based.
+    _apply_unit_mapping(plan, WorkbookPreview(parts=[], skipped=[]), record.unit_mapping or {})
+    written = Written()
+    if written.start():
+        _written_rows(written, plan)
     for part in head["parts"]:
         kind = part["kind"]
         sections = [SectionPreview(number, title, existing_sections.get(fold(title)))
@@ -379,24 +386,38 @@ def _write_kept(record, head, stored, user, progress, journal):
                 errors += [(row, f"{part['sheet']}: {message}" if len(head["parts"]) > 1 else message)
                            for row, message in matched.errors]
             else:
-                written, size = {}, len(chunk)
-                made = appendix_import(plan=plan, preview=matched, user=user, unit_mapping=mapping, journal=written,
+                chunk_journal, size = {}, len(chunk)
+                made = appendix_import(plan=plan, preview=matched, user=user, journal=chunk_journal,
                                        sections=sections_by_title, parents=parents, on_progress=lambda step, steps, done=done, size=size:
                                        progress(done + size * step // max(steps, 1), total))
-                mapping = None  # the names' aliases are recorded once
-                _journal_merge(journal, written)
+                _journal_merge(journal, chunk_journal)
                 for state in counts:
                     counts[state] += made[state]
             done += len(chunk)
             progress(done, total)
     if not errors:
         parents.finish()
+        written.check()
     if errors:
         shown = "; ".join(message for _row, message in errors[:5])
         raise ValidationError(_("Kế hoạch đã thay đổi từ khi xem trước, %(count)s dòng không nhập được (%(errors)s); "
                                 "không có gì được ghi. Hãy tải tệp lên lại để xem trước.") % {
             "count": len(errors), "errors": shown})
     return counts
+
+
+def _written_rows(written, plan):
+    """Every row the confirm may write, for `Written.check`: the plan's sections and items (new or changed), and
+    the new unit links, targets and history rows."""
+    models = [Section, *(item_model(kind) for kind in (TASKS, INDICATORS))]
+    for model in models:
+        written.add(model, "plan_id = %s", [plan.pk])
+        written.add_new(model.history.model)
+    for model in models[1:]:
+        for relation in (model.lead_units.through, model.support_units.through):
+            written.add_new(relation, own=[model._meta.model_name])
+    written.add_new(IndicatorTarget, own=["indicator"])
+    written.add_new(IndicatorTarget.history.model)
 
 
 def _journal_merge(journal, written):
