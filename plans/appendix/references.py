@@ -74,8 +74,10 @@ class Written:
                         and getattr(field, "db_constraint", False) and field.name not in own]
                 if not keys:
                     continue
-                cursor.execute(f"SELECT {', '.join(f'array_agg(DISTINCT {quote(key.column)})' for key in keys)} "  # noqa: S608 - names from _meta, values as parameters
-                               f"FROM {quote(model._meta.db_table)} WHERE {where}", params)
+                table = quote(model._meta.db_table)
+                distinct = [f"ARRAY(SELECT DISTINCT {quote(key.column)} FROM {table} WHERE {where})"  # noqa: S608 - names from _meta, values as parameters
+                            for key in keys]
+                cursor.execute(f"SELECT {', '.join(distinct)}", params * len(keys))
                 for key, ids in zip(keys, cursor.fetchone(), strict=True):
                     target = key.target_field
                     named.setdefault((target.model._meta.db_table, target.column), set()).update(

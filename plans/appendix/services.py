@@ -201,51 +201,58 @@ class _Stale(Exception):
     """The kept rows do not hold any more (damaged, or naming a unit the plan may no longer use)."""
 
 
-_SHARED_TEXT = 64  # kept values shorter than this are shared by the rows that repeat them
 _SHARED_MAX = 20_000
 
 
 class _KeptRows:
-    """Kept lines read back into `PreviewRow`s, a line at a time. Products, timelines, dates and unit lists repeat from
-    row to row: each short one is kept once and shared by the rows (nothing changes them in place)."""
+    """Kept lines read back into `PreviewRow`s, a line at a time (a chunk of them lives at once). Dates and unit
+    lists repeat from row to row: each is made once and shared by the rows (nothing changes them in place)."""
 
     def __init__(self, plan):
         self.units = usable_units(plan).in_bulk()
         self.shared = {}
 
-    def _share(self, key, value):
-        if len(self.shared) > _SHARED_MAX:
-            self.shared.clear()
-        return self.shared.setdefault(key, value)
+    def _share(self, key, make):
+        found = self.shared.get(key)
+        if found is None:
+            if len(self.shared) > _SHARED_MAX:
+                self.shared.clear()
+            found = self.shared[key] = make()
+        return found
 
-    def row(self, line, names):
+    def row(self, line, names, typed=None):
+        """The `PreviewRow` of a kept line; `typed`, the dates and the decimals among `names` (`_typed`)."""
         try:
-            sheet_row, section, ordinal, lead, support, values, targets, *rest = _DECODE(line.decode())
-            errors, unknown_lead, unknown_support, central = rest
-            values = dict(zip(names, (values[0], *(self._share((type(value), value), value)
-                                                   if not isinstance(value, str) or len(value) < _SHARED_TEXT
-                                                   else value for value in values[1:])), strict=True))
-            for name in _DATES.intersection(values):
-                if values[name] is not None:
-                    values[name] = self._share(("date", values[name]), datetime.date.fromisoformat(values[name]))
-            for name in _DECIMALS.intersection(values):
+            (sheet_row, section, ordinal, lead, support, values, targets, errors, unknown_lead, unknown_support,
+             central) = _DECODE(line.decode())
+            values = dict(zip(names, values, strict=True))
+            dates, decimals = typed or _typed(names)
+            for name in dates:
+                text = values[name]
+                if text is not None:
+                    values[name] = self._share(text, lambda text=text: datetime.date.fromisoformat(text))
+            for name in decimals:
                 if values[name] is not None:
                     values[name] = decimal.Decimal(values[name])
-            if not all(pk in self.units for pk in lead + support):
-                raise _Stale
-            lead = self._share(("units", *lead), [self.units[pk] for pk in lead])
-            support = self._share(("units", *support), [self.units[pk] for pk in support])
+            units = self.units
+            lead = self._share(("units", *lead), lambda lead=lead: [units[pk] for pk in lead])
+            support = self._share(("units", *support), lambda support=support: [units[pk] for pk in support])
             return PreviewRow(sheet_row=sheet_row, section=section, ordinal=ordinal, values=values, lead=lead,
                               support=support, unknown_lead=unknown_lead or _NONE,
                               unknown_support=unknown_support or _NONE, errors=errors,
                               state="error" if errors else "new", targets=year_targets.from_kept(targets),
                               centrally_assigned=central)
-        except (ValueError, TypeError, KeyError) as error:
+        except (ValueError, TypeError, KeyError) as error:  # KeyError: a unit the plan may no longer use
             raise _Stale from error
 
     def rows(self, stored, names, count):
+        typed = _typed(names)
         for _index in range(count):
-            yield self.row(stored.readline(), names)
+            yield self.row(stored.readline(), names, typed)
+
+
+def _typed(names):
+    return [name for name in names if name in _DATES], [name for name in names if name in _DECIMALS]
 
 
 def _chunks(rows, size=None):

@@ -7,6 +7,8 @@ kept in a journal, so the import can be undone while nothing has been reported o
 """
 import datetime
 import io
+from itertools import repeat
+from operator import itemgetter
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
@@ -284,25 +286,25 @@ def insert_rows(model, rows):
         return [obj.pk for obj in objects]
     table, pk = model._meta.db_table, model._meta.pk.column
     quote = connection.ops.quote_name
-    names = [f.attname for f in fields]
-    # The columns no row gives (most of a task's: its progress, officer, status…) are one text, made once.
-    given = set(rows[0]) if rows and all(row.keys() == rows[0].keys() for row in rows) else set(names)
-    line = ["", *(_copy_text(defaults[name]) for name in names)]
-    slots = [(place, name) for place, name in enumerate(names, start=1) if name in given]
+    uniform = all(row.keys() == rows[0].keys() for row in rows)
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                        [table, pk, len(rows)])
         ids = [row[0] for row in cursor.fetchall()]
+        # Column by column: a column no row gives (most of a task's: its progress, officer, status…) is one text.
+        columns = [map(str, ids)]
+        for field in fields:
+            name, default = field.attname, defaults[field.attname]
+            if uniform and rows and name not in rows[0]:
+                columns.append(repeat(_copy_text(default), len(rows)))
+            else:
+                values = map(itemgetter(name), rows) if uniform else [row.get(name, default) for row in rows]
+                columns.append(map(_copy_text, values))
         buffer = io.StringIO()
-        for pk_value, row in zip(ids, rows, strict=True):
-            line[0] = str(pk_value)
-            for place, name in slots:
-                line[place] = _copy_text(row[name] if name in row else defaults[name])
-            buffer.write("\t".join(line))
-            buffer.write("\n")
+        buffer.writelines(f"{line}\n" for line in map("\t".join, zip(*columns, strict=True)))
         buffer.seek(0)
-        columns = ", ".join(quote(c) for c in [pk] + [f.column for f in fields])
-        cursor.cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN", buffer)
+        names = ", ".join(quote(c) for c in [pk] + [f.column for f in fields])
+        cursor.cursor.copy_expert(f"COPY {quote(table)} ({names}) FROM STDIN", buffer)
     return ids
 
 
