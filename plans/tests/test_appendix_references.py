@@ -89,9 +89,15 @@ def test_a_confirm_whose_rows_name_a_unit_gone_writes_nothing(small_chunks, monk
 
 def test_a_confirm_checks_its_keys_once_and_writes_everything(small_chunks):  # noqa: F811
     plan, user = _plan()
-    record = _confirm(_previewed(plan, user, _tasks(7)), user)
+    record = _confirm(_previewed(plan, user), user)  # sections, sub-items in the chunk after their item's
     assert record.status == "done", record.message
     tasks = plan.tasks.all()
-    assert tasks.count() == 7 and all(task.history.get().history_user_id == user.pk for task in tasks)
-    assert all(task.lead_units.count() == 1 and task.support_units.count() == 2 for task in tasks)
-    assert _role() == "origin"
+    assert tasks.count() == 10 and all(task.lead_units.exists() for task in tasks) and _role() == "origin"
+    # The history rows sent in the rows' own COPY: who, why, and the item as written, its item (parent) too.
+    for task in tasks:
+        history = task.history.get()
+        assert (history.history_type, history.history_user_id, history.history_change_reason) == (
+            "+", user.pk, "Nhập phụ lục")
+        assert (history.title, history.section_id, history.parent_id, history.position, history.ends_on) == (
+            task.title, task.section_id, task.parent_id, task.position, task.ends_on)
+    assert sum(1 for task in tasks if task.parent_id) == 5
