@@ -98,6 +98,11 @@ def hostile_workbook():
     return buffer.getvalue()
 
 
+def load_text(figures=None):
+    """The load average over 1, 5 and 15 minutes (now, or `figures`), for a figure measured on a shared machine."""
+    return " ".join(f"{figure:.2f}" for figure in figures or os.getloadavg())
+
+
 def peak_mb():
     """This process's own peak resident memory (VmHWM; ru_maxrss would carry the parent's peak across exec)."""
     with open("/proc/self/status") as status:
@@ -284,10 +289,12 @@ def base_compare(base, rows, this):
     for line in output.stdout.strip().splitlines():
         if not line.startswith("AXES"):
             print(f"  | {line}")
-    print(f"side by side (seconds; peak MB web / Celery worker; tuned stock's time over the portal's, in the same run):\n"
+    print(f"side by side (seconds; peak MB web / Celery worker; tuned stock's time over the portal's, in the same run; "
+          f"load average now {load_text()}):\n"
           f"  this checkout {this['seconds']:.1f} s; {this['web']:.0f} / {this['worker']:.0f} MB; stock "
           f"{this['stock'] / this['seconds']:.2f}x\n"
-          f"  {base:13} {seconds:.1f} s; {web:.0f} / {worker:.0f} MB; stock {stock / seconds:.2f}x")
+          f"  {base:13} {seconds:.1f} s; {web:.0f} / {worker:.0f} MB; stock {stock / seconds:.2f}x\n"
+          f"  this checkout takes {this['seconds'] / seconds:.2f}x {base}'s time")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from tests.bench_import import UNITS, base_compare, run, workbook  # noqa: E402
+from tests.bench_import import UNITS, base_compare, load_text, run, workbook  # noqa: E402
 from tests.processes import worker_start  # noqa: E402
 
 PASSWORD = "bench-import-2026"
@@ -128,6 +128,7 @@ def main(rows):
         _, page = browser.get(f"/plans/{plan.slug}/import/")
         at_rest = {"web": max(memory_mb(pid, "VmRSS") for pid in server.workers()),
                    "worker": memory_mb(worker.pid, "VmRSS")}
+        load_before = os.getloadavg()
         started = time.perf_counter()
         landed, page = browser.post(f"/plans/{plan.slug}/import/", {"kind": "", "csrfmiddlewaretoken": _field(
             page, "csrfmiddlewaretoken")}, files={"file": ("phu-luc-ii.xlsx", data)})
@@ -162,6 +163,8 @@ def main(rows):
               f"worker {peaks['worker']:.0f} MB (at rest {at_rest['worker']:.0f} MB); together "
               f"{peaks['web'] + peaks['worker']:.0f} MB (goal ≤ {GOAL_MB} MB for each process: "
               f"{'met' if max(peaks.values()) <= GOAL_MB else 'NOT met'})")
+        print(f"  load average (1, 5, 15 min) when the upload started {load_text(load_before)}, when the import was done "
+              f"{load_text()} ({os.cpu_count()} cores)")
         stock_seconds, stock_peak, stock_read = (float(figure) for figure in run("stock", rows, url)[:3])
         print(f"  tuned stock django-import-export on the same rows, in one process (use_bulk, batch_size 1000, "
               f"skip_diff, CachedInstanceLoader, the plan set by its id, not looked up a row; writes no history and no "
