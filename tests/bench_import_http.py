@@ -90,16 +90,34 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def postgres_cpu():
-    """CPU seconds of each PostgreSQL backend now connected to the bench's database, by pid."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
-        return {pid: cpu_seconds(pid) for (pid,) in cursor.fetchall()}
+class PostgresCPU:
+    """CPU seconds of the PostgreSQL backends connected to the bench's database, sampled while the bench waits
+    (the Celery worker closes its connections after each job: a backend's last tenth of a second is lost)."""
+
+    def __init__(self):
+        self.first, self.last = {}, {}
+        self.sample(started=True)
+
+    def sample(self, started=False):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid()")
+            for (pid,) in cursor.fetchall():
+                cpu = cpu_seconds(pid)
+                self.first.setdefault(pid, cpu if started else 0.0)
+                if cpu:
+                    self.last[pid] = cpu
+
+    @property
+    def seconds(self):
+        return sum(cpu - self.first[pid] for pid, cpu in self.last.items())
 
 
-def wait(record, statuses, seconds=600):
+def wait(record, statuses, seconds=600, sample=None):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        if sample:
+            sample()
         record.refresh_from_db()
         if record.status in statuses:
             return record
@@ -130,9 +148,8 @@ def main(rows):
         connection.close()
         server = Server(url, MEDIA_ROOT=media)
         app.control.purge()
-        # Its connection kept from the preview to the import's end, for its CPU to be read before it closes.
-        worker = worker_start(DATABASE_CONN_MAX_AGE="3600", **{key: server.env[key] for key in (
-            "SECRET_KEY", "ALLOWED_HOSTS", "MEDIA_ROOT", "EMAIL_BACKEND", "LOG_LEVEL")})
+        worker = worker_start(**{key: server.env[key] for key in ("SECRET_KEY", "ALLOWED_HOSTS", "MEDIA_ROOT",
+                                                                   "EMAIL_BACKEND", "LOG_LEVEL")})
         for _ in range(60):
             if app.control.ping(timeout=1):
                 break
@@ -146,7 +163,7 @@ def main(rows):
         at_rest = {"web": max(memory_mb(pid, "VmRSS") for pid in server.workers()),
                    "worker": memory_mb(worker.pid, "VmRSS")}
         load_before = os.getloadavg()
-        cpu_before, postgres_before = cpu_seconds(worker.pid), postgres_cpu()
+        cpu_before, postgres = cpu_seconds(worker.pid), PostgresCPU()
         started = time.perf_counter()
         landed, page = browser.post(f"/plans/{plan.slug}/import/", {"kind": "", "csrfmiddlewaretoken": _field(
             page, "csrfmiddlewaretoken")}, files={"file": ("phu-luc-ii.xlsx", data)})
@@ -154,7 +171,7 @@ def main(rows):
         found = re.search(r"/import/(\d+)/$", landed)
         if not found:
             raise SystemExit(f"the upload was not taken: {landed}")
-        record = wait(AppendixImport.objects.get(pk=found.group(1)), ("previewed", "failed"))
+        record = wait(AppendixImport.objects.get(pk=found.group(1)), ("previewed", "failed"), sample=postgres.sample)
         previewed = time.perf_counter() - started
         if record.status != "previewed" or not record.summary.get("can_import"):
             raise SystemExit(f"preview: {record.status} {record.message} {record.summary.get('errors', [])[:3]}")
@@ -162,11 +179,10 @@ def main(rows):
         browser.post(f"/plans/{plan.slug}/import/{record.pk}/confirm/", {"csrfmiddlewaretoken": _field(
             page, "csrfmiddlewaretoken")})
         confirm_request = time.perf_counter() - confirming
-        record = wait(record, ("done", "failed"))
+        record = wait(record, ("done", "failed"), sample=postgres.sample)
         done = time.perf_counter()
         worker_cpu = cpu_seconds(worker.pid) - cpu_before
-        postgres_after = postgres_cpu()
-        postgres_used = sum(cpu - postgres_before.get(pid, 0.0) for pid, cpu in postgres_after.items())
+        postgres_used = postgres.seconds
         if record.status != "done":
             raise SystemExit(f"import failed: {record.message}")
         peaks = {"web": max(memory_mb(pid, "VmHWM") for pid in server.workers()),
