@@ -98,6 +98,11 @@ def hostile_workbook():
     return buffer.getvalue()
 
 
+def load_text(figures=None):
+    """The load average over 1, 5 and 15 minutes (now, or `figures`), for a figure measured on a shared machine."""
+    return " ".join(f"{figure:.2f}" for figure in figures or os.getloadavg())
+
+
 def peak_mb():
     """This process's own peak resident memory (VmHWM; ru_maxrss would carry the parent's peak across exec)."""
     with open("/proc/self/status") as status:
@@ -270,6 +275,8 @@ def base_compare(base, rows, this):
     git("worktree", "add", "--detach", str(tree), commit)
     try:
         (tree / ".venv").symlink_to((root / ".venv").resolve())
+        for name in ("bench_import.py", "bench_import_http.py"):  # the same bench on the other ref's code
+            shutil.copy(root / "tests" / name, tree / "tests" / name)
         output = subprocess.run([sys.executable, "-m", "tests.bench_import_http", str(rows)], cwd=tree,
                                 env={**os.environ, "COMPARE": "none"}, capture_output=True, text=True)
     finally:
@@ -280,14 +287,21 @@ def base_compare(base, rows, this):
         print(f"{base} ({commit[:10]}): no figures\n{output.stdout[-1500:]}{output.stderr[-1500:]}")
         return
     seconds, web, worker, stock = (float(figure) for figure in found.groups())
+    cpu = re.search(r"Celery worker ([\d.]+) s \(preview and import\), PostgreSQL backends ([\d.]+) s", output.stdout)
+    worker_cpu, postgres_cpu = (float(figure) for figure in cpu.groups()) if cpu else (float("nan"),) * 2
     print(f"\n{base} ({commit[:10]}), its own bench right after, same rows:")
     for line in output.stdout.strip().splitlines():
         if not line.startswith("AXES"):
             print(f"  | {line}")
-    print(f"side by side (seconds; peak MB web / Celery worker; tuned stock's time over the portal's, in the same run):\n"
+    print(f"side by side (seconds; peak MB web / Celery worker; tuned stock's time over the portal's, in the same run; "
+          f"load average now {load_text()}):\n"
           f"  this checkout {this['seconds']:.1f} s; {this['web']:.0f} / {this['worker']:.0f} MB; stock "
-          f"{this['stock'] / this['seconds']:.2f}x\n"
-          f"  {base:13} {seconds:.1f} s; {web:.0f} / {worker:.0f} MB; stock {stock / seconds:.2f}x")
+          f"{this['stock'] / this['seconds']:.2f}x; CPU s worker / PostgreSQL {this['worker_cpu']:.1f} / "
+          f"{this['postgres_cpu']:.1f}\n"
+          f"  {base:13} {seconds:.1f} s; {web:.0f} / {worker:.0f} MB; stock {stock / seconds:.2f}x; CPU s worker / "
+          f"PostgreSQL {worker_cpu:.1f} / {postgres_cpu:.1f}\n"
+          f"  this checkout takes {this['seconds'] / seconds:.2f}x {base}'s time, "
+          f"{(this['worker_cpu'] + this['postgres_cpu']) / (worker_cpu + postgres_cpu):.2f}x its CPU")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from tests.bench_import import UNITS, base_compare, run, workbook  # noqa: E402
+from tests.bench_import import UNITS, base_compare, load_text, run, workbook  # noqa: E402
 from tests.processes import worker_start  # noqa: E402
 
 PASSWORD = "bench-import-2026"
@@ -81,9 +81,43 @@ def memory_mb(pid, field):
     return 0.0
 
 
-def wait(record, statuses, seconds=600):
+def cpu_seconds(pid):
+    """User and system CPU seconds a process has used so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class PostgresCPU:
+    """CPU seconds of the PostgreSQL backends connected to the bench's database, sampled while the bench waits
+    (the Celery worker closes its connections after each job: a backend's last tenth of a second is lost)."""
+
+    def __init__(self):
+        self.first, self.last = {}, {}
+        self.sample(started=True)
+
+    def sample(self, started=False):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid()")
+            for (pid,) in cursor.fetchall():
+                cpu = cpu_seconds(pid)
+                self.first.setdefault(pid, cpu if started else 0.0)
+                if cpu:
+                    self.last[pid] = cpu
+
+    @property
+    def seconds(self):
+        return sum(cpu - self.first[pid] for pid, cpu in self.last.items())
+
+
+def wait(record, statuses, seconds=600, sample=None):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        if sample:
+            sample()
         record.refresh_from_db()
         if record.status in statuses:
             return record
@@ -128,6 +162,8 @@ def main(rows):
         _, page = browser.get(f"/plans/{plan.slug}/import/")
         at_rest = {"web": max(memory_mb(pid, "VmRSS") for pid in server.workers()),
                    "worker": memory_mb(worker.pid, "VmRSS")}
+        load_before = os.getloadavg()
+        cpu_before, postgres = cpu_seconds(worker.pid), PostgresCPU()
         started = time.perf_counter()
         landed, page = browser.post(f"/plans/{plan.slug}/import/", {"kind": "", "csrfmiddlewaretoken": _field(
             page, "csrfmiddlewaretoken")}, files={"file": ("phu-luc-ii.xlsx", data)})
@@ -135,7 +171,7 @@ def main(rows):
         found = re.search(r"/import/(\d+)/$", landed)
         if not found:
             raise SystemExit(f"the upload was not taken: {landed}")
-        record = wait(AppendixImport.objects.get(pk=found.group(1)), ("previewed", "failed"))
+        record = wait(AppendixImport.objects.get(pk=found.group(1)), ("previewed", "failed"), sample=postgres.sample)
         previewed = time.perf_counter() - started
         if record.status != "previewed" or not record.summary.get("can_import"):
             raise SystemExit(f"preview: {record.status} {record.message} {record.summary.get('errors', [])[:3]}")
@@ -143,8 +179,10 @@ def main(rows):
         browser.post(f"/plans/{plan.slug}/import/{record.pk}/confirm/", {"csrfmiddlewaretoken": _field(
             page, "csrfmiddlewaretoken")})
         confirm_request = time.perf_counter() - confirming
-        record = wait(record, ("done", "failed"))
+        record = wait(record, ("done", "failed"), sample=postgres.sample)
         done = time.perf_counter()
+        worker_cpu = cpu_seconds(worker.pid) - cpu_before
+        postgres_used = postgres.seconds
         if record.status != "done":
             raise SystemExit(f"import failed: {record.message}")
         peaks = {"web": max(memory_mb(pid, "VmHWM") for pid in server.workers()),
@@ -162,6 +200,10 @@ def main(rows):
               f"worker {peaks['worker']:.0f} MB (at rest {at_rest['worker']:.0f} MB); together "
               f"{peaks['web'] + peaks['worker']:.0f} MB (goal ≤ {GOAL_MB} MB for each process: "
               f"{'met' if max(peaks.values()) <= GOAL_MB else 'NOT met'})")
+        print(f"  CPU seconds, less sensitive to the machine's load than the seconds above: Celery worker {worker_cpu:.1f} "
+              f"s (preview and import), PostgreSQL backends {postgres_used:.1f} s")
+        print(f"  load average (1, 5, 15 min) when the upload started {load_text(load_before)}, when the import was done "
+              f"{load_text()} ({os.cpu_count()} cores)")
         stock_seconds, stock_peak, stock_read = (float(figure) for figure in run("stock", rows, url)[:3])
         print(f"  tuned stock django-import-export on the same rows, in one process (use_bulk, batch_size 1000, "
               f"skip_diff, CachedInstanceLoader, the plan set by its id, not looked up a row; writes no history and no "
@@ -169,7 +211,8 @@ def main(rows):
               f"{stock_peak:.0f} MB; stock takes {stock_seconds / total:.2f}x the portal's time")
         if record.summary.get("imported", {}).get("new") != rows:
             raise SystemExit(f"imported {record.summary.get('imported')}, not {rows} new rows")
-        return {"seconds": total, "web": peaks["web"], "worker": peaks["worker"], "stock": stock_seconds}
+        return {"seconds": total, "web": peaks["web"], "worker": peaks["worker"], "stock": stock_seconds,
+                "worker_cpu": worker_cpu, "postgres_cpu": postgres_used}
     finally:
         for process in (worker, server):
             if process is not None:

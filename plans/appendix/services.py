@@ -28,8 +28,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config import jobs
+from indicators.models import IndicatorTarget
 
-from ..models import AppendixImport, UnitAlias
+from ..models import AppendixImport, Section, UnitAlias
 from ..text import fold, upload_display_name
 from . import preview as preview_module
 from .preview import (FIELDS, ItemStream, Preview, PreviewRow, SectionPreview, StreamedPreview, UnitChoices,
@@ -38,7 +39,8 @@ from .preview import (FIELDS, ItemStream, Preview, PreviewRow, SectionPreview, S
 from .readers import Sheet, check_upload, column_letters, inflated_size, read_sheets
 from .table import INDICATORS, TASKS, AppendixError, read_table
 from . import targets as year_targets
-from .write import REFUSED, Parents, UndoRefused, appendix_import, appendix_undo, reported_since
+from .references import Written
+from .write import REFUSED, Parents, UndoRefused, _apply_unit_mapping, appendix_import, appendix_undo, reported_since
 
 logger = logging.getLogger(__name__)
 Status = AppendixImport.Status
@@ -199,51 +201,58 @@ class _Stale(Exception):
     """The kept rows do not hold any more (damaged, or naming a unit the plan may no longer use)."""
 
 
-_SHARED_TEXT = 64  # kept values shorter than this are shared by the rows that repeat them
 _SHARED_MAX = 20_000
 
 
 class _KeptRows:
-    """Kept lines read back into `PreviewRow`s, a line at a time. Products, timelines, dates and unit lists repeat from
-    row to row: each short one is kept once and shared by the rows (nothing changes them in place)."""
+    """Kept lines read back into `PreviewRow`s, a line at a time (a chunk of them lives at once). Dates and unit
+    lists repeat from row to row: each is made once and shared by the rows (nothing changes them in place)."""
 
     def __init__(self, plan):
         self.units = usable_units(plan).in_bulk()
         self.shared = {}
 
-    def _share(self, key, value):
-        if len(self.shared) > _SHARED_MAX:
-            self.shared.clear()
-        return self.shared.setdefault(key, value)
+    def _share(self, key, make):
+        found = self.shared.get(key)
+        if found is None:
+            if len(self.shared) > _SHARED_MAX:
+                self.shared.clear()
+            found = self.shared[key] = make()
+        return found
 
-    def row(self, line, names):
+    def row(self, line, names, typed=None):
+        """The `PreviewRow` of a kept line; `typed`, the dates and the decimals among `names` (`_typed`)."""
         try:
-            sheet_row, section, ordinal, lead, support, values, targets, *rest = _DECODE(line.decode())
-            errors, unknown_lead, unknown_support, central = rest
-            values = dict(zip(names, (values[0], *(self._share((type(value), value), value)
-                                                   if not isinstance(value, str) or len(value) < _SHARED_TEXT
-                                                   else value for value in values[1:])), strict=True))
-            for name in _DATES.intersection(values):
-                if values[name] is not None:
-                    values[name] = self._share(("date", values[name]), datetime.date.fromisoformat(values[name]))
-            for name in _DECIMALS.intersection(values):
+            (sheet_row, section, ordinal, lead, support, values, targets, errors, unknown_lead, unknown_support,
+             central) = _DECODE(line.decode())
+            values = dict(zip(names, values, strict=True))
+            dates, decimals = typed or _typed(names)
+            for name in dates:
+                text = values[name]
+                if text is not None:
+                    values[name] = self._share(text, lambda text=text: datetime.date.fromisoformat(text))
+            for name in decimals:
                 if values[name] is not None:
                     values[name] = decimal.Decimal(values[name])
-            if not all(pk in self.units for pk in lead + support):
-                raise _Stale
-            lead = self._share(("units", *lead), [self.units[pk] for pk in lead])
-            support = self._share(("units", *support), [self.units[pk] for pk in support])
+            units = self.units
+            lead = self._share(("units", *lead), lambda lead=lead: [units[pk] for pk in lead])
+            support = self._share(("units", *support), lambda support=support: [units[pk] for pk in support])
             return PreviewRow(sheet_row=sheet_row, section=section, ordinal=ordinal, values=values, lead=lead,
                               support=support, unknown_lead=unknown_lead or _NONE,
                               unknown_support=unknown_support or _NONE, errors=errors,
                               state="error" if errors else "new", targets=year_targets.from_kept(targets),
                               centrally_assigned=central)
-        except (ValueError, TypeError, KeyError) as error:
+        except (ValueError, TypeError, KeyError) as error:  # KeyError: a unit the plan may no longer use
             raise _Stale from error
 
     def rows(self, stored, names, count):
+        typed = _typed(names)
         for _index in range(count):
-            yield self.row(stored.readline(), names)
+            yield self.row(stored.readline(), names, typed)
+
+
+def _typed(names):
+    return [name for name in names if name in _DATES], [name for name in names if name in _DECIMALS]
 
 
 def _chunks(rows, size=None):
@@ -365,8 +374,13 @@ def _write_kept(record, head, stored, user, progress, journal):
     sections_by_title = dict(existing_sections)  # kept up to date by each chunk's write
     parents = Parents(plan)  # a sub-item's item may be in any chunk
     total, done = max(sum(part["rows"] for part in head["parts"]), 1), 0
-    counts, errors, mapping = {"new": 0, "changed": 0, "unchanged": 0}, [], record.unit_mapping
+    counts, errors = {"new": 0, "changed": 0, "unchanged": 0}, []
     journal.update({"created": {}, "changed": {}, "sections": [], "units": []})
+    # The names' aliases, recorded once (the kept rows name no unit to create), before the key checks go set-based.
+    _apply_unit_mapping(plan, WorkbookPreview(parts=[], skipped=[]), record.unit_mapping or {})
+    written = Written()
+    if written.start():
+        _written_rows(written, plan)
     for part in head["parts"]:
         kind = part["kind"]
         sections = [SectionPreview(number, title, existing_sections.get(fold(title)))
@@ -379,24 +393,38 @@ def _write_kept(record, head, stored, user, progress, journal):
                 errors += [(row, f"{part['sheet']}: {message}" if len(head["parts"]) > 1 else message)
                            for row, message in matched.errors]
             else:
-                written, size = {}, len(chunk)
-                made = appendix_import(plan=plan, preview=matched, user=user, unit_mapping=mapping, journal=written,
+                chunk_journal, size = {}, len(chunk)
+                made = appendix_import(plan=plan, preview=matched, user=user, journal=chunk_journal,
                                        sections=sections_by_title, parents=parents, on_progress=lambda step, steps, done=done, size=size:
                                        progress(done + size * step // max(steps, 1), total))
-                mapping = None  # the names' aliases are recorded once
-                _journal_merge(journal, written)
+                _journal_merge(journal, chunk_journal)
                 for state in counts:
                     counts[state] += made[state]
             done += len(chunk)
             progress(done, total)
     if not errors:
         parents.finish()
+        written.check()
     if errors:
         shown = "; ".join(message for _row, message in errors[:5])
         raise ValidationError(_("Kế hoạch đã thay đổi từ khi xem trước, %(count)s dòng không nhập được (%(errors)s); "
                                 "không có gì được ghi. Hãy tải tệp lên lại để xem trước.") % {
             "count": len(errors), "errors": shown})
     return counts
+
+
+def _written_rows(written, plan):
+    """Every row the confirm may write, for `Written.check`: the plan's sections and items (new or changed), and
+    the new unit links, targets and history rows."""
+    models = [Section, *(item_model(kind) for kind in (TASKS, INDICATORS))]
+    for model in models:
+        written.add(model, "plan_id = %s", [plan.pk])
+        written.add_new(model.history.model)
+    for model in models[1:]:
+        for relation in (model.lead_units.through, model.support_units.through):
+            written.add_new(relation, own=[model._meta.model_name])
+    written.add_new(IndicatorTarget, own=["indicator"])
+    written.add_new(IndicatorTarget.history.model)
 
 
 def _journal_merge(journal, written):

@@ -7,10 +7,13 @@ kept in a journal, so the import can be undone while nothing has been reported o
 """
 import datetime
 import io
+from itertools import repeat
+from operator import itemgetter
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
@@ -73,20 +76,31 @@ def appendix_import(*, plan, preview, user, unit_mapping=None, on_progress=None,
                 parents.add(part.rows, section_ids)  # the rows matched with the plan's items
             for start in range(0, len(new_rows), BATCH):
                 batch = new_rows[start:start + BATCH]
+                ids = next_ids(model, len(batch))
+                if ids is not None:  # PostgreSQL: the rows and their history sent together, with their items
+                    for row, pk in zip(batch, ids, strict=True):
+                        row.existing_id = pk
+                    if kind == TASKS:
+                        parents.add(batch, section_ids)
                 values = []
                 for row in batch:
                     values.append({"plan_id": plan.pk, "section_id": section_ids.get(row.section),
                                    "position": next_position, "ordinal": row.ordinal, **row.values,
                                    **_central(row)})
+                    if ids is not None and kind == TASKS:
+                        values[-1]["parent_id"] = parents.parent_of(row, section_ids)
                     next_position += 1
-                ids = insert_rows(model, values)
-                for row, pk in zip(batch, ids, strict=True):
-                    row.existing_id = pk
+                if ids is not None:
+                    insert_rows(model, values, ids=ids, history=(user, reason))
+                else:
+                    ids = insert_rows(model, values)
+                    for row, pk in zip(batch, ids, strict=True):
+                        row.existing_id = pk
+                    if kind == TASKS:
+                        parents.add(batch, section_ids)
+                        parents.link(batch, section_ids)  # before the history rows are copied: they show the item
+                    history_copy(model, ids, user=user, reason=reason, history_type="+")
                 created_ids.extend(ids)
-                if kind == TASKS:
-                    parents.add(batch, section_ids)
-                    parents.link(batch, section_ids)  # before the history rows are copied: they show the item
-                history_copy(model, ids, user=user, reason=reason, history_type="+")
                 done += len(batch)
                 if on_progress:
                     on_progress(done, total)
@@ -270,12 +284,23 @@ def _insert_links(relation, name, links):
                                      batch_size=5000)
 
 
-def insert_rows(model, rows):
+def next_ids(model, count):
+    """`count` new ids of `model`'s table, drawn from its sequence (PostgreSQL); None elsewhere."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [model._meta.db_table, model._meta.pk.column, count])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def insert_rows(model, rows, *, ids=None, history=None):
     """Ids of new items made of `rows` (dicts of field values by attname; the rest take their defaults), in order.
 
-    On PostgreSQL the ids are drawn from the table's sequence and the rows sent with COPY: neither a model
-    instance nor a compiled SQL expression per value (most of bulk_create's time on wide rows). Django's
-    bulk_create elsewhere.
+    On PostgreSQL the ids are drawn from the table's sequence (or given: `next_ids`) and the rows sent with COPY:
+    neither a model instance nor a compiled SQL expression per value (most of bulk_create's time on wide rows);
+    `history`, (user, reason), sends their history rows ("+", now) in the same COPY text, not read back from the
+    table. Django's bulk_create elsewhere.
     """
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: f.get_default() for f in fields}
@@ -284,25 +309,34 @@ def insert_rows(model, rows):
         return [obj.pk for obj in objects]
     table, pk = model._meta.db_table, model._meta.pk.column
     quote = connection.ops.quote_name
-    names = [f.attname for f in fields]
-    # The columns no row gives (most of a task's: its progress, officer, status…) are one text, made once.
-    given = set(rows[0]) if rows and all(row.keys() == rows[0].keys() for row in rows) else set(names)
-    line = ["", *(_copy_text(defaults[name]) for name in names)]
-    slots = [(place, name) for place, name in enumerate(names, start=1) if name in given]
+    uniform = all(row.keys() == rows[0].keys() for row in rows)
+    ids = next_ids(model, len(rows)) if ids is None else ids
+    # Column by column: a column no row gives (most of a task's: its progress, officer, status…) is one text.
+    columns = [map(str, ids)]
+    for field in fields:
+        name, default = field.attname, defaults[field.attname]
+        if uniform and rows and name not in rows[0]:
+            columns.append(repeat(_copy_text(default), len(rows)))
+        else:
+            values = map(itemgetter(name), rows) if uniform else [row.get(name, default) for row in rows]
+            columns.append(map(_copy_text, values))
+    lines = list(map("\t".join, zip(*columns, strict=True)))
+    names = [pk] + [f.column for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                       [table, pk, len(rows)])
-        ids = [row[0] for row in cursor.fetchall()]
-        buffer = io.StringIO()
-        for pk_value, row in zip(ids, rows, strict=True):
-            line[0] = str(pk_value)
-            for place, name in slots:
-                line[place] = _copy_text(row[name] if name in row else defaults[name])
-            buffer.write("\t".join(line))
-            buffer.write("\n")
-        buffer.seek(0)
-        columns = ", ".join(quote(c) for c in [pk] + [f.column for f in fields])
-        cursor.cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN", buffer)
+        cursor.cursor.copy_expert(f"COPY {quote(table)} ({', '.join(map(quote, names))}) FROM STDIN",
+                                  io.StringIO("".join(f"{line}\n" for line in lines)))
+        if history is not None:
+            user, reason = history
+            historical = model.history.model
+            tracked = {f.column for f in historical._meta.concrete_fields if not f.name.startswith("history_")}
+            if tracked != set(names):  # a field the history leaves out, or keeps of its own: copied in SQL
+                history_copy(model, ids, user=user, reason=reason, history_type="+")
+            else:
+                stamp = "\t".join(map(_copy_text, (timezone.now(), getattr(user, "pk", None), "+", reason)))
+                columns = [*names, "history_date", "history_user_id", "history_type", "history_change_reason"]
+                cursor.cursor.copy_expert(
+                    f"COPY {quote(historical._meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN",
+                    io.StringIO("".join(f"{line}\t{stamp}\n" for line in lines)))
     return ids
 
 
