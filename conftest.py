@@ -1,7 +1,9 @@
 import contextlib
+import fcntl
 import functools
 import io
 import os
+import pickle
 import re
 import shutil
 from pathlib import Path
@@ -378,6 +380,31 @@ class DatabaseCopy:
                        f"(SELECT COALESCE(MAX({column}), 0) + 1 FROM {table})), false)")
 
 
+class SharedCopy:
+    """A DatabaseCopy kept in a file of the run's shared folder: the first worker to need it takes and saves it
+    while holding the file's lock, the others wait for it and read it (`tables`, None until it is saved)."""
+
+    def __init__(self, path):
+        self.path, self.tables = Path(path), None
+
+    def save(self, copy):
+        with open(self.path.with_suffix(".part"), "wb") as out:
+            pickle.dump(copy.tables, out)
+        self.path.with_suffix(".part").rename(self.path)
+
+
+@contextlib.contextmanager
+def shared_copy(path):
+    """The SharedCopy at `path`, its lock held inside the block."""
+    shared = SharedCopy(path)
+    with open(shared.path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if shared.path.exists():
+            # This run's own file, written by save above.
+            shared.tables = pickle.loads(shared.path.read_bytes())  # noqa: S301
+        yield shared
+
+
 def data_rows(data):
     """Whether a binary COPY holds any row: beyond its 19-byte header and 2-byte trailer."""
     return len(data) > 21
@@ -416,14 +443,15 @@ TransactionTestCase._fixture_teardown = _empty_after_test
 
 
 @pytest.fixture
-def demo(request, db):
+def demo(request, db, run_folder):
     """The five seed plans, their units, the demo users and assignment, and the demo's year of work.
 
     Transactional tests (live server, Celery worker) empty the database when they end, so
     each gets the demo again: the seeds and assignment only (`load_demo --seed-only`), as a
     year of work takes far longer to load; the first of them empties the year the session loaded,
     so they all start alike. pytest-django runs them after all the others. On PostgreSQL the
-    first loads the seeds and the others get a copy of what it loaded (DatabaseCopy).
+    first of the run loads the seeds and the others, on every xdist worker, get a copy of what it loaded
+    (DatabaseCopy, shared between the workers through a file).
     """
     from django.db import connection
 
@@ -442,9 +470,17 @@ def demo(request, db):
         if EMPTIED.tables is None and connection.vendor == "postgresql":
             EMPTIED.take(connection)
     if not Plan.objects.filter(slug="dong-nai-182").exists():
-        _load_demo(seed_only=transactional)
-        if transactional and connection.vendor == "postgresql":
-            SEEDED.take(connection)
+        if not (transactional and connection.vendor == "postgresql"):
+            _load_demo(seed_only=transactional)
+            return
+        with shared_copy(Path(run_folder) / "seeded.copy") as shared:
+            if shared.tables is None:
+                _load_demo(seed_only=True)
+                SEEDED.take(connection)
+                shared.save(SEEDED)
+            else:  # another worker's seeds, ids and all: their sequences moved past them
+                SEEDED.tables = shared.tables
+                SEEDED.restore(connection, sequences=True)
 
 
 # The demo's year of work, as without_year removes it: these models' rows, and the rows deleting them deletes too.
