@@ -20,12 +20,13 @@ DEBIAN_PACKAGES := python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 lib
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 E2E_BROKER_URL ?= redis://127.0.0.1:6379/14
-# Two workers (pytest-xdist; TEST_WORKERS=0 runs the suite in one process). Each has its own test database
-# (test_NAME_gw0, _gw1: the second a copy of the first's, conftest.py SessionTemplate) and its own Redis database
-# for Celery and the cache (the first TEST_BROKER_URL's, the next ones counting down from 15, skipping
-# E2E_BROKER_URL's: 13 here); each configuration of the end-to-end stage runs whole on one worker, the two
-# first (--dist loadgroup: the groups are named in conftest.py).
-TEST_WORKERS ?= 2
+# Three workers on this 2-core machine (pytest-xdist; TEST_WORKERS=0 runs the suite in one process): much of a
+# worker's time is spent waiting on a browser, a Celery job or a process it started. Each has its own test database
+# (test_NAME_gw0, _gw1...: copies of the first's, conftest.py SessionTemplate) and its own Redis database for Celery
+# and the cache (the first TEST_BROKER_URL's, the next ones counting down from it, skipping E2E_BROKER_URL's: 13,
+# 12 here); each configuration of the end-to-end stage runs whole on one worker, the two first (--dist loadgroup:
+# the groups are named in conftest.py), and the longest other tests start first (conftest.py SLOW).
+TEST_WORKERS ?= 3
 
 # The server `make run` ends with: DEBUG off (DEBUG=1 turns it on), the portal's own error pages, static files
 # from WhiteNoise. The end-to-end tests start this same command (`make serve`).

@@ -1,7 +1,9 @@
 import contextlib
+import fcntl
 import functools
 import io
 import os
+import pickle
 import re
 import shutil
 from pathlib import Path
@@ -30,14 +32,16 @@ def _redis_db(url):
 
 def worker_broker_urls(count, broker_url, e2e_broker_url=""):
     """The Celery broker of each of `count` xdist workers: the first keeps `broker_url`, the others take the
-    Redis databases from 15 down that neither it nor the end-to-end stack's (`e2e_broker_url`) use. A worker's
-    queue is its own: the Celery worker a test starts consumes only the jobs its own process sent, and
-    purging it empties no other worker's. Redis has 16 databases (0-15)."""
+    Redis databases counting down from its own (15, 14, 13... for the default 15; 40, 39... on a server shared by
+    several checkouts) that the end-to-end stack's (`e2e_broker_url`) does not use. A worker's queue is its own:
+    the Celery worker a test starts consumes only the jobs its own process sent, and purging it empties no other
+    worker's."""
     server, first = _redis_db(broker_url)
     taken = {first}
     if e2e_broker_url and _redis_db(e2e_broker_url)[0] == server:
         taken.add(_redis_db(e2e_broker_url)[1])
-    free = [number for number in range(15, -1, -1) if number not in taken]
+    free = [number for number in range(first, -1, -1) if number not in taken]
+    assert len(free) >= count - 1, f"{broker_url}: too few Redis databases below it for {count} workers"
     parts = urlsplit(broker_url)
     return [broker_url] + [urlunsplit(parts._replace(path=f"/{number}")) for number in free[:count - 1]]
 
@@ -84,6 +88,64 @@ def pytest_xdist_make_scheduler(config, log):
     return Scheduling(config, log)
 
 
+# What the slowest tests take (set-up and call, seconds, from a full run's --durations on the 2-core CI machine), by
+# the start of their id: the longest go first (pytest_collection_modifyitems). Any other test counts as 1 s.
+SLOW = {
+    "tests/test_accessibility.py": 120,  # each part of the axe crawl
+    "tests/test_sqlite_plan_pages.py": 30,
+    "tests/test_journey_report_register.py": 34,
+    "reports/tests/test_province_consolidation.py::test_the_province_report_adds_up": 26,
+    "reports/tests/test_register.py": 15,
+    "reports/tests/test_documents.py": 12,
+    "tests/test_journey_unit_report.py": 17,
+    "reports/tests/test_signed_copy.py": 9,
+    "tests/test_journey_": 8,
+    "reports/tests/test_unit_report_lock.py": 11,
+    "plans/tests/test_appendix_jobs.py": 8,
+    "reports/tests/test_as_of.py": 8,
+    "reports/tests/test_report_files.py": 8,
+    "reports/tests/test_report_workflow.py": 8,
+    "plans/tests/test_hostile_files.py": 5,
+    "backups/tests/test_backup_restore.py": 6,
+}
+
+
+def _estimate(item):
+    return max((seconds for start, seconds in SLOW.items() if item.nodeid.startswith(start)), default=1)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """The longest tests first within each of pytest-django's three stages (the database tests inside a
+    transaction, then the transactional ones, then those without a database; its own ordering, kept: a test in a
+    transaction must not run after a transactional test has emptied its worker's database). Under xdist, whichever
+    worker is free takes the next test: the long ones (the axe crawl's parts, the report journeys) start early in
+    their stage, side by side, rather than one of them alone at the end of the run while the other workers idle."""
+    stage = {item: index for index, item in enumerate(items)}
+    boundaries = _stages(items)
+    items.sort(key=lambda item: (boundaries[item], -_estimate(item), stage[item]))
+
+
+def _stages(items):
+    """Each item's stage as pytest-django ordered them (0, 1, 2): a new stage where its kind of test changes."""
+    from django.test import TestCase, TransactionTestCase
+    from pytest_django.plugin import validate_django_db  # how pytest-django reads the mark to order the tests
+
+    def kind(item):
+        cls = getattr(item, "cls", None)
+        if cls and issubclass(cls, TransactionTestCase):
+            return 1 if not issubclass(cls, TestCase) else 0
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", [])
+        transaction, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
+        transactional = transaction or reset_sequences or "transactional_db" in fixtures or "live_server" in fixtures
+        if transactional:
+            return 1
+        return 0 if marker or "db" in fixtures else 2
+
+    return {item: kind(item) for item in items}
+
+
 def pytest_runtest_logreport(report):
     if report.when == "call":
         E2E_COVERAGE.extend(value for name, value in report.user_properties if name == "e2e_coverage")
@@ -98,6 +160,14 @@ def pytest_terminal_summary(terminalreporter, config):
 
 
 E2E_COVERAGE = []
+
+
+@pytest.fixture(scope="session")
+def run_folder(tmp_path_factory):
+    """A folder every xdist worker of this run shares (their temporary folders' parent, made afresh each run), or
+    the single process's own: for what is built once a run and copied (tests.e2e.stacks.sqlite_demo)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 @pytest.fixture(autouse=True)
@@ -310,6 +380,31 @@ class DatabaseCopy:
                        f"(SELECT COALESCE(MAX({column}), 0) + 1 FROM {table})), false)")
 
 
+class SharedCopy:
+    """A DatabaseCopy kept in a file of the run's shared folder: the first worker to need it takes and saves it
+    while holding the file's lock, the others wait for it and read it (`tables`, None until it is saved)."""
+
+    def __init__(self, path):
+        self.path, self.tables = Path(path), None
+
+    def save(self, copy):
+        with open(self.path.with_suffix(".part"), "wb") as out:
+            pickle.dump(copy.tables, out)
+        self.path.with_suffix(".part").rename(self.path)
+
+
+@contextlib.contextmanager
+def shared_copy(path):
+    """The SharedCopy at `path`, its lock held inside the block."""
+    shared = SharedCopy(path)
+    with open(shared.path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if shared.path.exists():
+            # This run's own file, written by save above.
+            shared.tables = pickle.loads(shared.path.read_bytes())  # noqa: S301
+        yield shared
+
+
 def data_rows(data):
     """Whether a binary COPY holds any row: beyond its 19-byte header and 2-byte trailer."""
     return len(data) > 21
@@ -348,14 +443,15 @@ TransactionTestCase._fixture_teardown = _empty_after_test
 
 
 @pytest.fixture
-def demo(request, db):
+def demo(request, db, run_folder):
     """The five seed plans, their units, the demo users and assignment, and the demo's year of work.
 
     Transactional tests (live server, Celery worker) empty the database when they end, so
     each gets the demo again: the seeds and assignment only (`load_demo --seed-only`), as a
     year of work takes far longer to load; the first of them empties the year the session loaded,
     so they all start alike. pytest-django runs them after all the others. On PostgreSQL the
-    first loads the seeds and the others get a copy of what it loaded (DatabaseCopy).
+    first of the run loads the seeds and the others, on every xdist worker, get a copy of what it loaded
+    (DatabaseCopy, shared between the workers through a file).
     """
     from django.db import connection
 
@@ -374,9 +470,17 @@ def demo(request, db):
         if EMPTIED.tables is None and connection.vendor == "postgresql":
             EMPTIED.take(connection)
     if not Plan.objects.filter(slug="dong-nai-182").exists():
-        _load_demo(seed_only=transactional)
-        if transactional and connection.vendor == "postgresql":
-            SEEDED.take(connection)
+        if not (transactional and connection.vendor == "postgresql"):
+            _load_demo(seed_only=transactional)
+            return
+        with shared_copy(Path(run_folder) / "seeded.copy") as shared:
+            if shared.tables is None:
+                _load_demo(seed_only=True)
+                SEEDED.take(connection)
+                shared.save(SEEDED)
+            else:  # another worker's seeds, ids and all: their sequences moved past them
+                SEEDED.tables = shared.tables
+                SEEDED.restore(connection, sequences=True)
 
 
 # The demo's year of work, as without_year removes it: these models' rows, and the rows deleting them deletes too.

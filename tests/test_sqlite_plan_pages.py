@@ -1,7 +1,8 @@
 """The newcomer's portal (`make run`: SQLite, Celery eager) opens every plan page and plan structure page.
 
 The suite runs on PostgreSQL, so the plan pages are fetched in a separate `manage.py` process on a fresh SQLite
-database loaded by `load_demo`, as `make run` builds it (a file of its own in place of `db.sqlite3`).
+database loaded by `load_demo`, as `make run` builds it (a copy of the run's, tests.e2e.stacks.sqlite_demo, in place
+of `db.sqlite3`).
 """
 import json
 import os
@@ -10,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.stacks import sqlite_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,14 +46,12 @@ def _manage(*args, env):
 
 
 @pytest.fixture(scope="module")
-def sqlite_answers(tmp_path_factory):
+def sqlite_answers(tmp_path_factory, run_folder):
     folder = tmp_path_factory.mktemp("sqlite-portal")
     env = {name: value for name, value in os.environ.items()
            if name not in ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "DJANGO_SETTINGS_MODULE")}
     env.update(DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}", MEDIA_ROOT=str(folder / "media"))
-    for command in (["migrate", "--noinput", "-v0"], ["load_demo"]):
-        done = _manage(*command, env=env)
-        assert done.returncode == 0, done.stderr[-3000:]
+    sqlite_demo(run_folder, folder)  # migrate, then load_demo, once a run: shared with tests/e2e's newcomer
     done = _manage("shell", "-c", FETCH, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     line = next(line for line in done.stdout.splitlines() if line.startswith("ANSWERS"))

@@ -7,10 +7,12 @@
 
 Each process runs in its own process group, killed whole at the end; logs are kept in a temporary folder.
 """
+import fcntl
 import os
 import re
 import secrets
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -140,16 +142,48 @@ class Stack:
 class Newcomer(Stack):
     """`make run`: SQLite, Celery eager, DEBUG off, the server command of `make serve`."""
 
-    def __init__(self, folder, port=None):
+    def __init__(self, folder, port=None, *, demo_folder=None):
         super().__init__("newcomer", folder, port)
         self.env["DATABASE_URL"] = f"sqlite:///{self.folder / 'db.sqlite3'}"
+        self.demo_folder = demo_folder
 
     def up(self):
         python = str(BIN / "python")
+        if self.demo_folder:  # the run's database as `make run` builds it, copied (sqlite_demo)
+            self.logs["load_demo"] = sqlite_demo(self.demo_folder, self.folder)
         self.run("migrate", [python, "manage.py", "migrate", "--noinput"])
-        self.run("load_demo", [python, "manage.py", "load_demo"])
+        if not self.demo_folder:
+            self.run("load_demo", [python, "manage.py", "load_demo"])
         self.start("web", ["make", "--no-print-directory", "-s", "serve", f"HOST={self.address}", f"PORT={self.port}"])
         self.wait_until("the server", self.answers)
+
+
+def sqlite_demo(shared, folder):
+    """`folder`'s db.sqlite3 and media/: a copy of the newcomer's database as `make run` builds it (migrate, then
+    load_demo, in the newcomer's environment), built once in the `shared` folder by the first test of the run to
+    ask (the others wait for it, a file lock between xdist workers) and copied (a few MB) for each. Its log's path.
+
+    SQLite loads the demo in about a minute on a busy 2-core machine: the end-to-end stage's newcomer and the SQLite
+    plan pages test both start from the same database, as `make run` leaves it."""
+    shared, folder = Path(shared) / "sqlite-demo", Path(folder)
+    shared.mkdir(parents=True, exist_ok=True)
+    log = shared / "build.log"
+    with open(shared / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (shared / "done").exists():
+            builder = Stack("sqlite-demo", shared)
+            builder.env["DATABASE_URL"] = f"sqlite:///{shared / 'db.sqlite3'}"
+            (shared / "db.sqlite3").unlink(missing_ok=True)
+            shutil.rmtree(shared / "media", ignore_errors=True)
+            python = str(BIN / "python")
+            builder.run("build", [python, "manage.py", "migrate", "--noinput"])
+            builder.run("build", [python, "manage.py", "load_demo"])
+            (shared / "done").touch()
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(shared / "db.sqlite3", folder / "db.sqlite3")
+    if (shared / "media").is_dir():
+        shutil.copytree(shared / "media", folder / "media", dirs_exist_ok=True)
+    return log
 
 
 class Production(Stack):

@@ -40,12 +40,12 @@ JOB_DONE = re.compile(r'id="job-state">[^<]*<span class="badge done"')
 
 
 @pytest.fixture(scope="module", params=["newcomer", "production"])
-def portal(request, tmp_path_factory):
+def portal(request, tmp_path_factory, run_folder):
     folder = tmp_path_factory.mktemp(f"e2e-{request.param}")
     # E2E_PORT: the newcomer's port, the production stack's the next one (else any free ones).
     port = int(os.environ["E2E_PORT"]) + (request.param == "production") if os.environ.get("E2E_PORT") else None
     if request.param == "newcomer":
-        stack = Newcomer(folder, port)
+        stack = Newcomer(folder, port, demo_folder=run_folder)
     else:
         stack = Production(folder, port, database_url=database_url_for_e2e(), broker_url=broker_url_for_e2e())
     try:
