@@ -6,7 +6,6 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +32,7 @@ def exportable_areas(user):
         return Area.objects.all()
     if user.role not in (user.Role.LEADER, user.Role.ADMIN):
         return Area.objects.none()
-    return Area.objects.filter(Q(pk__in=user.area_ids) | Q(parent__in=user.area_ids))
+    return Area.objects.followed_by(user)
 
 
 def exports_visible_to(user):

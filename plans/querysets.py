@@ -127,6 +127,14 @@ class PlanItemQuerySet(models.QuerySet):
 
 
 class AreaQuerySet(models.QuerySet):
+    def followed_by(self, user):
+        """The user's own areas and, for a province, its communes: whose warnings and figures they follow."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(_followed(user, ""))
+
     def communes_visible_to(self, user):
         """Communes and wards a user follows: all of their province's, or only their own."""
         communes = self.exclude(kind="province")

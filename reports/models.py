@@ -21,8 +21,7 @@ class WarningQuerySet(models.QuerySet):
 
         if user.is_superuser:
             return self
-        return self.filter(area__in=Area.objects.filter(Q(pk__in=user.area_ids) | Q(parent__in=user.area_ids))
-                           .values("pk"))
+        return self.filter(area__in=Area.objects.followed_by(user).values("pk"))
 
     def fill_areas(self):
         """Store each warning's area (its item's plan's, or its unit's) where it is not stored yet: one UPDATE.

@@ -1,6 +1,5 @@
 """What the demo shows, measured with the portal's own selectors: the figures load_demo prints and a test holds."""
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 
 from indicators.models import Indicator
 from plans.clears import with_clears
@@ -50,7 +49,7 @@ def things_to_act_on(user, today):
         return sum(1 for row in rows if row.progress < 100 or row.evidence_status == "rejected")
     if user.role == user.Role.REVIEWER:
         return pending_evidence(user).count()
-    areas = Area.objects.filter(Q(pk__in=user.area_ids) | Q(parent__in=user.area_ids)).values("pk")
+    areas = Area.objects.followed_by(user).values("pk")
     warnings = Warning.objects.filter(closed_at__isnull=True, area__in=areas).count()
     inbox = sum(1 for report in Report.objects.filter(status=Report.Status.ISSUED).select_related("area")
                 if can_receive_report(user, report))
