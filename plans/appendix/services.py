@@ -28,9 +28,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config import jobs
-from indicators.models import IndicatorTarget
 
-from ..models import AppendixImport, Section, UnitAlias
+from ..models import AppendixImport, UnitAlias
 from ..text import fold, upload_display_name
 from . import preview as preview_module
 from .preview import (FIELDS, ItemStream, Preview, PreviewRow, SectionPreview, StreamedPreview, UnitChoices,
@@ -39,7 +38,6 @@ from .preview import (FIELDS, ItemStream, Preview, PreviewRow, SectionPreview, S
 from .readers import Sheet, check_upload, column_letters, inflated_size, read_sheets
 from .table import INDICATORS, TASKS, AppendixError, read_table
 from . import targets as year_targets
-from .references import Written
 from .write import REFUSED, Parents, UndoRefused, _apply_unit_mapping, appendix_import, appendix_undo, reported_since
 
 logger = logging.getLogger(__name__)
@@ -376,11 +374,8 @@ def _write_kept(record, head, stored, user, progress, journal):
     total, done = max(sum(part["rows"] for part in head["parts"]), 1), 0
     counts, errors = {"new": 0, "changed": 0, "unchanged": 0}, []
     journal.update({"created": {}, "changed": {}, "sections": [], "units": []})
-    # The names' aliases, recorded once (the kept rows name no unit to create), before the key checks go set-based.
+    # The names' aliases, recorded once (the kept rows name no unit to create).
     _apply_unit_mapping(plan, WorkbookPreview(parts=[], skipped=[]), record.unit_mapping or {})
-    written = Written()
-    if written.start():
-        _written_rows(written, plan)
     for part in head["parts"]:
         kind = part["kind"]
         sections = [SectionPreview(number, title, existing_sections.get(fold(title)))
@@ -404,27 +399,12 @@ def _write_kept(record, head, stored, user, progress, journal):
             progress(done, total)
     if not errors:
         parents.finish()
-        written.check()
     if errors:
         shown = "; ".join(message for _row, message in errors[:5])
         raise ValidationError(_("Kế hoạch đã thay đổi từ khi xem trước, %(count)s dòng không nhập được (%(errors)s); "
                                 "không có gì được ghi. Hãy tải tệp lên lại để xem trước.") % {
             "count": len(errors), "errors": shown})
     return counts
-
-
-def _written_rows(written, plan):
-    """Every row the confirm may write, for `Written.check`: the plan's sections and items (new or changed), and
-    the new unit links, targets and history rows."""
-    models = [Section, *(item_model(kind) for kind in (TASKS, INDICATORS))]
-    for model in models:
-        written.add(model, "plan_id = %s", [plan.pk])
-        written.add_new(model.history.model)
-    for model in models[1:]:
-        for relation in (model.lead_units.through, model.support_units.through):
-            written.add_new(relation, own=[model._meta.model_name])
-    written.add_new(IndicatorTarget, own=["indicator"])
-    written.add_new(IndicatorTarget.history.model)
 
 
 def _journal_merge(journal, written):
