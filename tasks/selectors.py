@@ -1,7 +1,6 @@
 """Querysets shaped for the pages that read tasks."""
 import datetime
 from dataclasses import dataclass, field
-from hashlib import blake2b
 
 from django.core.cache import cache
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Subquery
@@ -13,6 +12,7 @@ from indicators.targets import target_progress
 from plans.access import reports_for_lead_units
 from plans.item_kinds import ITEM_KINDS
 from plans.models import ItemStatus, Plan, Section, Unit
+from plans.selectors import shown_digest
 
 from .models import Task, TimelineKind
 from .schedule import expected_progress, is_overdue, period_end
@@ -103,9 +103,8 @@ class WorkRow:
             getattr(item, "progress", None), getattr(item, "current_value", None), getattr(item, "target_text", None),
             getattr(item, "is_met", None), self.expected, self.deadline, self.overdue, self.days_left,
             self.updated_this_period, self.last_update,
-            [(warning.kind, warning.is_red, warning.raised_at) for warning in self.warnings],
-            timezone.get_current_timezone_name())
-        return blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+            [(warning.kind, warning.is_red, warning.raised_at) for warning in self.warnings])
+        return shown_digest(*shown)
 
     @property
     def urgency(self):
