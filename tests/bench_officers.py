@@ -244,6 +244,9 @@ class Officer:
         return self.signed_in
 
     async def work(self, deadline, counts):
+        # Every request follows a moment's thought, the first one too: officers who start together do not all click
+        # in the same millisecond (a burst that no office produces, and that would set the p95 of a short run alone).
+        await self.think()
         while time.monotonic() < deadline and len(self.log) < MAX_REQUESTS:
             status, _, html = await self.request("my work", "GET", "/tasks/my-work/")
             rows = work_rows(html)
