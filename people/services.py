@@ -1,4 +1,8 @@
+import functools
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,6 +33,17 @@ FRONT = "Ủy ban MTTQ Việt Nam xã"
 DEMO_USERS.append(("phulam-supervisor", "supervisor", "phu-lam", FRONT, "Giám sát viên Ủy ban MTTQ xã Phú Lâm"))
 
 
+def demo_password_hash():
+    """DEMO_PASSWORD hashed once for all the demo accounts (with one salt): Django's PBKDF2 costs 0.27 s a hash,
+    10 s of `load_demo` for its 39 accounts, paid by each `make run` and by the test suite's three loads."""
+    return _password_hash(DEMO_PASSWORD, tuple(settings.PASSWORD_HASHERS))
+
+
+@functools.cache
+def _password_hash(password, hashers):  # hashers: a test's PASSWORD_HASHERS override hashes again
+    return make_password(password)
+
+
 ADMIN_GROUP = "Quản trị kế hoạch"
 ADMIN_APPS = ["plans", "indicators", "tasks"]
 
@@ -55,8 +70,7 @@ def demo_users_ensure():
             unit = Unit.objects.get(area__slug=area_slug, name=unit_name)
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username)
-            user.set_password(DEMO_PASSWORD)
+            user = User(username=username, password=demo_password_hash())
         user.role = role
         user.first_name = full_name
         user.is_staff = role == "admin"
@@ -66,7 +80,8 @@ def demo_users_ensure():
             user.groups.add(admins)
         users.append(user)
     if not User.objects.filter(username="admin").exists():
-        User.objects.create_superuser("admin", "admin@localhost", DEMO_PASSWORD, role="admin")
+        User.objects.create(username="admin", email="admin@localhost", password=demo_password_hash(), role="admin",
+                            is_staff=True, is_superuser=True)  # create_superuser, but with the hash made once
     return users
 
 

@@ -15,10 +15,18 @@ def axe_report(page):
     return f"{page.url}: {results.generate_report()}" if results.violations_count else ""
 
 
+def axe_preload(context):
+    """axe-core put in every page the context opens, as the page starts: axe_start then need not send its 500 KB
+    script through Playwright to each page and have the page compile it again."""
+    context.add_init_script(script=_AXE.axe_script)
+
+
 def axe_start(page):
     """Start axe-core on the page without waiting for it: several pages (each its own renderer) run side by side."""
-    page.evaluate(_AXE.axe_script)
-    page.evaluate("() => { window.axeViolations = axe.run({resultTypes: ['violations']}); }")
+    start = "() => { window.axeViolations = axe.run({resultTypes: ['violations']}); }"
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.evaluate(_AXE.axe_script)
+    page.evaluate(start)
 
 
 def axe_finish(page):

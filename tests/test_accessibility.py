@@ -3,8 +3,8 @@ Vietnamese (the default) and in English; and the Vietnamese pages have no Englis
 
 The crawl is tests/e2e's, in a browser: no one, then each kind of demo user signs in and follows the portal's links
 breadth first; a URL pattern is checked once, as the first user (the least privileged first) whose links reach it,
-and the crawl ends once every pattern that answers a page is checked. Each user has one context per width and
-language, and the four check each page side by side. Every axe-core rule runs (none is disabled).
+and the crawl ends once every pattern that answers a page is checked. Four contexts, one per width and language,
+take each user's cookies in turn and check each page side by side. Every axe-core rule runs (none is disabled).
 """
 import datetime
 import time
@@ -30,7 +30,7 @@ from plans.clears import lead_units_without_officer
 from plans.models import Plan, Unit
 from reports.models import ReportKind
 from tests import files, workbooks
-from tests.a11y import axe_finish, axe_start, english_words
+from tests.a11y import axe_finish, axe_preload, axe_start, english_words
 from tests.e2e.browser import Page
 from tests.e2e.test_portal import NOT_CRAWLED, get_patterns, pattern_of
 
@@ -136,16 +136,26 @@ def _crawl(context, base, starts, checked, wanted, timings):
                 queue.append(target)
 
 
-def _contexts(browser, base, state):
-    """One context per width and language, signed in as the crawl's user."""
+def _contexts(browser):
+    """One context per width and language, kept from user to user (_sign_in_pages): a context for each user
+    would start four renderers and fetch the static files again, for every user. The portal keeps nothing of a
+    user in the browser but its cookies."""
     contexts = {}
     for language in LANGUAGES:
         for width, screen in WIDTHS.items():
-            context = browser.new_context(**screen, storage_state=state)
-            context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}])
+            context = browser.new_context(**screen)
+            axe_preload(context)
             context.set_default_timeout(30_000)
             contexts[width, language] = context.new_page()
     return contexts
+
+
+def _sign_in_pages(pages, base, state):
+    """The pages' contexts signed in as the crawl's user (its cookies, and only them), each in its language."""
+    for (_width, language), page in pages.items():
+        page.context.clear_cookies()
+        page.context.add_cookies([*state["cookies"],
+                                  {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}])
 
 
 def test_every_page_the_crawl_reaches_has_no_axe_violation(demo_year, users, live_server, browser, sign_in,
@@ -164,6 +174,7 @@ def test_every_page_the_crawl_reaches_has_no_axe_violation(demo_year, users, liv
                 problems.append(f"{url} as {who}, {width} px: English on a Vietnamese page {found}")
         timings["axe"] += time.monotonic() - moment
 
+    pages = _contexts(browser)
     for username in KINDS:
         if wanted <= checked:
             break
@@ -172,7 +183,7 @@ def test_every_page_the_crawl_reaches_has_no_axe_violation(demo_year, users, liv
         if username:
             sign_in(crawler.new_page(), username, DEMO_PASSWORD)
         landing = [urlsplit(crawler.pages[0].url).path] if username else []
-        pages = _contexts(browser, live_server.url, crawler.storage_state())
+        _sign_in_pages(pages, live_server.url, crawler.storage_state())
         by_kind[who], last = [], None
         for url in _crawl(crawler, live_server.url, landing + starts.get(username, []), checked, wanted, timings):
             if last:
@@ -187,8 +198,8 @@ def test_every_page_the_crawl_reaches_has_no_axe_violation(demo_year, users, liv
         if last:
             check(last, pages)
         crawler.close()
-        for page in pages.values():
-            page.context.close()
+    for page in pages.values():
+        page.context.close()
     checks = sum(len(urls) for urls in by_kind.values()) * len(WIDTHS) * len(LANGUAGES)
     print(f"\naxe-core: {checks} pages checked ({len(checked)} URL patterns × {len(WIDTHS)} widths × "
           f"{len(LANGUAGES)} languages) in {time.monotonic() - started:.0f} s (" +

@@ -75,13 +75,17 @@ def claim(import_id, token):
 
 
 class Progress:
-    """Writes a job's progress and heartbeat on a database connection of its own, committed at once."""
+    """Writes a job's progress and heartbeat on a database connection of its own, committed at once.
+
+    Not on SQLite (the newcomer's portal): it has one writer, so a second connection's UPDATE waits out the busy
+    timeout (5 s) while the import's transaction writes, then fails; each step cost 5 s of an import or undo
+    there. Written in the job's own transaction instead, the progress shows once it commits."""
 
     def __init__(self, import_id, *, side_connection=True):
         self.import_id = import_id
         self.connection = None
-        if side_connection:
-            default = connections[DEFAULT_DB_ALIAS]
+        default = connections[DEFAULT_DB_ALIAS]
+        if side_connection and default.vendor != "sqlite":
             self.connection = type(default)(dict(default.settings_dict), DEFAULT_DB_ALIAS)
 
     def __call__(self, done, total):

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from funding.demo import funding_demo_load
-from people.services import DEMO_PASSWORD
+from people.services import demo_password_hash
 from plans.assignment import Change, assignment_save
 from plans.assignment_workbook import assignment_workbook_apply
 from plans.models import Area, Plan, Unit
@@ -44,8 +44,7 @@ def demo_people_ensure():
     for username, role, area, unit, name in DEMO_PEOPLE:
         if User.objects.filter(username=username).exists():
             continue
-        user = User(username=username, role=role, first_name=name)
-        user.set_password(DEMO_PASSWORD)
+        user = User(username=username, role=role, first_name=name, password=demo_password_hash())
         user.save()
         user.units.set([Unit.objects.get(area__slug=area, name=unit)])
         created.append(user)

@@ -108,6 +108,12 @@ def test_a_sheet_without_declared_size_is_previewed_by_a_job_and_capped_while_st
 
 # Progress is written outside the import's transaction, on a connection of its own.
 
+def test_progress_on_sqlite_is_written_in_the_jobs_own_transaction(monkeypatch):
+    """SQLite has one writer: a connection of its own would wait 5 s for the import's transaction at each step."""
+    monkeypatch.setattr(connections["default"], "vendor", "sqlite")
+    assert services.Progress(1).connection is None
+
+
 @pytest.mark.django_db(transaction=True)
 def test_progress_is_visible_from_another_connection_while_the_import_runs(monkeypatch, media_root):
     from plans.appendix import write
