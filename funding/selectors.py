@@ -66,8 +66,12 @@ def plan_funding(plan, user, *, today=None):
 
 
 def task_funding(task, user):
-    """The task page's block: its planned funding and its periods (two queries, and one for who may enter it)."""
-    funding = TaskFunding.objects.filter(task=task).select_related("updated_by").first()
+    """The task page's block: its planned funding and its periods (two queries; one when the task was read with
+    its funding and who entered it, `select_related("funding__updated_by")`)."""
+    if Task.funding.is_cached(task):
+        funding = getattr(task, "funding", None)  # None when the task has none: no query either way
+    else:
+        funding = TaskFunding.objects.filter(task=task).select_related("updated_by").first()
     periods = list(FundingPeriod.objects.filter(task=task).select_related("updated_by").order_by("starts_on"))
     allocated = sum(p.allocated for p in periods)
     disbursed = sum(p.disbursed for p in periods)

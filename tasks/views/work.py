@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,6 +42,18 @@ DEADLINE_WINDOWS = [(30, gettext_lazy("30 ngày tới")), (90, gettext_lazy("90 
 def _visible_task(user, pk):
     try:
         return Task.objects.select_related("section", "officer", "carries_out", "parent").get_visible(user, pk).units_load()
+    except Task.DoesNotExist:
+        raise Http404 from None
+
+def _task_for_page(user, pk):
+    """The task as its page shows it: what `_visible_task` reads, with its funding (the funding block) and whether
+    it has sub-items and lower items carrying it out, asked on the same row: most tasks have neither, and asking
+    apart cost a query each."""
+    try:
+        return (Task.objects.select_related("section", "officer", "carries_out", "parent", "funding__updated_by")
+                .annotate(has_subitems=Exists(Task.objects.filter(parent=OuterRef("pk"))),
+                          has_lower=Exists(Task.objects.filter(carries_out=OuterRef("pk"))))
+                .get_visible(user, pk).units_load())
     except Task.DoesNotExist:
         raise Http404 from None
 
@@ -103,9 +116,9 @@ def _my_work_back(back, pk):
 
 @login_required
 def task_detail_view(request, pk):
-    task = _visible_task(request.user, pk)
+    task = _task_for_page(request.user, pk)
     can_edit = Plan.objects.editable_by(request.user).filter(pk=task.plan_id).exists()
-    subitems = task_subitems(task)
+    subitems = task_subitems(task) if task.has_subitems else []
     history = history_page(task, request.GET.get("history_page"))
     return render(request, "tasks/task_detail.html", {
         "task": task, "history": history,
@@ -119,7 +132,7 @@ def task_detail_view(request, pk):
         "can_report": can_report(request.user, task) and not subitems, "can_comment": can_comment(request.user, task),
         "can_edit": can_edit, "comment_form": CommentForm(),
         "warnings": task.warnings.filter(closed_at__isnull=True),
-        "cascade": cascade_panel(task, request.user, can_edit=can_edit),
+        "cascade": cascade_panel(task, request.user, can_edit=can_edit, carried_out=task.has_lower),
         "subitems": subitems,
     })
 
