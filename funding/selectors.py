@@ -28,9 +28,8 @@ def share_years(share, allocated_by_year, bases, today):
 
 
 def plan_funding(plan, user, *, today=None):
-    """The plan page's funding section: five queries (four, plus one for who may enter it unless the user is an
-    admin): the tasks with funding and their sums, allocations by year, the plan's budget share, the area's
-    base figures, the user's units."""
+    """The plan page's funding section: the tasks with funding and their sums, allocations by year, the plan's
+    budget share (unless read with the plan) and against it the area's base figures: two to four queries."""
     today = today or timezone.localdate()
     tasks = list(Task.objects.filter(plan=plan, funding__isnull=False).select_related("funding")
                  .order_by("position").only("id", "ordinal", "title", "position", "funding"))
@@ -43,9 +42,14 @@ def plan_funding(plan, user, *, today=None):
         per_task[task_id]["allocated"] += allocated
         per_task[task_id]["disbursed"] += disbursed
         by_year[year] += allocated
-    share = BudgetShare.objects.filter(plan=plan).first()
+    if type(plan).budget_share.is_cached(plan):  # read with the plan (plans.selectors.plan_with_references)
+        share = getattr(plan, "budget_share", None)
+    else:
+        share = BudgetShare.objects.filter(plan=plan).first()
+    # The base figures are only read against a budget share: most plans have none.
     bases = {(year, kind): amount for year, kind, amount in
-             FundingBase.objects.filter(area=plan.area_id).values_list("year", "kind", "amount")}
+             FundingBase.objects.filter(area=plan.area_id).order_by()  # into a dict: no order, no join for it
+             .values_list("year", "kind", "amount")} if share else {}
     rows, planned_by_source = [], defaultdict(int)
     for task in tasks:
         funding = task.funding

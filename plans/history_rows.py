@@ -8,7 +8,7 @@ from django.utils.translation import gettext, pgettext_lazy
 
 from people.models import display_name
 
-from .history import compared_fields, history_records, record_links
+from .history import compared_fields, history_model_of, history_records, record_links
 
 # A context of their own: the same words are buttons elsewhere ("Cập nhật" = Update, "Xóa" = Delete).
 ACTIONS = {"+": pgettext_lazy("history", "Tạo mới"), "~": pgettext_lazy("history", "Cập nhật"),
@@ -52,7 +52,7 @@ def _first_page_asked(number):
 
 
 def _rows(instance, records, limit):
-    history_model = instance.history.model
+    history_model = history_model_of(type(instance))
     m2m_fields = [instance._meta.get_field(field.name) for field in history_model._history_m2m_fields]
     m2m_values = record_links(history_model, records, m2m_fields)
     names = _m2m_names(m2m_fields, m2m_values, records[:limit + 1])

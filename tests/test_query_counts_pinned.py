@@ -47,7 +47,7 @@ TASK_PAGE = [
 
 PLAN_PAGE = [
     *SIGNED_IN,
-    "the plan, with its area and province, the plan it carries out and the document it replaces",
+    "the plan, with its area and province, the plan it carries out, the document it replaces and its budget share",
     SCOPE,
     "the documents it implements",
     "the documents it is based on",
@@ -67,7 +67,6 @@ PLAN_PAGE = [
     "the latest changes of its sections, targets and tasks (one UNION)",
     "its funded tasks with their funding (the funding section)",
     "their allocated and disbursed amounts, by task and year",
-    "the plan's budget share",
     "its area's base figures (GRDP, budget) by year",
 ]
 
