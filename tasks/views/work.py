@@ -30,8 +30,8 @@ from ..models import Task
 from ..rows import work_rows_shown
 from ..schedule import task_expected_progress
 from ..selectors import (
-    VISIT_SECONDS, my_indicator_rows, my_task_rows, my_work_plans, plan_sections, task_subitems, work_rows_hydrate,
-    work_rows_order,
+    VISIT_SECONDS, latest_evidence_status, my_indicator_rows, my_task_rows, my_work_plans, plan_sections, task_subitems,
+    work_rows_hydrate, work_rows_order,
 )
 from ..services import difficulties_asked, parent_report_refuse, task_comment_add, task_progress_report
 
@@ -58,9 +58,13 @@ def _task_for_page(user, pk):
         raise Http404 from None
 
 def _reportable_task(user, pk):
-    """The task as the report form needs it: its plan's area and lead units are what can_report reads."""
+    """The task as the report form needs it: its plan's area and lead units are what can_report reads; whether it
+    has sub-items (reported through them) and its latest evidence's status (a rejection heads the form), asked on
+    the same row: most tasks have no sub-item and no rejected evidence, and asking apart cost a query each."""
     try:
-        return Task.objects.get_visible(user, pk).units_load(["lead_units"])
+        return (Task.objects.annotate(has_subitems=Exists(Task.objects.filter(parent=OuterRef("pk"))),
+                                      evidence_latest_status=latest_evidence_status(Task))
+                .get_visible(user, pk).units_load(["lead_units"]))
     except Task.DoesNotExist:
         raise Http404 from None
 
@@ -142,7 +146,8 @@ def task_report_view(request, pk):
     if not can_report(request.user, task):
         raise PermissionDenied(_("Chỉ cán bộ của cơ quan chủ trì mới được cập nhật tiến độ nhiệm vụ này."))
     try:
-        parent_report_refuse(task)
+        if task.has_subitems:  # else nothing to refuse (the service asks again, under its lock)
+            parent_report_refuse(task)
     except ValidationError as refused:  # reported through its sub-items: their list is on the task's page
         messages.warning(request, " ".join(refused.messages))
         return redirect(task.get_absolute_url())
@@ -199,6 +204,8 @@ def task_report_view(request, pk):
     return render(request, template, context, status=status)
 
 def _latest_rejection(task):
+    if getattr(task, "evidence_latest_status", Evidence.Status.REJECTED) != Evidence.Status.REJECTED:
+        return None  # read with the task (`_reportable_task`): the latest evidence was not rejected, or is none
     latest = task.evidence.order_by("-uploaded_at", "-id").first()
     return latest if latest and latest.status == Evidence.Status.REJECTED else None
 
