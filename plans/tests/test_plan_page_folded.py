@@ -79,9 +79,10 @@ def test_the_plan_page_reads_a_fixed_number_of_queries(reader, django_assert_num
         # (the session is read from the cache) 1 the user with the bell's count, 2 the plan with its area, the
         # plans it cites and its budget share, 3 the user's units, their areas and names (scope; the names tell
         # who enters funding), 4-6 the documents it implements and cites and the plans implementing it, 7 open
-        # warnings of its items, 8-10 indicators' lead units, their targets by year and the indicators, 11-13 tasks'
-        # lead and support units and the tasks, 14 the sections, 15-16 the plan's history with its documents'
-        # changes (one UNION), 17 the latest changes of its sections, indicators and tasks (one UNION), 18-19 the
-        # funding section (funded tasks, their sums by year; the plan has no budget share: no base figures are read)
-        with django_assert_num_queries(19):
+        # warnings of its items, 8 indicators' lead units and tasks' lead and support units (one UNION), 9-10
+        # indicators' targets by year and the indicators, 11 the tasks, 12 the sections, 13-14 the plan's history
+        # with its documents' changes (one UNION), 15 the latest changes of its sections, indicators and tasks (one
+        # UNION), 16-17 the funding section (funded tasks, their sums by year; the plan has no budget share: no base
+        # figures are read)
+        with django_assert_num_queries(17):
             assert client.get(f"/plans/{plan.slug}/", query).status_code == 200
