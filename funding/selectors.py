@@ -28,24 +28,27 @@ def share_years(share, allocated_by_year, bases, today):
 
 
 def plan_funding(plan, user, *, today=None):
-    """The plan page's funding section: the tasks with funding and their sums, allocations by year, the plan's
-    budget share (unless read with the plan) and against it the area's base figures: two to four queries."""
+    """The plan page's funding section: the tasks with funding, the plan's budget share (unless read with the
+    plan), and when there is either the periods' sums by task and year, and against a share the area's base
+    figures: one to four queries."""
     today = today or timezone.localdate()
     tasks = list(Task.objects.filter(plan=plan, funding__isnull=False).select_related("funding")
                  .order_by("position").only("id", "ordinal", "title", "position", "funding"))
-    per_task = defaultdict(lambda: {"allocated": 0, "disbursed": 0})
-    by_year = defaultdict(int)
-    for task_id, year, allocated, disbursed in (
-            FundingPeriod.objects.filter(task__plan=plan).annotate(year=ExtractYear("starts_on"))
-            .values("task_id", "year").annotate(allocated=Sum("allocated"), disbursed=Sum("disbursed"))
-            .order_by().values_list("task_id", "year", "allocated", "disbursed")):
-        per_task[task_id]["allocated"] += allocated
-        per_task[task_id]["disbursed"] += disbursed
-        by_year[year] += allocated
     if type(plan).budget_share.is_cached(plan):  # read with the plan (plans.selectors.plan_with_references)
         share = getattr(plan, "budget_share", None)
     else:
         share = BudgetShare.objects.filter(plan=plan).first()
+    per_task = defaultdict(lambda: {"allocated": 0, "disbursed": 0})
+    by_year = defaultdict(int)
+    # The periods' sums are shown beside the funded tasks and against the share: with neither, they are not read
+    # (and the section's totals, shown only with the tasks, stay 0).
+    periods = (FundingPeriod.objects.filter(task__plan=plan).annotate(year=ExtractYear("starts_on"))
+               .values("task_id", "year").annotate(allocated=Sum("allocated"), disbursed=Sum("disbursed"))
+               .order_by().values_list("task_id", "year", "allocated", "disbursed")) if tasks or share else ()
+    for task_id, year, allocated, disbursed in periods:
+        per_task[task_id]["allocated"] += allocated
+        per_task[task_id]["disbursed"] += disbursed
+        by_year[year] += allocated
     # The base figures are only read against a budget share: most plans have none.
     bases = {(year, kind): amount for year, kind, amount in
              FundingBase.objects.filter(area=plan.area_id).order_by()  # into a dict: no order, no join for it

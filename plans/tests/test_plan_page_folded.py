@@ -82,7 +82,7 @@ def test_the_plan_page_reads_a_fixed_number_of_queries(reader, django_assert_num
         # warnings of its items, 8 indicators' lead units and tasks' lead and support units (one UNION), 9-10
         # indicators' targets by year and the indicators, 11 the tasks, 12 the sections, 13-14 the plan's history
         # with its documents' changes (one UNION), 15 the latest changes of its sections, indicators and tasks (one
-        # UNION), 16-17 the funding section (funded tasks, their sums by year; the plan has no budget share: no base
-        # figures are read)
-        with django_assert_num_queries(17):
+        # UNION), 16 the funding section's funded tasks (the plan has none and no budget share: no sums by year
+        # and no base figures are read)
+        with django_assert_num_queries(16):
             assert client.get(f"/plans/{plan.slug}/", query).status_code == 200
