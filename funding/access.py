@@ -1,7 +1,6 @@
 """Who enters funding: the area's Economic office (Phòng Kinh tế, in a province Sở Tài chính, whose budget it is)
 and the area's admins (an admin of the province also for its communes, as for plans). Everyone who sees the plan
 reads its funding."""
-from plans.models import Unit
 from plans.text import name_key
 
 # Offices named as the seeds name them; a ward's "Phòng Kinh tế, Hạ tầng và Đô thị" is one too.
@@ -14,11 +13,10 @@ def is_finance_office(unit_name):
 
 
 def finance_office_area_ids(user):
-    """The areas whose finance office the user belongs to (one query)."""
-    if not user.is_authenticated or not user.unit_ids:
+    """The areas whose finance office the user belongs to (read with the user's units: no query of its own)."""
+    if not user.is_authenticated:
         return set()
-    return {area_id for area_id, name in Unit.objects.filter(pk__in=user.unit_ids).values_list("area_id", "name")
-            if is_finance_office(name)}
+    return {area_id for area_id, name in user.unit_areas_and_names if is_finance_office(name)}
 
 
 def can_enter_funding(user, area):

@@ -28,24 +28,31 @@ def share_years(share, allocated_by_year, bases, today):
 
 
 def plan_funding(plan, user, *, today=None):
-    """The plan page's funding section: five queries (four, plus one for who may enter it unless the user is an
-    admin): the tasks with funding and their sums, allocations by year, the plan's budget share, the area's
-    base figures, the user's units."""
+    """The plan page's funding section: the tasks with funding, the plan's budget share (unless read with the
+    plan), and when there is either the periods' sums by task and year, and against a share the area's base
+    figures: one to four queries."""
     today = today or timezone.localdate()
     tasks = list(Task.objects.filter(plan=plan, funding__isnull=False).select_related("funding")
                  .order_by("position").only("id", "ordinal", "title", "position", "funding"))
+    if type(plan).budget_share.is_cached(plan):  # read with the plan (plans.selectors.plan_with_references)
+        share = getattr(plan, "budget_share", None)
+    else:
+        share = BudgetShare.objects.filter(plan=plan).first()
     per_task = defaultdict(lambda: {"allocated": 0, "disbursed": 0})
     by_year = defaultdict(int)
-    for task_id, year, allocated, disbursed in (
-            FundingPeriod.objects.filter(task__plan=plan).annotate(year=ExtractYear("starts_on"))
-            .values("task_id", "year").annotate(allocated=Sum("allocated"), disbursed=Sum("disbursed"))
-            .order_by().values_list("task_id", "year", "allocated", "disbursed")):
+    # The periods' sums are shown beside the funded tasks and against the share: with neither, they are not read
+    # (and the section's totals, shown only with the tasks, stay 0).
+    periods = (FundingPeriod.objects.filter(task__plan=plan).annotate(year=ExtractYear("starts_on"))
+               .values("task_id", "year").annotate(allocated=Sum("allocated"), disbursed=Sum("disbursed"))
+               .order_by().values_list("task_id", "year", "allocated", "disbursed")) if tasks or share else ()
+    for task_id, year, allocated, disbursed in periods:
         per_task[task_id]["allocated"] += allocated
         per_task[task_id]["disbursed"] += disbursed
         by_year[year] += allocated
-    share = BudgetShare.objects.filter(plan=plan).first()
+    # The base figures are only read against a budget share: most plans have none.
     bases = {(year, kind): amount for year, kind, amount in
-             FundingBase.objects.filter(area=plan.area_id).values_list("year", "kind", "amount")}
+             FundingBase.objects.filter(area=plan.area_id).order_by()  # into a dict: no order, no join for it
+             .values_list("year", "kind", "amount")} if share else {}
     rows, planned_by_source = [], defaultdict(int)
     for task in tasks:
         funding = task.funding
@@ -66,8 +73,12 @@ def plan_funding(plan, user, *, today=None):
 
 
 def task_funding(task, user):
-    """The task page's block: its planned funding and its periods (two queries, and one for who may enter it)."""
-    funding = TaskFunding.objects.filter(task=task).select_related("updated_by").first()
+    """The task page's block: its planned funding and its periods (two queries; one when the task was read with
+    its funding and who entered it, `select_related("funding__updated_by")`)."""
+    if Task.funding.is_cached(task):
+        funding = getattr(task, "funding", None)  # None when the task has none: no query either way
+    else:
+        funding = TaskFunding.objects.filter(task=task).select_related("updated_by").first()
     periods = list(FundingPeriod.objects.filter(task=task).select_related("updated_by").order_by("starts_on"))
     allocated = sum(p.allocated for p in periods)
     disbursed = sum(p.disbursed for p in periods)

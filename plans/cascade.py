@@ -107,16 +107,18 @@ def _carried_out(item):
     return model.objects.filter(**{LINK_FIELD[model]: item}).order_by().exists()
 
 
-def cascade_panel(item, user, *, can_edit):
+def cascade_panel(item, user, *, can_edit, carried_out=None):
     """What an item's page shows of the cascade: the lower items carrying it out, and for the plan's admins
-    (`can_edit`, which the page has already asked) the higher items to link it to, with suggestions."""
+    (`can_edit`, which the page has already asked) the higher items to link it to, with suggestions.
+    `carried_out`: whether any lower item carries it out, when the page read it with the item (else asked here)."""
     can_link = can_edit and bool(item.plan.implements_plan_id)
     choices = list(link_choices(item)) if can_link else []
     return {
         "kind": kind_of(item).name, "can_edit": can_edit,
         "higher": getattr(item, LINK_FIELD[_kind(item)]),
         # Most items have no lower item: asking first costs a sixth of the scoped query it spares.
-        "lower": list(carrying_out(item, user)) if _carried_out(item) else [],
+        "lower": list(carrying_out(item, user))
+                 if (_carried_out(item) if carried_out is None else carried_out) else [],
         "can_link": can_link, "choices": choices,
         "suggestions": link_suggestions(item, choices) if can_link else [],
     }

@@ -9,7 +9,7 @@ import functools
 from collections import defaultdict
 from hashlib import blake2b
 
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
@@ -36,17 +36,25 @@ def minute_text(moment):
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
 
 
-def _unit_names(model, field, plan, real=None):
-    """{item id: its units' names}; `real` (a set), when given, gets the ids of items naming a real unit."""
-    through = getattr(model, field).through
-    item = model._meta.model_name
-    names = defaultdict(list)
-    for item_id, name, placeholder in (through.objects.filter(**{f"{item}__plan": plan}).order_by("unit__name")
-                                       .values_list(f"{item}_id", "unit__name", "unit__is_placeholder")):
-        names[item_id].append(name)
-        if real is not None and not placeholder:
-            real.add(item_id)
-    return {item_id: "; ".join(found) for item_id, found in names.items()}
+# The links a plan's rows name units from: (model, field), each a part of `_unit_names`' one query.
+UNIT_LINKS = ((Indicator, "lead_units"), (Task, "lead_units"), (Task, "support_units"))
+
+
+def _unit_names(plan):
+    """For each of UNIT_LINKS, {item id: its units' names} and the ids of the items naming a real unit, in one
+    query (a UNION ALL of the link tables, each row tagged with its link's index; by name, as each was read)."""
+    parts = [getattr(model, field).through.objects.filter(**{f"{model._meta.model_name}__plan": plan}).order_by()
+             .annotate(part=Value(index))
+             .values_list("part", f"{model._meta.model_name}_id", "unit__name", "unit__is_placeholder")
+             for index, (model, field) in enumerate(UNIT_LINKS)]
+    names = [defaultdict(list) for _link in UNIT_LINKS]
+    real = [set() for _link in UNIT_LINKS]
+    for part, item_id, name, placeholder in parts[0].union(*parts[1:], all=True).order_by("unit__name"):
+        names[part][item_id].append(name)
+        if not placeholder:
+            real[part].add(item_id)
+    return [({item_id: "; ".join(found) for item_id, found in by_item.items()}, real_ids)
+            for by_item, real_ids in zip(names, real, strict=True)]
 
 
 def _open_warnings(plan):
@@ -73,8 +81,8 @@ class PlanRows:
         self.sections = defaultdict(lambda: {"indicators": [], "tasks": []})
         self.clears = []
         self._warnings = _open_warnings(plan)
-        real_lead = set()
-        self._indicator_leads = _unit_names(Indicator, "lead_units", plan, real_lead)
+        (self._indicator_leads, real_lead), (self._task_leads, real_task_lead), (self._task_supports, _real) = (
+            _unit_names(plan))
         self._year_targets = year_targets_of(plan)
         for pk, section_id, ordinal, content, unit_of_measure, target, status, baseline_label, baseline, *values in (
                 plan.indicators.order_by("position").values_list(
@@ -83,9 +91,7 @@ class PlanRows:
             self.clears.append(named(*values, real_lead=pk in real_lead))
             self.sections[section_id]["indicators"].append(
                 (pk, ordinal, content, unit_of_measure, target, status, (baseline_label, baseline) if baseline else None))
-        real_lead = set()
-        self._task_leads = _unit_names(Task, "lead_units", plan, real_lead)
-        self._task_supports = _unit_names(Task, "support_units", plan)
+        real_lead = real_task_lead
         for pk, section_id, ordinal, progress, parent_id, *values in (
                 plan.tasks.order_by("position").values_list(
                     "pk", "section_id", "ordinal", "progress", "parent_id", *named_fields(Task))):

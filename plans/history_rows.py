@@ -8,7 +8,7 @@ from django.utils.translation import gettext, pgettext_lazy
 
 from people.models import display_name
 
-from .history import compared_fields, history_records, record_links
+from .history import compared_fields, history_model_of, history_records, record_links
 
 # A context of their own: the same words are buttons elsewhere ("Cập nhật" = Update, "Xóa" = Delete).
 ACTIONS = {"+": pgettext_lazy("history", "Tạo mới"), "~": pgettext_lazy("history", "Cập nhật"),
@@ -25,16 +25,34 @@ def history_rows(instance, *, limit=50):
 
 def history_page(instance, number, *, per_page=HISTORY_PER_PAGE):
     """One page of `history_rows`, in the same bounded number of queries whatever the history's length."""
-    page = Paginator(history_records(instance), per_page).get_page(number)
-    start = (page.number - 1) * per_page
-    # One record past the page, so its oldest row still shows what changed.
-    records = list(history_records(instance)[start: start + per_page + 1])
+    first = _first_page_asked(number)
+    if first:
+        # Most pages show the first page of a short history: when the records read for it (one past the page) are
+        # all there are, they are the count too, and the pager's COUNT is not asked.
+        records = list(history_records(instance)[: per_page + 1])
+        if len(records) <= per_page:
+            page = Paginator(records, per_page).get_page(1)
+            page.object_list = _rows(instance, records, per_page)
+            return page
+    page = Paginator(history_records(instance), per_page).get_page(1 if first else number)
+    if not first:
+        start = (page.number - 1) * per_page
+        # One record past the page, so its oldest row still shows what changed.
+        records = list(history_records(instance)[start: start + per_page + 1])
     page.object_list = _rows(instance, records, per_page)
     return page
 
 
+def _first_page_asked(number):
+    """Whether Paginator.get_page(number) gives the first page whatever the count: 1, or no page number at all."""
+    try:
+        return int(number) == 1
+    except (TypeError, ValueError):
+        return True
+
+
 def _rows(instance, records, limit):
-    history_model = instance.history.model
+    history_model = history_model_of(type(instance))
     m2m_fields = [instance._meta.get_field(field.name) for field in history_model._history_m2m_fields]
     m2m_values = record_links(history_model, records, m2m_fields)
     names = _m2m_names(m2m_fields, m2m_values, records[:limit + 1])

@@ -16,6 +16,7 @@ from people.models import display_name
 from tasks.models import Task
 
 from .document import reverse_for_ids
+from .history import history_model_of
 from .history_rows import ACTIONS
 from .item_kinds import ITEM_KINDS
 from .models import Plan, Section
@@ -118,8 +119,10 @@ def plan_structure(plan):
 
 def plan_with_references(user, slug):
     """The plan `slug` with what its page cites, if `user` sees it (`Plan.is_visible_to`), else DoesNotExist;
-    the plans implementing it as far as `Plan.objects.results_for(user)` shows them."""
-    plan = Plan.objects.select_related("area", "area__parent", "implements_plan", "replaces").get(slug=slug)
+    the plans implementing it as far as `Plan.objects.results_for(user)` shows them, and its budget share (the
+    funding section's: no query of its own)."""
+    plan = (Plan.objects.select_related("area", "area__parent", "implements_plan", "replaces", "budget_share")
+            .get(slug=slug))
     if not plan.is_visible_to(user):
         raise Plan.DoesNotExist
     prefetch_related_objects([plan], "implements", "legal_basis", Prefetch(
@@ -134,8 +137,9 @@ def plan_item_history(plan, *, limit=30):
     # Plain values, not history records (each record is a whole copy of its item, and only these are shown): the
     # latest `limit` of each kind, in one query. Each kind's latest are picked in a subquery of its own part, since
     # SQLite refuses LIMIT and ORDER BY on the parts of a UNION themselves; PostgreSQL reads it the same way.
-    parts = [model.history.filter(history_id__in=model.history.filter(plan_id=plan.pk)
-                                  .order_by("-history_date", "-history_id").values("history_id")[:limit])
+    parts = [history_model_of(model).objects.filter(
+                 history_id__in=history_model_of(model).objects.filter(plan_id=plan.pk)
+                 .order_by("-history_date", "-history_id").values("history_id")[:limit])
              .order_by().annotate(part=Value(index))
              .values_list("part", "history_id", "history_date", "history_type", "history_change_reason", "id",
                           "ordinal" if model is not Section else "number", text, "history_user__first_name",

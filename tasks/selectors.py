@@ -175,11 +175,12 @@ def work_rows_order(rows, *, key):
 def my_work_plans(user):
     """The plans holding items the user's units lead or support, for My work's plan filter."""
     units = user.unit_ids
+    # One subquery per kind and role, each from its link table's index on the unit: asked as one Exists per kind
+    # (lead or support), PostgreSQL joined every item to both link tables before filtering (three times the time).
     held = Q()
     for kind in ITEM_KINDS:
-        items = kind.model.objects.filter(plan=OuterRef("pk")).filter(
-            Q(lead_units__in=units) | Q(support_units__in=units))
-        held |= Q(Exists(items))
+        for role in ("lead_units", "support_units"):
+            held |= Q(pk__in=kind.model.objects.filter(**{f"{role}__in": units}).values("plan_id"))
     return Plan.objects.visible_to(user).filter(held).select_related("area").order_by("area__name", "-issued_year",
                                                                                       "-issued_month", "slug")
 

@@ -216,7 +216,7 @@ def test_indicator_rows_report_the_value_through_the_indicator_service(client, u
 # The table's GET reads a fixed number of queries whatever the number of rows.
 DESK = [
     "the user, with the bell's count of unread notifications",
-    "the user's units and their areas (what they may see)",
+    "the user's units, their areas (what they may see) and names (which are finance offices)",
     "the officer's tasks they lead: ids and the figures they are ordered by",
     "those tasks, with their plans and areas",
 ]

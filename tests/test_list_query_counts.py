@@ -20,7 +20,7 @@ def _count(client, url, named):
 
 SIGNED_IN = [
     "the user, with the bell's count of unread notifications",
-    "the user's units and their areas (what they may see)",
+    "the user's units, their areas (what they may see) and names (which are finance offices)",
 ]
 
 WARNINGS_PAGE = [

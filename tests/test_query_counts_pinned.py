@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 SIGNED_IN = [
     "the user, with the bell's count of unread notifications",
 ]
-SCOPE = "the user's units and their areas (what they may see)"
+SCOPE = "the user's units, their areas (what they may see) and names (which are finance offices: who enters funding)"
 
 MY_WORK = [
     *SIGNED_IN,
@@ -29,51 +29,41 @@ MY_WORK = [
 
 TASK_PAGE = [
     *SIGNED_IN,
-    "the task, with its section, officer and the task it carries out",
+    "the task, with its section, officer, the task it carries out and its funding; whether it has sub-items and "
+    "whether a commune's task carries it out (issue 24, the cascade panel: what follows is read only when so)",
     SCOPE,
     "the task's lead units",
     "the task's support units",
-    "its history counted, for the pager",
     "the page of its history",
-    "support units in those history records",
-    "lead units in those history records",
+    "lead and support units in those history records (one UNION)",
     "the names of the units changed in them",
     "its progress updates, with their authors",
     "its evidence, with who uploaded and reviewed it",
     "its comments, with their authors",
     "its open warnings",
-    "its sub-items, in order (issue 24; their lead units are read only when there are some)",
-    "whether a commune's task carries it out (the cascade panel)",
-    "its funding (the funding block)",
     "its funding periods",
-    "the user's units by name (are they the area's Economic office, who enters funding?)",
 ]
 
 PLAN_PAGE = [
     *SIGNED_IN,
-    "the plan, with its area and province, the plan it carries out and the document it replaces",
+    "the plan, with its area and province, the plan it carries out, the document it replaces and its budget share",
     SCOPE,
     "the documents it implements",
     "the documents it is based on",
     "the plans carrying it out, among those the user may see",
     "open warnings of its items",
-    "its targets' lead units",
+    "its targets' lead units and its tasks' lead and support units (one UNION)",
     "its targets' targets by year (indicators.selectors.year_targets_of)",
     "its targets",
-    "its tasks' lead units",
-    "its tasks' support units",
     "its tasks",
     "its sections",
     "the plan's history",
-    "documents implemented, in those history records",
-    "documents based on, in those history records",
+    "documents implemented and based on, in those history records (one UNION)",
     "the documents named in those changes",
     "the latest changes of its sections, targets and tasks (one UNION)",
     "its funded tasks with their funding (the funding section)",
     "their allocated and disbursed amounts, by task and year",
-    "the plan's budget share",
     "its area's base figures (GRDP, budget) by year",
-    "the user's units by name (are they the area's Economic office, who enters funding?)",
 ]
 
 DASHBOARD = [

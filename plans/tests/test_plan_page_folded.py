@@ -76,12 +76,13 @@ def test_the_plan_page_reads_a_fixed_number_of_queries(reader, django_assert_num
     client = reader(units)
     second = plan.sections.order_by("position")[1]
     for query in ({}, {"section": second.pk}):
-        # (the session is read from the cache) 1 the user with the bell's count, 2 the plan with its area and the
-        # plans it cites, 3 the user's units and areas (scope), 4-6 the documents it implements and cites and the
-        # plans implementing it, 7 open warnings of its items, 8-10 indicators' lead units, their targets by year
-        # and the indicators, 11-13 tasks' lead and support units and the tasks, 14 the sections, 15-17 the plan's
-        # history with its documents' changes, 18 the latest changes of its sections, indicators and tasks (one UNION),
-        # 19-23 the funding section (funded tasks, their sums by year, the budget share, the area's base figures, the
-        # user's units by name)
-        with django_assert_num_queries(23):
+        # (the session is read from the cache) 1 the user with the bell's count, 2 the plan with its area, the
+        # plans it cites and its budget share, 3 the user's units, their areas and names (scope; the names tell
+        # who enters funding), 4-6 the documents it implements and cites and the plans implementing it, 7 open
+        # warnings of its items, 8 indicators' lead units and tasks' lead and support units (one UNION), 9-10
+        # indicators' targets by year and the indicators, 11 the tasks, 12 the sections, 13-14 the plan's history
+        # with its documents' changes (one UNION), 15 the latest changes of its sections, indicators and tasks (one
+        # UNION), 16 the funding section's funded tasks (the plan has none and no budget share: no sums by year
+        # and no base figures are read)
+        with django_assert_num_queries(16):
             assert client.get(f"/plans/{plan.slug}/", query).status_code == 200

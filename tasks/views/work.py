@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,8 +30,8 @@ from ..models import Task
 from ..rows import work_rows_shown
 from ..schedule import task_expected_progress
 from ..selectors import (
-    VISIT_SECONDS, my_indicator_rows, my_task_rows, my_work_plans, plan_sections, task_subitems, work_rows_hydrate,
-    work_rows_order,
+    VISIT_SECONDS, latest_evidence_status, my_indicator_rows, my_task_rows, my_work_plans, plan_sections, task_subitems,
+    work_rows_hydrate, work_rows_order,
 )
 from ..services import difficulties_asked, parent_report_refuse, task_comment_add, task_progress_report
 
@@ -44,10 +45,26 @@ def _visible_task(user, pk):
     except Task.DoesNotExist:
         raise Http404 from None
 
-def _reportable_task(user, pk):
-    """The task as the report form needs it: its plan's area and lead units are what can_report reads."""
+def _task_for_page(user, pk):
+    """The task as its page shows it: what `_visible_task` reads, with its funding (the funding block) and whether
+    it has sub-items and lower items carrying it out, asked on the same row: most tasks have neither, and asking
+    apart cost a query each."""
     try:
-        return Task.objects.get_visible(user, pk).units_load(["lead_units"])
+        return (Task.objects.select_related("section", "officer", "carries_out", "parent", "funding__updated_by")
+                .annotate(has_subitems=Exists(Task.objects.filter(parent=OuterRef("pk"))),
+                          has_lower=Exists(Task.objects.filter(carries_out=OuterRef("pk"))))
+                .get_visible(user, pk).units_load())
+    except Task.DoesNotExist:
+        raise Http404 from None
+
+def _reportable_task(user, pk):
+    """The task as the report form needs it: its plan's area and lead units are what can_report reads; whether it
+    has sub-items (reported through them) and its latest evidence's status (a rejection heads the form), asked on
+    the same row: most tasks have no sub-item and no rejected evidence, and asking apart cost a query each."""
+    try:
+        return (Task.objects.annotate(has_subitems=Exists(Task.objects.filter(parent=OuterRef("pk"))),
+                                      evidence_latest_status=latest_evidence_status(Task))
+                .get_visible(user, pk).units_load(["lead_units"]))
     except Task.DoesNotExist:
         raise Http404 from None
 
@@ -103,9 +120,9 @@ def _my_work_back(back, pk):
 
 @login_required
 def task_detail_view(request, pk):
-    task = _visible_task(request.user, pk)
+    task = _task_for_page(request.user, pk)
     can_edit = Plan.objects.editable_by(request.user).filter(pk=task.plan_id).exists()
-    subitems = task_subitems(task)
+    subitems = task_subitems(task) if task.has_subitems else []
     history = history_page(task, request.GET.get("history_page"))
     return render(request, "tasks/task_detail.html", {
         "task": task, "history": history,
@@ -119,7 +136,7 @@ def task_detail_view(request, pk):
         "can_report": can_report(request.user, task) and not subitems, "can_comment": can_comment(request.user, task),
         "can_edit": can_edit, "comment_form": CommentForm(),
         "warnings": task.warnings.filter(closed_at__isnull=True),
-        "cascade": cascade_panel(task, request.user, can_edit=can_edit),
+        "cascade": cascade_panel(task, request.user, can_edit=can_edit, carried_out=task.has_lower),
         "subitems": subitems,
     })
 
@@ -129,7 +146,8 @@ def task_report_view(request, pk):
     if not can_report(request.user, task):
         raise PermissionDenied(_("Chỉ cán bộ của cơ quan chủ trì mới được cập nhật tiến độ nhiệm vụ này."))
     try:
-        parent_report_refuse(task)
+        if task.has_subitems:  # else nothing to refuse (the service asks again, under its lock)
+            parent_report_refuse(task)
     except ValidationError as refused:  # reported through its sub-items: their list is on the task's page
         messages.warning(request, " ".join(refused.messages))
         return redirect(task.get_absolute_url())
@@ -186,6 +204,8 @@ def task_report_view(request, pk):
     return render(request, template, context, status=status)
 
 def _latest_rejection(task):
+    if getattr(task, "evidence_latest_status", Evidence.Status.REJECTED) != Evidence.Status.REJECTED:
+        return None  # read with the task (`_reportable_task`): the latest evidence was not rejected, or is none
     latest = task.evidence.order_by("-uploaded_at", "-id").first()
     return latest if latest and latest.status == Evidence.Status.REJECTED else None
 
