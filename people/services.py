@@ -80,8 +80,8 @@ def demo_users_ensure():
             user.groups.add(admins)
         users.append(user)
     if not User.objects.filter(username="admin").exists():
-        User.objects.create(username="admin", email="admin@localhost", password=demo_password_hash(), role="admin",
-                            is_staff=True, is_superuser=True)  # create_superuser, but with the hash made once
+        admin = User.objects.create_superuser("admin", "admin@localhost", None, role="admin")  # None: no hashing
+        User.objects.filter(pk=admin.pk).update(password=demo_password_hash())
     return users
 
 

@@ -107,6 +107,12 @@ def _carried_out(item):
     return model.objects.filter(**{LINK_FIELD[model]: item}).order_by().exists()
 
 
+def carried_out_below(model):
+    """Whether lower items carry an item of `model` out, for a queryset's annotate: `_carried_out` asked with the
+    item's own row (`cascade_panel`'s `carried_out`)."""
+    return Exists(model.objects.filter(**{LINK_FIELD[model]: OuterRef("pk")}))
+
+
 def cascade_panel(item, user, *, can_edit, carried_out=None):
     """What an item's page shows of the cascade: the lower items carrying it out, and for the plan's admins
     (`can_edit`, which the page has already asked) the higher items to link it to, with suggestions.

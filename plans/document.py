@@ -81,21 +81,21 @@ class PlanRows:
         self.sections = defaultdict(lambda: {"indicators": [], "tasks": []})
         self.clears = []
         self._warnings = _open_warnings(plan)
-        (self._indicator_leads, real_lead), (self._task_leads, real_task_lead), (self._task_supports, _real) = (
-            _unit_names(plan))
+        indicator_leads, task_leads, task_supports = _unit_names(plan)
+        (self._indicator_leads, real_indicator_lead), (self._task_leads, real_task_lead) = indicator_leads, task_leads
+        self._task_supports = task_supports[0]
         self._year_targets = year_targets_of(plan)
         for pk, section_id, ordinal, content, unit_of_measure, target, status, baseline_label, baseline, *values in (
                 plan.indicators.order_by("position").values_list(
                     "pk", "section_id", "ordinal", "content", "unit_of_measure", "target_text", "status",
                     "baseline_label", "baseline", *named_fields(Indicator))):
-            self.clears.append(named(*values, real_lead=pk in real_lead))
+            self.clears.append(named(*values, real_lead=pk in real_indicator_lead))
             self.sections[section_id]["indicators"].append(
                 (pk, ordinal, content, unit_of_measure, target, status, (baseline_label, baseline) if baseline else None))
-        real_lead = real_task_lead
         for pk, section_id, ordinal, progress, parent_id, *values in (
                 plan.tasks.order_by("position").values_list(
                     "pk", "section_id", "ordinal", "progress", "parent_id", *named_fields(Task))):
-            self.clears.append(named(*values, real_lead=pk in real_lead))
+            self.clears.append(named(*values, real_lead=pk in real_task_lead))
             _officer, title, timeline, _end, product, _authority = values
             self.sections[section_id]["tasks"].append(
                 (pk, ordinal, title, progress, product, timeline, parent_id is not None))

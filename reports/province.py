@@ -18,7 +18,7 @@ from indicators.models import Indicator, IndicatorReport
 from config.numbers import percent
 from plans.models import Area, ItemStatus, Plan
 from plans.selectors import clears_share_by
-from tasks.models import ProgressUpdate, Task, TimelineKind
+from tasks.models import ProgressUpdate, Task, TimelineKind, has_sub_items
 from tasks.schedule import expected_progress_sql, overdue_sql
 from tasks.selectors import BEHIND_SHARE, EARLIEST_WARNING_SHARE, is_behind
 
@@ -176,7 +176,7 @@ def item_figures(*, tasks, indicators, key, as_of, window=None):
     figures = {}
     # An item with sub-items is reported through them only (`tasks.services.task_rollup` writes its figures from
     # theirs): counted once, by its sub-items, not a second time as an item owing its own updates.
-    tasks = tasks.exclude(Exists(Task.objects.filter(parent=OuterRef("pk"))))
+    tasks = tasks.exclude(has_sub_items())
     tasks = tasks.alias(state=_then(Task, "status", as_of), done=_then(Task, "progress", as_of))
     indicators = indicators.alias(state=_then(Indicator, "status", as_of), met_then=_then(Indicator, "is_met", as_of))
     not_done = ~Q(state=COMPLETED)

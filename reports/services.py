@@ -18,7 +18,7 @@ from evidence.models import Evidence
 from indicators.models import Indicator, IndicatorReport
 from indicators.targets import target_progress
 from plans.models import ItemStatus, Unit
-from tasks.models import ProgressUpdate, Task, TimelineKind
+from tasks.models import ProgressUpdate, Task, TimelineKind, has_sub_items
 from tasks.schedule import expected_progress, is_overdue, runs_all_year_sql
 from tasks.selectors import is_behind
 
@@ -76,7 +76,7 @@ def _not_updated_conditions(today, holding):
         own = updates.objects.filter(**{item_field: OuterRef("pk")})
         items = model.objects
         if model is Task:  # a task with sub-items is updated through them: they owe the update, not it
-            items = items.exclude(Exists(Task.objects.filter(parent=OuterRef("pk"))))
+            items = items.exclude(has_sub_items())
         rows = (items.exclude(status=ItemStatus.COMPLETED).filter(all_year, plan__issued_year__isnull=False)
                 .exclude(Exists(own.filter(period__gte=month)))
                 .annotate(last_period=Subquery(own.order_by("-period").values("period")[:1]))

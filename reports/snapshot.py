@@ -7,14 +7,14 @@ import calendar
 import datetime
 from collections import defaultdict
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from config.numbers import percent
 from funding.report import funding_snapshot
 from indicators.models import Indicator
 from plans.models import Area, Plan
-from tasks.models import ProgressUpdate, Task
+from tasks.models import ProgressUpdate, Task, has_sub_items
 from tasks.schedule import expected_progress
 
 from .as_of import area_figures, day_end, evidence_state, evidence_then, items_then, warnings_open
@@ -45,7 +45,7 @@ def _led(queryset, unit_id):
 def _tasks(plan_ids, cutoff, window, unit_id=None):
     items = _led(Task.objects.filter(plan__in=plan_ids), unit_id)
     tasks = list(items.select_related("section").prefetch_related("lead_units")
-                 .annotate(has_sub_items=Exists(Task.objects.filter(parent=OuterRef("pk")))).order_by("plan", "position"))
+                 .annotate(has_sub_items=has_sub_items()).order_by("plan", "position"))
     then = items_then(items, ["status", "progress"], cutoff)
     results = defaultdict(list)
     for task_id, achievements in (ProgressUpdate.objects.filter(task__in=items.values("pk"),

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +83,12 @@ class Task(PlanItem):
 
     TEXT_FIELD = "title"
     END_FIELD = "ends_on"  # where the six clears look for the item's time
+
+
+def has_sub_items():
+    """Whether a task has sub-items, for a queryset's annotate or exclude: such a task is reported and counted
+    through its sub-items (tasks.services.parent_report_refuse, task_rollup)."""
+    return Exists(Task.objects.filter(parent=OuterRef("pk")))
 
 
 class ProgressUpdate(models.Model):

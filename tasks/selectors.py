@@ -14,7 +14,7 @@ from plans.item_kinds import ITEM_KINDS
 from plans.models import ItemStatus, Plan, Section, Unit
 from plans.selectors import shown_digest
 
-from .models import Task, TimelineKind
+from .models import Task, TimelineKind, has_sub_items
 from .schedule import expected_progress, is_overdue, period_end
 
 BEHIND_SHARE = 0.5  # a task under half of its schedule is behind (Đại Phước plan, V.2.3)
@@ -190,7 +190,7 @@ def my_task_rows(user, *, today, role="", plan="", section="", status="", query=
     tasks = _filtered(_scoped(Task, user, role, pk), plan=plan, section=section, status=status, query=query,
                       text_field="title")
     # A task with sub-items is reported through them: they are listed, it is not (tasks.services.parent_report_refuse).
-    tasks = tasks.exclude(Exists(Task.objects.filter(parent=OuterRef("pk"))))
+    tasks = tasks.exclude(has_sub_items())
     values = tasks.annotate(last_update=Max("updates__created_at")).values_list(
         "pk", "is_lead", "progress", "status", "timeline_kind", "starts_on", "ends_on", "last_update", "latest_evidence")
     reporter = reports_for_lead_units(user)

@@ -38,7 +38,8 @@ from .preview import (FIELDS, ItemStream, Preview, PreviewRow, SectionPreview, S
 from .readers import Sheet, check_upload, column_letters, inflated_size, read_sheets
 from .table import INDICATORS, TASKS, AppendixError, read_table
 from . import targets as year_targets
-from .write import REFUSED, Parents, UndoRefused, _apply_unit_mapping, appendix_import, appendix_undo, reported_since
+from .write import (REFUSED, Parents, UndoRefused, appendix_import, appendix_undo, reported_since,
+                    unit_aliases_record)
 
 logger = logging.getLogger(__name__)
 Status = AppendixImport.Status
@@ -379,7 +380,7 @@ def _write_kept(record, head, stored, user, progress, journal):
     counts, errors = {"new": 0, "changed": 0, "unchanged": 0}, []
     journal.update({"created": {}, "changed": {}, "sections": [], "units": []})
     # The names' aliases, recorded once (the kept rows name no unit to create).
-    _apply_unit_mapping(plan, WorkbookPreview(parts=[], skipped=[]), record.unit_mapping or {})
+    unit_aliases_record(plan, record.unit_mapping or {})
     for part in head["parts"]:
         kind = part["kind"]
         sections = [SectionPreview(number, title, existing_sections.get(fold(title)))

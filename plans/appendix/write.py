@@ -218,6 +218,13 @@ def _before(model, rows):
 
 def _apply_unit_mapping(plan, preview, mapping):
     """Create the units the admin chose to create, and remember the other names as aliases; ids of new units."""
+    created = _units_create(plan, preview)
+    unit_aliases_record(plan, mapping)
+    return created
+
+
+def _units_create(plan, preview):
+    """The units the preview's rows name that are new (the admin chose to create them), saved; their ids."""
     units = {}
     for row in preview.rows:
         for unit in row.lead + row.support:
@@ -230,13 +237,17 @@ def _apply_unit_mapping(plan, preview, mapping):
             suffix += 1
             unit.slug = f"{unit_slug(plan.area, unit.name)[:110]}-{suffix}"
         unit.save()
+    return [unit.pk for unit in units.values()]
+
+
+def unit_aliases_record(plan, mapping):
+    """Remember each workbook name the admin matched to one of the plan's usable units as that unit's alias."""
     chosen = {str(c) for c in mapping.values() if c and c != CREATE_UNIT and str(c).isdigit()}
     usable = {str(u.pk): u for u in usable_units(plan).filter(pk__in=chosen)}
     for name, choice in mapping.items():
         unit = usable.get(str(choice))
         if unit and not unit.aliases.filter(key=name_key(name)).exists() and name_key(unit.name) != name_key(name):
             UnitAlias.objects.create(unit=unit, alias=name[:255])
-    return [unit.pk for unit in units.values()]
 
 
 def _ensure_sections(plan, part, sections, journal, user):

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from plans.access import can_comment, can_report, reports_for_lead_units
-from plans.cascade import cascade_panel
+from plans.cascade import cascade_panel, carried_out_below
 from plans.history_rows import history_page
 from plans.models import ItemStatus, Plan
 from plans.selectors import shown_digest
@@ -26,7 +25,7 @@ from evidence.models import Evidence
 from evidence.pending import pending_uploads_clear
 
 from ..forms import CommentForm, ProgressReportForm
-from ..models import Task
+from ..models import Task, has_sub_items
 from ..rows import work_rows_shown
 from ..schedule import task_expected_progress
 from ..selectors import (
@@ -39,9 +38,9 @@ ROWS_PER_PAGE = 20  # four screens of cards on a phone
 DEADLINE_WINDOWS = [(30, gettext_lazy("30 ngày tới")), (90, gettext_lazy("90 ngày tới")),
                     (365, gettext_lazy("12 tháng tới"))]
 
-def _visible_task(user, pk):
+def _visible_task(user, pk, tasks=Task.objects):
     try:
-        return Task.objects.select_related("section", "officer", "carries_out", "parent").get_visible(user, pk).units_load()
+        return tasks.select_related("section", "officer", "carries_out", "parent").get_visible(user, pk).units_load()
     except Task.DoesNotExist:
         raise Http404 from None
 
@@ -49,20 +48,15 @@ def _task_for_page(user, pk):
     """The task as its page shows it: what `_visible_task` reads, with its funding (the funding block) and whether
     it has sub-items and lower items carrying it out, asked on the same row: most tasks have neither, and asking
     apart cost a query each."""
-    try:
-        return (Task.objects.select_related("section", "officer", "carries_out", "parent", "funding__updated_by")
-                .annotate(has_subitems=Exists(Task.objects.filter(parent=OuterRef("pk"))),
-                          has_lower=Exists(Task.objects.filter(carries_out=OuterRef("pk"))))
-                .get_visible(user, pk).units_load())
-    except Task.DoesNotExist:
-        raise Http404 from None
+    return _visible_task(user, pk, Task.objects.select_related("funding__updated_by").annotate(
+        has_sub_items=has_sub_items(), carried_out=carried_out_below(Task)))
 
 def _reportable_task(user, pk):
     """The task as the report form needs it: its plan's area and lead units are what can_report reads; whether it
     has sub-items (reported through them) and its latest evidence's status (a rejection heads the form), asked on
     the same row: most tasks have no sub-item and no rejected evidence, and asking apart cost a query each."""
     try:
-        return (Task.objects.annotate(has_subitems=Exists(Task.objects.filter(parent=OuterRef("pk"))),
+        return (Task.objects.annotate(has_sub_items=has_sub_items(),
                                       evidence_latest_status=latest_evidence_status(Task))
                 .get_visible(user, pk).units_load(["lead_units"]))
     except Task.DoesNotExist:
@@ -122,7 +116,7 @@ def _my_work_back(back, pk):
 def task_detail_view(request, pk):
     task = _task_for_page(request.user, pk)
     can_edit = Plan.objects.editable_by(request.user).filter(pk=task.plan_id).exists()
-    subitems = task_subitems(task) if task.has_subitems else []
+    subitems = task_subitems(task) if task.has_sub_items else []
     history = history_page(task, request.GET.get("history_page"))
     return render(request, "tasks/task_detail.html", {
         "task": task, "history": history,
@@ -136,7 +130,7 @@ def task_detail_view(request, pk):
         "can_report": can_report(request.user, task) and not subitems, "can_comment": can_comment(request.user, task),
         "can_edit": can_edit, "comment_form": CommentForm(),
         "warnings": task.warnings.filter(closed_at__isnull=True),
-        "cascade": cascade_panel(task, request.user, can_edit=can_edit, carried_out=task.has_lower),
+        "cascade": cascade_panel(task, request.user, can_edit=can_edit, carried_out=task.carried_out),
         "subitems": subitems,
     })
 
@@ -146,7 +140,7 @@ def task_report_view(request, pk):
     if not can_report(request.user, task):
         raise PermissionDenied(_("Chỉ cán bộ của cơ quan chủ trì mới được cập nhật tiến độ nhiệm vụ này."))
     try:
-        if task.has_subitems:  # else nothing to refuse (the service asks again, under its lock)
+        if task.has_sub_items:  # else nothing to refuse (the service asks again, under its lock)
             parent_report_refuse(task)
     except ValidationError as refused:  # reported through its sub-items: their list is on the task's page
         messages.warning(request, " ".join(refused.messages))
