@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.test import TransactionTestCase, override_settings
+from pytest_django.plugin import blocking_manager_key
 
 from plans.models import Plan
 
@@ -85,6 +86,16 @@ def pytest_xdist_make_scheduler(config, log):
             match = E2E_CONFIGURATION.match(nodeid)
             return f"e2e-{match.group(1)}" if match else nodeid
 
+        def _reschedule(self, node):
+            # xdist keeps up to three tests queued on a worker: a long one queued behind another long one would wait
+            # for it while the other workers run out of work (seen: both halves of the axe crawl, one after the
+            # other on one worker). A worker holding a long test is given more once it is done.
+            pending = (nodeid for scope in self.assigned_work[node].values() for nodeid, done in scope.items()
+                       if not done)
+            if self.workqueue and any(_estimate(nodeid) >= LONG for nodeid in pending):
+                return
+            super()._reschedule(node)
+
     return Scheduling(config, log)
 
 
@@ -110,8 +121,11 @@ SLOW = {
 }
 
 
-def _estimate(item):
-    return max((seconds for start, seconds in SLOW.items() if item.nodeid.startswith(start)), default=1)
+LONG = 20  # seconds: a test that long is queued on a worker alone (pytest_xdist_make_scheduler)
+
+
+def _estimate(nodeid):
+    return max((seconds for start, seconds in SLOW.items() if nodeid.startswith(start)), default=1)
 
 
 @pytest.hookimpl(trylast=True)
@@ -123,7 +137,18 @@ def pytest_collection_modifyitems(config, items):
     their stage, side by side, rather than one of them alone at the end of the run while the other workers idle."""
     stage = {item: index for index, item in enumerate(items)}
     boundaries = _stages(items)
-    items.sort(key=lambda item: (boundaries[item], -_estimate(item), stage[item]))
+    for item in items:
+        item.stash[_stage] = boundaries[item]
+    # Within the in-transaction stage, the tests that want the demo without its year of work come last: each worker
+    # removes the year once, for all of them (YearOfWork), instead of in each test's transaction.
+    items.sort(key=lambda item: (boundaries[item], _wants_no_year(item), -_estimate(item.nodeid), stage[item]))
+
+
+_stage = pytest.StashKey[int]()
+
+
+def _wants_no_year(item):
+    return "without_year" in getattr(item, "fixturenames", ())
 
 
 def _stages(items):
@@ -304,16 +329,17 @@ def django_db_setup(request, django_db_setup, django_db_blocker):
                                "SET synchronous_commit = off")
                 cursor.execute("SET synchronous_commit = off")
         template = request.config.stash.get(_template, None)
-        if template and template.cloned:
-            return  # a copy of the run's template: migrated, the demo loaded
-        built = False
-        try:
-            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-                _load_demo()
-            built = True
-        finally:
-            if template:
-                template.make(built=built)
+        if not (template and template.cloned):  # else a copy of the run's template: migrated, the demo loaded
+            built = False
+            try:
+                with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                    _load_demo()
+                built = True
+            finally:
+                if template:
+                    template.make(built=built)
+        # Not with --reuse-db: the next run would find the year removed.
+        YEAR_OF_WORK_STATE.ready = connection.vendor == "postgresql" and not request.config.getvalue("reuse_db")
 
 
 class DatabaseCopy:
@@ -463,7 +489,10 @@ def demo(request, db, run_folder):
     if transactional and SEEDED.tables is not None:
         SEEDED.restore(connection)
         return
-    if transactional and demo_year_loaded():
+    year_removed = YEAR_OF_WORK_STATE.removed
+    if transactional:
+        YEAR_OF_WORK_STATE.leave()
+    if transactional and (year_removed or demo_year_loaded()):
         if LOADED.tables is None and connection.vendor == "postgresql":
             LOADED.take(connection)
         call_command("flush", interactive=False, verbosity=0)
@@ -524,8 +553,56 @@ def _stored_files_copy(source, target):
 
 @pytest.fixture
 def without_year(demo):
-    """The seeds and the demo assignment without the demo's year of work, removed inside the test's
-    transaction (rolled back after it): for tests about items nobody has reported on yet."""
+    """The seeds and the demo assignment without the demo's year of work: for tests about items nobody has
+    reported on yet. Removed once a worker, committed, before the first of them (YearOfWork); otherwise (the
+    worker's first test, SQLite) inside the test's transaction, rolled back after it."""
+    if not YEAR_OF_WORK_STATE.removed:
+        _year_of_work_remove()
+
+
+class YearOfWork:
+    """Whether the year of work the session's load_demo left in this worker's database is there, for the
+    in-transaction tests (each rolls back its own changes): 823 tests want it removed, which took ~60 ms inside
+    each one's transaction and ~30 ms more to check its deferred foreign keys and roll it back. They run last in
+    their stage (pytest_collection_modifyitems), so each worker removes it once, committed, before the first of
+    them (pytest_runtest_setup); a test wanting the year after that gets it put back (LOADED, copied before)."""
+
+    def __init__(self):
+        self.ready = False  # the session's database is set up, on PostgreSQL, and no transactional test ran yet
+        self.removed = False
+
+    def settle(self, item):
+        from django.db import connection
+
+        if not self.ready or item.stash.get(_stage, None) != 0:
+            return
+        wanted = _wants_no_year(item)
+        if wanted == self.removed:
+            return
+        with item.config.stash[blocking_manager_key].unblock():
+            if wanted:
+                if LOADED.tables is None:
+                    LOADED.take(connection)
+                with transaction.atomic():
+                    _year_of_work_remove()
+            else:
+                LOADED.restore(connection, sequences=True)
+        self.removed = wanted
+
+    def leave(self):
+        """A transactional test empties the database: from here each test loads what it needs."""
+        self.ready = self.removed = False
+
+
+YEAR_OF_WORK_STATE = YearOfWork()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    YEAR_OF_WORK_STATE.settle(item)
+
+
+def _year_of_work_remove():
     from django.apps import apps
     from django.db import connection
 
