@@ -63,7 +63,10 @@ def _submission_to_acceptance(live_server, sign_in, tmp_path, officer, reviewer,
     item = reviewer.locator("article.evidence", has_text="quyet-dinh.pdf")
     with reviewer.expect_response(lambda r: "/preview/" in r.url) as preview:
         item.locator("iframe.preview").wait_for()
-    assert preview.value.status == 200 and preview.value.all_headers().get("content-type") == "application/pdf"
+    assert preview.value.status == 200
+    # The type asked again in the reviewer's session: Chromium's record of the frame's headers sometimes lacks them
+    # (seen once in a full run; microsoft/playwright#6690), as it hands a PDF to its viewer.
+    assert reviewer.request.get(preview.value.url).headers.get("content-type") == "application/pdf"
     item.get_by_role("radio", name="Trả lại", exact=True).check()
     item.locator("select[name=reason]").select_option("unsigned")
     item.locator("textarea[name=note]").fill("Quyết định chưa có chữ ký, đóng dấu")
