@@ -89,11 +89,17 @@ def pytest_xdist_make_scheduler(config, log):
         def _reschedule(self, node):
             # xdist keeps up to three tests queued on a worker: a long one queued behind another long one would wait
             # for it while the other workers run out of work (seen: both halves of the axe crawl, one after the
-            # other on one worker). A worker holding a long test is given more once it is done.
-            pending = (nodeid for scope in self.assigned_work[node].values() for nodeid, done in scope.items()
-                       if not done)
+            # other on one worker). A worker holding a long test is given one more, a short one: a worker runs a
+            # test only once it holds the next (for the fixtures' teardown), so it must not be left with none.
+            pending = [nodeid for scope in self.assigned_work[node].values() for nodeid, done in scope.items()
+                       if not done]
             if self.workqueue and any(_estimate(nodeid) >= LONG for nodeid in pending):
-                return
+                if len(pending) > 1:
+                    return
+                short = next((scope for scope, tests in self.workqueue.items()
+                              if all(_estimate(nodeid) < LONG for nodeid in tests)), None)
+                if short:
+                    self.workqueue.move_to_end(short, last=False)
             super()._reschedule(node)
 
     return Scheduling(config, log)
