@@ -30,8 +30,8 @@ from plans.models import ItemStatus
 from reports.models import Difficulty, Report, ReportKind
 from reports.periods import rule_period
 from reports.register import (
-    difficulty_answer, locked_reports, period_lock_record, report_confirm, report_details_update, report_draft,
-    report_issue, report_receive, reporting_rules_ensure,
+    difficulty_answer, locked_reports, period_lock_record, period_locked_anywhere, report_confirm,
+    report_details_update, report_draft, report_issue, report_receive, reporting_rules_ensure,
 )
 from reports.services import warnings_raise
 from tasks.models import ProgressUpdate, Task, TimelineKind
@@ -328,7 +328,13 @@ class DemoYear:
         item._history_user, item._history_date, item._change_reason = user, moment, reason
 
     def locks(self, task, period):
-        # The reports that lock a month depend on the plan and, for the units' own reports, on who leads the task.
+        # The reports that lock a month depend on the plan and, for the units' own reports, on who leads the task;
+        # most months no report locks any item at all, which one query tells for the whole month.
+        today = self.clock.moment.date()
+        if (period, today) not in self.lock_cache:
+            self.lock_cache[period, today] = period_locked_anywhere(period=period, today=today)
+        if not self.lock_cache[period, today]:
+            return []
         key = (task.plan_id, period, tuple(sorted(unit.pk for unit in task.lead_units.all())))
         if key not in self.lock_cache:
             self.lock_cache[key] = locked_reports(item=task, period=period, today=self.clock.moment.date())
