@@ -26,9 +26,13 @@ class SeedError(ValueError):
     pass
 
 
-def upsert(model, lookup, values):
-    """Create or update one row, saving (and so writing history) only when something changed."""
-    obj = model.objects.filter(**lookup).first()
+UNKNOWN = object()
+
+
+def upsert(model, lookup, values, found=UNKNOWN):
+    """Create or update one row, saving (and so writing history) only when something changed. `found` is the row
+    the lookup matches (or None) when the caller fetched them all at once (a plan's rows: one query, not one a row)."""
+    obj = model.objects.filter(**lookup).first() if found is UNKNOWN else found
     if obj is None:
         return model.objects.create(**lookup, **values), True
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
@@ -39,8 +43,12 @@ def upsert(model, lookup, values):
     return obj, bool(changed)
 
 
-def _set_m2m(manager, objects):
-    if set(manager.all()) != set(objects):
+def _set_m2m(manager, objects, created=False):
+    # A row just created relates to nothing yet: adding is what set() would do, without reading the relation first.
+    if created:
+        if objects:
+            manager.add(*objects)
+    elif set(manager.all()) != set(objects):
         manager.set(objects)
 
 
@@ -90,10 +98,10 @@ def _stated(seed_value, values):
     return values if seed_value else {}
 
 
-def _set_stated_units(item, directory, row, where):
+def _set_stated_units(item, directory, row, where, created=False):
     for field, cell in (("lead_units", row["lead"]), ("support_units", row["support"])):
         if cell:
-            _set_m2m(getattr(item, field), _units(directory, cell, where))
+            _set_m2m(getattr(item, field), _units(directory, cell, where), created)
 
 
 @transaction.atomic
@@ -104,21 +112,26 @@ def plan_load(data):
     """
     area = Area.objects.get(slug=data["area"])
     year, month, day = data["issued"]
+    found = Plan.objects.filter(slug=data["slug"]).first()
+    plan_created = found is None
     plan, _ = upsert(Plan, {"slug": data["slug"]}, {
         "area": area, "issuer": data["issuer"], "number": data["number"], "symbol": data["symbol"],
         "issued_year": year, "issued_month": month, "issued_day": day, "title": data["title"],
         "signer_name": data["signer_name"], "signer_title": data["signer_title"], "status": data["status"],
         "implements_plan": Plan.objects.get(slug=data["implements_plan"]) if data["implements_plan"] else None,
         "replaces": _documents([data["replaces"]])[0] if data["replaces"] else None,
-    })
-    _set_m2m(plan.implements, _documents(data["implements"]))
-    _set_m2m(plan.legal_basis, _documents(data["legal_basis"]))
+    }, found)
+    _set_m2m(plan.implements, _documents(data["implements"]), plan_created)
+    _set_m2m(plan.legal_basis, _documents(data["legal_basis"]), plan_created)
+    existing = {model: {} if plan_created else {row.position: row for row in model.objects.filter(plan=plan)}
+                for model in (Section, Indicator, Task)}
 
     sections = []
     for position, row in enumerate(data["sections"], start=1):
         parent = sections[row["parent"]] if row["parent"] is not None else None
         section, _ = upsert(Section, {"plan": plan, "position": position},
-                            {"parent": parent, "appendix": row["appendix"], "number": row["number"], "title": row["title"]})
+                            {"parent": parent, "appendix": row["appendix"], "number": row["number"], "title": row["title"]},
+                            existing[Section].get(position))
         sections.append(section)
 
     directory = UnitDirectory(area)
@@ -126,6 +139,7 @@ def plan_load(data):
     for position, row in enumerate(data["indicators"], start=1):
         target = parse_target(row["target"], unit_of_measure=row["unit_of_measure"])
         timeline = parse_timeline(row.get("timeline", ""), plan_year=year)
+        found = existing[Indicator].get(position)
         indicator, _ = upsert(Indicator, {"plan": plan, "position": position}, {
             "section": sections[row["section"]] if row["section"] is not None else None,
             "ordinal": row["ordinal"], "content": row["content"], "unit_of_measure": row["unit_of_measure"],
@@ -133,8 +147,8 @@ def plan_load(data):
             "target_value_upper": target.upper, "target_unit": target.unit, "direction": target.direction,
             **_stated(timeline.text, {"timeline_text": timeline.text, "starts_on": timeline.starts_on,
                                       "deadline": timeline.ends_on}),
-        })
-        _set_stated_units(indicator, directory, row, f"indicator {row['ordinal']}")
+        }, found)
+        _set_stated_units(indicator, directory, row, f"indicator {row['ordinal']}", found is None)
         if "targets" in row:
             year_targets[indicator.pk] = [
                 year_target_values(stated["target"], year=stated["year"], label=stated["label"],
@@ -150,6 +164,7 @@ def plan_load(data):
         link = row.get("carries_out")
         if link and (link["section"], link["ordinal"]) not in higher:
             raise SeedError(f"task {row['ordinal']}: no item {link} in the plan it implements")
+        found = existing[Task].get(position)
         task, _ = upsert(Task, {"plan": plan, "position": position}, {
             "section": sections[row["section"]] if row["section"] is not None else None,
             "ordinal": row["ordinal"], "title": row["title"], "details": row["details"],
@@ -158,8 +173,8 @@ def plan_load(data):
                                       "starts_on": timeline.starts_on, "ends_on": timeline.ends_on}),
             "carries_out": higher[(link["section"], link["ordinal"])] if link else None,
             "parent": loaded.get((row["section"], parent_ordinal(row["ordinal"]))),
-        })
+        }, found)
         loaded[(row["section"], row["ordinal"])] = task
-        _set_stated_units(task, directory, row, f"task {row['ordinal']}")
+        _set_stated_units(task, directory, row, f"task {row['ordinal']}", found is None)
     reporting_rules_create(plan)
     return plan

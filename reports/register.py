@@ -763,13 +763,23 @@ def locked_reports(*, item, period, today):
     the update speaks for: the area's, or the item's plan's own, and those a unit leading the item issued to its
     commune's People's Committee. An update dated after a report's cut-off belongs to the next period and is locked
     by none. One rule, for task and indicator figures, the officers' forms, the Django admin and the demo alike."""
-    day = update_day(period, today)
     issuer = Q(unit__isnull=True) | Q(unit__in=item.lead_units.values("pk"))
     # Newest first, without Report's own ordering by area (a join through every area, on every save).
-    return list(Report.objects.filter(Q(area=item.plan.area_id, plan__isnull=True) | Q(plan=item.plan_id), issuer,
-                                      status__in=(Report.Status.ISSUED, Report.Status.RECEIVED),
-                                      window_start__lte=day, window_end__gte=day)
+    return list(_reports_locking(period, today)
+                .filter(Q(area=item.plan.area_id, plan__isnull=True) | Q(plan=item.plan_id), issuer)
                 .order_by("-year", "-first_month", "-id"))
+
+
+def period_locked_anywhere(*, period, today):
+    """Whether any item's update for `period` entered `today` is locked (a report of any area holds its day):
+    when none is, `locked_reports` is empty for every item, without a query each."""
+    return _reports_locking(period, today).exists()
+
+
+def _reports_locking(period, today):
+    day = update_day(period, today)
+    return Report.objects.filter(status__in=(Report.Status.ISSUED, Report.Status.RECEIVED),
+                                 window_start__lte=day, window_end__gte=day)
 
 
 def period_lock_check(*, item, period, reason, today=None):

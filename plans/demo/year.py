@@ -16,10 +16,10 @@ from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from evidence.models import Evidence
 from evidence.services import evidence_review
@@ -30,8 +30,8 @@ from plans.models import ItemStatus
 from reports.models import Difficulty, Report, ReportKind
 from reports.periods import rule_period
 from reports.register import (
-    difficulty_answer, locked_reports, period_lock_record, report_confirm, report_details_update, report_draft,
-    report_issue, report_receive, reporting_rules_ensure,
+    difficulty_answer, locked_reports, period_lock_record, period_locked_anywhere, report_confirm,
+    report_details_update, report_draft, report_issue, report_receive, reporting_rules_ensure,
 )
 from reports.services import warnings_raise
 from tasks.models import ProgressUpdate, Task, TimelineKind
@@ -292,22 +292,35 @@ class DemoYear:
                 self._stamp(item, course.author, moment, f"Báo cáo kết quả tháng {period:%m/%Y}")
                 indicators.append(item)
         for model, rows in ((ProgressUpdate, updates), (IndicatorReport, reports)):
-            moments = [row.created_at for row in rows]
-            created = model.objects.bulk_create(rows)
-            # auto_now_add stamped them now: each keeps the moment it was entered.
-            for row, moment in zip(created, moments, strict=True):
-                row.created_at = moment
-            model.objects.bulk_update(created, ["created_at"], batch_size=500)
+            # Each row keeps the moment it was entered, which auto_now_add would overwrite with the clock's one.
+            with mock.patch.object(model._meta.get_field("created_at"), "auto_now_add", False):
+                model.objects.bulk_create(rows)
         for lock, update in locked:
             period_lock_record(reports=lock, update=update, user=update.author)
         if tasks:
-            bulk_update_with_history(tasks, Task, ["progress", "status", "version"], batch_size=500)
+            self.bulk_update_with_history(tasks, ["progress", "status", "version"])
             for task in {task.parent_id: task for task in tasks if task.parent_id}.values():
                 task_rollup(parent_id=task.parent_id, user=task._history_user)
         if indicators:
-            bulk_update_with_history(indicators, Indicator, ["current_value", "current_period", "is_met", "status",
-                                                             "version"], batch_size=500)
+            self.bulk_update_with_history(indicators, ["current_value", "current_period", "is_met", "status",
+                                                       "version"])
         self.counts["updates"] += len(updates) + len(reports)
+
+    @staticmethod
+    def bulk_update_with_history(items, fields):
+        """simple-history's bulk_update_with_history, with one UPDATE for each value a field takes rather than
+        Django's CASE of a WHEN for each row and field, whose building cost most of the monthly updates' time
+        (the month's rows share few values: progress in steps of 5, a status, a version)."""
+        model = type(items[0])
+        with transaction.atomic(savepoint=False):
+            for name in fields:
+                attname = model._meta.get_field(name).attname
+                rows = {}
+                for item in items:
+                    rows.setdefault(getattr(item, attname), []).append(item.pk)
+                for value, pks in rows.items():
+                    model.objects.filter(pk__in=pks).update(**{attname: value})
+            model.history.bulk_history_create(items, update=True, batch_size=500)
 
     @staticmethod
     def _stamp(item, user, moment, reason):
@@ -315,7 +328,13 @@ class DemoYear:
         item._history_user, item._history_date, item._change_reason = user, moment, reason
 
     def locks(self, task, period):
-        # The reports that lock a month depend on the plan and, for the units' own reports, on who leads the task.
+        # The reports that lock a month depend on the plan and, for the units' own reports, on who leads the task;
+        # most months no report locks any item at all, which one query tells for the whole month.
+        today = self.clock.moment.date()
+        if (period, today) not in self.lock_cache:
+            self.lock_cache[period, today] = period_locked_anywhere(period=period, today=today)
+        if not self.lock_cache[period, today]:
+            return []
         key = (task.plan_id, period, tuple(sorted(unit.pk for unit in task.lead_units.all())))
         if key not in self.lock_cache:
             self.lock_cache[key] = locked_reports(item=task, period=period, today=self.clock.moment.date())
