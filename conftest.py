@@ -79,7 +79,8 @@ def pytest_xdist_make_scheduler(config, log):
     means overriding LoadScopeScheduling's private `_split_scope`. 3.8.0 is xdist's newest release (Dec 2026), and
     the stock `--dist loadfile`/`loadscope` would send both configurations (one module) to one worker, one after
     the other. Once an xdist release fixes the mark, `@pytest.mark.xdist_group` on the portal fixture's two
-    parameters and a plain `--dist loadgroup` replace this hook."""
+    parameters and a plain `--dist loadgroup` replace this hook. Its private `_reschedule` is overridden too, to keep a
+    long test from waiting behind another on one worker: xdist has no option for that."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
@@ -571,7 +572,7 @@ def without_year(demo):
 
 class YearOfWork:
     """Whether the year of work the session's load_demo left in this worker's database is there, for the
-    in-transaction tests (each rolls back its own changes): 823 tests want it removed, which took ~60 ms inside
+    in-transaction tests (each rolls back its own changes): most of them want it removed, which took ~60 ms inside
     each one's transaction and ~30 ms more to check its deferred foreign keys and roll it back. They run last in
     their stage (pytest_collection_modifyitems), so each worker removes it once, committed, before the first of
     them (pytest_runtest_setup); a test wanting the year after that gets it put back (LOADED, copied before)."""

@@ -115,7 +115,7 @@ class DemoYear:
             if user.role == "officer":
                 for unit in user.units.all():
                     self.officers_of_unit.setdefault(unit.pk, user)
-        self.lock_cache, self.files = {}, {}
+        self.lock_cache, self.month_locked, self.files = {}, {}, {}
         self.counts = {"updates": 0, "evidence": 0, "reviews": 0, "reports": 0}
 
     # The event queue --------------------------------------------------------------------------------------
@@ -331,13 +331,13 @@ class DemoYear:
         # The reports that lock a month depend on the plan and, for the units' own reports, on who leads the task;
         # most months no report locks any item at all, which one query tells for the whole month.
         today = self.clock.moment.date()
-        if (period, today) not in self.lock_cache:
-            self.lock_cache[period, today] = period_locked_anywhere(period=period, today=today)
-        if not self.lock_cache[period, today]:
+        if (period, today) not in self.month_locked:
+            self.month_locked[period, today] = period_locked_anywhere(period=period, today=today)
+        if not self.month_locked[period, today]:
             return []
         key = (task.plan_id, period, tuple(sorted(unit.pk for unit in task.lead_units.all())))
         if key not in self.lock_cache:
-            self.lock_cache[key] = locked_reports(item=task, period=period, today=self.clock.moment.date())
+            self.lock_cache[key] = locked_reports(item=task, period=period, today=today)
         return self.lock_cache[key]
 
     def figure(self, indicator, share, *, met):
